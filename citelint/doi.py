@@ -1,0 +1,53 @@
+"""DOI syntax: pull a DOI out of what people write, and judge whether it is well formed.
+
+Only string handling lives here; whether a DOI is *registered* is the sources' business.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+# Crossref's recommended pattern for modern DOIs, plus the rarer shapes it lists.
+_DOI_RE = re.compile(r"^10\.\d{4,9}/[-._;()/:<>\[\]A-Za-z0-9\u00C0-\uFFFF]+$")
+_PREFIXES = re.compile(
+    r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi\s*:\s*|doi\s+|urn:doi:|info:doi/)", re.IGNORECASE
+)
+_FIND_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
+_TRAILING = ".,;:)]}>'\"\u201d\u2019"
+
+
+def clean_doi(text: str | None) -> str | None:
+    """Strip resolver prefixes, ``doi:`` labels, URL escapes and trailing punctuation.
+
+    Returns the DOI in lower case (DOIs are case-insensitive), or None for empty input. The result
+    is not necessarily valid: call :func:`is_valid_doi` to judge it.
+    """
+    if not text:
+        return None
+    doi = unquote(text.strip())
+    doi = _PREFIXES.sub("", doi).strip()
+    while doi and doi[-1] in _TRAILING:
+        # keep a closing bracket that balances one inside the DOI, e.g. 10.1016/S0140-6736(20)30183-5
+        if doi[-1] == ")" and doi.count("(") >= doi.count(")"):
+            break
+        doi = doi[:-1]
+    return doi.lower() or None
+
+
+def is_valid_doi(doi: str | None) -> bool:
+    """True when ``doi`` (already cleaned) has the syntax of a DOI: ``10.<registrant>/<suffix>``."""
+    return bool(doi) and bool(_DOI_RE.match(doi or ""))
+
+
+def find_doi(text: str) -> tuple[str | None, str | None]:
+    """Find a DOI in free text. Returns ``(doi, as_written)``; both None when there is none."""
+    match = re.search(r"(?:https?://(?:dx\.)?doi\.org/|doi\s*:?\s*)?" + _FIND_RE.pattern, text,
+                      re.IGNORECASE)
+    if not match:
+        # a DOI label followed by something that is not a DOI at all: keep it so it can be judged
+        label = re.search(r"\bdoi\s*:\s*(\S+)", text, re.IGNORECASE)
+        if label:
+            return clean_doi(label.group(1)), label.group(0)
+        return None, None
+    return clean_doi(match.group(0)), match.group(0)

@@ -1,0 +1,282 @@
+"""Plain data classes that carry a manuscript through read → resolve → check → report.
+
+Models hold data only: no I/O, no network, no parsing logic. Every stage of the pipeline takes and
+returns these types, so each stage can be used on its own from Python.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+Status = Literal["verified", "problem", "not-found", "unverified"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+@dataclass
+class Location:
+    """Where a reference stands in its input file (1-based line/column, or an XML/BibTeX handle)."""
+
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+    element: str | None = None  # XML element id or path, e.g. "ref-list/ref[@id='B12']"
+    key: str | None = None  # BibTeX citation key, RIS record number, CSL-JSON id
+
+    def describe(self) -> str:
+        """A short human form: ``manuscript.txt:42`` or ``refs.bib [smith2020]``."""
+        place = self.path or "<input>"
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        if self.key:
+            place += f" [{self.key}]"
+        elif self.element:
+            place += f" [{self.element}]"
+        return place
+
+
+@dataclass
+class Reference:
+    """One entry of a reference list, as cited.
+
+    Fields are ``None`` when the citation does not give them. ``authors`` holds names as written
+    ("Guo X", "Blume-Peytavi U"); ``et_al`` is True when the list ends in "et al.".
+    """
+
+    index: int
+    raw: str
+    location: Location = dataclasses.field(default_factory=Location)
+    authors: list[str] = dataclasses.field(default_factory=list)
+    et_al: bool = False
+    title: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    volume: str | None = None
+    issue: str | None = None
+    first_page: str | None = None
+    last_page: str | None = None
+    article_number: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    url: str | None = None
+    type: str | None = None  # "article", "book", "chapter", "thesis", "report", "web" ... when known
+    publisher: str | None = None
+    parse_error: str | None = None  # why the citation could not be split into fields
+    suppressions: list[Suppression] = dataclasses.field(default_factory=list)  # inline ones from the input
+
+    @property
+    def pages(self) -> str | None:
+        """The cited pages as one string ("1198-1221", "S13-S18", "150313")."""
+        if self.first_page and self.last_page:
+            return f"{self.first_page}-{self.last_page}"
+        return self.first_page or self.article_number
+
+    def parsed(self) -> dict[str, Any]:
+        """The fields that were parsed out of the citation, for reports."""
+        out: dict[str, Any] = {}
+        for name in ("authors", "et_al", "title", "journal", "year", "volume", "issue",
+                     "first_page", "last_page", "article_number", "doi", "pmid", "url", "type"):
+            value = getattr(self, name)
+            if value not in (None, [], False):
+                out[name] = value
+        return out
+
+
+@dataclass
+class Suppression:
+    """A finding the user accepted: ``rule`` (or ``"*"``) with the reason they gave."""
+
+    rule: str
+    reason: str
+
+
+@dataclass
+class Manuscript:
+    """What a reader found in an input file: the subject of the work and its reference list."""
+
+    path: str | None
+    format: str
+    references: list[Reference]
+    title: str | None = None
+    abstract: str | None = None
+    keywords: list[str] = dataclasses.field(default_factory=list)
+    doi: str | None = None
+    problems: list[str] = dataclasses.field(default_factory=list)  # located, non-fatal input problems
+
+
+@dataclass
+class Author:
+    """A person (or group, in ``name``) named on a record."""
+
+    family: str | None = None
+    given: str | None = None
+    name: str | None = None  # literal name of an organisation or a single-name author
+    orcid: str | None = None
+
+    def display(self) -> str:
+        if self.family:
+            return f"{self.family} {self.given}".strip() if self.given else self.family
+        return self.name or ""
+
+
+@dataclass
+class Update:
+    """A notice attached to a work: retraction, expression of concern, correction, new version…"""
+
+    type: str  # Crossref vocabulary: "retraction", "expression_of_concern", "correction", ...
+    doi: str | None = None
+    source: str | None = None  # "publisher", "retraction-watch", "openalex"
+    date: str | None = None
+    label: str | None = None
+
+
+@dataclass
+class Record:
+    """A bibliographic record from a source, normalised from Crossref or OpenAlex JSON.
+
+    ``None`` means the source does not say. Dates are kept apart (print, online, issued) because a
+    cited year may legitimately equal any of them.
+    """
+
+    source: str  # "crossref", "openalex", "snapshot:crossref", ...
+    doi: str | None = None
+    id: str | None = None  # the source's own id (OpenAlex W-id, Crossref DOI URL)
+    title: str | None = None
+    subtitle: str | None = None
+    authors: list[Author] | None = None
+    journal: str | None = None
+    journal_short: list[str] = dataclasses.field(default_factory=list)
+    issn: list[str] = dataclasses.field(default_factory=list)
+    year: int | None = None  # the year the source treats as the publication year ("issued")
+    year_print: int | None = None
+    year_online: int | None = None
+    volume: str | None = None
+    issue: str | None = None
+    first_page: str | None = None
+    last_page: str | None = None
+    article_number: str | None = None
+    type: str | None = None
+    publisher: str | None = None
+    abstract: str | None = None
+    keywords: list[str] = dataclasses.field(default_factory=list)
+    topics: list[dict[str, str]] = dataclasses.field(default_factory=list)  # {"topic","subfield","field","domain"}
+    is_retracted: bool | None = None
+    updates: list[Update] = dataclasses.field(default_factory=list)
+    pmid: str | None = None
+
+    def years(self) -> set[int]:
+        """Every year this record could be cited under (issued, print, online)."""
+        return {y for y in (self.year, self.year_print, self.year_online) if y is not None}
+
+    def summary(self) -> dict[str, Any]:
+        """The record's bibliographic fields for reports (no abstract, no raw payload)."""
+        out: dict[str, Any] = {"source": self.source}
+        for name in ("doi", "id", "title", "journal", "year", "year_print", "year_online",
+                     "volume", "issue", "first_page", "last_page", "article_number", "type",
+                     "is_retracted"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        if self.authors is not None:
+            out["authors"] = [a.display() for a in self.authors]
+        if self.journal_short:
+            out["journal_short"] = self.journal_short
+        if self.updates:
+            out["updates"] = [{"type": u.type, "doi": u.doi, "source": u.source} for u in self.updates]
+        return out
+
+
+@dataclass
+class LookupFailure:
+    """A source that could not answer for a reference, and why (timeout, HTTP 503, offline...)."""
+
+    source: str
+    reason: str
+
+
+@dataclass
+class Match:
+    """The outcome of resolving one reference.
+
+    ``record`` is the accepted candidate (or None); ``score`` its validation score in 0..1;
+    ``runner_up`` the next best candidate, kept as evidence. ``doi_record`` is what the cited DOI
+    itself resolves to, when it resolved (it may differ from ``record``). ``failures`` lists sources
+    that did not answer; ``searched`` the sources that did.
+    """
+
+    reference: Reference
+    record: Record | None = None
+    score: float = 0.0
+    field_scores: dict[str, float] = dataclasses.field(default_factory=dict)
+    runner_up: Record | None = None
+    runner_up_score: float | None = None
+    doi_record: Record | None = None
+    doi_registered: bool | None = None  # None: unknown (lookup failed or not attempted)
+    searched: list[str] = dataclasses.field(default_factory=list)
+    failures: list[LookupFailure] = dataclasses.field(default_factory=list)
+    others: list[Record] = dataclasses.field(default_factory=list)  # the same work from other sources
+
+    @property
+    def complete(self) -> bool:
+        """True when every source that was asked answered."""
+        return not self.failures
+
+
+@dataclass
+class Finding:
+    """One problem with one reference, with the evidence a person needs to check it."""
+
+    rule: str
+    severity: Severity
+    message: str
+    field: str | None = None
+    cited: Any = None
+    expected: Any = None
+    evidence: dict[str, Any] = dataclasses.field(default_factory=dict)
+    suppressed: str | None = None  # the reason, when a baseline or inline suppression accepts it
+
+
+@dataclass
+class ReferenceResult:
+    """Everything the report says about one reference."""
+
+    reference: Reference
+    match: Match
+    status: Status
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    reason: str | None = None  # why unverified / not-found, in a sentence
+    relatedness: dict[str, Any] | None = None  # filled by the off-topic rule's scorer
+
+
+@dataclass
+class Report:
+    """The whole result of a run; the JSON report is a serialisation of this object."""
+
+    manuscript: Manuscript
+    results: list[ReferenceResult]
+    stats: dict[str, Any] = dataclasses.field(default_factory=dict)
+    tool_version: str = ""
+
+    def findings(self, include_suppressed: bool = False) -> list[tuple[ReferenceResult, Finding]]:
+        return [(r, f) for r in self.results for f in r.findings
+                if include_suppressed or f.suppressed is None]
+
+    def counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in SEVERITIES}
+        for _, f in self.findings():
+            counts[f.severity] += 1
+        return counts
+
+    def to_dict(self) -> dict[str, Any]:
+        from citelint.report.json import report_to_dict
+
+        return report_to_dict(self)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        import json
+
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)

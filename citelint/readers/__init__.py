@@ -1,0 +1,97 @@
+"""Format readers: turn an input file into a :class:`~citelint.models.Manuscript`.
+
+Each reader is one module in this package that registers itself with :func:`reader`. The registry
+picks a reader by name (``--input-format``), else by file extension, else by sniffing the content.
+Readers never touch the network.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from citelint.models import Manuscript
+
+# Modules that hold readers; importing one registers its readers.
+_READER_MODULES = ("text", "bibtex", "ris", "csljson", "jats", "latex", "markdown")
+
+
+class InputError(Exception):
+    """An input file that cannot be read at all. The message names the file (and line)."""
+
+
+@dataclass(frozen=True)
+class ReaderSpec:
+    name: str
+    extensions: tuple[str, ...]
+    sniff: Callable[[str], bool]
+    read: Callable[[str, str | None], Manuscript]
+
+
+_REGISTRY: dict[str, ReaderSpec] = {}
+
+
+def reader(name: str, extensions: tuple[str, ...] = (), sniff: Callable[[str], bool] | None = None):
+    """Register ``read(text, path) -> Manuscript`` under ``name``."""
+
+    def register(func: Callable[[str, str | None], Manuscript]):
+        _REGISTRY[name] = ReaderSpec(name, extensions, sniff or (lambda _text: False), func)
+        return func
+
+    return register
+
+
+def _load_all() -> dict[str, ReaderSpec]:
+    for module in _READER_MODULES:
+        try:
+            importlib.import_module(f"{__name__}.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{module}":
+                raise
+    return _REGISTRY
+
+
+def formats() -> list[str]:
+    """Names of every registered input format."""
+    return sorted(_load_all())
+
+
+def detect_format(text: str, path: str | None = None) -> str:
+    """Choose a reader: by extension first, then by content, falling back to plain text."""
+    registry = _load_all()
+    if path:
+        suffix = Path(path).suffix.lower()
+        for spec in registry.values():
+            if suffix in spec.extensions:
+                return spec.name
+    for spec in registry.values():
+        if spec.name != "text" and spec.sniff(text):
+            return spec.name
+    return "text"
+
+
+def read_text(text: str, format: str | None = None, path: str | None = None) -> Manuscript:
+    """Read a manuscript from a string already in memory."""
+    registry = _load_all()
+    name = format or detect_format(text, path)
+    if name not in registry:
+        raise InputError(f"Unknown input format {name!r}; choose one of: {', '.join(sorted(registry))}.")
+    return registry[name].read(text, path)
+
+
+def read_file(path: str | Path, format: str | None = None) -> Manuscript:
+    """Read a manuscript file. Raises :class:`InputError` with the file name when it cannot."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read the file ({exc.strerror or exc}).") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{p}:{line}: the file is not UTF-8 text (byte {exc.start}); "
+                         "save it as UTF-8 and run again.") from exc
+    return read_text(text, format, str(p))

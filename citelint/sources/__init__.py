@@ -1,0 +1,38 @@
+"""Sources of bibliographic records: Crossref, OpenAlex, and local snapshots.
+
+A source answers two questions: "which records do these DOIs name?" and "which records look like
+this citation?". All network I/O of citelint lives in this package. A source that cannot answer
+raises :class:`SourceUnavailable`; it never pretends a failed lookup found nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from citelint.models import Record, Reference
+
+
+class SourceUnavailable(Exception):
+    """The source could not answer (network error, HTTP 5xx, timeout, bad JSON, offline...).
+
+    ``str(exc)`` is the reason in a sentence and never contains a secret.
+    """
+
+
+class Source(Protocol):
+    name: str
+    #: True when a missing record means the service does not know the work (Crossref, OpenAlex);
+    #: False when absence only means "not held here" (a snapshot).
+    authoritative: bool
+
+    def works_by_doi(self, dois: Sequence[str]) -> dict[str, Record]:
+        """Records for the DOIs this source knows, keyed by the lower-case DOI asked for.
+
+        A DOI missing from the result is not known to this source.
+        """
+        ...
+
+    def search(self, reference: Reference, rows: int = 5) -> list[Record]:
+        """Candidate records for a citation, best first (unvalidated: the matcher judges them)."""
+        ...
