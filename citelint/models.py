@@ -219,6 +219,7 @@ class Match:
     searched: list[str] = dataclasses.field(default_factory=list)
     failures: list[LookupFailure] = dataclasses.field(default_factory=list)
     others: list[Record] = dataclasses.field(default_factory=list)  # the same work from other sources
+    authoritative: bool = False  # every source asked can tell "does not exist" from "not held"
 
     @property
     def complete(self) -> bool:

@@ -1,0 +1,229 @@
+"""The ``citelint`` command: ``check``, ``baseline``, ``rules``, ``explain`` and ``cache``.
+
+Exit codes (whatever the output format):
+
+====  =====================================================================================
+0     no finding at or above ``--fail-on`` (default: error)
+1     at least one finding at or above ``--fail-on``
+2     usage error, unreadable input, bad configuration
+3     nothing could be verified: every reference is unverified because sources failed
+====  =====================================================================================
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from citelint import __version__
+from citelint.api import check
+from citelint.baseline import BaselineError, write_baseline
+from citelint.config import Config, ConfigError, resolve_config
+from citelint.models import Manuscript, Report
+from citelint.readers import InputError, formats, read_file
+from citelint.report import WRITERS
+from citelint.rules import all_rules, get_rule
+from citelint.sources import SourceUnavailable
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNVERIFIED = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out; the message says what to change."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="citelint", description="Check a manuscript's references against Crossref and "
+        "OpenAlex, and report what is wrong with each.")
+    parser.add_argument("--version", action="version", version=f"citelint {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("check", help="check a manuscript's references")
+    _add_input_options(run)
+    run.add_argument("--format", "-f", action="append", choices=sorted(WRITERS),
+                     help="output format; repeat for several, pairing each with an --output "
+                     "(default: text)")
+    run.add_argument("--output", "-o", action="append", type=Path,
+                     help="write the matching --format to this file (default: stdout)")
+    run.add_argument("--fail-on", choices=("error", "warning", "never"),
+                     help="lowest severity that makes the exit code 1 (default: error)")
+    run.add_argument("--baseline", type=Path, help="baseline file of accepted findings")
+    run.add_argument("--verbose", "-v", action="store_true",
+                     help="list verified references in the text summary too")
+    run.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    base = commands.add_parser("baseline", help="accept the current findings in a baseline file")
+    _add_input_options(base)
+    base.add_argument("--output", "-o", type=Path, default=Path("citelint-baseline.json"))
+    base.add_argument("--reason", default="accepted", help="reason recorded for each entry")
+
+    commands.add_parser("rules", help="list the rules")
+    explain = commands.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("rule")
+    cache = commands.add_parser("cache", help="show or clear the HTTP response cache")
+    cache.add_argument("action", choices=("info", "clear"))
+    return parser
+
+
+def _add_input_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("input", nargs="?", type=Path,
+                         help="manuscript or reference list (default: the config's manuscripts)")
+    command.add_argument("--input-format", choices=formats(), help="force the input format")
+    command.add_argument("--snapshot", action="append", type=Path, default=None,
+                         help="JSON Lines file of Crossref/OpenAlex records (repeatable)")
+    command.add_argument("--offline", action="store_true", default=None,
+                         help="use only the cache and snapshots; no network")
+    command.add_argument("--config", type=Path, help="config file (default: found walking up)")
+    command.add_argument("--mailto", help="contact e-mail for the Crossref/OpenAlex polite pools")
+    command.add_argument("--title", help="the manuscript's title (for the off-topic check)")
+    command.add_argument("--abstract", help="the manuscript's abstract")
+    command.add_argument("--keywords", help="the manuscript's keywords, comma-separated")
+    command.add_argument("--context", type=Path,
+                         help="a text file describing the manuscript's subject")
+
+
+def _config(args: argparse.Namespace, start: Path) -> Config:
+    flags = {"offline": args.offline, "mailto": args.mailto,
+             "snapshots": args.snapshot, "fail_on": getattr(args, "fail_on", None),
+             "baseline": getattr(args, "baseline", None)}
+    return resolve_config(start, args.config, {k: v for k, v in flags.items() if v is not None})
+
+
+def _inputs(args: argparse.Namespace, config: Config) -> list[Path]:
+    if args.input is not None:
+        return [args.input]
+    if config.manuscripts:
+        return list(config.manuscripts)
+    raise UsageError("Name a manuscript to check (citelint check FILE), or list them under "
+                     "'manuscripts' in [tool.citelint].")
+
+
+def _apply_subject(manuscript: Manuscript, args: argparse.Namespace) -> None:
+    """Flags that describe the manuscript's subject override what the input file says."""
+    if args.title:
+        manuscript.title = args.title
+    if args.abstract:
+        manuscript.abstract = args.abstract
+    if args.keywords:
+        manuscript.keywords = [k.strip() for k in args.keywords.split(",") if k.strip()]
+    if args.context:
+        try:
+            extra = args.context.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{args.context}: cannot read the context file ({exc}).") from exc
+        manuscript.abstract = f"{manuscript.abstract or ''}\n{extra}".strip()
+
+
+def _run_check(args: argparse.Namespace, path: Path, config: Config) -> Report:
+    manuscript = read_file(path, args.input_format)
+    if not manuscript.references and manuscript.problems:
+        raise InputError("; ".join(manuscript.problems))
+    _apply_subject(manuscript, args)
+    return check(manuscript, config=config)
+
+
+def _emit(report: Report, args: argparse.Namespace) -> None:
+    formats_ = args.format or ["text"]
+    outputs = args.output or []
+    if len(outputs) > len(formats_):
+        raise UsageError("Give one --format for each --output.")
+    to_stdout = formats_[len(outputs):]
+    if len(to_stdout) > 1:
+        raise UsageError(f"Only one format can go to stdout; give --output files for "
+                         f"{', '.join(to_stdout[1:])}.")
+    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+    for fmt, out in zip(formats_, outputs):
+        out.write_text(WRITERS[fmt](report), encoding="utf-8")
+    if to_stdout:
+        writer = WRITERS[to_stdout[0]]
+        sys.stdout.write(_text(report, args, color) if to_stdout[0] == "text" else writer(report))
+    elif "text" not in formats_:  # every format went to a file: still tell the person
+        sys.stderr.write(_text(report, args, color and sys.stderr.isatty()))
+
+
+def _text(report: Report, args: argparse.Namespace, color: bool) -> str:
+    from citelint.report.text import write_text
+
+    return write_text(report, color=color, verbose=args.verbose)
+
+
+def exit_code(report: Report, fail_on: str) -> int:
+    """The documented exit code for one checked manuscript."""
+    results = report.results
+    if results and all(r.status == "unverified" and r.match.failures for r in results):
+        return EXIT_UNVERIFIED
+    levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
+    if any(f.severity in levels for _, f in report.findings()):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    start = args.input or Path.cwd()
+    config = _config(args, start)
+    code = EXIT_OK
+    for path in _inputs(args, config):
+        report = _run_check(args, path, config)
+        _emit(report, args)
+        code = max(code, exit_code(report, config.fail_on))
+    return code
+
+
+def _cmd_baseline(args: argparse.Namespace) -> int:
+    config = _config(args, args.input or Path.cwd())
+    config.baseline = None  # a new baseline starts from every current finding
+    total = 0
+    for path in _inputs(args, config):
+        total += write_baseline(_run_check(args, path, config), args.output, args.reason)
+    print(f"Wrote {total} accepted findings to {args.output}; pass it with --baseline "
+          "(or 'baseline' in the config) so that only new problems fail the run.")
+    return EXIT_OK
+
+
+def _cmd_rules(_args: argparse.Namespace) -> int:
+    for rule in all_rules():
+        summary = inspect.getdoc(rule).splitlines()[0].split(":", 1)[-1].strip()
+        print(f"{rule.ID:<24} {rule.SEVERITY:<8} {summary}")
+    return EXIT_OK
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    rule = get_rule(args.rule)
+    if rule is None:
+        known = ", ".join(r.ID for r in all_rules())
+        raise UsageError(f"No rule is called {args.rule!r}. Rules: {known}.")
+    print(f"{rule.ID} (default severity: {rule.SEVERITY})\n")
+    print(inspect.getdoc(rule))
+    return EXIT_OK
+
+
+def _cmd_cache(args: argparse.Namespace) -> int:
+    from citelint.sources.online import cache_clear, cache_info
+
+    config = resolve_config(Path.cwd())
+    if args.action == "clear":
+        print(cache_clear(config))
+    else:
+        print(cache_info(config))
+    return EXIT_OK
+
+
+COMMANDS = {"check": _cmd_check, "baseline": _cmd_baseline, "rules": _cmd_rules,
+            "explain": _cmd_explain, "cache": _cmd_cache}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (UsageError, InputError, ConfigError, BaselineError, SourceUnavailable) as exc:
+        print(f"citelint: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

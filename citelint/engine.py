@@ -1,0 +1,80 @@
+"""Run the rules over resolved references and give every reference its verdict.
+
+The engine knows no rule by name: it runs every enabled rule module from
+:mod:`citelint.rules`, applies the configured severities, and decides each reference's status
+(verified, problem, not-found, unverified) from the match and the findings. No I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import ModuleType
+
+from citelint.config import Config
+from citelint.models import Finding, Manuscript, Match, ReferenceResult, Status
+from citelint.rules import CheckContext, all_rules
+from citelint.rules.reference_not_found import is_not_found
+
+
+def enabled_rules(config: Config) -> list[ModuleType]:
+    """The rule modules that run under ``config``."""
+    return [rule for rule in all_rules() if config.rule_enabled(rule.ID)]
+
+
+def _verdict(match: Match, findings: list[Finding]) -> tuple[Status, str | None]:
+    active = [f for f in findings if f.suppressed is None]
+    if match.record is None:
+        if is_not_found(match):
+            return "not-found", f"No record matches in {', '.join(match.searched)}."
+        return "unverified", unverified_reason(match)
+    if any(f.severity in ("error", "warning") for f in active):
+        return "problem", None
+    return "verified", None
+
+
+def unverified_reason(match: Match) -> str:
+    """Why a reference without a record could not be judged, in a sentence."""
+    if match.reference.parse_error:
+        return f"The citation could not be parsed: {match.reference.parse_error}"
+    if match.failures:
+        return "A lookup failed: " + "; ".join(f"{f.source}: {f.reason}" for f in match.failures)
+    if not match.searched:
+        return "No source was searched."
+    if not match.authoritative:
+        return (f"Not in the snapshot ({', '.join(match.searched)}); this says nothing about "
+                "whether the work exists.")
+    return "Only part of the sources could be asked."
+
+
+def check_matches(manuscript: Manuscript, matches: Sequence[Match],
+                  config: Config | None = None) -> list[ReferenceResult]:
+    """Apply every enabled rule and return one result per reference, in input order."""
+    config = config or Config()
+    context = CheckContext(manuscript, options=config.options)
+    rules = enabled_rules(config)
+    per_reference: list[list[Finding]] = [[] for _ in matches]
+    for rule in rules:
+        if hasattr(rule, "check"):
+            for position, match in enumerate(matches):
+                per_reference[position].extend(rule.check(match, context))
+        if hasattr(rule, "check_list"):
+            for position, finding in rule.check_list(matches, context):
+                per_reference[position].append(finding)
+    results = []
+    for position, match in enumerate(matches):
+        findings = per_reference[position]
+        for finding in findings:
+            if finding.rule in config.severity:
+                finding.severity = config.severity[finding.rule]  # type: ignore[assignment]
+        results.append(ReferenceResult(match.reference, match, "unverified", findings))
+    for rule in rules:
+        annotate = getattr(rule, "annotate", None)
+        if annotate is not None:  # e.g. off-topic adds each reference's relatedness score
+            annotate(results, context)
+    return results
+
+
+def assign_verdicts(results: Sequence[ReferenceResult]) -> None:
+    """Set each result's status and reason from its match and (unsuppressed) findings."""
+    for result in results:
+        result.status, result.reason = _verdict(result.match, result.findings)

@@ -1,0 +1,133 @@
+"""Personal names as cited and as recorded, and the comparison of author lists.
+
+Cited names come as written ("Guo X", "Blume-Peytavi U", "Carrade Holt DD", "Guo, X."); record
+names come split (Crossref ``family``/``given``) or whole (OpenAlex ``display_name``). Comparison
+works on folded family-name tokens so that compound surnames cited in part ("Djavid GE" for
+"Esmaeeli Djavid G") still match. No I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from citelint.models import Author
+
+_INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.?-?){1,4}$|^(?:[A-Z]\.?-?)+$")
+_GARBLED = re.compile(r"^[A-Z]{2,}[a-z]{2,}$")  # initials with a word glued on: "SJJomh"
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, dashes and apostrophes unified: for comparing names and words."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text).replace("\u2019", "'")
+    return text.casefold().strip()
+
+
+@dataclass
+class CitedName:
+    """A name split into family-name tokens and initials; ``garbled`` holds a token that is
+    neither (e.g. initials with a fragment glued on)."""
+
+    text: str
+    family: list[str] = field(default_factory=list)
+    initials: str = ""
+    garbled: str | None = None
+
+
+def split_cited_name(name: str) -> CitedName:
+    """Split a cited name: "Carrade Holt DD" → family ["carrade", "holt"], initials "DD"."""
+    name = name.strip().strip(",;")
+    if "," in name:  # "Guo, X." / "Guo, Xiaoli"
+        family, _, given = name.partition(",")
+        initials = "".join(w[0] for w in re.split(r"[\s.\-]+", given.strip()) if w)
+        return CitedName(name, _tokens(family), initials.upper())
+    words = name.split()
+    initials, garbled = "", None
+    if len(words) > 1 and _INITIALS.match(words[-1]):
+        initials = re.sub(r"[^A-Z]", "", words.pop())
+    elif len(words) > 1 and _GARBLED.match(words[-1]):
+        garbled = words.pop()
+    return CitedName(name, _tokens(" ".join(words)), initials, garbled)
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in re.split(r"[\s.]+", fold(text)) if t]
+
+
+def record_family_tokens(author: Author) -> list[str]:
+    """Family-name tokens of a record's author; for a whole name, every word but initials."""
+    if author.family:
+        return _tokens(author.family)
+    words = (author.name or "").split()
+    kept = [w for w in words if not _INITIALS.match(w)] or words
+    return _tokens(" ".join(kept))
+
+
+def same_person(cited: CitedName, author: Author) -> bool:
+    """True when a cited name plausibly names this record author (shared family-name token)."""
+    record_tokens = record_family_tokens(author)
+    for token in cited.family:
+        for other in record_tokens:
+            if token == other or (len(token) > 3 and fuzz.ratio(token, other) >= 85):
+                return True
+    return False
+
+
+@dataclass
+class AuthorComparison:
+    """How a cited author list lines up with a record's list.
+
+    ``pairs`` maps cited position → record position; ``extra`` are cited names with no record
+    author; ``missing`` record authors the citation leaves out before its last listed name (or
+    after it, when no "et al." covers them); ``garbled`` cited names with a glued-on fragment.
+    """
+
+    pairs: dict[int, int]
+    extra: list[str]
+    missing: list[str]
+    garbled: list[str]
+    first_author_matches: bool
+    et_al_superfluous: bool
+
+    @property
+    def fraction(self) -> float:
+        """Share of cited names found on the record (1.0 when nothing is cited)."""
+        cited = len(self.pairs) + len(self.extra)
+        return len(self.pairs) / cited if cited else 1.0
+
+
+def compare_authors(cited: list[str], et_al: bool, record: list[Author]) -> AuthorComparison:
+    """Align cited names with a record's authors, in order, tolerating compound surnames."""
+    names = [split_cited_name(n) for n in cited]
+    pairs: dict[int, int] = {}
+    extra: list[str] = []
+    start = 0
+    for i, name in enumerate(names):
+        found = next((j for j in range(start, len(record)) if same_person(name, record[j])), None)
+        if found is None:  # out of order? look from the beginning
+            found = next((j for j in range(len(record)) if j not in pairs.values()
+                          and same_person(name, record[j])), None)
+        if found is None:
+            extra.append(name.text)
+        else:
+            pairs[i] = found
+            start = found + 1
+    matched = set(pairs.values())
+    last = max(matched, default=-1)
+    covered = range(len(record)) if not et_al else range(last + 1)
+    missing = [record[j].display() for j in covered if j not in matched]
+    garbled = [n.text for n in names if n.garbled]
+    return AuthorComparison(
+        pairs=pairs,
+        extra=extra,
+        missing=missing,
+        garbled=garbled,
+        first_author_matches=bool(names and record) and pairs.get(0) == 0,
+        et_al_superfluous=et_al and bool(record) and len(matched) >= len(record)
+        and not extra,
+    )

@@ -1,0 +1,68 @@
+"""The readable summary: one block per reference with findings, cited versus record values.
+
+Plain text by default; ``color=True`` adds ANSI colours (the CLI asks for them only on a TTY).
+"""
+
+from __future__ import annotations
+
+from citelint.models import Finding, ReferenceResult, Report
+
+_COLORS = {"error": "31", "warning": "33", "info": "36", "verified": "32", "problem": "31",
+           "not-found": "35", "unverified": "90"}
+
+
+def _paint(text: str, key: str, color: bool) -> str:
+    return f"\033[{_COLORS[key]}m{text}\033[0m" if color and key in _COLORS else text
+
+
+def _short(text: str, width: int = 110) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _finding_lines(finding: Finding, color: bool) -> list[str]:
+    label = _paint(f"{finding.severity:<7}", finding.severity, color)
+    lines = [f"    {label} {finding.rule}: {finding.message}"]
+    compared = [f"{label}: {value}" for label, value in (("cited", finding.cited),
+                                                        ("record", finding.expected))
+                if value is not None]
+    if compared:
+        lines.append("            " + "   ".join(compared))
+    source = finding.evidence.get("source")
+    if source:
+        doi = finding.evidence.get("doi")
+        lines.append(f"            source: {source}" + (f" (doi:{doi})" if doi else ""))
+    if finding.suppressed:
+        lines.append(f"            suppressed: {finding.suppressed}")
+    return lines
+
+
+def _block(result: ReferenceResult, color: bool) -> list[str]:
+    ref = result.reference
+    where = ref.location.describe()
+    head = f"[{ref.index}] {_paint(result.status, result.status, color)}  {where}"
+    lines = [head, f"    {_short(ref.raw)}"]
+    if result.reason:
+        lines.append(f"    reason: {result.reason}")
+    for finding in result.findings:
+        lines.extend(_finding_lines(finding, color))
+    return lines
+
+
+def write_text(report: Report, color: bool = False, verbose: bool = False) -> str:
+    """The terminal summary. Without ``verbose``, verified references are not listed."""
+    lines: list[str] = []
+    for result in report.results:
+        if verbose or result.findings or result.status != "verified":
+            lines.extend(_block(result, color))
+            lines.append("")
+    counts = report.counts()
+    statuses = {s: sum(r.status == s for r in report.results)
+                for s in ("verified", "problem", "not-found", "unverified")}
+    manuscript = report.manuscript
+    lines.append(f"{manuscript.path or '<input>'}: {len(report.results)} references: "
+                 + ", ".join(f"{n} {s}" for s, n in statuses.items()) + ".")
+    lines.append(f"Findings: {counts['error']} errors, {counts['warning']} warnings, "
+                 f"{counts['info']} info.")
+    for problem in manuscript.problems:
+        lines.append(f"Input problem: {problem}")
+    return "\n".join(lines) + "\n"

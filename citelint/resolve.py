@@ -1,0 +1,153 @@
+"""Resolve references to records: identifier first, then bibliographic search, source by source.
+
+For every reference this produces a :class:`~citelint.models.Match`: the accepted record (or none),
+what the cited DOI itself names, the runner-up candidate, and which sources answered or failed.
+The order of work keeps requests few: all cited DOIs are looked up in one batch per source; only
+references whose DOI does not settle the question are searched, source by source in the order
+given, stopping at the first acceptable candidate; records found by search are then fetched by DOI
+from the other sources in one batch (a second opinion, e.g. on retractions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from citelint.doi import clean_doi, is_valid_doi
+from citelint.matching import rank_candidates
+from citelint.models import LookupFailure, Match, Record, Reference
+from citelint.sources import Source, SourceUnavailable
+
+#: Checks whether a DOI is registered at all (e.g. at doi.org, for DataCite DOIs); may raise
+#: SourceUnavailable.
+DoiChecker = Callable[[str], bool]
+
+
+def cited_doi(ref: Reference) -> str | None:
+    """The reference's DOI when it is syntactically valid, else None."""
+    doi = clean_doi(ref.doi)
+    return doi if is_valid_doi(doi) else None
+
+
+def _lookup_dois(sources: Sequence[Source], dois: list[str],
+                 asked: dict[str, set[str]]) -> tuple[dict[str, dict[str, Record]], dict[str, str]]:
+    """Ask each source for these DOIs. Returns found records per source and failures per source."""
+    found: dict[str, dict[str, Record]] = {}
+    failed: dict[str, str] = {}
+    for source in sources:
+        todo = [d for d in dois if d not in asked.setdefault(source.name, set())]
+        if not todo:
+            continue
+        try:
+            found[source.name] = {k.lower(): v for k, v in source.works_by_doi(todo).items()}
+        except SourceUnavailable as exc:
+            failed[source.name] = str(exc)
+            continue
+        asked[source.name].update(todo)
+    return found, failed
+
+
+class Resolver:
+    """Resolves a list of references against ``sources`` (tried in order)."""
+
+    def __init__(self, sources: Sequence[Source], doi_checker: DoiChecker | None = None,
+                 rows: int = 5, workers: int = 1):
+        self.sources = list(sources)
+        self.doi_checker = doi_checker
+        self.rows = rows
+        self.workers = max(1, workers)
+
+    def resolve(self, references: Sequence[Reference]) -> list[Match]:
+        authoritative = bool(self.sources) and all(s.authoritative for s in self.sources)
+        matches = [Match(reference=ref, authoritative=authoritative) for ref in references]
+        asked: dict[str, set[str]] = {}
+        dois = sorted({d for ref in references if (d := cited_doi(ref))})
+        found, failed = _lookup_dois(self.sources, dois, asked)
+        for match in matches:
+            self._use_doi_records(match, found, failed)
+        if self.workers > 1:
+            with ThreadPoolExecutor(self.workers) as pool:
+                list(pool.map(self._search, matches))
+        else:
+            for match in matches:
+                self._search(match)
+        self._second_opinions(matches, asked)
+        return matches
+
+    def _use_doi_records(self, match: Match, found: dict[str, dict[str, Record]],
+                         failed: dict[str, str]) -> None:
+        doi = cited_doi(match.reference)
+        if doi is None:
+            return
+        records = [found[s.name][doi] for s in self.sources if doi in found.get(s.name, {})]
+        for source in self.sources:
+            if source.name in failed:
+                match.failures.append(LookupFailure(source.name, failed[source.name]))
+            elif source.name in found:
+                match.searched.append(source.name)
+        if records:
+            match.doi_record, match.doi_registered = records[0], True
+            match.others = records[1:]
+            ranked = rank_candidates(match.reference, records[:1])
+            if ranked and ranked[0][1].acceptable:
+                match.record, score = ranked[0]
+                match.score, match.field_scores = score.total, score.fields
+        elif not failed and self.sources and all(s.authoritative for s in self.sources):
+            match.doi_registered = self._registered_elsewhere(match, doi)
+
+    def _registered_elsewhere(self, match: Match, doi: str) -> bool | None:
+        """No source knows the DOI: is it registered at all (e.g. with DataCite)?"""
+        if self.doi_checker is None:
+            return False
+        try:
+            return self.doi_checker(doi)
+        except SourceUnavailable as exc:
+            match.failures.append(LookupFailure("doi.org", str(exc)))
+            return None
+
+    def _search(self, match: Match) -> None:
+        if match.record is not None:
+            return
+        ref = match.reference
+        candidates: list[Record] = [match.doi_record] if match.doi_record else []
+        ranked: list = []
+        for source in self.sources:
+            try:
+                results = source.search(ref, self.rows)
+            except SourceUnavailable as exc:
+                match.failures.append(LookupFailure(source.name, str(exc)))
+                continue
+            if source.name not in match.searched:
+                match.searched.append(source.name)
+            candidates.extend(results)
+            ranked = rank_candidates(ref, candidates)
+            if ranked and ranked[0][1].acceptable:
+                break
+        if ranked and ranked[0][1].acceptable:
+            match.record, score = ranked[0]
+            match.score, match.field_scores = score.total, score.fields
+            if len(ranked) > 1:
+                match.runner_up, runner = ranked[1]
+                match.runner_up_score = runner.total
+        elif ranked:  # nothing acceptable: keep the closest as evidence for the report
+            match.runner_up, runner = ranked[0]
+            match.runner_up_score = runner.total
+
+    def _second_opinions(self, matches: list[Match], asked: dict[str, set[str]]) -> None:
+        """Fetch each accepted record by DOI from the sources that have not been asked for it."""
+        wanted = sorted({m.record.doi for m in matches if m.record and m.record.doi})
+        found, _failed = _lookup_dois(self.sources, wanted, asked)
+        for match in matches:
+            if not (match.record and match.record.doi):
+                continue
+            have = {id(match.record), *(id(r) for r in match.others)}
+            for source in self.sources:
+                other = found.get(source.name, {}).get(match.record.doi)
+                if other is not None and id(other) not in have and other.source != match.record.source:
+                    match.others.append(other)
+
+
+def resolve_references(references: Sequence[Reference], sources: Sequence[Source],
+                       doi_checker: DoiChecker | None = None, workers: int = 1) -> list[Match]:
+    """Resolve ``references`` against ``sources``; see :class:`Resolver`."""
+    return Resolver(sources, doi_checker=doi_checker, workers=workers).resolve(references)

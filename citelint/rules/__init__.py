@@ -1,0 +1,96 @@
+"""The rule registry. Each rule is one module in this package; the engine knows none of them.
+
+A rule module has:
+
+- a module docstring: the rule's user documentation (``citelint explain RULE`` prints it);
+- ``ID``: the rule's fixed kebab-case name (see docs/design.md);
+- ``SEVERITY``: its default severity, ``"error"``, ``"warning"`` or ``"info"``;
+- either ``check(match, context)`` yielding :class:`~citelint.models.Finding` for one reference,
+  or ``check_list(matches, context)`` yielding ``(position, Finding)`` pairs for rules that look
+  across the whole list (duplicates, off-topic), where ``position`` indexes ``matches``.
+
+Rules do no I/O.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from citelint.models import Manuscript, Match, Record
+
+# Order is the order findings are listed in for one reference.
+RULE_MODULES = (
+    "parse_error",
+    "doi_invalid",
+    "doi_not_found",
+    "doi_mismatch",
+    "reference_not_found",
+    "retracted",
+    "expression_of_concern",
+    "correction",
+    "title_mismatch",
+    "author_mismatch",
+    "year_mismatch",
+    "volume_mismatch",
+    "issue_mismatch",
+    "pages_article_number",
+    "pages_mismatch",
+    "journal_mismatch",
+    "journal_abbreviation",
+    "doi_missing",
+    "duplicate_reference",
+    "off_topic",
+)
+
+
+@dataclass
+class CheckContext:
+    """What rules may look at besides the match: the manuscript and the rules' options."""
+
+    manuscript: Manuscript
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # per rule id
+
+    def option(self, rule_id: str, name: str, default: Any) -> Any:
+        return self.options.get(rule_id, {}).get(name, default)
+
+
+def all_rules() -> list[ModuleType]:
+    """Every rule module, in registry order (modules not yet written are skipped)."""
+    modules = []
+    for name in RULE_MODULES:
+        try:
+            modules.append(importlib.import_module(f"{__name__}.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+    return modules
+
+
+def get_rule(rule_id: str) -> ModuleType | None:
+    """The rule module with this ID, or None."""
+    return next((m for m in all_rules() if m.ID == rule_id), None)
+
+
+def record_evidence(match: Match, **extra: Any) -> dict[str, Any]:
+    """The evidence every finding about a matched record carries: where the record came from."""
+    record = match.record or match.doi_record
+    evidence: dict[str, Any] = {}
+    if record is not None:
+        evidence = {"source": record.source, "doi": record.doi, "record_id": record.id}
+        if match.score:
+            evidence["match_score"] = match.score
+    evidence.update(extra)
+    return {k: v for k, v in evidence.items() if v is not None}
+
+
+def describe_record(record: Record) -> str:
+    """A short reference to a record for messages: "Cells 11(7)" or the DOI."""
+    where = record.journal or (f"doi:{record.doi}" if record.doi else "the record")
+    if record.volume:
+        where += f" {record.volume}"
+        if record.issue:
+            where += f"({record.issue})"
+    return where

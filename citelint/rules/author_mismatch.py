@@ -1,0 +1,57 @@
+"""author-mismatch: the cited authors differ from the record's.
+
+**What it checks.** The cited author list, aligned name by name with the record's (compound
+surnames cited in part still match): names that are on no record (e.g. a journal fragment such as
+"Medicine C." read as an author), names with a fragment glued on ("Hendrawan SJJomh"), authors left
+out of a list that has no "et al.", and "et al." after a list that is already complete.
+
+**Why it matters.** Authors are how readers and indexes attribute work; wrong or garbled names
+break attribution and often betray a reference copied from a garbled source.
+
+**Example.** "Jha KK, Raj A, Bishnoi H, Raj M, Thakur V" fails when the record lists six authors
+including "Shreyasi" third; "Guo X, Schaudinn C, Blume-Peytavi U, Vogt A, Rancan F" passes against
+the same five names.
+
+**How to fix.** Copy the author list from the record; use "et al." only after the number of names
+your style allows, when more authors follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from citelint.models import Finding, Match
+from citelint.names import compare_authors
+from citelint.rules import CheckContext, record_evidence
+
+ID = "author-mismatch"
+SEVERITY = "error"
+
+
+def check(match: Match, context: CheckContext) -> Iterator[Finding]:
+    record, ref = match.record, match.reference
+    if record is None or not record.authors or not ref.authors:
+        return
+    comparison = compare_authors(ref.authors, ref.et_al, record.authors)
+    recorded = [a.display() for a in record.authors]
+    evidence = record_evidence(match, record_authors=recorded)
+    cited = ", ".join(ref.authors) + (", et al." if ref.et_al else "")
+    if comparison.extra:
+        names = ", ".join(f'"{n}"' for n in comparison.extra)
+        yield Finding(ID, SEVERITY, f"The citation names {names}, who is not among the record's "
+                      f"{len(recorded)} authors ({', '.join(recorded)}). Remove or correct it.",
+                      field="authors", cited=cited, expected=", ".join(recorded), evidence=evidence)
+    for name in comparison.garbled:
+        yield Finding(ID, SEVERITY, f"The author name \"{name}\" looks garbled (letters glued to "
+                      "the initials); correct it from the record.", field="authors",
+                      cited=name, expected=", ".join(recorded), evidence=evidence)
+    if comparison.missing and not comparison.extra:
+        names = ", ".join(comparison.missing)
+        yield Finding(ID, SEVERITY, f"The citation leaves out {names}: the record lists "
+                      f"{len(recorded)} authors and the citation {len(ref.authors)}"
+                      f"{'' if ref.et_al else ' without et al.'}.", field="authors",
+                      cited=cited, expected=", ".join(recorded), evidence=evidence)
+    if comparison.et_al_superfluous and len(recorded) == len(ref.authors):
+        yield Finding(ID, "warning", f"\"et al.\" follows a complete list: the record has exactly "
+                      f"the {len(recorded)} authors cited. Drop \"et al.\".", field="authors",
+                      cited=cited, expected=", ".join(recorded), evidence=evidence)

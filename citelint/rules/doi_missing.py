@@ -1,0 +1,29 @@
+"""doi-missing: no DOI is cited, but the matched record has one.
+
+**What it checks.** References without a (valid) DOI whose matched record carries a DOI.
+
+**Why it matters.** A DOI is the most reliable way to link a reference; most styles ask for it.
+
+**Example.** "Cells 2022; 11:1198" without a DOI gets the suggestion doi:10.3390/cells11071198.
+
+**How to fix.** Add the suggested DOI after checking that the record shown is the cited work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from citelint.models import Finding, Match
+from citelint.resolve import cited_doi
+from citelint.rules import CheckContext, record_evidence
+
+ID = "doi-missing"
+SEVERITY = "info"
+
+
+def check(match: Match, context: CheckContext) -> Iterator[Finding]:
+    record = match.record
+    if record is None or not record.doi or cited_doi(match.reference):
+        return
+    yield Finding(ID, SEVERITY, f"Add the DOI: the matched record has doi:{record.doi}.",
+                  field="doi", cited=None, expected=record.doi, evidence=record_evidence(match))

@@ -1,0 +1,40 @@
+"""doi-not-found: the cited DOI is not registered.
+
+**What it checks.** Whether any source knows the cited DOI. It fires only when every source
+answered: Crossref, OpenAlex, and the DOI resolver's handle service (which also knows DataCite and
+other agencies' DOIs). A lookup that failed leaves the reference ``unverified`` instead.
+
+**Why it matters.** A DOI that resolves nowhere is a typo at best; invented DOIs are a common sign
+of a fabricated reference.
+
+**Example.** ``doi:10.3390/cells11071198`` passes (registered); ``doi:10.3390/cells11071199x``
+fails.
+
+**How to fix.** Look the work up by title and copy its DOI; if the suggested DOI is shown, check it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from citelint.models import Finding, Match
+from citelint.resolve import cited_doi
+from citelint.rules import CheckContext, record_evidence
+
+ID = "doi-not-found"
+SEVERITY = "error"
+
+
+def check(match: Match, context: CheckContext) -> Iterator[Finding]:
+    doi = cited_doi(match.reference)
+    if doi is None or match.doi_registered is not False:
+        return
+    message = (f"The cited DOI {doi} is not registered: {', '.join(match.searched) or 'no source'} "
+               "and the DOI resolver do not know it.")
+    suggestion = match.record.doi if match.record and match.record.doi else None
+    if suggestion:
+        message += f" The work it cites has doi:{suggestion}; use that instead."
+    else:
+        message += " Check it for typos."
+    yield Finding(ID, SEVERITY, message, field="doi", cited=doi, expected=suggestion,
+                  evidence=record_evidence(match, searched=match.searched))

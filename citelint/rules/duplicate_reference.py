@@ -1,0 +1,73 @@
+"""duplicate-reference: the same work is cited more than once in the list.
+
+**What it checks.** References that resolve to the same DOI, or, when unresolved, whose titles,
+first authors and years agree (title similarity at least ``threshold``, default 0.95). Every
+copy is reported, each naming the others.
+
+**Why it matters.** Duplicates inflate a reference list and often carry different (wrong) details
+in each copy.
+
+**Example.** References 7 and 8 both citing "Effectiveness of secretome …" by Tan ST et al. fail.
+
+**How to fix.** Keep one entry and renumber the citations in the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from citelint.matching import title_similarity
+from citelint.models import Finding, Match
+from citelint.names import fold, split_cited_name
+from citelint.rules import CheckContext
+
+ID = "duplicate-reference"
+SEVERITY = "error"
+
+
+def _same_unresolved(a: Match, b: Match, threshold: float) -> bool:
+    ra, rb = a.reference, b.reference
+    if not (ra.title and rb.title) or title_similarity(ra.title, rb.title) < threshold:
+        return False
+    if ra.year and rb.year and ra.year != rb.year:
+        return False
+    if ra.authors and rb.authors:
+        fa, fb = split_cited_name(ra.authors[0]), split_cited_name(rb.authors[0])
+        return bool(set(fa.family) & set(fb.family))
+    return True
+
+
+def _key(match: Match) -> str | None:
+    record = match.record
+    if record is None:
+        return None
+    return record.doi or record.id or (fold(record.title) if record.title else None)
+
+
+def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+    threshold = context.option(ID, "threshold", 0.95)
+    groups: list[list[int]] = []
+    for i, match in enumerate(matches):
+        key = _key(match)
+        for group in groups:
+            other = matches[group[0]]
+            same = (key is not None and key == _key(other)) or (
+                (match.record is None or other.record is None)
+                and _same_unresolved(match, other, threshold))
+            if same:
+                group.append(i)
+                break
+        else:
+            groups.append([i])
+    for group in (g for g in groups if len(g) > 1):
+        indexes = [matches[i].reference.index for i in group]
+        for i in group:
+            ref = matches[i].reference
+            others = [n for n in indexes if n != ref.index]
+            record = matches[i].record
+            what = f"doi:{record.doi}" if record and record.doi else "the same title and authors"
+            yield i, Finding(ID, SEVERITY, f"Reference {ref.index} cites the same work as "
+                             f"reference{'s' if len(others) > 1 else ''} "
+                             f"{', '.join(map(str, others))} ({what}); keep one entry.",
+                             evidence={"same_as": others,
+                                                      "doi": record.doi if record else None})

@@ -1,0 +1,39 @@
+"""journal-abbreviation: the right journal, in a non-standard form.
+
+**What it checks.** A cited journal name that names the record's journal but matches none of its
+standard forms (full title, the record's short title, the ISO 4 abbreviation computed from the
+LTWA), and shows a style slip: dots on some abbreviated words and not others, or a word in lower
+case.
+
+**Why it matters.** Consistent journal names help indexing and reference linking; slips hint at
+hand-edited references.
+
+**Example.** "curr Signal Transduct. Ther" fails; "Curr Signal Transduct Ther" passes.
+
+**How to fix.** Use the journal's full title or its standard abbreviation, as your style requires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from citelint.journals import compare_journals
+from citelint.models import Finding, Match
+from citelint.rules import CheckContext, record_evidence
+
+ID = "journal-abbreviation"
+SEVERITY = "warning"
+
+
+def check(match: Match, context: CheckContext) -> Iterator[Finding]:
+    record, cited = match.record, match.reference.journal
+    if record is None or not record.journal or not cited:
+        return
+    comparison = compare_journals(cited, record.journal, record.journal_short)
+    if comparison.relation != "variant":
+        return
+    forms = "; ".join(comparison.forms)
+    yield Finding(ID, SEVERITY, f"\"{cited}\" names the right journal in a non-standard form "
+                  f"({comparison.reason}); standard forms: {forms}.", field="journal",
+                  cited=cited, expected=comparison.forms[-1],
+                  evidence=record_evidence(match, accepted_forms=comparison.forms))

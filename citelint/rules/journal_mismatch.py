@@ -1,0 +1,42 @@
+"""journal-mismatch: the cited journal is a different journal from the record's.
+
+**What it checks.** Whether the cited journal name can be read as the record's journal: its full
+title, its short title, or an abbreviation of it (each cited word abbreviating the next word of the
+title, as ISO 4 and NLM abbreviations do). A publication type in the journal position ("Randomized
+Controlled Trial") is reported as such.
+
+**Why it matters.** A wrong journal sends readers to the wrong place and is a common trace of
+references assembled from several sources.
+
+**Example.** "Med Sci Monit Basic Res" for an article in Clinical Nutrition Experimental fails;
+"Front Immunol" for Frontiers in Immunology passes.
+
+**How to fix.** Copy the journal's name (or its standard abbreviation) from the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from citelint.journals import compare_journals, is_article_type
+from citelint.models import Finding, Match
+from citelint.rules import CheckContext, record_evidence
+
+ID = "journal-mismatch"
+SEVERITY = "error"
+
+
+def check(match: Match, context: CheckContext) -> Iterator[Finding]:
+    record, cited = match.record, match.reference.journal
+    if record is None or not record.journal or not cited:
+        return
+    comparison = compare_journals(cited, record.journal, record.journal_short)
+    if comparison.relation != "different":
+        return
+    if is_article_type(cited):
+        message = (f"\"{cited}\" is a publication type, not a journal: the work appeared in "
+                   f"{record.journal}.")
+    else:
+        message = f"Cited journal \"{cited}\", but the work appeared in {record.journal}."
+    yield Finding(ID, SEVERITY, message, field="journal", cited=cited, expected=record.journal,
+                  evidence=record_evidence(match, accepted_forms=comparison.forms))

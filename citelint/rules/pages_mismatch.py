@@ -1,0 +1,53 @@
+"""pages-mismatch: the cited pages differ from the record's.
+
+**What it checks.** The cited first and last page (or article number) against the record's. A
+page range cited for a work with an article number is left to ``pages-article-number``. Missing
+pages are not reported.
+
+**Why it matters.** Pages locate the work in its issue; wrong pages often mean the details were
+taken from another paper.
+
+**Example.** "Circulation 2010; 122:2419-2429" passes against pages 2419–2429; "122:2419-2439"
+fails.
+
+**How to fix.** Copy the pages from the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from citelint.matching import same_number
+from citelint.models import Finding, Match
+from citelint.rules import CheckContext, record_evidence
+from citelint.rules.pages_article_number import article_number
+
+ID = "pages-mismatch"
+SEVERITY = "error"
+
+
+def check(match: Match, context: CheckContext) -> Iterator[Finding]:
+    record, ref = match.record, match.reference
+    cited_first = ref.first_page or ref.article_number
+    if record is None or not cited_first:
+        return
+    number = article_number(record)
+    if number is not None:
+        if ref.last_page and not same_number(ref.first_page, ref.last_page):
+            return  # a range for an article number: pages-article-number says it
+        if not same_number(cited_first, number):
+            yield Finding(ID, SEVERITY, f"Cited {cited_first}, but the record gives article "
+                          f"number {number}.", field="pages", cited=cited_first, expected=number,
+                          evidence=record_evidence(match))
+        return
+    if not record.first_page:
+        return
+    expected = record.first_page + (f"-{record.last_page}" if record.last_page else "")
+    wrong_first = not same_number(cited_first, record.first_page)
+    wrong_last = bool(ref.last_page and record.last_page
+                      and not same_number(ref.last_page, record.last_page))
+    if wrong_first or wrong_last:
+        cited = ref.pages
+        yield Finding(ID, SEVERITY, f"Cited pages {cited}, but the record gives {expected}.",
+                      field="pages", cited=cited, expected=expected,
+                      evidence=record_evidence(match))

@@ -1,0 +1,37 @@
+"""volume-mismatch: the cited volume differs from the record's, or is missing.
+
+**What it checks.** The cited volume against the record's (leading zeros and case ignored). A
+citation that gives no volume where the record has one is a warning.
+
+**Why it matters.** Volume and pages are how a reader locates a printed article.
+
+**Example.** "J Multidiscip Healthc 2023:1763-1777" lacks the volume (16); "Circulation 2010;
+122:2419-2429" passes against volume 122.
+
+**How to fix.** Copy the volume from the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from citelint.matching import same_number
+from citelint.models import Finding, Match
+from citelint.rules import CheckContext, describe_record, record_evidence
+
+ID = "volume-mismatch"
+SEVERITY = "error"
+
+
+def check(match: Match, context: CheckContext) -> Iterator[Finding]:
+    record, cited = match.record, match.reference.volume
+    if record is None or not record.volume:
+        return
+    if cited is None:
+        yield Finding(ID, "warning", f"The citation gives no volume; {describe_record(record)} "
+                      f"is volume {record.volume}. Add it.", field="volume", cited=None,
+                      expected=record.volume, evidence=record_evidence(match))
+    elif not same_number(cited, record.volume):
+        yield Finding(ID, SEVERITY, f"Cited volume {cited}, but the record gives volume "
+                      f"{record.volume}.", field="volume", cited=cited, expected=record.volume,
+                      evidence=record_evidence(match))
