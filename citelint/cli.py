@@ -24,7 +24,7 @@ from citelint.baseline import BaselineError, write_baseline
 from citelint.config import Config, ConfigError, resolve_config
 from citelint.models import Manuscript, Report
 from citelint.readers import InputError, formats, read_file
-from citelint.report import WRITERS
+from citelint.report import FORMATS, render
 from citelint.rules import all_rules, get_rule
 from citelint.sources import SourceUnavailable
 
@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("check", help="check a manuscript's references")
     _add_input_options(run)
-    run.add_argument("--format", "-f", action="append", choices=sorted(WRITERS),
+    run.add_argument("--format", "-f", action="append", choices=FORMATS,
                      help="output format; repeat for several, pairing each with an --output "
                      "(default: text)")
     run.add_argument("--output", "-o", action="append", type=Path,
@@ -70,8 +70,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_input_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("input", nargs="?", type=Path,
-                         help="manuscript or reference list (default: the config's manuscripts)")
+    command.add_argument("inputs", nargs="*", type=Path, metavar="INPUT",
+                         help="manuscripts or reference lists (default: the config's "
+                         "manuscripts)")
     command.add_argument("--input-format", choices=formats(), help="force the input format")
     command.add_argument("--snapshot", action="append", type=Path, default=None,
                          help="JSON Lines file of Crossref/OpenAlex records (repeatable)")
@@ -79,6 +80,14 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
                          help="use only the cache and snapshots; no network")
     command.add_argument("--config", type=Path, help="config file (default: found walking up)")
     command.add_argument("--mailto", help="contact e-mail for the Crossref/OpenAlex polite pools")
+    command.add_argument("--cache-dir", type=Path, help="where the HTTP response cache lives")
+    command.add_argument("--source", action="append", dest="sources",
+                         choices=("crossref", "openalex", "doi"),
+                         help="source to ask (repeatable; default: all)")
+    command.add_argument("--enable", action="append", metavar="RULE",
+                         help="run only these rules (repeatable)")
+    command.add_argument("--disable", action="append", metavar="RULE",
+                         help="do not run this rule (repeatable)")
     command.add_argument("--title", help="the manuscript's title (for the off-topic check)")
     command.add_argument("--abstract", help="the manuscript's abstract")
     command.add_argument("--keywords", help="the manuscript's keywords, comma-separated")
@@ -87,15 +96,16 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace, start: Path) -> Config:
-    flags = {"offline": args.offline, "mailto": args.mailto,
-             "snapshots": args.snapshot, "fail_on": getattr(args, "fail_on", None),
+    flags = {"offline": args.offline, "mailto": args.mailto, "cache_dir": args.cache_dir,
+             "snapshots": args.snapshot, "sources": args.sources, "enable": args.enable,
+             "disable": args.disable, "fail_on": getattr(args, "fail_on", None),
              "baseline": getattr(args, "baseline", None)}
     return resolve_config(start, args.config, {k: v for k, v in flags.items() if v is not None})
 
 
 def _inputs(args: argparse.Namespace, config: Config) -> list[Path]:
-    if args.input is not None:
-        return [args.input]
+    if args.inputs:
+        return list(args.inputs)
     if config.manuscripts:
         return list(config.manuscripts)
     raise UsageError("Name a manuscript to check (citelint check FILE), or list them under "
@@ -126,7 +136,7 @@ def _run_check(args: argparse.Namespace, path: Path, config: Config) -> Report:
     return check(manuscript, config=config)
 
 
-def _emit(report: Report, args: argparse.Namespace) -> None:
+def _emit(report: Report, args: argparse.Namespace, config: Config) -> None:
     formats_ = args.format or ["text"]
     outputs = args.output or []
     if len(outputs) > len(formats_):
@@ -135,20 +145,25 @@ def _emit(report: Report, args: argparse.Namespace) -> None:
     if len(to_stdout) > 1:
         raise UsageError(f"Only one format can go to stdout; give --output files for "
                          f"{', '.join(to_stdout[1:])}.")
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+    def draw(fmt: str, stream) -> str:
+        color = args.color == "always" or (args.color == "auto" and stream.isatty())
+        return render(fmt, report, fail_on=config.fail_on, source_root=Path.cwd(), color=color,
+                      verbose=args.verbose)
+
     for fmt, out in zip(formats_, outputs):
-        out.write_text(WRITERS[fmt](report), encoding="utf-8")
+        out.write_text(draw(fmt, _NoTTY), encoding="utf-8")
     if to_stdout:
-        writer = WRITERS[to_stdout[0]]
-        sys.stdout.write(_text(report, args, color) if to_stdout[0] == "text" else writer(report))
+        sys.stdout.write(draw(to_stdout[0], sys.stdout))
     elif "text" not in formats_:  # every format went to a file: still tell the person
-        sys.stderr.write(_text(report, args, color and sys.stderr.isatty()))
+        sys.stderr.write(draw("text", sys.stderr))
 
 
-def _text(report: Report, args: argparse.Namespace, color: bool) -> str:
-    from citelint.report.text import write_text
+class _NoTTY:
+    """Files are never terminals: no colour codes in them."""
 
-    return write_text(report, color=color, verbose=args.verbose)
+    @staticmethod
+    def isatty() -> bool:
+        return False
 
 
 def exit_code(report: Report, fail_on: str) -> int:
@@ -163,22 +178,19 @@ def exit_code(report: Report, fail_on: str) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    start = args.input or Path.cwd()
-    config = _config(args, start)
+    config = _config(args, args.inputs[0] if args.inputs else Path.cwd())
     code = EXIT_OK
     for path in _inputs(args, config):
         report = _run_check(args, path, config)
-        _emit(report, args)
+        _emit(report, args, config)
         code = max(code, exit_code(report, config.fail_on))
     return code
 
 
 def _cmd_baseline(args: argparse.Namespace) -> int:
-    config = _config(args, args.input or Path.cwd())
-    config.baseline = None  # a new baseline starts from every current finding
-    total = 0
-    for path in _inputs(args, config):
-        total += write_baseline(_run_check(args, path, config), args.output, args.reason)
+    config = _config(args, args.inputs[0] if args.inputs else Path.cwd())
+    reports = [_run_check(args, path, config) for path in _inputs(args, config)]
+    total = write_baseline(reports, args.output, args.reason)
     print(f"Wrote {total} accepted findings to {args.output}; pass it with --baseline "
           "(or 'baseline' in the config) so that only new problems fail the run.")
     return EXIT_OK

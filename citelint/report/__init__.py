@@ -1,47 +1,38 @@
 """Writers: pure functions from a :class:`~citelint.models.Report` to text, one per format.
 
-``WRITERS`` maps each ``--format`` name to its writer; adding a format is one module and one line.
+``FORMATS`` names every ``--format``; :func:`render` dispatches to the format's module, passing
+the options that format uses. Adding a format is one module and one entry here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from pathlib import Path
 
 from citelint.models import Report
 
-
-def _json(report: Report) -> str:
-    return report.to_json() + "\n"
+FORMATS = ("json", "sarif", "junit", "markdown", "text")
 
 
-def _sarif(report: Report) -> str:
-    from citelint.report.sarif import write_sarif
+def render(fmt: str, report: Report, *, fail_on: str = "error", source_root: Path | None = None,
+           color: bool = False, verbose: bool = False) -> str:
+    """The report in format ``fmt``; ``fail_on`` grades JUnit failures, ``source_root`` makes
+    SARIF locations relative, ``color``/``verbose`` shape the text summary."""
+    if fmt == "json":
+        return report.to_json() + "\n"
+    if fmt == "sarif":
+        from citelint.report.sarif import write_sarif
 
-    return write_sarif(report)
+        return write_sarif(report, source_root=source_root)
+    if fmt == "junit":
+        from citelint.report.junit import write_junit
 
+        return write_junit(report, fail_on=fail_on)
+    if fmt == "markdown":
+        from citelint.report.markdown import write_markdown
 
-def _junit(report: Report) -> str:
-    from citelint.report.junit import write_junit
+        return write_markdown(report)
+    if fmt == "text":
+        from citelint.report.text import write_text
 
-    return write_junit(report)
-
-
-def _markdown(report: Report) -> str:
-    from citelint.report.markdown import write_markdown
-
-    return write_markdown(report)
-
-
-def _text(report: Report) -> str:
-    from citelint.report.text import write_text
-
-    return write_text(report)
-
-
-WRITERS: dict[str, Callable[[Report], str]] = {
-    "json": _json,
-    "sarif": _sarif,
-    "junit": _junit,
-    "markdown": _markdown,
-    "text": _text,
-}
+        return write_text(report, color=color, verbose=verbose)
+    raise ValueError(f"Unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}.")

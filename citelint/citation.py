@@ -1,0 +1,408 @@
+"""Parse one cited reference string into fields (Vancouver/AMA and APA/Harvard styles).
+
+The parser reports what is *written*: it does not correct, complete or judge a citation (rules do
+that), does no I/O, and never raises on bad input. A citation it cannot split gets a
+``parse_error`` sentence saying what could not be found, with whatever fields it did find.
+"""
+
+from __future__ import annotations
+
+import re
+
+from citelint.doi import find_doi
+from citelint.models import Location, Reference
+from citelint.normalize import DASHES, is_initials, split_pages
+
+_DASH = "".join(re.escape(c) for c in DASHES)
+_YEAR = r"(?:1[5-9]|20)\d{2}"
+_PAGE = r"[A-Za-z]{0,3}\d+[A-Za-z]?"
+_PAGES = rf"{_PAGE}(?:\s*[{_DASH}]+\s*{_PAGE})?"
+_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Spring|Summer|Autumn|Fall|Winter)"
+          r"[a-z]*\.?")
+_VOLUME = r"[A-Za-z]{0,4}\d+[A-Za-z]?(?:\s+Suppl\.?(?:\s*\d+)?)?"
+
+# "Journal 2019 Mar 5;10(2):326-339." / "Journal 2023:1763-1777." / "Journal 2024; 727:150313."
+_VANCOUVER_TAIL = re.compile(
+    rf"(?:^|(?<=[\s.,;]))(?P<year>{_YEAR})[a-z]?"
+    rf"(?:\s+{_MONTH}(?:\s*[{_DASH}/]\s*{_MONTH})?(?:\s+\d{{1,2}})?)?"
+    rf"\s*(?:;\s*(?P<volume>{_VOLUME})?\s*(?:\((?P<issue>[^()]*)\))?"
+    rf"(?:\s*[:,]\s*(?P<pages>{_PAGES}))?"
+    rf"|:\s*(?P<pages_only>{_PAGES}))?"
+    r"\s*[.;,]?\s*$"
+)
+# Looser: the last year, then whatever volume/issue/pages follow it (trailing notes tolerated).
+_LOOSE_TAIL = re.compile(
+    rf"(?:^|(?<=[\s.,;(]))(?P<year>{_YEAR})[a-z]?\b"
+    rf"(?:[^;:]{{0,20}}?;\s*(?P<volume>{_VOLUME})?\s*(?:\((?P<issue>[^()]*)\))?"
+    rf"(?:\s*:\s*(?P<pages>{_PAGES}))?)?"
+)
+# APA/Harvard: "(2020)." / "(2020a, March 3)" / "(n.d.)" after the authors.
+_AUTHOR_DATE_YEAR = re.compile(
+    rf"\(\s*(?:(?P<year>{_YEAR})[a-z]?(?:\s*,[^()]*)?|n\.\s?d\.|in press)\s*\)", re.IGNORECASE
+)
+_HARVARD_YEAR = re.compile(rf"^(?P<authors>.+?),?\s+(?P<year>{_YEAR})[a-z]?[.,]\s+(?P<rest>.+)$")
+# "Journal, 12(3), 45–67" / "Journal 12:45–67" / "Journal, 12, Article e123"
+_SOURCE = re.compile(
+    rf"^(?P<journal>.+?)[,.]?\s+(?:[Vv]ol(?:ume)?\.?\s*)?(?P<volume>{_VOLUME})"
+    rf"\s*(?:\((?P<issue>[^()]*)\))?"
+    rf"(?:\s*[,:]\s*(?:(?:pp?\.|[Aa]rticle(?:\s+(?:[Nn]o\.?|[Nn]umber))?)\s*)?(?P<pages>{_PAGES}))?"
+    r"\s*\.?$"
+)
+# "London: Springer; 2019." and "Springer, London" (book imprint, Vancouver style)
+_IMPRINT = re.compile(r"^(?P<place>[^:;]{2,60}):\s*(?P<publisher>[^:;]{2,120})$")
+
+_PMID = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b\.?", re.IGNORECASE)
+_PMCID = re.compile(r"\bPMCID\s*:?\s*PMC\d+\b\.?", re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_NOISE = re.compile(
+    r"\[(?:internet|epub ahead of print|published online[^\]]*|cited[^\]]*|accessed[^\]]*)\]"
+    r"|\bEpub\s+(?:ahead\s+of\s+print|" + _YEAR + r"(?:\s+" + _MONTH + r")?(?:\s+\d{1,2})?)\.?"
+    r"|\b(?:available\s+(?:from|at|online)|retrieved\s+from)\s*:?"
+    r"|\baccessed\s*:?\s*(?:on\s+)?[\w ,]{0,30}?\d{4}\.?",
+    re.IGNORECASE,
+)
+_ET_AL = re.compile(r"(?:^|[\s,])et\.?\s*al\.?$", re.IGNORECASE)
+_MAX_JOURNAL_CHARS = 200
+_BREAK = re.compile(r"(?<=[.?!])\s+")
+_NOT_A_BREAK = {"vs", "e.g", "i.e", "cf", "sp", "spp", "approx", "ca", "fig", "no", "dr", "mr",
+                "mrs", "ms", "st", "subsp", "var"}
+_STOPWORDS = {"of", "the", "and", "in", "for", "on", "de", "des", "du", "der", "und", "la", "le",
+              "y", "et", "di", "e", "da", "del", "das", "dos", "&", "a", "an", "to", "with"}
+_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "dos", "das",
+              "le", "la", "ter", "ten", "bin", "ibn", "al", "el", "y", "mac", "mc"}
+
+
+def parse_citation(raw: str, index: int, location: Location) -> Reference:
+    """Split one cited reference into a :class:`Reference`; never raises.
+
+    Understands Vancouver/AMA (``Authors. Title. Journal Year; Vol(Issue):Pages.``) and
+    APA/Harvard (``Author, A. B., & Other, C. (2020). Title. Journal, 12(3), 45–67.``). A single
+    page-like locator ("727:150313", "50:e12333") is reported as ``article_number``; a range as
+    ``first_page``/``last_page``. The DOI is kept as cleaned even when it is not valid.
+    """
+    ref = Reference(index=index, raw=raw, location=location)
+    try:
+        _parse_into(ref, raw)
+    except Exception as exc:  # the parser must never take the run down with it
+        ref.parse_error = f"The citation could not be parsed ({type(exc).__name__}: {exc})."
+    return ref
+
+
+def _parse_into(ref: Reference, raw: str) -> None:
+    body = _take_identifiers(ref, " ".join(raw.split()))
+    if not body:
+        ref.parse_error = ("The citation has no text besides its identifiers: no authors, title "
+                           "or journal could be found.")
+        return
+    if not _parse_author_date(ref, body):
+        _parse_vancouver(ref, body)
+    missing = []
+    if not ref.title:
+        missing.append("the title")
+    if not any((ref.year, ref.journal, ref.publisher, ref.doi, ref.url, ref.pmid)):
+        missing.append("a journal or year")
+    if missing and ref.parse_error is None:
+        ref.parse_error = f"Could not find {' or '.join(missing)} in this citation."
+
+
+def _take_identifiers(ref: Reference, text: str) -> str:
+    """Fill doi, pmid and url from ``text`` and return the text without them."""
+    doi, written = find_doi(text)
+    if doi and written:
+        ref.doi = doi
+        start = text.find(written)
+        before = re.sub(r"(?:\bdoi\s*:?|\bavailable\s+(?:from|at)\s*:?)\s*$", "",
+                        text[:start], flags=re.IGNORECASE)
+        text = before + " " + text[start + len(written):]
+    pmid = _PMID.search(text)
+    if pmid:
+        ref.pmid = pmid.group(1)
+        text = _PMID.sub(" ", text)
+    text = _PMCID.sub(" ", text)
+    url = _URL.search(text)
+    if url:
+        ref.url = url.group(0).rstrip(".,;)")
+        text = _URL.sub(" ", text)
+    text = _NOISE.sub(" ", text)
+    text = re.sub(r"\s+([.,;:])", r"\1", " ".join(text.split()))
+    text = re.sub(r"(?:[.,;]\s*){2,}$", ".", text)
+    return text.strip(" ,;")
+
+
+# --- Vancouver / AMA -----------------------------------------------------------------------------
+
+
+def _parse_vancouver(ref: Reference, body: str) -> None:
+    tail = _VANCOUVER_TAIL.search(body)
+    if tail:
+        head = body[: tail.start()]
+        _take_source_numbers(ref, tail.group("volume"), tail.group("issue"),
+                             tail.group("pages") or tail.group("pages_only"))
+        ref.year = int(tail.group("year"))
+    else:
+        loose = next(reversed(list(_LOOSE_TAIL.finditer(body))), None)
+        if loose is not None:
+            head = body[: loose.start()]
+            ref.year = int(loose.group("year"))
+            _take_source_numbers(ref, loose.group("volume"), loose.group("issue"),
+                                 loose.group("pages"))
+        else:
+            head = body
+    head = head.strip().rstrip(".,;: ").strip()
+    authors, et_al, rest = _split_authors(head)
+    ref.authors, ref.et_al = authors, et_al
+    title, source = _split_title_source(rest)
+    ref.title = title or None
+    if source:
+        imprint = _IMPRINT.match(source)
+        if imprint and not (ref.volume or ref.first_page or ref.article_number):
+            ref.publisher = imprint.group("publisher").strip()
+            ref.type = "book"
+        else:
+            ref.journal = source
+    elif ref.volume and ref.title:
+        ref.parse_error = ("Could not tell the title from the journal name: no full stop "
+                           "separates them.")
+
+
+def _take_source_numbers(ref: Reference, volume: str | None, issue: str | None,
+                         pages: str | None) -> None:
+    ref.volume = volume.strip() if volume else None
+    ref.issue = issue.strip() if issue and issue.strip() else None
+    if pages:
+        first, last = split_pages(pages)
+        if last:
+            ref.first_page, ref.last_page = first, last
+        elif first:
+            ref.article_number = first
+
+
+def _breaks(text: str) -> list[int]:
+    """Offsets where a new dot-separated segment starts, skipping "vs.", "e.g." and initials."""
+    out = []
+    for match in _BREAK.finditer(text):
+        token = text[text.rfind(" ", 0, match.start()) + 1: match.start() - 1]
+        if token.casefold().rstrip(".") in _NOT_A_BREAK:
+            continue
+        # "J. A. Smith": an initial followed by another initial is not the end of a segment.
+        if len(token) == 1 and token.isupper() and re.match(r"[^\W\d_]\.", text[match.end():]):
+            continue
+        out.append(match.end())
+    return out
+
+
+def _segment_end(text: str) -> str:
+    """A segment without its closing full stop ("time?." keeps its question mark)."""
+    text = text.strip()
+    if text.endswith("."):
+        text = text[:-1].rstrip()
+    return text
+
+
+def _split_authors(head: str) -> tuple[list[str], bool, str]:
+    """Take the author list off the front of a Vancouver citation.
+
+    Returns ``(authors, et_al, rest)``. The author list ends at the first full stop that is
+    followed by something that is not a name list, or at the first comma-separated part that is
+    not a name (a missing full stop before the title).
+    """
+    breaks = _breaks(head)
+    first_end = breaks[0] if breaks else len(head)
+    segment = _segment_end(head[:first_end])
+    names, et_al, title_at = _names_in_segment(segment)
+    if not names and not et_al:
+        return [], False, head
+    if title_at is not None:
+        return names, et_al, head[title_at:]
+    if len(names) == 1 and not _is_strict_name(names[0]) and len(breaks) < 2:
+        return [], False, head  # one short capitalised phrase is more likely a title
+    consumed = first_end
+    # Later segments that are themselves name lists belong to the authors, as long as a title
+    # and a journal still follow them.
+    while not et_al:
+        rest_breaks = [b for b in breaks if b > consumed]
+        if len(rest_breaks) < 2:
+            break
+        candidate = _segment_end(head[consumed: rest_breaks[0]])
+        more, more_et_al, more_title = _names_in_segment(candidate)
+        if not more or more_title is not None or not all(_is_strict_name(n) for n in more):
+            break
+        names += more
+        et_al = more_et_al
+        consumed = rest_breaks[0]
+    return names, et_al, head[consumed:].strip()
+
+
+def _names_in_segment(segment: str) -> tuple[list[str], bool, int | None]:
+    """Names in one comma-separated segment, whether it ends in et al., and where a title starts.
+
+    ``title_at`` is the offset of the first part that is not a name, when names came before it.
+    A segment whose parts are not names at all gives no names.
+    """
+    names: list[str] = []
+    et_al = False
+    for part in re.finditer(r"[^,;]+", segment):
+        text = re.sub(r"^(?:and|&)\s+", "", part.group(0).strip())
+        if not text:
+            continue
+        if _ET_AL.search(text):
+            et_al = True
+            text = _ET_AL.sub("", text).strip()
+            if text:
+                names.append(text)
+            break
+        if _is_loose_name(text):
+            names.append(text)
+            continue
+        if names and any(_is_strict_name(n) for n in names):
+            return names, et_al, part.start() + len(part.group(0)) - len(part.group(0).lstrip())
+        return [], False, None
+    if len(names) > 1 and not any(_is_strict_name(n) for n in names):
+        return [], False, None
+    return names, et_al, None
+
+
+def _is_loose_name(text: str) -> bool:
+    """A short run of capitalised words: a person as cited, or a group author."""
+    words = text.split()
+    if not words or len(words) > 5 or len(text) > 60 or ":" in text:
+        return False
+    if any(c.isdigit() for c in text):
+        return False
+    return all(w[0].isupper() or w.casefold() in _PARTICLES for w in words)
+
+
+def _is_strict_name(text: str) -> bool:
+    """A Vancouver name: family name(s) then one token of initials ("Carrade Holt DD")."""
+    words = text.split()
+    return (len(words) >= 2 and _is_loose_name(text) and is_initials(words[-1])
+            and not all(is_initials(w) for w in words[:-1]))
+
+
+def _split_title_source(rest: str) -> tuple[str, str]:
+    """Split "Title. Journal" at the first full stop that leaves a journal-like name after it."""
+    breaks = _breaks(rest)
+    if not breaks:
+        return _segment_end(rest), ""
+    chosen = breaks[-1]
+    for offset in breaks:
+        if len(rest) - offset <= _MAX_JOURNAL_CHARS and _looks_like_journal(rest[offset:]):
+            chosen = offset
+            break
+    return _segment_end(rest[:chosen]), rest[chosen:].strip().rstrip(".,;: ")
+
+
+def _looks_like_journal(text: str) -> bool:
+    """A journal name is short, mostly capitalised or abbreviated, and any full stops inside it
+    end single abbreviated words ("Indones. J Biotechnol", "Proc. Natl. Acad. Sci")."""
+    text = text.strip().rstrip(".,;: ")
+    words = text.split()
+    if not words or len(words) > 12:
+        return False
+    pieces = _BREAK.split(text)
+    if any(len(p.split()) != 1 for p in pieces[:-1]):
+        return False
+    lowercase = [w for w in words if w[0].islower() and not w.endswith(".")
+                 and w.casefold() not in _STOPWORDS]
+    return len(lowercase) <= 1
+
+
+# --- APA / Harvard -------------------------------------------------------------------------------
+
+
+def _parse_author_date(ref: Reference, body: str) -> bool:
+    """Parse ``Authors (Year). Title. Source`` or Harvard ``Authors, Year. Title. Source``."""
+    year_match = _AUTHOR_DATE_YEAR.search(body)
+    if year_match and year_match.start() > 0:
+        names = _author_date_names(body[: year_match.start()])
+        if names is not None:
+            rest = body[year_match.end():].lstrip(" .,:")
+            year = year_match.group("year")
+            _fill_author_date(ref, names, int(year) if year else None, rest)
+            return True
+    harvard = _HARVARD_YEAR.match(body)
+    if harvard:
+        names = _author_date_names(harvard.group("authors"))
+        if names is not None:
+            _fill_author_date(ref, names, int(harvard.group("year")), harvard.group("rest"))
+            return True
+    return False
+
+
+def _fill_author_date(ref: Reference, names: tuple[list[str], bool], year: int | None,
+                      rest: str) -> None:
+    ref.authors, ref.et_al = names
+    ref.year = year
+    title, source = _split_author_date_title(rest)
+    ref.title = title or None
+    if not source:
+        return
+    match = _SOURCE.match(source)
+    if match:
+        ref.journal = match.group("journal").strip(" ,.")
+        _take_source_numbers(ref, match.group("volume"), match.group("issue"),
+                             match.group("pages"))
+    elif any(c.isdigit() for c in source):
+        ref.journal = source
+    else:
+        ref.publisher = source
+
+
+def _split_author_date_title(rest: str) -> tuple[str, str]:
+    rest = rest.strip()
+    quoted = re.match(r"^['\"\u2018\u201c](?P<title>.+?)[,.]?['\"\u2019\u201d][,.]?\s*(?P<src>.*)$",
+                      rest)
+    if quoted:
+        source = re.sub(r"^In:?\s+", "", quoted.group("src")).strip().rstrip(".")
+        return quoted.group("title").strip(), source
+    breaks = _breaks(rest)
+    for offset in breaks:
+        source = rest[offset:].strip().rstrip(".")
+        if _SOURCE.match(source) or _looks_like_journal(source.split(",")[0]):
+            return _segment_end(rest[:offset]), source
+    return _segment_end(rest), ""
+
+
+def _author_date_names(text: str) -> tuple[list[str], bool] | None:
+    """Names before the year in APA/Harvard ("Guo, X., Vogt, A., & Rancan, F."), or None."""
+    text = text.strip().rstrip(",")
+    et_al = False
+    if _ET_AL.search(text):
+        et_al = True
+        text = _ET_AL.sub("", text).strip().rstrip(",")
+    text = re.sub(r"\s*,?\s*(?:&|\band\b)\s+", ", ", text)
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts:
+        return None
+    names: list[str] = []
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        if _is_strict_name(part) or _is_given_first(part):
+            names.append(part)
+            i += 1
+        elif (i + 1 < len(parts) and _is_loose_name(part) and len(part.split()) <= 3
+              and _is_given_part(parts[i + 1])):
+            names.append(f"{part}, {parts[i + 1]}")
+            i += 2
+        elif len(parts) == 1 and _is_loose_name(part):
+            names.append(part)  # a group author
+            i += 1
+        else:
+            return None
+    return names, et_al
+
+
+def _is_given_part(text: str) -> bool:
+    """Given names after a comma: "X.", "A. B.", "J.-P.", "Xiaoli"."""
+    words = text.split()
+    return 0 < len(words) <= 3 and all(
+        is_initials(w) or (w[0].isupper() and w[1:].islower() and w.isalpha()) for w in words
+    )
+
+
+def _is_given_first(text: str) -> bool:
+    """A name with initials first: "J. A. Smith", "X. Guo"."""
+    words = text.split()
+    return (len(words) >= 2 and _is_loose_name(text) and not is_initials(words[-1])
+            and all(is_initials(w) and "." in w for w in words[:-1]))

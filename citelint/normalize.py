@@ -1,0 +1,140 @@
+"""Small normalisation steps shared by every reader: page ranges, text folding, cited names.
+
+Each function does one transformation on a string and can be used (and tested) alone, in the
+spirit of bibtexparser v2's middlewares. Nothing here reads files, knows a citation style as a
+whole, or decides whether a field is *right*: rules do that.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Every character people (and word processors) use between two page numbers or inside names.
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_DASH_CLASS = "".join(re.escape(c) for c in DASHES)
+_DASH_RE = re.compile(f"[{_DASH_CLASS}]+")
+_PAGE = r"[A-Za-z]{0,3}\d+[A-Za-z]?"
+_RANGE_RE = re.compile(
+    rf"^\s*(?:pp?\.?\s*)?({_PAGE})\s*(?:[{_DASH_CLASS}]+\s*({_PAGE}))?\s*\.?\s*$"
+)
+_QUOTES = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
+    "`": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+})
+_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "dos", "das",
+              "le", "la", "ter", "ten", "bin", "ibn", "al", "el", "y", "st", "st."}
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"}
+
+
+def split_pages(text: str | None) -> tuple[str | None, str | None]:
+    """Split a cited page range into ``(first, last)``.
+
+    Handles hyphens, en/em dashes and ``--`` ("1198-1221", "1607–1623", "1198--1221"), letter
+    prefixes ("S13-S18"), e-locators ("e12333" gives ``("e12333", None)``) and expands abbreviated
+    ranges ("123-9" gives ``("123", "129")``, "S13-8" gives ``("S13", "S18")``). Text that is not a
+    page range gives ``(None, None)``.
+    """
+    if not text:
+        return None, None
+    match = _RANGE_RE.match(text)
+    if not match:
+        return None, None
+    first, last = match.group(1), match.group(2)
+    if last is not None:
+        last = _expand_last_page(first, last)
+    return first, last
+
+
+def _expand_last_page(first: str, last: str) -> str:
+    """Expand an abbreviated last page ("123", "9" -> "129") when that is the only reading."""
+    head = re.match(r"^([A-Za-z]*)(\d+)([A-Za-z]?)$", first)
+    tail = re.match(r"^([A-Za-z]*)(\d+)([A-Za-z]?)$", last)
+    if not head or not tail:
+        return last
+    prefix, digits = head.group(1), head.group(2)
+    if tail.group(1) and tail.group(1) != prefix:
+        return last
+    last_digits = tail.group(2)
+    if len(last_digits) < len(digits):
+        expanded = digits[: len(digits) - len(last_digits)] + last_digits
+        if int(expanded) > int(digits):
+            return prefix + expanded + tail.group(3)
+    if not tail.group(1) and prefix:
+        return prefix + last_digits + tail.group(3)
+    return last
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove combining marks: "Sánchez" -> "Sanchez", "Horňáková Ľ" -> "Hornakova L"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed
+                                                 if not unicodedata.combining(c)))
+
+
+def fold_text(text: str | None, diacritics: bool = True) -> str:
+    """Fold text for comparison: NFKC, casefold, straight quotes, one dash, single spaces.
+
+    With ``diacritics=False`` accents are stripped too ("Sánchez" and "Sanchez" fold alike).
+    The result is for comparing strings, never for display.
+    """
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    folded = _DASH_RE.sub("-", folded).casefold()
+    if not diacritics:
+        folded = strip_diacritics(folded)
+    return " ".join(folded.split())
+
+
+def is_initials(token: str) -> bool:
+    """True for a token that is a run of initials as cited: "X", "DKW", "Y-J", "J.-P.", "Á"."""
+    letters = [c for c in token if c not in DASHES and c != "."]
+    return (0 < len(letters) <= 4 and len(token) <= 8 and all(c.isupper() for c in letters)
+            and token[0] not in DASHES)
+
+
+def initials_of(given: str) -> str:
+    """Initials of given names: "Xiaoli" -> "X", "Jean-Pierre" -> "JP", "D. K. W." -> "DKW"."""
+    letters = []
+    for part in re.split(rf"[\s.{_DASH_CLASS}]+", given):
+        if not part:
+            continue
+        if is_initials(part):
+            letters.extend(c for c in part if c.isalpha())
+        elif part[0].isalpha():
+            letters.append(part[0].upper())
+    return "".join(letters)
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """Split a cited personal name into ``(family, initials)``.
+
+    Understands Vancouver order ("Guo X", "Carrade Holt DD", "Li Y-J" -> ``("Li", "YJ")``), APA
+    order with a comma ("Guo, X.", "Guo, Xiaoli"), given-first order ("Xiaoli Guo", "J. A. Smith")
+    and single names ("Shreyasi" -> ``("Shreyasi", "")``). Initials come back as bare letters.
+    Generational suffixes (Jr, III) are dropped.
+    """
+    text = " ".join(name.replace("\u00a0", " ").split()).strip(" ,;")
+    if not text:
+        return "", ""
+    if "," in text:
+        family, _, given = text.partition(",")
+        given = " ".join(t for t in given.split() if t.casefold() not in _SUFFIXES)
+        return family.strip(), initials_of(given)
+    tokens = [t for t in text.split() if t.casefold() not in _SUFFIXES] or text.split()
+    if len(tokens) == 1:
+        return tokens[0], ""
+    # Vancouver: family name(s) first, then one token of initials.
+    if is_initials(tokens[-1]) and not all(is_initials(t) for t in tokens[:-1]):
+        return " ".join(tokens[:-1]), initials_of(tokens[-1])
+    # Initials run into other letters ("Smith JAbc"): still Vancouver order, keep the capitals.
+    head = tokens[-1][:2]
+    if len(head) == 2 and head.isalpha() and head.isupper():
+        return " ".join(tokens[:-1]), "".join(c for c in tokens[-1] if c.isupper())
+    # Given names first ("J. A. Smith", "Xiaoli Guo", "Ludwig van Beethoven").
+    family_start = len(tokens) - 1
+    while family_start > 1 and tokens[family_start - 1].casefold() in _PARTICLES:
+        family_start -= 1
+    return " ".join(tokens[family_start:]), initials_of(" ".join(tokens[:family_start]))

@@ -1,0 +1,227 @@
+"""A local snapshot of bibliographic records, used as a source offline or alongside the services.
+
+A snapshot is a JSON Lines file (plain or gzip-compressed, told apart by its magic bytes), one
+work per line: a Crossref work (the ``message`` of ``/works/{doi}``, or the whole response), or an
+OpenAlex work. Each line is read with :func:`citelint.records.record_from_json`. Blank lines and
+lines starting with ``//`` or ``#`` are comments. A line that is not valid JSON is skipped and a
+located, non-fatal problem is kept in :attr:`SnapshotSource.problems`.
+
+What this module must not do: touch the network, or treat absence as evidence. A snapshot holds
+some records, not all of them, so it is not ``authoritative``: a DOI or citation it does not hold
+is "not in the snapshot", never "does not exist". Search results are unvalidated candidates (the
+matcher judges them), so the search ranks generously instead of filtering hard.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import unicodedata
+import zlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from citelint.doi import clean_doi
+from citelint.models import Author, Record, Reference
+from citelint.readers import InputError
+from citelint.records import record_from_json
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_NON_WORD = re.compile(r"[^\w]+")
+_INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
+
+#: Title similarity (0-100) below which a record is not offered as a candidate at all.
+TITLE_FLOOR = 50.0
+#: The same floor when a reference without a title is compared by its raw text.
+RAW_FLOOR = 45.0
+#: Title similarity above which the raw-text comparison is skipped (it costs as much again).
+CONFIDENT_TITLE = 90.0
+#: Score added when the cited first author's family name is the record's first author's.
+AUTHOR_BOOST = 8.0
+#: Score added when the cited year is one of the record's years (half of it for one year off).
+YEAR_BOOST = 4.0
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, accent-free, punctuation-free text with single spaces, for fuzzy comparison."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_NON_WORD.sub(" ", stripped.casefold()).replace("_", " ").split())
+
+
+def _family_tokens(name: str) -> frozenset[str]:
+    """Folded tokens of the family part of a cited name ("Blume-Peytavi U" → {blume, peytavi})."""
+    tokens = [t for t in re.split(r"[\s,]+", name.strip()) if t]
+    family = [t for t in tokens if not _INITIALS.match(t)] or tokens
+    return frozenset(fold(" ".join(family)).split())
+
+
+def _author_tokens(author: Author) -> frozenset[str]:
+    return frozenset(fold(author.family or author.name).split())
+
+
+class SnapshotSource:
+    """Records read from one or more JSON Lines snapshot files.
+
+    ``works_by_doi`` looks DOIs up case-insensitively; ``search`` ranks records by fuzzy title
+    similarity (and, when no title matches closely or none was parsed, by the raw citation against
+    each record's title, authors and journal), boosted by first author and year. When several
+    lines carry the same DOI, the first one read wins (files in the order given).
+    """
+
+    name = "snapshot"
+    authoritative = False
+
+    def __init__(self, paths: Sequence[str | Path] | str | Path) -> None:
+        if isinstance(paths, (str, Path)):
+            paths = [paths]
+        self.paths: list[Path] = [Path(p) for p in paths]
+        self.problems: list[str] = []
+        self.records: list[Record] = []
+        self._by_doi: dict[str, Record] = {}
+        for path in self.paths:
+            for record in self._read(path):
+                if record.doi and record.doi in self._by_doi:
+                    continue
+                if record.doi:
+                    self._by_doi[record.doi] = record
+                self.records.append(record)
+        self._titles = [fold(r.title) for r in self.records]
+        self._texts = [" ".join(filter(None, [fold(r.title),
+                                              *(fold(a.display()) for a in r.authors or []),
+                                              fold(r.journal), *map(fold, r.journal_short)]))
+                       for r in self.records]
+        self._first_authors = [_author_tokens(r.authors[0]) if r.authors else frozenset()
+                               for r in self.records]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _read(self, path: Path) -> Iterator[Record]:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise InputError(f"{path}: snapshot file not found.") from exc
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read the snapshot ({exc.strerror or exc}).") from exc
+        if data[:2] == _GZIP_MAGIC:
+            try:
+                data = gzip.decompress(data)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise InputError(f"{path}: not a readable gzip file ({exc}).") from exc
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputError(f"{path}:{line}: the snapshot is not UTF-8 text.") from exc
+        for number, line in enumerate(text.splitlines(), start=1):
+            stripped = line.strip()
+            if not stripped or stripped.startswith(("//", "#")):
+                continue
+            try:
+                obj = json.loads(stripped)
+            except json.JSONDecodeError as exc:
+                self.problems.append(f"{path}:{number}: not valid JSON ({exc.msg} at column "
+                                     f"{exc.colno}); the line was skipped.")
+                continue
+            works = _works_in(obj)
+            if works is None:
+                self.problems.append(f"{path}:{number}: not a Crossref or OpenAlex work object; "
+                                     "the line was skipped.")
+                continue
+            for work in works:
+                try:
+                    record = record_from_json(work, "snapshot")
+                except (AttributeError, KeyError, TypeError, ValueError) as exc:
+                    self.problems.append(f"{path}:{number}: the work could not be read "
+                                         f"({type(exc).__name__}: {exc}); it was skipped.")
+                    continue
+                if not (record.doi or record.title):
+                    self.problems.append(f"{path}:{number}: the work has neither a DOI nor a "
+                                         "title; it was skipped.")
+                    continue
+                record.source = "snapshot"
+                yield record
+
+    # -- the Source protocol -----------------------------------------------------------------
+
+    def works_by_doi(self, dois: Sequence[str]) -> dict[str, Record]:
+        """Records this snapshot holds for ``dois``, keyed by the cleaned, lower-case DOI."""
+        found: dict[str, Record] = {}
+        for doi in dois:
+            key = clean_doi(doi)
+            if key and key in self._by_doi:
+                found[key] = self._by_doi[key]
+        return found
+
+    def search(self, reference: Reference, rows: int = 5) -> list[Record]:
+        """Up to ``rows`` candidate records for a citation, best first (unvalidated).
+
+        The cited title is compared with each record's title. Unless a title matches closely
+        (:data:`CONFIDENT_TITLE`), the raw citation is also compared with each record's title,
+        authors and journal, and a record's similarity is the better of the two, so a mis-parsed
+        title does not hide the right record.
+        """
+        if rows <= 0 or not self.records:
+            return []
+        limit = max(rows * 10, 50)
+        best: dict[int, float] = {}
+        title = fold(reference.title)
+        if title:
+            for choice, set_score, index in process.extract(
+                    title, self._titles, scorer=fuzz.token_set_ratio, processor=None,
+                    limit=limit, score_cutoff=TITLE_FLOOR):
+                # token_set_ratio forgives extra words; plain ratio keeps a short title from
+                # matching every longer title that happens to contain it.
+                similarity = 0.7 * set_score + 0.3 * fuzz.ratio(title, choice)
+                if similarity >= TITLE_FLOOR:
+                    best[index] = similarity
+        raw = fold(reference.raw)
+        if raw and max(best.values(), default=0.0) < CONFIDENT_TITLE:
+            for _, similarity, index in process.extract(
+                    raw, self._texts, scorer=fuzz.token_set_ratio, processor=None,
+                    limit=limit, score_cutoff=RAW_FLOOR):
+                best[index] = max(best.get(index, 0.0), similarity)
+        family = _family_tokens(reference.authors[0]) if reference.authors else frozenset()
+        scored = sorted(((-(sim + self._boost(i, family, reference.year)), i)
+                         for i, sim in best.items()))
+        return [self.records[index] for _, index in scored[:rows]]
+
+    def _boost(self, index: int, family: frozenset[str], year: int | None) -> float:
+        boost = 0.0
+        if family and family <= self._first_authors[index]:
+            boost += AUTHOR_BOOST
+        if year is not None:
+            years = self.records[index].years()
+            if year in years:
+                boost += YEAR_BOOST
+            elif any(abs(year - y) == 1 for y in years):
+                boost += YEAR_BOOST / 2
+        return boost
+
+
+def _works_in(obj: Any) -> list[dict[str, Any]] | None:
+    """The work objects one snapshot line holds: a work, a ``/works/{doi}`` response, or a list
+    response (Crossref ``message.items``, OpenAlex ``results``). None when it holds none."""
+    if not isinstance(obj, dict):
+        return None
+    message = obj.get("message")
+    if "message" in obj and not isinstance(message, dict):
+        return None  # a Crossref error body: {"status": "failed", "message": [...]}
+    if isinstance(message, dict):
+        items = message.get("items")
+        if isinstance(items, list):
+            return [i for i in items if isinstance(i, dict)]
+        return [message]
+    results = obj.get("results")
+    if isinstance(results, list) and "meta" in obj:
+        return [r for r in results if isinstance(r, dict)]
+    return [obj]

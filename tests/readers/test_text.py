@@ -1,0 +1,178 @@
+"""Tests for the plain-text reader (citelint.readers.text)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from citelint.readers import read_file, read_text
+from citelint.readers.text import looks_like_reference
+
+SEED = Path("/work/shared/seed/manuscript.txt")
+TRUTH = Path("/work/shared/seed/truth.jsonl")
+
+
+def read(text: str):
+    return read_text(text, format="text", path="refs.txt")
+
+
+@pytest.fixture(scope="module")
+def seed():
+    if not SEED.exists():
+        pytest.skip("seed manuscript not available")
+    return read_file(SEED)
+
+
+def test_seed_has_seventy_references_starting_on_line_twenty(seed):
+    assert seed.format == "text"
+    assert len(seed.references) == 70
+    assert [r.index for r in seed.references] == list(range(1, 71))
+    assert seed.references[0].location.line == 20
+    assert seed.references[0].location.path == str(SEED)
+    assert [r.location.line for r in seed.references] == list(range(20, 90))
+    assert seed.problems == []
+
+
+def test_seed_raw_equals_the_cited_strings(seed):
+    truth = [json.loads(line) for line in TRUTH.read_text(encoding="utf-8").splitlines() if line]
+    assert len(truth) == 70
+    for row in truth:
+        assert seed.references[row["n"] - 1].raw == row["cited"], row["n"]
+
+
+def test_seed_front_matter(seed):
+    assert seed.title == ("Conditioned medium from mesenchymal stem cells: Towards skin tissue "
+                          "engineering and wound healing")
+    assert seed.abstract.startswith("Mesenchymal stem cells (MSCs) have emerged")
+    assert seed.abstract.endswith("to optimize its therapeutic application.")
+    assert seed.keywords == []  # the heading is there, the keywords are not
+    assert seed.doi == "10.22038/ijbms.2025.88552.19121"
+
+
+def test_seed_references_are_parsed(seed):
+    assert all(r.parse_error is None for r in seed.references)
+    ref = seed.references[1]
+    assert (ref.journal, ref.first_page, ref.last_page) == ("Cells", "1198", "1221")
+
+
+MANUSCRIPT = """A study of things
+
+Abstract: We studied things.
+More things were studied.
+Keywords: wound healing; stem cells; secretome
+
+Introduction
+Body text, published in 2019, and so on; etc.
+
+References
+1. Smith J, Jones K. A title of a paper. J Foo 2020;12:45-67.
+2. Doe A, Roe B. Another paper about
+   wound healing. J Bar 2019;3(2):1-9.
+4. Poe E. Missing three. J Baz 2018;1:1. doi:10.1000/xyz123.
+"""
+
+
+def test_heading_wrapped_lines_and_numbering_gap():
+    ms = read(MANUSCRIPT)
+    assert [r.raw for r in ms.references] == [
+        "Smith J, Jones K. A title of a paper. J Foo 2020;12:45-67.",
+        "Doe A, Roe B. Another paper about wound healing. J Bar 2019;3(2):1-9.",
+        "Poe E. Missing three. J Baz 2018;1:1. doi:10.1000/xyz123.",
+    ]
+    assert [r.index for r in ms.references] == [1, 2, 3]
+    assert [r.location.line for r in ms.references] == [11, 12, 14]
+    assert ms.references[2].doi == "10.1000/xyz123"
+    assert len(ms.problems) == 1 and "refs.txt:14" in ms.problems[0]
+
+
+def test_front_matter_with_inline_headings():
+    ms = read(MANUSCRIPT)
+    assert ms.title == "A study of things"
+    assert ms.abstract == "We studied things. More things were studied."
+    assert ms.keywords == ["wound healing", "stem cells", "secretome"]
+    assert ms.doi is None
+
+
+def test_keywords_split_on_commas_when_no_semicolons():
+    ms = read("Title\n\nKeywords\nskin, wound, MSC\n\nReferences\n"
+              "1. Smith J. A paper. J Foo 2020;1:1-2.\n")
+    assert ms.keywords == ["skin", "wound", "MSC"]
+    assert ms.abstract is None
+
+
+@pytest.mark.parametrize(
+    "numbering", [("[1] ", "[2] "), ("1) ", "2) "), ("1. ", "2. "), ("(1) ", "(2) ")]
+)
+def test_numbering_styles(numbering):
+    first, second = numbering
+    ms = read(f"{first}Smith J, Jones K. A title of a paper. J Foo 2020;12:45-67.\n"
+              f"{second}Doe A, Roe B. Another paper. J Bar 2019;3(2):1-9.\n")
+    assert [r.raw[:8] for r in ms.references] == ["Smith J,", "Doe A, R"]
+    assert [r.location.line for r in ms.references] == [1, 2]
+    assert ms.title is None
+
+
+def test_unnumbered_one_per_line():
+    ms = read("Smith J, Jones K. A title of a paper. J Foo 2020;12:45-67.\n"
+              "Doe A, Roe B. Another paper. J Bar 2019;3(2):1-9.\n")
+    assert [r.location.line for r in ms.references] == [1, 2]
+    assert ms.references[1].journal == "J Bar"
+
+
+def test_unnumbered_blank_separated_apa_with_wrapped_lines():
+    ms = read("Smith, J. A., & Jones, K. (2020). Wound healing: A review.\n"
+              "    Journal of Wound Care, 12(3), 45\u201367.\n\n"
+              "Doe, A. (2019). Another paper. J Bar, 3(2), 1-9.\n")
+    assert len(ms.references) == 2
+    assert ms.references[0].raw.endswith("A review. Journal of Wound Care, 12(3), 45\u201367.")
+    assert ms.references[0].journal == "Journal of Wound Care"
+    assert [r.location.line for r in ms.references] == [1, 4]
+
+
+def test_non_ascii_names_survive():
+    ms = read("References\n1. Sierra-S\u00e1nchez \u00c1, Hor\u0148\u00e1kov\u00e1 \u013d. "
+              "A \u201cquoted\u201d title \u2013 here. Rev Esp 2019; 3: 1\u20139.\n")
+    ref = ms.references[0]
+    assert ref.authors == ["Sierra-S\u00e1nchez \u00c1", "Hor\u0148\u00e1kov\u00e1 \u013d"]
+    assert ref.title == "A \u201cquoted\u201d title \u2013 here"
+    assert ref.location.line == 2
+
+
+@pytest.mark.parametrize("text", ["", "\n\n  \n", "References\n\n"])
+def test_empty_list_is_zero_references_without_problems(text):
+    ms = read(text)
+    assert ms.references == [] and ms.problems == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["import os\nprint('hello world')\n\ndef f(x):\n    return x\n",
+     "Dear editor,\n\nPlease find attached our manuscript.\n\nBest regards,\nJohn\n"],
+)
+def test_not_a_manuscript_gives_a_problem(text):
+    ms = read(text)
+    assert ms.references == []
+    assert len(ms.problems) == 1 and "no reference list" in ms.problems[0]
+    assert ms.title is None
+
+
+def test_bibliography_heading_and_trailing_section():
+    ms = read("Paper\n\nBibliography\n1. Smith J. A paper. J Foo 2020;1:1-2.\n\n"
+              "Figure legends\nFigure 1. A picture of 2020 data, shown; here.\n")
+    assert len(ms.references) == 1 and ms.references[0].location.line == 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["\x00\x01 garbage ]]]] [[[ 1. \n1.\n[", "1.\n2.\n3.", "References\n[1]\n[2] x",
+     "\ufeffReferences\n1. " + "(" * 500, "Abstract\n\nKeywords\n"],
+)
+def test_odd_input_does_not_crash(text):
+    ms = read(text)
+    assert isinstance(ms.references, list)
+    assert all(r.raw.strip() == r.raw for r in ms.references)
+
+
+def test_looks_like_reference():
+    assert looks_like_reference("Smith J. A paper about things. J Foo 2020;1:1-2.")
+    assert not looks_like_reference("Dear editor, please find attached.")

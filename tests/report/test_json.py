@@ -1,0 +1,37 @@
+import json
+
+import jsonschema
+import pytest
+
+from citelint.models import Finding, Manuscript, ReferenceResult, Report
+from citelint.report.json import report_to_dict, schema, validate
+from factories import matched, record, ref
+
+
+def _report():
+    reference = ref(1, title="A title", year=2020)
+    result = ReferenceResult(reference, matched(reference, record(title="A title", doi="10.1/x")),
+                             "problem", [Finding("year-mismatch", "error", "Cited year 2020, but "
+                                                 "the record gives 2019.", field="year",
+                                                 cited=2020, expected=2019)])
+    return Report(Manuscript("m.txt", "text", [reference], title="T"), [result],
+                  tool_version="0.1.0")
+
+
+def test_report_follows_the_shipped_schema():
+    document = json.loads(_report().to_json())
+    validate(document)
+    assert document["schema_version"] == 1
+    assert document["summary"]["findings"] == {"error": 1, "warning": 0, "info": 0}
+    assert document["references"][0]["findings"][0]["expected"] == 2019
+
+
+def test_schema_rejects_an_unknown_status():
+    document = report_to_dict(_report())
+    document["references"][0]["status"] = "fine"
+    with pytest.raises(jsonschema.ValidationError):
+        validate(document)
+
+
+def test_schema_is_valid_json_schema():
+    jsonschema.Draft202012Validator.check_schema(schema())

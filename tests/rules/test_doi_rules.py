@@ -1,0 +1,37 @@
+from citelint.rules import doi_invalid, doi_mismatch, doi_missing, doi_not_found
+from factories import matched, record, ref, run_rule
+
+TITLE = "Hydrogel encapsulation of mesenchymal stem cells"
+
+
+def test_malformed_doi_is_invalid_and_valid_one_passes():
+    assert len(run_rule(doi_invalid, matched(ref(doi="10.3390cells11071198"), None))) == 1
+    assert run_rule(doi_invalid, matched(ref(doi="https://doi.org/10.3390/cells11071198."),
+                                         None)) == []
+
+
+def test_unregistered_doi_is_reported_only_when_known_unregistered():
+    reference = ref(doi="10.1000/nope")
+    assert len(run_rule(doi_not_found, matched(reference, None, doi_registered=False))) == 1
+    assert run_rule(doi_not_found, matched(reference, None, doi_registered=None)) == []
+
+
+def test_doi_of_other_work_is_a_mismatch_suggesting_the_right_doi():
+    other = record(doi="10.1000/other", title="Copper and Alzheimer's disease", year=2018)
+    right = record(doi="10.1000/right", title=TITLE, year=2022)
+    match = matched(ref(title=TITLE, year=2022, doi="10.1000/other"), right, doi_record=other)
+    [finding] = run_rule(doi_mismatch, match)
+    assert finding.expected == "10.1000/right" and "different work" in finding.message
+
+
+def test_doi_of_the_cited_work_is_no_mismatch():
+    rec = record(doi="10.1000/right", title=TITLE)
+    assert run_rule(doi_mismatch, matched(ref(title=TITLE, doi="10.1000/right"), rec,
+                                          doi_record=rec)) == []
+
+
+def test_missing_doi_is_suggested_as_info():
+    [finding] = run_rule(doi_missing, matched(ref(title=TITLE), record(doi="10.1000/x")))
+    assert finding.severity == "info" and finding.expected == "10.1000/x"
+    assert run_rule(doi_missing, matched(ref(title=TITLE, doi="10.1000/x"),
+                                         record(doi="10.1000/x"))) == []

@@ -1,0 +1,235 @@
+"""Tests for citelint.citation.parse_citation: Vancouver, APA and Harvard citations as written."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from citelint.citation import parse_citation
+from citelint.models import Location
+
+TRUTH = Path("/work/shared/seed/truth.jsonl")
+
+
+def parse(raw: str, index: int = 1):
+    return parse_citation(raw, index, Location(path="refs.txt", line=index))
+
+
+def seed_citations() -> dict[int, str]:
+    rows = [json.loads(line) for line in TRUTH.read_text(encoding="utf-8").splitlines() if line]
+    return {row["n"]: row["cited"] for row in rows}
+
+
+@pytest.fixture(scope="module")
+def seed() -> dict[int, str]:
+    if not TRUTH.exists():
+        pytest.skip("seed truth file not available")
+    return seed_citations()
+
+
+def test_keeps_index_raw_and_location():
+    raw = "Doe J. A title. J Foo 2020;1:1-2."
+    ref = parse_citation(raw, 7, Location(path="m.txt", line=42))
+    assert (ref.index, ref.raw, ref.location.line, ref.location.path) == (7, raw, 42, "m.txt")
+
+
+def test_every_seed_citation_parses_with_title_journal_and_year(seed):
+    for n, cited in seed.items():
+        ref = parse(cited, n)
+        assert ref.parse_error is None, (n, ref.parse_error)
+        assert ref.title and ref.journal and ref.year and ref.authors, n
+        assert ref.first_page or ref.article_number, n
+
+
+def test_seed_page_range_and_volume(seed):
+    ref = parse(seed[2], 2)
+    assert ref.authors == ["Guo X", "Schaudinn C", "Blume-Peytavi U", "Vogt A", "Rancan F"]
+    assert ref.title == ("Effects of adipose-derived stem cells and their conditioned medium in a "
+                         "human ex vivo wound model")
+    assert (ref.journal, ref.year, ref.volume) == ("Cells", 2022, "11")
+    assert (ref.first_page, ref.last_page, ref.article_number) == ("1198", "1221", None)
+    assert ref.doi is None and not ref.et_al
+
+
+def test_seed_single_locator_is_an_article_number(seed):
+    ref = parse(seed[1], 1)
+    assert (ref.volume, ref.article_number, ref.first_page) == ("727", "150313", None)
+    assert ref.journal == "Biochem Biophys Res Commun"
+    assert parse(seed[21], 21).article_number == "e12333"
+
+
+@pytest.mark.parametrize(
+    ("n", "volume", "first", "last"),
+    [(4, "29", "S13", "S18"), (18, "72", "S233", "S245"), (14, "1387", "107", "125"),
+     (52, "8", "1607", "1623"), (11, "10", "326", "339"), (58, "16", "1763", "1777")],
+)
+def test_seed_volume_and_page_spacing_variants(seed, n, volume, first, last):
+    ref = parse(seed[n], n)
+    assert (ref.volume, ref.first_page, ref.last_page) == (volume, first, last)
+
+
+def test_seed_et_al_is_flagged_and_dropped(seed):
+    ref = parse(seed[4], 4)
+    assert ref.et_al
+    assert ref.authors[-1] == "Fateh M" and len(ref.authors) == 6
+
+
+def test_second_name_segment_belongs_to_the_authors(seed):
+    ref = parse(seed[9], 9)
+    assert ref.authors == ["Ebnerasuly F", "Hajebrahimi Z", "Tabaie SM", "Darbouy M", "Medicine C"]
+    assert ref.title.startswith("Simulated microgravity condition alters")
+    assert ref.journal == "Int J Mol Cell Med"
+
+
+def test_comma_instead_of_full_stop_before_the_title(seed):
+    ref = parse(seed[42], 42)
+    assert ref.authors == ["Jha KK", "Raj A", "Bishnoi H", "Raj M", "Thakur V"]
+    assert ref.title == ("Chronic wound healing: A review of current management and "
+                         "treatments")
+    assert ref.journal == "Asian J Pharm Res Dev"
+
+
+def test_garbled_author_kept_and_year_pages_without_volume(seed):
+    ref = parse(seed[57], 57)
+    assert ref.authors[-1] == "Hendrawan SJJomh" and len(ref.authors) == 6
+    assert "(10% SM-hUCMSC Gel)" in ref.title
+    assert (ref.journal, ref.year, ref.volume) == ("J Multidiscip Healthc", 2023, None)
+    assert (ref.first_page, ref.last_page) == ("1763", "1777")
+
+
+def test_journal_is_what_is_written(seed):
+    assert parse(seed[59], 59).journal == "Randomized Controlled Trial"
+
+
+@pytest.mark.parametrize(
+    ("n", "journal"),
+    [(25, "Indones. J Biotechnol"), (61, "curr. Signal Transduct Ther"),
+     (63, "Polymers (Basel)"), (29, "Proc Natl Acad Sci U S A"), (37, "Frontiers in Immunology")],
+)
+def test_journals_with_dots_brackets_and_words(seed, n, journal):
+    assert parse(seed[n], n).journal == journal
+
+
+def test_title_with_question_mark_keeps_it(seed):
+    ref = parse(seed[41], 41)
+    assert ref.title.endswith("on the pulse of time?")
+    assert ref.journal == "Mil Med Res"
+
+
+def test_title_with_brackets_and_unicode_survives(seed):
+    assert "poly (lactic acid)/hyaluronic" in parse(seed[13], 13).title
+    ref = parse(seed[64], 64)
+    assert "Sierra-S\u00e1nchez \u00c1" in ref.authors
+    assert "Qui\u00f1ones-Vico MI" in ref.authors
+    assert "Hor\u0148\u00e1kov\u00e1 \u013d" in parse(seed[44], 44).authors
+    assert "\u2010derived" in parse(seed[17], 17).title
+    assert "MSCs\u2019 conditioned" in parse(seed[20], 20).title
+
+
+def test_doi_with_trailing_full_stop_is_cleaned():
+    ref = parse("Doe J. A title here. J Foo 2020;12(3):45-7. doi:10.1000/xyz123.")
+    assert ref.doi == "10.1000/xyz123"
+    assert (ref.issue, ref.first_page, ref.last_page) == ("3", "45", "47")
+
+
+def test_invalid_doi_is_kept_for_the_rules():
+    assert parse("Doe J. A title. J Foo 2020;1:1-2. doi:10.1000/(bad").doi == "10.1000/(bad"
+
+
+def test_no_doi_means_none():
+    assert parse("Doe J. A title. J Foo 2020;1:1-2.").doi is None
+
+
+def test_pubmed_style_with_month_doi_and_pmid():
+    ref = parse("Doe J, Roe R. A title here. J Foo. 2020 Mar 5;12(3):e45. "
+                "doi: 10.1000/xyz123. PMID: 123456; PMCID: PMC99.")
+    assert (ref.journal, ref.year, ref.volume, ref.issue) == ("J Foo", 2020, "12", "3")
+    assert (ref.article_number, ref.doi, ref.pmid) == ("e45", "10.1000/xyz123", "123456")
+    assert ref.authors == ["Doe J", "Roe R"]
+
+
+def test_apa_reference():
+    ref = parse("Guo, X., Schaudinn, C., Blume-Peytavi, U., Vogt, A., & Rancan, F. (2022). "
+                "Effects of adipose-derived stem cells and their conditioned medium in a human ex "
+                "vivo wound model. Cells, 11(7), 1198. https://doi.org/10.3390/cells11071198")
+    assert ref.authors == ["Guo, X.", "Schaudinn, C.", "Blume-Peytavi, U.", "Vogt, A.",
+                           "Rancan, F."]
+    assert ref.title.startswith("Effects of adipose-derived") and ref.title.endswith("model")
+    assert (ref.journal, ref.year, ref.volume, ref.issue) == ("Cells", 2022, "11", "7")
+    assert (ref.article_number, ref.doi) == ("1198", "10.3390/cells11071198")
+    assert ref.url is None
+
+
+def test_apa_page_range_and_title_with_colon():
+    ref = parse("Smith, J. A., & Jones, K. (2020). Wound healing: A review. Journal of Wound "
+                "Care, 12(3), 45\u201367.")
+    assert ref.authors == ["Smith, J. A.", "Jones, K."]
+    assert ref.title == "Wound healing: A review"
+    assert ref.journal == "Journal of Wound Care"
+    assert (ref.first_page, ref.last_page) == ("45", "67")
+
+
+def test_harvard_quoted_title_and_pp():
+    ref = parse("Smith, J. and Jones, K. (2019) 'Stem cells in skin repair', Journal of "
+                "Dermatology, 46(2), pp. 100-110.")
+    assert ref.authors == ["Smith, J.", "Jones, K."]
+    assert ref.title == "Stem cells in skin repair"
+    assert (ref.journal, ref.year, ref.first_page, ref.last_page) == (
+        "Journal of Dermatology", 2019, "100", "110")
+
+
+def test_harvard_year_without_brackets():
+    ref = parse("Smith, J. and Jones, K., 2019. Stem cells in skin repair. Journal of "
+                "Dermatology, 46(2), pp.100-110.")
+    assert ref.authors == ["Smith, J.", "Jones, K."]
+    assert (ref.title, ref.year, ref.volume) == ("Stem cells in skin repair", 2019, "46")
+
+
+def test_apa_et_al_and_article_label():
+    ref = parse("Smith J, et al. (2019). Stem cells. Nature, 5, Article e123.")
+    assert ref.et_al and ref.authors == ["Smith J"]
+    assert (ref.journal, ref.volume, ref.article_number) == ("Nature", "5", "e123")
+
+
+def test_title_with_inner_full_stop():
+    ref = parse("Smith J, Jones K. Stem cells. A review. J Foo 2020;1:1-2.")
+    assert (ref.title, ref.journal) == ("Stem cells. A review", "J Foo")
+
+
+def test_short_title_that_looks_like_a_name_stays_a_title():
+    ref = parse("Doe J. Vitamin D. Nutrients 2020;12:1.")
+    assert (ref.authors, ref.title, ref.journal) == (["Doe J"], "Vitamin D", "Nutrients")
+
+
+def test_book_imprint_goes_to_publisher():
+    ref = parse("World Health Organization. Global report on diabetes. Geneva: WHO; 2016.")
+    assert ref.authors == ["World Health Organization"]
+    assert (ref.title, ref.publisher, ref.year, ref.journal) == (
+        "Global report on diabetes", "WHO", 2016, None)
+
+
+def test_url_is_taken_out_of_the_title():
+    ref = parse("Smith J, Jones K. Some title. Available from: https://example.org/x.html")
+    assert (ref.title, ref.url) == ("Some title", "https://example.org/x.html")
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "asdf qwerty", "10.1000/xyz", "((((((", "Doe J."])
+def test_unparseable_input_sets_parse_error_instead_of_raising(raw):
+    ref = parse(raw)
+    assert isinstance(ref.parse_error, str) and ref.parse_error.endswith(".")
+
+
+def test_long_pathological_input_is_fast():
+    import time
+
+    start = time.monotonic()
+    parse("x. " * 5000 + "J Foo 2020;1:1.")
+    parse("Smith J. " * 2000)
+    assert time.monotonic() - start < 2
+
+
+def test_trailing_note_after_the_pages_still_gives_year_and_volume():
+    ref = parse("Smith J. A title. J Foo 2020;12(3):45-67 (in Spanish)")
+    assert (ref.title, ref.journal, ref.year, ref.volume, ref.issue) == (
+        "A title", "J Foo", 2020, "12", "3")
+    assert (ref.first_page, ref.last_page) == ("45", "67")

@@ -1,0 +1,86 @@
+"""The command-line contract of docs/design.md: forms, outputs and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from citelint.cli import main
+
+SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seed"
+OFFLINE = ["--snapshot", str(SEED / "snapshot.jsonl"), "--offline"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("CITELINT_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def test_seed_fails_on_error_and_writes_json_to_the_output_file(tmp_path, capsys):
+    out = tmp_path / "report.json"
+    code = main(["check", str(SEED / "manuscript.txt"), *OFFLINE, "--format", "json",
+                 "--output", str(out)])
+    assert code == 1
+    report = json.loads(out.read_text("utf-8"))
+    assert report["summary"]["references"] == 70 and report["summary"]["findings"]["error"] > 0
+    assert "70 references" in capsys.readouterr().err  # the summary still reaches the person
+
+
+def test_fail_on_never_exits_zero_and_json_goes_to_stdout(capsys):
+    code = main(["check", str(SEED / "manuscript.txt"), *OFFLINE, "--fail-on", "never",
+                 "--format", "json"])
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["schema_version"] == 1
+
+
+def test_fail_on_decides_which_severities_fail(tmp_path):
+    refs = tmp_path / "refs.txt"
+    refs.write_text("1. Guo X, Vogt A. Effects of stem cells on wounds. Cells 2021; 11:1198.\n",
+                    "utf-8")
+    snapshot = tmp_path / "records.jsonl"
+    snapshot.write_text(json.dumps({
+        "DOI": "10.3390/cells1", "title": ["Effects of stem cells on wounds"],
+        "author": [{"family": "Guo", "given": "X"}, {"family": "Vogt", "given": "A"}],
+        "container-title": ["Cells"], "issued": {"date-parts": [[2022]]}, "volume": "11",
+        "article-number": "1198"}) + "\n", "utf-8")
+    args = ["check", str(refs), "--snapshot", str(snapshot), "--offline"]
+    assert main(args + ["--fail-on", "error"]) == 0  # only a year warning and a DOI suggestion
+    assert main(args + ["--fail-on", "warning"]) == 1
+    assert main(args + ["--fail-on", "never"]) == 0
+
+
+def test_several_formats_at_once(tmp_path):
+    outputs = {fmt: tmp_path / f"r.{fmt}" for fmt in ("json", "sarif", "junit", "markdown")}
+    args = ["check", str(SEED / "manuscript.txt"), *OFFLINE]
+    for fmt, path in outputs.items():
+        args += ["--format", fmt, "--output", str(path)]
+    assert main(args) == 1
+    assert all(path.stat().st_size > 0 for path in outputs.values())
+
+
+def test_missing_input_is_a_usage_error_naming_the_file(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "nope.txt"), "--offline"]) == 2
+    assert "nope.txt" in capsys.readouterr().err
+
+
+def test_file_that_is_not_a_manuscript_is_a_usage_error(tmp_path, capsys):
+    junk = tmp_path / "junk.txt"
+    junk.write_text("hello\nworld\n", "utf-8")
+    assert main(["check", str(junk), "--offline"]) == 2
+    assert "junk.txt" in capsys.readouterr().err
+
+
+def test_two_formats_to_stdout_are_refused(capsys):
+    code = main(["check", str(SEED / "manuscript.txt"), *OFFLINE, "-f", "json", "-f", "sarif"])
+    assert code == 2 and "--output" in capsys.readouterr().err
+
+
+def test_rules_lists_every_rule_and_explain_prints_its_docs(capsys):
+    assert main(["rules"]) == 0
+    listing = capsys.readouterr().out
+    assert "pages-article-number" in listing and "duplicate-reference" in listing
+    assert main(["explain", "pages-article-number"]) == 0
+    assert "article number" in capsys.readouterr().out
+    assert main(["explain", "no-such-rule"]) == 2

@@ -1,0 +1,109 @@
+from collections.abc import Sequence
+
+from citelint.models import Record, Reference
+from citelint.resolve import resolve_references
+from citelint.sources import SourceUnavailable
+from factories import record, ref
+
+TITLE = "Hydrogel encapsulation of mesenchymal stem cells"
+
+
+class FakeSource:
+    """A source answering from a dict, counting calls; ``fail`` makes every call fail."""
+
+    def __init__(self, name: str, records: Sequence[Record], authoritative: bool = True,
+                 fail: bool = False):
+        self.name, self.authoritative, self.fail = name, authoritative, fail
+        self.records = list(records)
+        self.doi_calls: list[list[str]] = []
+        self.searches = 0
+
+    def works_by_doi(self, dois):
+        self.doi_calls.append(list(dois))
+        if self.fail:
+            raise SourceUnavailable(f"{self.name} answered HTTP 503")
+        return {r.doi: r for r in self.records if r.doi in dois}
+
+    def search(self, reference: Reference, rows: int = 5):
+        self.searches += 1
+        if self.fail:
+            raise SourceUnavailable(f"{self.name} timed out")
+        return [r for r in self.records if r.title == reference.title][:rows]
+
+
+def _rec(source="crossref", **kw):
+    kw.setdefault("title", TITLE)
+    kw.setdefault("year", 2022)
+    return record(source=source, doi=kw.pop("doi", "10.1000/x"), **kw)
+
+
+def test_cited_doi_that_matches_needs_no_search():
+    crossref = FakeSource("crossref", [_rec()])
+    [match] = resolve_references([ref(title=TITLE, year=2022, doi="10.1000/x")], [crossref])
+    assert match.record is not None and match.doi_registered is True
+    assert crossref.searches == 0 and crossref.doi_calls == [["10.1000/x"]]
+
+
+def test_all_dois_go_in_one_batch_per_source():
+    crossref = FakeSource("crossref", [_rec(doi="10.1000/a"), _rec(doi="10.1000/b")])
+    refs = [ref(1, title=TITLE, doi="10.1000/b"), ref(2, title=TITLE, doi="10.1000/A")]
+    resolve_references(refs, [crossref])
+    assert crossref.doi_calls == [["10.1000/a", "10.1000/b"]]
+
+
+def test_unknown_doi_on_authoritative_sources_is_unregistered():
+    crossref = FakeSource("crossref", [])
+    [match] = resolve_references([ref(title=TITLE, doi="10.1000/nope")], [crossref],
+                                 doi_checker=lambda doi: False)
+    assert match.doi_registered is False and match.record is None and match.complete
+
+
+def test_doi_known_only_to_the_doi_resolver_is_registered():
+    [match] = resolve_references([ref(title=TITLE, doi="10.5061/dryad")],
+                                 [FakeSource("crossref", [])], doi_checker=lambda doi: True)
+    assert match.doi_registered is True
+
+
+def test_unknown_doi_in_a_snapshot_is_not_called_unregistered():
+    snapshot = FakeSource("snapshot", [], authoritative=False)
+    [match] = resolve_references([ref(title=TITLE, doi="10.1000/nope")], [snapshot])
+    assert match.doi_registered is None and not match.authoritative
+
+
+def test_failed_source_is_recorded_never_read_as_absent():
+    crossref = FakeSource("crossref", [], fail=True)
+    [match] = resolve_references([ref(title=TITLE, doi="10.1000/x")], [crossref],
+                                 doi_checker=lambda doi: False)
+    assert match.doi_registered is None
+    assert {f.source for f in match.failures} == {"crossref"} and not match.complete
+
+
+def test_search_stops_at_the_first_source_with_an_acceptable_candidate():
+    crossref = FakeSource("crossref", [_rec()])
+    openalex = FakeSource("openalex", [_rec(source="openalex")])
+    [match] = resolve_references([ref(title=TITLE, year=2022)], [crossref, openalex])
+    assert match.record.source == "crossref"
+    assert crossref.searches == 1 and openalex.searches == 0
+
+
+def test_second_opinion_fetched_by_doi_from_the_other_source():
+    crossref = FakeSource("crossref", [_rec()])
+    openalex = FakeSource("openalex", [_rec(source="openalex", is_retracted=True)])
+    [match] = resolve_references([ref(title=TITLE, year=2022)], [crossref, openalex])
+    assert [r.source for r in match.others] == ["openalex"]
+    assert openalex.doi_calls == [["10.1000/x"]]
+
+
+def test_doi_of_another_work_triggers_a_search_for_the_cited_one():
+    wrong = _rec(doi="10.1000/wrong", title="Copper and Alzheimer's disease", year=2018)
+    right = _rec(doi="10.1000/right")
+    crossref = FakeSource("crossref", [wrong, right])
+    [match] = resolve_references([ref(title=TITLE, year=2022, doi="10.1000/wrong")], [crossref])
+    assert match.doi_record is wrong and match.record is right
+
+
+def test_closest_unacceptable_candidate_is_kept_as_evidence():
+    crossref = FakeSource("crossref", [_rec(title="Unrelated paper about fish", year=1990)])
+    crossref.search = lambda reference, rows=5: crossref.records
+    [match] = resolve_references([ref(title=TITLE, year=2022)], [crossref])
+    assert match.record is None and match.runner_up is not None
