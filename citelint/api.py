@@ -13,7 +13,7 @@ from pathlib import Path
 
 from citelint import __version__
 from citelint.baseline import apply_suppressions, load_baseline
-from citelint.config import Config
+from citelint.config import Config, resolve_config
 from citelint.engine import assign_verdicts, check_matches
 from citelint.models import Manuscript, Report
 from citelint.readers import read_file
@@ -33,14 +33,20 @@ def build_sources(config: Config) -> tuple[list[Source], DoiChecker | None, obje
     online = [s for s in config.sources if s in ("crossref", "openalex")]
     if not online:
         return sources, None, None
-    from citelint.sources.online import doi_handles_for, sources_from_environment
+    from citelint.sources.crossref import CrossrefSource
+    from citelint.sources.doiorg import DoiHandleSource
+    from citelint.sources.openalex import OpenAlexSource
+    from citelint.sources.transport import Transport
 
-    remote = [s for s in sources_from_environment(
-        offline=config.offline, mailto=config.mailto, cache_dir=config.cache_dir,
-        api_key=config.openalex_api_key) if s.name in online]
-    handles = doi_handles_for(remote) if "doi" in config.sources else None
-    checker = handles.is_registered if handles else None
-    return sources + remote, checker, getattr(remote[0], "transport", None)
+    transport = Transport(cache_dir=config.cache_dir, offline=config.offline, mailto=config.mailto)
+    built = {"crossref": lambda: CrossrefSource(transport, config.crossref_url, config.mailto),
+             "openalex": lambda: OpenAlexSource(transport, config.openalex_url,
+                                                config.openalex_api_key, config.mailto)}
+    sources += [built[name]() for name in online]
+    checker = None
+    if "doi" in config.sources:
+        checker = DoiHandleSource(transport, config.doi_url).is_registered
+    return sources, checker, transport
 
 
 def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
@@ -51,10 +57,13 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
 
     ``manuscript`` is a path or an already read :class:`Manuscript`. Pass ``sources`` to use your
     own (e.g. a :class:`~citelint.sources.snapshot.SnapshotSource`); otherwise they are built from
-    ``config`` (snapshots, then Crossref and OpenAlex unless offline).
+    ``config`` (snapshots, then Crossref and OpenAlex unless offline). Without ``config``, settings
+    come from the config file found from the manuscript's folder and the ``CITELINT_*`` variables.
     """
     started = time.monotonic()
-    config = config or Config()
+    if config is None:  # as the CLI would: config file found from the input, then environment
+        start = Path(manuscript.path or ".") if isinstance(manuscript, Manuscript) else manuscript
+        config = resolve_config(Path(start))
     if snapshots:
         config.snapshots = [Path(p) for p in snapshots]
     if offline is not None:

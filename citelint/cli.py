@@ -150,7 +150,7 @@ def _emit(report: Report, args: argparse.Namespace, config: Config) -> None:
         return render(fmt, report, fail_on=config.fail_on, source_root=Path.cwd(), color=color,
                       verbose=args.verbose)
 
-    for fmt, out in zip(formats_, outputs):
+    for fmt, out in zip(formats_[: len(outputs)], outputs, strict=True):
         out.write_text(draw(fmt, _NoTTY), encoding="utf-8")
     if to_stdout:
         sys.stdout.write(draw(to_stdout[0], sys.stdout))

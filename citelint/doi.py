@@ -28,7 +28,7 @@ def clean_doi(text: str | None) -> str | None:
     doi = unquote(text.strip())
     doi = _PREFIXES.sub("", doi).strip()
     while doi and doi[-1] in _TRAILING:
-        # keep a closing bracket that balances one inside the DOI, e.g. 10.1016/S0140-6736(20)30183-5
+        # keep a closing bracket that balances one inside the DOI: 10.1016/S0140-6736(20)30183-5
         if doi[-1] == ")" and doi.count("(") >= doi.count(")"):
             break
         doi = doi[:-1]

@@ -10,9 +10,10 @@ Centre's List of Title Word Abbreviations). No I/O.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from citelint.normalize import fold_text
 
 # Words that abbreviations drop (ISO 4 omits articles, conjunctions and prepositions).
 _STOP = {"a", "an", "and", "the", "of", "in", "on", "for", "de", "der", "des", "la", "le", "du",
@@ -27,14 +28,9 @@ ARTICLE_TYPES = {
 }
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return text.casefold()
-
-
 def _words(name: str) -> list[str]:
-    name = re.sub(r"\([^)]*\)", " ", _fold(name))  # "(Basel)", "(Yakhteh)": optional qualifiers
+    # parenthesised qualifiers ("(Basel)", "(Yakhteh)") are optional
+    name = re.sub(r"\([^)]*\)", " ", fold_text(name, diacritics=False))
     return [w for w in re.split(r"[^0-9a-z]+", name) if w]
 
 
@@ -98,7 +94,7 @@ def standard_forms(full: str | None, short: list[str] | None = None) -> list[str
 def _style_defect(cited: str, full_words: set[str]) -> str:
     """Why a cited form that names the right journal is still not a standard form ("" if none)."""
     tokens = cited.split()
-    abbreviated = [t for t in tokens if _fold(t.strip(".")) not in full_words]
+    abbreviated = [t for t in tokens if fold_text(t.strip("."), diacritics=False) not in full_words]
     dotted = {t.endswith(".") for t in abbreviated}
     if len(dotted) == 2:
         return "some abbreviated words end in a dot and others do not"
@@ -107,7 +103,8 @@ def _style_defect(cited: str, full_words: set[str]) -> str:
     return ""
 
 
-def compare_journals(cited: str, full: str | None, short: list[str] | None = None) -> JournalComparison:
+def compare_journals(cited: str, full: str | None,
+                     short: list[str] | None = None) -> JournalComparison:
     """Compare a cited journal name with a record's names."""
     forms = standard_forms(full, short)
     cited_words = _words(cited)

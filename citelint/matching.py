@@ -15,7 +15,8 @@ from rapidfuzz import fuzz
 
 from citelint.journals import compare_journals
 from citelint.models import Record, Reference
-from citelint.names import compare_authors, fold
+from citelint.names import compare_authors
+from citelint.normalize import comparable
 
 WEIGHTS = {"title": 0.45, "authors": 0.2, "year": 0.1, "journal": 0.1, "volume": 0.075,
            "page": 0.075}
@@ -23,21 +24,16 @@ ACCEPT = 0.72  # minimum overall score to accept a candidate
 MIN_TITLE = 0.6  # a cited title must resemble the record's at least this much
 
 
-def normalise_title(title: str) -> str:
-    """Fold a title for comparison: case, diacritics, punctuation and markup do not count."""
-    return " ".join(re.findall(r"[0-9a-z]+", fold(title)))
-
-
 def title_similarity(cited: str, recorded: str, subtitle: str | None = None) -> float:
     """0..1 similarity of two titles; a citation that omits the record's subtitle still scores 1."""
-    a, b = normalise_title(cited), normalise_title(recorded)
+    a, b = comparable(cited), comparable(recorded)
     if not a or not b:
         return 0.0
     options = [b]
     if subtitle:
-        options.append(normalise_title(f"{recorded} {subtitle}"))
+        options.append(comparable(f"{recorded} {subtitle}"))
     if ":" in recorded:
-        options.append(normalise_title(recorded.split(":", 1)[0]))
+        options.append(comparable(recorded.split(":", 1)[0]))
     return max(max(fuzz.ratio(a, o), fuzz.token_sort_ratio(a, o)) / 100 for o in options)
 
 

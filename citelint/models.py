@@ -63,10 +63,11 @@ class Reference:
     doi: str | None = None
     pmid: str | None = None
     url: str | None = None
-    type: str | None = None  # "article", "book", "chapter", "thesis", "report", "web" ... when known
+    type: str | None = None  # "article", "book", "chapter", "thesis", "report"... when known
     publisher: str | None = None
     parse_error: str | None = None  # why the citation could not be split into fields
-    suppressions: list[Suppression] = dataclasses.field(default_factory=list)  # inline ones from the input
+    # findings the input itself accepts (e.g. a BibTeX citelint-ignore field)
+    suppressions: list[Suppression] = dataclasses.field(default_factory=list)
 
     @property
     def pages(self) -> str | None:
@@ -105,7 +106,8 @@ class Manuscript:
     abstract: str | None = None
     keywords: list[str] = dataclasses.field(default_factory=list)
     doi: str | None = None
-    problems: list[str] = dataclasses.field(default_factory=list)  # located, non-fatal input problems
+    # located, non-fatal input problems ("refs.ris:10: unknown RIS tag ...")
+    problems: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -163,7 +165,8 @@ class Record:
     publisher: str | None = None
     abstract: str | None = None
     keywords: list[str] = dataclasses.field(default_factory=list)
-    topics: list[dict[str, str]] = dataclasses.field(default_factory=list)  # {"topic","subfield","field","domain"}
+    # OpenAlex topics: {"topic", "subfield", "field", "domain"}
+    topics: list[dict[str, str]] = dataclasses.field(default_factory=list)
     is_retracted: bool | None = None
     updates: list[Update] = dataclasses.field(default_factory=list)
     pmid: str | None = None
@@ -186,7 +189,8 @@ class Record:
         if self.journal_short:
             out["journal_short"] = self.journal_short
         if self.updates:
-            out["updates"] = [{"type": u.type, "doi": u.doi, "source": u.source} for u in self.updates]
+            out["updates"] = [{"type": u.type, "doi": u.doi, "source": u.source}
+                              for u in self.updates]
         return out
 
 
@@ -218,7 +222,8 @@ class Match:
     doi_registered: bool | None = None  # None: unknown (lookup failed or not attempted)
     searched: list[str] = dataclasses.field(default_factory=list)
     failures: list[LookupFailure] = dataclasses.field(default_factory=list)
-    others: list[Record] = dataclasses.field(default_factory=list)  # the same work from other sources
+    # the same work as held by other sources (second opinions, e.g. on retractions)
+    others: list[Record] = dataclasses.field(default_factory=list)
     authoritative: bool = False  # every source asked can tell "does not exist" from "not held"
 
     @property

@@ -9,23 +9,14 @@ works on folded family-name tokens so that compound surnames cited in part ("Dja
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from citelint.models import Author
+from citelint.normalize import fold_text, is_initials, split_name
 
-_INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.?-?){1,4}$|^(?:[A-Z]\.?-?)+$")
 _GARBLED = re.compile(r"^[A-Z]{2,}[a-z]{2,}$")  # initials with a word glued on: "SJJomh"
-
-
-def fold(text: str) -> str:
-    """Lower case, no diacritics, dashes and apostrophes unified: for comparing names and words."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text).replace("\u2019", "'")
-    return text.casefold().strip()
 
 
 @dataclass
@@ -41,22 +32,14 @@ class CitedName:
 
 def split_cited_name(name: str) -> CitedName:
     """Split a cited name: "Carrade Holt DD" → family ["carrade", "holt"], initials "DD"."""
-    name = name.strip().strip(",;")
-    if "," in name:  # "Guo, X." / "Guo, Xiaoli"
-        family, _, given = name.partition(",")
-        initials = "".join(w[0] for w in re.split(r"[\s.\-]+", given.strip()) if w)
-        return CitedName(name, _tokens(family), initials.upper())
+    family, initials = split_name(name)
     words = name.split()
-    initials, garbled = "", None
-    if len(words) > 1 and _INITIALS.match(words[-1]):
-        initials = re.sub(r"[^A-Z]", "", words.pop())
-    elif len(words) > 1 and _GARBLED.match(words[-1]):
-        garbled = words.pop()
-    return CitedName(name, _tokens(" ".join(words)), initials, garbled)
+    garbled = words[-1] if len(words) > 1 and _GARBLED.match(words[-1]) else None
+    return CitedName(name, _tokens(family), initials, garbled)
 
 
 def _tokens(text: str) -> list[str]:
-    return [t for t in re.split(r"[\s.]+", fold(text)) if t]
+    return [t for t in re.split(r"[\s.]+", fold_text(text, diacritics=False)) if t]
 
 
 def record_family_tokens(author: Author) -> list[str]:
@@ -64,7 +47,7 @@ def record_family_tokens(author: Author) -> list[str]:
     if author.family:
         return _tokens(author.family)
     words = (author.name or "").split()
-    kept = [w for w in words if not _INITIALS.match(w)] or words
+    kept = [w for w in words if not is_initials(w)] or words
     return _tokens(" ".join(kept))
 
 

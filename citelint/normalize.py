@@ -88,6 +88,11 @@ def fold_text(text: str | None, diacritics: bool = True) -> str:
     return " ".join(folded.split())
 
 
+def comparable(text: str | None) -> str:
+    """Folded words without accents or punctuation, one space apart: for fuzzy comparison."""
+    return " ".join(re.findall(r"[^\W_]+", fold_text(text, diacritics=False)))
+
+
 def is_initials(token: str) -> bool:
     """True for a token that is a run of initials as cited: "X", "DKW", "Y-J", "J.-P.", "Á"."""
     letters = [c for c in token if c not in DASHES and c != "."]

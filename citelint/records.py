@@ -177,7 +177,8 @@ def record_from_openalex(obj: dict[str, Any], source: str = "openalex") -> Recor
         article_number=article_number,
         type=obj.get("type"),
         abstract=abstract_from_inverted_index(obj.get("abstract_inverted_index")),
-        keywords=[k.get("display_name", "") for k in obj.get("keywords") or [] if isinstance(k, dict)],
+        keywords=[k.get("display_name", "") for k in obj.get("keywords") or []
+                  if isinstance(k, dict)],
         topics=topics,
         is_retracted=obj.get("is_retracted"),
         updates=[Update(type="retraction", source="openalex")] if obj.get("is_retracted") else [],

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from citelint.doi import clean_doi, is_valid_doi
 from citelint.matching import rank_candidates
 from citelint.models import LookupFailure, Match, Record, Reference
-from citelint.sources import Source, SourceUnavailable
+from citelint.sources import PartialAnswer, Source, SourceUnavailable
 
 #: Checks whether a DOI is registered at all (e.g. at doi.org, for DataCite DOIs); may raise
 #: SourceUnavailable.
@@ -29,21 +29,29 @@ def cited_doi(ref: Reference) -> str | None:
     return doi if is_valid_doi(doi) else None
 
 
+#: per source, the reason and the DOIs whose lookup failed
+Failures = dict[str, tuple[str, set[str]]]
+
+
 def _lookup_dois(sources: Sequence[Source], dois: list[str],
-                 asked: dict[str, set[str]]) -> tuple[dict[str, dict[str, Record]], dict[str, str]]:
-    """Ask each source for these DOIs. Returns found records per source and failures per source."""
+                 asked: dict[str, set[str]]) -> tuple[dict[str, dict[str, Record]], Failures]:
+    """Ask each source for these DOIs. Returns found records and failed DOIs, per source."""
     found: dict[str, dict[str, Record]] = {}
-    failed: dict[str, str] = {}
+    failed: Failures = {}
     for source in sources:
         todo = [d for d in dois if d not in asked.setdefault(source.name, set())]
         if not todo:
             continue
         try:
-            found[source.name] = {k.lower(): v for k, v in source.works_by_doi(todo).items()}
+            answer = source.works_by_doi(todo)
+        except PartialAnswer as exc:  # some DOIs answered, some failed
+            answer = exc.found
+            failed[source.name] = (str(exc), {d.lower() for d in exc.failed})
         except SourceUnavailable as exc:
-            failed[source.name] = str(exc)
+            failed[source.name] = (str(exc), set(todo))
             continue
-        asked[source.name].update(todo)
+        found[source.name] = {k.lower(): v for k, v in answer.items()}
+        asked[source.name].update(d for d in todo if d not in failed.get(source.name, ("", ()))[1])
     return found, failed
 
 
@@ -75,14 +83,17 @@ class Resolver:
         return matches
 
     def _use_doi_records(self, match: Match, found: dict[str, dict[str, Record]],
-                         failed: dict[str, str]) -> None:
+                         failed: Failures) -> None:
         doi = cited_doi(match.reference)
         if doi is None:
             return
         records = [found[s.name][doi] for s in self.sources if doi in found.get(s.name, {})]
+        failed_here = False
         for source in self.sources:
-            if source.name in failed:
-                match.failures.append(LookupFailure(source.name, failed[source.name]))
+            reason, dois = failed.get(source.name, ("", set()))
+            if doi in dois:
+                match.failures.append(LookupFailure(source.name, reason))
+                failed_here = True
             elif source.name in found:
                 match.searched.append(source.name)
         if records:
@@ -92,7 +103,7 @@ class Resolver:
             if ranked and ranked[0][1].acceptable:
                 match.record, score = ranked[0]
                 match.score, match.field_scores = score.total, score.fields
-        elif not failed and self.sources and all(s.authoritative for s in self.sources):
+        elif not failed_here and self.sources and all(s.authoritative for s in self.sources):
             match.doi_registered = self._registered_elsewhere(match, doi)
 
     def _registered_elsewhere(self, match: Match, doi: str) -> bool | None:
@@ -143,7 +154,8 @@ class Resolver:
             have = {id(match.record), *(id(r) for r in match.others)}
             for source in self.sources:
                 other = found.get(source.name, {}).get(match.record.doi)
-                if other is not None and id(other) not in have and other.source != match.record.source:
+                if (other is not None and id(other) not in have
+                        and other.source != match.record.source):
                     match.others.append(other)
 
 

@@ -1,7 +1,8 @@
+from factories import matched, record, ref
+
 from citelint.config import Config
 from citelint.engine import assign_verdicts, check_matches
 from citelint.models import LookupFailure, Manuscript
-from factories import matched, record, ref
 
 TITLE = "Hydrogel encapsulation of mesenchymal stem cells"
 
@@ -20,7 +21,8 @@ def test_statuses_follow_matches_and_findings():
     absent = matched(ref(3, title="A made-up study"), None)
     failed = matched(ref(4, title="A study of cells"), None,
                      failures=[LookupFailure("crossref", "Crossref answered HTTP 503")])
-    snapshot = matched(ref(5, title="Another study of mice"), None, authoritative=False, searched=["snapshot"])
+    snapshot = matched(ref(5, title="Another study of mice"), None, authoritative=False,
+                       searched=["snapshot"])
     results = _results([good, wrong, absent, failed, snapshot])
     assert [r.status for r in results] == ["verified", "problem", "not-found", "unverified",
                                            "unverified"]

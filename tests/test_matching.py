@@ -1,5 +1,6 @@
-from citelint.matching import rank_candidates, same_number, score_candidate, title_similarity
 from factories import authors, record, ref
+
+from citelint.matching import rank_candidates, same_number, score_candidate, title_similarity
 
 CITED = dict(title="Effects of adipose-derived stem cells in a wound model",
              authors=["Guo X", "Vogt A"], journal="Cells", year=2022, volume="11",

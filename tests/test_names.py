@@ -1,6 +1,7 @@
+from factories import authors
+
 from citelint.models import Author
 from citelint.names import compare_authors, split_cited_name
-from factories import authors
 
 
 def test_split_vancouver_name_with_compound_surname():

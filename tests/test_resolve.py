@@ -1,9 +1,10 @@
 from collections.abc import Sequence
 
+from factories import record, ref
+
 from citelint.models import Record, Reference
 from citelint.resolve import resolve_references
 from citelint.sources import SourceUnavailable
-from factories import record, ref
 
 TITLE = "Hydrogel encapsulation of mesenchymal stem cells"
 
@@ -107,3 +108,19 @@ def test_closest_unacceptable_candidate_is_kept_as_evidence():
     crossref.search = lambda reference, rows=5: crossref.records
     [match] = resolve_references([ref(title=TITLE, year=2022)], [crossref])
     assert match.record is None and match.runner_up is not None
+
+
+def test_partial_batch_failure_affects_only_the_failed_dois():
+    from citelint.sources import PartialAnswer
+
+    class HalfDown(FakeSource):
+        def works_by_doi(self, dois):
+            found = {r.doi: r for r in self.records if r.doi in dois}
+            raise PartialAnswer("OpenAlex answered HTTP 503", found, ["10.1000/b"])
+
+    source = HalfDown("openalex", [_rec(doi="10.1000/a")])
+    a, b = resolve_references([ref(1, title=TITLE, doi="10.1000/a"),
+                               ref(2, title="Another title", doi="10.1000/b")], [source],
+                              doi_checker=lambda doi: False)
+    assert a.record is not None and not a.failures
+    assert b.doi_registered is None and [f.source for f in b.failures] == ["openalex"]

@@ -77,7 +77,8 @@ def read_text(text: str, format: str | None = None, path: str | None = None) -> 
     registry = _load_all()
     name = format or detect_format(text, path)
     if name not in registry:
-        raise InputError(f"Unknown input format {name!r}; choose one of: {', '.join(sorted(registry))}.")
+        known = ", ".join(sorted(registry))
+        raise InputError(f"Unknown input format {name!r}; choose one of: {known}.")
     return registry[name].read(text, path)
 
 

@@ -27,7 +27,8 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     doi = clean_doi(match.reference.doi)
     if doi and not is_valid_doi(doi):
         suggestion = match.record.doi if match.record and match.record.doi else None
-        message = f"The cited DOI '{match.reference.doi}' is not a valid DOI (it must read 10.xxxx/…)."
+        message = (f"The cited DOI '{match.reference.doi}' is not a valid DOI "
+                   "(it must read 10.xxxx/…).")
         if suggestion:
             message += f" The matching record has doi:{suggestion}."
         yield Finding(ID, SEVERITY, message, field="doi", cited=match.reference.doi,

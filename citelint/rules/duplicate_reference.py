@@ -18,7 +18,8 @@ from collections.abc import Iterator, Sequence
 
 from citelint.matching import title_similarity
 from citelint.models import Finding, Match
-from citelint.names import fold, split_cited_name
+from citelint.names import split_cited_name
+from citelint.normalize import comparable
 from citelint.rules import CheckContext
 
 ID = "duplicate-reference"
@@ -41,7 +42,7 @@ def _key(match: Match) -> str | None:
     record = match.record
     if record is None:
         return None
-    return record.doi or record.id or (fold(record.title) if record.title else None)
+    return record.doi or record.id or (comparable(record.title) or None)
 
 
 def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tuple[int, Finding]]:

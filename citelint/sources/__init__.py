@@ -20,6 +20,18 @@ class SourceUnavailable(Exception):
     """
 
 
+class PartialAnswer(SourceUnavailable):
+    """A batch lookup that failed part-way: ``found`` holds the records that did arrive.
+
+    ``failed`` lists the lower-case DOIs whose lookup failed (neither found nor known-absent).
+    """
+
+    def __init__(self, message: str, found: dict[str, Record], failed: list[str]) -> None:
+        super().__init__(message)
+        self.found = found
+        self.failed = failed
+
+
 class Source(Protocol):
     name: str
     #: True when a missing record means the service does not know the work (Crossref, OpenAlex);

@@ -2,10 +2,10 @@ import json
 
 import jsonschema
 import pytest
+from factories import matched, record, ref
 
 from citelint.models import Finding, Manuscript, ReferenceResult, Report
 from citelint.report.json import report_to_dict, schema, validate
-from factories import matched, record, ref
 
 
 def _report():

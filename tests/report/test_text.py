@@ -1,6 +1,7 @@
+from factories import matched, record, ref
+
 from citelint.models import Finding, Manuscript, ReferenceResult, Report
 from citelint.report.text import write_text
-from factories import matched, record, ref
 
 
 def test_summary_shows_cited_and_record_values_and_source():

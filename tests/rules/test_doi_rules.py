@@ -1,5 +1,6 @@
-from citelint.rules import doi_invalid, doi_mismatch, doi_missing, doi_not_found
 from factories import matched, record, ref, run_rule
+
+from citelint.rules import doi_invalid, doi_mismatch, doi_missing, doi_not_found
 
 TITLE = "Hydrogel encapsulation of mesenchymal stem cells"
 

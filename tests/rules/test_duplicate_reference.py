@@ -1,5 +1,6 @@
-from citelint.rules import duplicate_reference as rule
 from factories import context, matched, record, ref
+
+from citelint.rules import duplicate_reference as rule
 
 TITLE = "Effectiveness of secretome from umbilical cord stem cells in gel for chronic wounds"
 

@@ -1,5 +1,6 @@
-from citelint.rules import issue_mismatch as rule
 from factories import matched, record, ref, run_rule
+
+from citelint.rules import issue_mismatch as rule
 
 
 def test_wrong_issue_is_reported():

@@ -1,5 +1,6 @@
-from citelint.rules import journal_abbreviation as rule
 from factories import matched, record, ref, run_rule
+
+from citelint.rules import journal_abbreviation as rule
 
 
 def test_sloppy_abbreviation_is_a_warning():

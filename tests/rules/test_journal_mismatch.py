@@ -1,5 +1,6 @@
-from citelint.rules import journal_mismatch as rule
 from factories import matched, record, ref, run_rule
+
+from citelint.rules import journal_mismatch as rule
 
 
 def test_wrong_journal_is_reported():

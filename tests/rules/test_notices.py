@@ -1,6 +1,7 @@
+from factories import matched, record, ref, run_rule
+
 from citelint.models import Update
 from citelint.rules import correction, expression_of_concern, retracted
-from factories import matched, record, ref, run_rule
 
 
 def test_retraction_watch_notice_makes_a_retracted_error():

@@ -1,5 +1,6 @@
-from citelint.rules import pages_article_number as rule
 from factories import matched, record, ref, run_rule
+
+from citelint.rules import pages_article_number as rule
 
 
 def test_range_cited_for_article_number_is_reported_with_evidence():

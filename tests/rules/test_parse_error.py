@@ -1,5 +1,6 @@
-from citelint.rules import parse_error as rule
 from factories import matched, ref, run_rule
+
+from citelint.rules import parse_error as rule
 
 
 def test_unparseable_reference_is_reported_with_its_raw_text():

@@ -1,6 +1,7 @@
+from factories import matched, ref, run_rule
+
 from citelint.models import LookupFailure
 from citelint.rules import reference_not_found as rule
-from factories import matched, ref, run_rule
 
 
 def test_every_source_answered_without_a_match_is_a_warning():

@@ -1,5 +1,6 @@
-from citelint.rules import title_mismatch as rule
 from factories import matched, record, ref, run_rule
+
+from citelint.rules import title_mismatch as rule
 
 RECORD_TITLE = "Conditioned Medium from Human Mesenchymal Stromal Cells: Towards the Clinical " \
                "Translation"

@@ -1,5 +1,6 @@
-from citelint.rules import volume_mismatch as rule
 from factories import matched, record, ref, run_rule
+
+from citelint.rules import volume_mismatch as rule
 
 
 def test_missing_volume_is_a_warning_with_the_record_value():

@@ -1,5 +1,6 @@
-from citelint.rules import year_mismatch as rule
 from factories import matched, record, ref, run_rule
+
+from citelint.rules import year_mismatch as rule
 
 
 def test_year_equal_to_online_date_passes():

@@ -1,0 +1,233 @@
+"""JATS/NLM XML reader: the article's front matter and its ``<ref-list>``.
+
+Safety first: the document is checked with defusedxml (no DTD loading, no entity declarations,
+no external references, no network) before anything else looks at it, so an XML "billion laughs"
+or an external entity (``file:///etc/passwd``) is refused with an InputError naming the file and
+nothing is expanded. Only then is it parsed by lxml (when installed, for source line numbers) with
+entity resolution, DTD loading and network access switched off. HTML named entities that JATS
+DTDs define (``&nbsp;``) are turned into character references first, since the DTD is never read.
+
+``<element-citation>`` and structured ``<mixed-citation>`` are read field by field;
+a ``<mixed-citation>`` that is only text goes through :func:`citelint.citation.parse_citation`.
+"""
+
+from __future__ import annotations
+
+import html.entities
+import re
+from typing import Any
+
+import defusedxml.ElementTree as safe_etree
+from defusedxml import DefusedXmlException
+
+from citelint.citation import parse_citation
+from citelint.doi import clean_doi
+from citelint.models import Location, Manuscript, Reference
+from citelint.readers import InputError, reader
+from citelint.readers.csljson import reference_from_csl
+
+_XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
+_NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_TYPES = {"journal": "article-journal", "book": "book", "chapter": "chapter",
+          "thesis": "thesis", "report": "report", "web": "webpage", "webpage": "webpage",
+          "confproc": "paper-conference", "conf-proc": "paper-conference", "data": "dataset",
+          "software": "software", "patent": "patent", "preprint": "preprint"}
+_STRUCTURE = {"surname", "article-title", "source", "year", "volume", "fpage", "person-group",
+              "string-name", "name", "pub-id", "elocation-id", "chapter-title"}
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _children(element: Any, name: str) -> list[Any]:
+    return [c for c in element if _local(c.tag) == name]
+
+
+def _descendants(element: Any, name: str) -> list[Any]:
+    return [c for c in element.iter() if _local(c.tag) == name]
+
+
+def _text(element: Any | None) -> str | None:
+    if element is None:
+        return None
+    text = re.sub(r"\s+", " ", "".join(element.itertext())).strip()
+    return text or None
+
+
+def _first_text(element: Any, name: str) -> str | None:
+    found = _descendants(element, name)
+    return _text(found[0]) if found else None
+
+
+def _named_entities_to_references(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in _XML_ENTITIES or name not in html.entities.name2codepoint:
+            return match.group(0)
+        return f"&#{html.entities.name2codepoint[name]};"
+
+    return _NAMED_ENTITY.sub(replace, text)
+
+
+def parse_safely(text: str, path: str | None) -> Any:
+    """Parse XML text, refusing DTD entity tricks; returns the root element (lxml if present).
+
+    Raises InputError naming the file (and line) for dangerous or broken XML.
+    """
+    where = path or "<input>"
+    # keep line numbers: the declaration (it may name an encoding; the text is already decoded)
+    # is replaced by as many newlines as it spans
+    text = _DECLARATION.sub(lambda m: "\n" * m.group(0).count("\n"), text, count=1)
+    text = _named_entities_to_references(text)
+    try:
+        root = safe_etree.fromstring(text, forbid_dtd=False, forbid_entities=True,
+                                     forbid_external=True)
+    except DefusedXmlException as exc:
+        raise InputError(f"{where}: the XML declares entities or external references "
+                         f"({type(exc).__name__}); refused, nothing was expanded. Remove the "
+                         "DTD internal subset and run again.") from None
+    except safe_etree.ParseError as exc:
+        line, column = getattr(exc, "position", (None, None))
+        raise InputError(f"{where}:{line}:{column}: not well-formed XML "
+                         f"({str(exc).split(':')[0]}).") from None
+    try:
+        from lxml import etree
+    except ImportError:  # the stdlib tree works, only without line numbers
+        return root
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             dtd_validation=False, huge_tree=False, remove_pis=True)
+    try:
+        return etree.fromstring(text.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"{where}:{exc.lineno}: not well-formed XML ({exc.msg}).") from None
+
+
+def _names(citation: Any) -> tuple[list[dict[str, str]], bool]:
+    groups = _descendants(citation, "person-group")
+    authors = [g for g in groups if g.get("person-group-type", "author") == "author"]
+    scope = authors or groups or [citation]
+    names: list[dict[str, str]] = []
+    et_al = False
+    for group in scope:
+        for person in group.iter():
+            tag = _local(person.tag)
+            if tag in ("name", "string-name") and _children(person, "surname"):
+                family = _first_text(person, "surname") or ""
+                prefix = _first_text(person, "prefix")
+                names.append({"family": f"{prefix} {family}" if prefix else family,
+                              "given": _first_text(person, "given-names") or ""})
+            elif tag == "string-name" and not _children(person, "surname"):
+                names.append({"literal": _text(person) or ""})
+            elif tag == "collab":
+                names.append({"literal": _text(person) or ""})
+            elif tag == "etal":
+                et_al = True
+        if group is citation:
+            break
+    return names, et_al
+
+
+def citation_to_csl(citation: Any, ref_id: str | None) -> dict[str, Any]:
+    """A structured ``<element-citation>``/``<mixed-citation>`` → a CSL item."""
+    names, et_al = _names(citation)
+    if et_al:
+        names.append({"literal": "et al."})
+    ids = {p.get("pub-id-type", "").lower(): _text(p) for p in _descendants(citation, "pub-id")}
+    fpage, lpage = _first_text(citation, "fpage"), _first_text(citation, "lpage")
+    page = f"{fpage}-{lpage}" if fpage and lpage else fpage
+    links = _descendants(citation, "ext-link") + _descendants(citation, "uri")
+    url = None
+    for link in links:
+        url = link.get("{http://www.w3.org/1999/xlink}href") or _text(link)
+        if url:
+            break
+    kind = (citation.get("publication-type") or citation.get("citation-type") or "").lower()
+    title = _first_text(citation, "article-title") or _first_text(citation, "chapter-title")
+    source = _first_text(citation, "source")
+    if kind == "book" and not title:
+        title, source = source, None
+    return {
+        "id": ref_id,
+        "type": _TYPES.get(kind, ""),
+        "author": names,
+        "title": title,
+        "container-title": source,
+        "issued": {"raw": _first_text(citation, "year") or ""},
+        "volume": _first_text(citation, "volume"),
+        "issue": _first_text(citation, "issue"),
+        "page": page,
+        "article-number": _first_text(citation, "elocation-id"),
+        "publisher": _first_text(citation, "publisher-name"),
+        "DOI": ids.get("doi"),
+        "PMID": ids.get("pmid"),
+        "URL": url,
+    }
+
+
+def _reference(ref: Any, index: int, path: str | None) -> Reference:
+    ref_id = ref.get("id")
+    line = getattr(ref, "sourceline", None)
+    location = Location(path, line=line, element=ref_id)
+    citations = [c for c in ref.iter()
+                 if _local(c.tag) in ("element-citation", "mixed-citation", "citation")]
+    if not citations:
+        return Reference(index=index, raw=_text(ref) or "", location=location,
+                         parse_error="the <ref> holds no element-citation or mixed-citation")
+    citation = citations[0]
+    structured = any(_local(c.tag) in _STRUCTURE for c in citation.iter() if c is not citation)
+    text = _text(citation) or ""
+    if structured:
+        reference = reference_from_csl(citation_to_csl(citation, ref_id), index, location)
+        if _local(citation.tag) != "element-citation":
+            reference.raw = text  # what the article prints
+        return reference
+    return parse_citation(text, index, location)
+
+
+def read_front(root: Any) -> dict[str, Any]:
+    """Title, abstract, keywords and DOI of the article itself (from ``<article-meta>``)."""
+    meta = next(iter(_descendants(root, "article-meta")), None)
+    if meta is None:
+        return {}
+    title_group = next(iter(_descendants(meta, "title-group")), meta)
+    abstract = next(iter(_descendants(meta, "abstract")), None)
+    doi = next((_text(a) for a in _descendants(meta, "article-id")
+                if a.get("pub-id-type") == "doi"), None)
+    if abstract is not None and _descendants(abstract, "p"):
+        # paragraphs joined by a space; a heading such as <title>Abstract</title> left out
+        abstract_text: str | None = " ".join(
+            t for t in map(_text, _descendants(abstract, "p")) if t)
+    else:
+        abstract_text = _text(abstract)
+    return {
+        "title": _first_text(title_group, "article-title"),
+        "abstract": abstract_text or None,
+        "keywords": [k for k in (_text(k) for k in _descendants(meta, "kwd")) if k],
+        "doi": clean_doi(doi),
+    }
+
+
+def sniff(text: str) -> bool:
+    """XML whose root is a JATS ``<article>`` or that holds a ``<ref-list>``."""
+    head = text.lstrip()[:5000]
+    return head.startswith("<") and (bool(re.search(r"<(article|ref-list)[\s>]", head))
+                                      or "<ref-list" in text)
+
+
+@reader("jats", extensions=(".xml", ".nxml"), sniff=sniff)
+def read(text: str, path: str | None) -> Manuscript:
+    """Read a JATS article (or a bare ``<ref-list>``): front matter and references."""
+    root = parse_safely(text, path)
+    refs: list[Reference] = []
+    for ref_list in _descendants(root, "ref-list"):
+        for ref in _children(ref_list, "ref"):
+            refs.append(_reference(ref, len(refs) + 1, path))
+    front = read_front(root)
+    problems = []
+    if not refs:
+        problems.append(f"{path or '<input>'}: the XML has no <ref-list> with <ref> elements.")
+    return Manuscript(path=path, format="jats", references=refs, title=front.get("title"),
+                      abstract=front.get("abstract"), keywords=front.get("keywords", []),
+                      doi=front.get("doi"), problems=problems)

@@ -1,0 +1,225 @@
+"""LaTeX reader: ``\\bibitem`` lists (in a .tex or a BibTeX-made .bbl), or a .tex's .bib files.
+
+A ``thebibliography`` list is the reference list as printed: each ``\\bibitem[label]{key} text``
+is stripped of LaTeX markup and parsed with :func:`citelint.citation.parse_citation`. A .tex that
+names ``\\bibliography{refs}`` or ``\\addbibresource{refs.bib}`` instead has its list in those
+files: they are read (relative to the .tex) with the BibTeX reader and only the keys the text
+cites are kept, in order of first citation (``\\nocite{*}`` keeps them all). Title, abstract and
+keywords come from ``\\title``, the ``abstract`` environment and ``\\keywords``. Nothing is run.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from citelint.citation import parse_citation
+from citelint.models import Location, Manuscript, Reference
+from citelint.readers import InputError, reader
+from citelint.readers.bibtex import decode_latex, read_library
+
+_COMMENT = re.compile(r"(?<!\\)%.*")
+_VERBATIM = re.compile(r"\\(url|nolinkurl|path|doi)\s*\{([^{}\n]*)\}")
+_HREF = re.compile(r"\\href\s*\{([^{}\n]*)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+_BIBINFO = re.compile(r"\\(?:bibinfo|bibfield)\s*\{[^{}]*\}\s*")
+_NATEXLAB = re.compile(r"\\natexlab\s*\{([^{}]*)\}")
+_BIBITEM = re.compile(r"\\bibitem\b\s*")
+_END_LIST = re.compile(r"\\end\s*\{thebibliography\}")
+_CITE = re.compile(r"\\(?:[A-Za-z]*cite[A-Za-z]*|nocite)\*?\s*((?:\[[^\]]*\]\s*){0,2})\{([^{}]*)\}")
+_BIB_COMMANDS = re.compile(r"\\(bibliography|addbibresource|addglobalbib)\s*(?:\[[^\]]*\])?\s*"
+                           r"\{([^{}]*)\}")
+_PLACEHOLDER = "\uE000{}\uE001"
+_RESTORE = re.compile("\uE000(\\d+)\uE001")
+
+
+def _protect_verbatim(text: str) -> tuple[str, list[str]]:
+    """Replace URL-like macro arguments with placeholders so that ``%``, ``~`` and ``_`` in them
+    survive comment stripping and LaTeX decoding."""
+    kept: list[str] = []
+
+    def keep(value: str) -> str:
+        kept.append(value.strip())
+        return _PLACEHOLDER.format(len(kept) - 1)
+
+    def href(match: re.Match[str]) -> str:
+        url, label = match.group(1), match.group(2)
+        looks_like_link = re.search(r"doi|https?:|www\.", label, re.IGNORECASE)
+        return keep(url) if looks_like_link else f"{{{label}}} {keep(url)}"
+
+    text = _HREF.sub(href, text)
+    return _VERBATIM.sub(lambda m: ("doi:" if m.group(1) == "doi" else "") + keep(m.group(2)),
+                         text), kept
+
+
+def _restore(text: str, kept: list[str]) -> str:
+    return _RESTORE.sub(lambda m: kept[int(m.group(1))], text)
+
+
+def strip_comments(text: str) -> str:
+    """Remove ``%`` comments, keeping every line (so line numbers stay true)."""
+    return "\n".join(_COMMENT.sub("", line) for line in text.split("\n"))
+
+
+def latex_to_text(text: str, kept: list[str] | None = None) -> str:
+    """Bibliography LaTeX to plain text: markup, accents, ``\\newblock``, ``\\bibinfo``."""
+    text = _BIBINFO.sub("", text)
+    text = _NATEXLAB.sub(r"\1", text)
+    text = re.sub(r"\\newblock\b", " ", text)
+    return _restore(decode_latex(text), kept or [])
+
+
+def _group(text: str, start: int, open_char: str = "{", close_char: str = "}") -> tuple[str, int]:
+    """The balanced group starting at ``text[start]`` (an opening brace): (content, end)."""
+    depth = 0
+    for pos in range(start, len(text)):
+        char = text[pos]
+        escaped = pos > 0 and text[pos - 1] == "\\"
+        if char == open_char and not escaped:
+            depth += 1
+        elif char == close_char and not escaped:
+            depth -= 1
+            if depth == 0:
+                return text[start + 1:pos], pos + 1
+    return text[start + 1:], len(text)
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def read_bibitems(text: str, path: str | None, kept: list[str]) -> list[Reference]:
+    """Every ``\\bibitem`` in ``text`` (comments already stripped) as a parsed Reference."""
+    starts = [m for m in _BIBITEM.finditer(text)]
+    refs = []
+    for number, match in enumerate(starts, start=1):
+        pos = match.end()
+        if text.startswith("[", pos):
+            _, pos = _group(text, pos, "[", "]")
+            while pos < len(text) and text[pos].isspace():
+                pos += 1
+        key = None
+        if text.startswith("{", pos):
+            key, pos = _group(text, pos)
+            key = key.strip()
+        end = starts[number].start() if number < len(starts) else len(text)
+        stop = _END_LIST.search(text, pos, end)
+        body = text[pos:stop.start() if stop else end]
+        location = Location(path, line=_line(text, match.start()), key=key)
+        raw = latex_to_text(body, kept)
+        ref = parse_citation(raw, number, location)
+        ref.location = location
+        refs.append(ref)
+    return refs
+
+
+def cited_keys(text: str) -> dict[str, int]:
+    """Keys cited with ``\\cite``-family commands, in order of first citation, each with the
+    offset of that citation; ``*`` stands for ``\\nocite{*}``."""
+    keys: dict[str, int] = {}
+    for match in _CITE.finditer(text):
+        for key in match.group(2).split(","):
+            key = key.strip()
+            if key and key not in keys:
+                keys[key] = match.start()
+    return keys
+
+
+def _command_argument(text: str, name: str) -> str | None:
+    match = re.search(rf"\\{name}\s*(?:\[[^\]]*\])?\s*(?=\{{)", text)
+    if not match:
+        return None
+    content, _ = _group(text, match.end())
+    content = re.sub(r"\\(?:thanks|footnote)\s*\{(?:[^{}]|\{[^{}]*\})*\}", "", content)
+    return content
+
+
+def _environment(text: str, name: str) -> str | None:
+    match = re.search(rf"\\begin\s*\{{{name}\}}(.*?)\\end\s*\{{{name}\}}", text, re.DOTALL)
+    return match.group(1) if match else None
+
+
+def _front(text: str, kept: list[str]) -> tuple[str | None, str | None, list[str]]:
+    """(title, abstract, keywords) of the document, as plain text."""
+    title = _command_argument(text, "title")
+    abstract = _environment(text, "abstract") or _command_argument(text, "abstract")
+    keywords_text = _command_argument(text, "keywords") or _environment(text, "keywords") or ""
+    keywords = [latex_to_text(k, kept) for k in re.split(r"[,;]|\\sep\b|\\and\b", keywords_text)]
+    return (latex_to_text(title, kept) if title else None,
+            latex_to_text(abstract, kept) if abstract else None,
+            [k for k in keywords if k])
+
+
+def _bib_files(text: str, path: str | None) -> list[tuple[Path, int]]:
+    base = Path(path).parent if path else Path.cwd()
+    files = []
+    for match in _BIB_COMMANDS.finditer(text):
+        for name in match.group(2).split(","):
+            name = name.strip()
+            if not name:
+                continue
+            file = base / (name if name.endswith(".bib") else f"{name}.bib")
+            files.append((file, _line(text, match.start())))
+    return files
+
+
+def _read_bib_files(text: str, path: str | None, files: list[tuple[Path, int]],
+                    problems: list[str]) -> list[Reference]:
+    where = path or "<input>"
+    entries: list[Reference] = []
+    for file, line in files:
+        if not file.is_file():
+            bbl = Path(path).with_suffix(".bbl") if path else None
+            if bbl and bbl.is_file():  # the compiled list is next to the .tex: read that instead
+                problems.append(f"{where}:{line}: {file.name} not found; read {bbl.name}.")
+                bbl_text, bbl_kept = _protect_verbatim(bbl.read_text(encoding="utf-8-sig"))
+                return read_bibitems(strip_comments(bbl_text), str(bbl), bbl_kept)
+            raise InputError(f"{where}:{line}: the bibliography file {file} does not exist.")
+        try:
+            bib_text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{where}:{line}: cannot read the bibliography file {file} "
+                             f"({exc}).") from exc
+        refs, bib_problems = read_library(bib_text, str(file))
+        entries.extend(refs)
+        problems.extend(bib_problems)
+    keys = cited_keys(text)
+    if "*" in keys or not keys:
+        chosen = entries
+    else:
+        by_key: dict[str, Reference] = {}
+        for ref in entries:
+            if ref.location.key:
+                by_key.setdefault(ref.location.key, ref)
+        chosen = [by_key[k] for k in keys if k in by_key]
+        for key, offset in keys.items():
+            if key not in by_key:
+                problems.append(f"{where}:{_line(text, offset)}: the text cites {key!r}, which "
+                                "is in none of the bibliography files.")
+        chosen += [r for r in entries if r.parse_error and not r.location.key]
+    for index, ref in enumerate(chosen, start=1):
+        ref.index = index
+    return chosen
+
+
+def sniff(text: str) -> bool:
+    """A LaTeX document or a ``\\bibitem`` list."""
+    return bool(re.search(r"\\(documentclass|bibitem|begin\s*\{document\})", text))
+
+
+@reader("latex", extensions=(".tex", ".bbl", ".ltx"), sniff=sniff)
+def read(text: str, path: str | None) -> Manuscript:
+    """Read a .tex/.bbl: its ``\\bibitem`` list, or the cited entries of its .bib files."""
+    protected, kept = _protect_verbatim(text)
+    text = strip_comments(protected)
+    problems: list[str] = []
+    title, abstract, keywords = _front(text, kept)
+    if _BIBITEM.search(text):
+        refs = read_bibitems(text, path, kept)
+    else:
+        files = _bib_files(text, path)
+        refs = _read_bib_files(text, path, files, problems) if files else []
+        if not files:
+            problems.append(f"{path or '<input>'}: no \\bibitem list and no \\bibliography or "
+                            "\\addbibresource command was found.")
+    return Manuscript(path=path, format="latex", references=refs, problems=problems,
+                      title=title, abstract=abstract, keywords=keywords)

@@ -1,0 +1,165 @@
+"""Markdown reader: pandoc-style front matter with a ``bibliography``, or a written list.
+
+The YAML front matter (between ``---`` lines) is read by a small, safe reader of plain
+``key: value`` pairs, ``key: [a, b]`` and ``- item`` lists, and ``|``/``>`` blocks: enough for
+``title``, ``abstract``, ``keywords``, ``bibliography`` and ``nocite``; nothing is ever
+evaluated. The files ``bibliography`` names (.bib, .json CSL, .ris; relative to the .md) are read
+with their own readers, keeping only the keys cited as ``[@key]``/``@key`` in the body, in order
+of first citation, when any are cited. Without a bibliography, a numbered "References" list in
+the body is read by the plain-text reader.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from citelint.models import Manuscript, Reference
+from citelint.readers import InputError, read_file, read_text, reader
+
+_FRONT = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+_CITATION = re.compile(r"(?<![\w@.])-?@([A-Za-z0-9_][\w:.#$%&+?<>~/-]*|\{[^{}]+\})")
+_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.DOTALL | re.MULTILINE)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]+)\)")
+_EMPHASIS = re.compile(r"(\*{1,2})(\S(?:.*?\S)?)\1")
+_CROSSREF = re.compile(r"^(fig|tbl|eq|sec|lst):")  # pandoc-crossref labels, not citations
+_BIB_FORMATS = {".bib": "bibtex", ".bibtex": "bibtex", ".json": "csl-json", ".ris": "ris"}
+
+
+def _scalar(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def read_front_matter(block: str) -> dict[str, str | list[str]]:
+    """Top-level ``key: value`` pairs of a YAML block (strings and lists of strings only)."""
+    data: dict[str, str | list[str]] = {}
+    lines = block.split("\n")
+    pos = 0
+    while pos < len(lines):
+        match = _KEY_LINE.match(lines[pos])
+        pos += 1
+        if not match:
+            continue
+        key, value = match.group(1), match.group(2).strip()
+        nested: list[str] = []
+        while pos < len(lines) and (not lines[pos].strip() or lines[pos][:1] in " \t-"):
+            nested.append(lines[pos])
+            pos += 1
+        if value.startswith("[") and value.endswith("]"):
+            data[key] = [_scalar(v) for v in value[1:-1].split(",") if v.strip()]
+        elif value[:1] in ("|", ">"):
+            parts = [line.strip() for line in nested]
+            joiner = "\n" if value[0] == "|" else " "
+            data[key] = joiner.join(parts).strip()
+        elif value:
+            data[key] = _scalar(value)
+        elif any(line.strip().startswith("- ") for line in nested):
+            data[key] = [_scalar(line.strip()[2:]) for line in nested
+                         if line.strip().startswith("- ")]
+        else:
+            data[key] = " ".join(line.strip() for line in nested).strip()
+    return data
+
+
+def _as_list(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [v.strip() for v in re.split(r"[,;]", value) if v.strip()]
+
+
+def cited_keys(body: str) -> list[str]:
+    """Pandoc citation keys in the body (``[@a; @b, p. 3]``, ``@a``), first-citation order."""
+    body = _FENCE.sub("", body)
+    body = _INLINE_CODE.sub("", body)
+    keys: list[str] = []
+    for match in _CITATION.finditer(body):
+        key = match.group(1).strip("{}").rstrip(".,:;?!")
+        if key and key not in keys and not _CROSSREF.match(key):
+            keys.append(key)
+    return keys
+
+
+def _plain(body: str) -> str:
+    """Markdown inline markup a reference list may carry, taken off (lines kept)."""
+    def link(match: re.Match[str]) -> str:
+        label, url = match.group(1), match.group(2)
+        return url if re.search(r"doi|https?:", label, re.IGNORECASE) or not label else label
+
+    body = _LINK.sub(link, body)
+    body = _EMPHASIS.sub(r"\2", body)
+    body = re.sub(r"^#{1,6}[ \t]+", "", body, flags=re.MULTILINE)
+    return re.sub(r"^(\s*)[-*+]\s+(?=\S)", r"\1", body, flags=re.MULTILINE)
+
+
+def _read_bibliographies(files: list[str], path: str | None, keys: list[str],
+                         nocite: list[str], problems: list[str]) -> list[Reference]:
+    base = Path(path).parent if path else Path.cwd()
+    where = path or "<input>"
+    entries: list[Reference] = []
+    for name in files:
+        file = base / name
+        if not file.is_file():
+            raise InputError(f"{where}: the bibliography file {file} does not exist.")
+        manuscript = read_file(file, _BIB_FORMATS.get(file.suffix.lower()))
+        entries.extend(manuscript.references)
+        problems.extend(manuscript.problems)
+    wanted = keys + [k for k in nocite if k not in keys]
+    if not wanted or "*" in wanted:
+        chosen = entries
+    else:
+        by_key: dict[str, Reference] = {}
+        for ref in entries:
+            if ref.location.key:
+                by_key.setdefault(ref.location.key, ref)
+        chosen = [by_key[k] for k in wanted if k in by_key]
+        missing = [k for k in keys if k not in by_key]
+        if missing:
+            problems.append(f"{where}: the text cites {', '.join(missing)}, which no "
+                            "bibliography file holds (or it is not a citation key).")
+    for index, ref in enumerate(chosen, start=1):
+        ref.index = index
+    return chosen
+
+
+def sniff(text: str) -> bool:
+    """Front matter naming a bibliography, or Markdown headings with pandoc citations."""
+    front = _FRONT.match(text)
+    if front and re.search(r"^(bibliography|title)\s*:", front.group(1), re.MULTILINE):
+        return True
+    return bool(re.search(r"^#{1,6} ", text, re.MULTILINE) and re.search(r"\[@\w", text))
+
+
+@reader("markdown", extensions=(".md", ".markdown", ".qmd", ".rmd"), sniff=sniff)
+def read(text: str, path: str | None) -> Manuscript:
+    """Read a Markdown manuscript: its bibliography file's cited entries, or its written list."""
+    front_match = _FRONT.match(text)
+    meta = read_front_matter(front_match.group(1)) if front_match else {}
+    # blank the front matter out, keeping its lines, so line numbers in the body stay true
+    body = ("\n" * front_match.group(0).count("\n") + text[front_match.end():]
+            if front_match else text)
+    title = meta.get("title")
+    abstract = meta.get("abstract")
+    keywords = _as_list(meta.get("keywords") or meta.get("keyword"))
+    problems: list[str] = []
+    files = _as_list(meta.get("bibliography"))
+    if files:
+        refs = _read_bibliographies(files, path, cited_keys(body),
+                                    [k.lstrip("@") for k in _as_list(meta.get("nocite"))],
+                                    problems)
+        manuscript = Manuscript(path=path, format="markdown", references=refs,
+                                problems=problems)
+    else:
+        manuscript = read_text(_plain(body), "text", path)
+        manuscript.format = "markdown"
+    manuscript.title = title if isinstance(title, str) and title else manuscript.title
+    manuscript.abstract = (abstract if isinstance(abstract, str) and abstract
+                           else manuscript.abstract)
+    manuscript.keywords = keywords or manuscript.keywords
+    return manuscript

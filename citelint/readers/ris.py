@@ -1,0 +1,150 @@
+"""RIS reader: one Reference per ``TY … ER`` record, located by record number and TY line.
+
+rispy maps tags to fields, one record at a time; the records themselves are found here, so that
+every record and tag keeps its line number and one broken record (no ``ER``, a stray line before
+``TY``) does not swallow its neighbours. Unknown tags are kept as located problems; the record is
+still read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import rispy
+from rispy.config import TAG_KEY_MAPPING
+
+from citelint.models import Location, Manuscript, Reference
+from citelint.readers import reader
+from citelint.readers.csljson import reference_from_csl
+
+# "TY  - JOUR"; tolerant of one space or a missing space after the dash, as some exporters write
+_TAG = re.compile(r"^([A-Z][A-Z0-9])\s{1,2}-(?:\s(.*)|)$")
+
+# RIS reference types → CSL types
+_TYPES = {
+    "JOUR": "article-journal", "JFULL": "article-journal", "EJOUR": "article-journal",
+    "MGZN": "article-magazine", "NEWS": "article-newspaper", "BOOK": "book", "EBOOK": "book",
+    "CHAP": "chapter", "ECHAP": "chapter", "THES": "thesis", "RPRT": "report",
+    "ELEC": "webpage", "WEB": "webpage", "CONF": "paper-conference", "CPAPER": "paper-conference",
+    "DATA": "dataset", "COMP": "software", "PAT": "patent", "UNPB": "manuscript",
+}
+
+
+def _first(record: dict[str, Any], *names: str) -> str | None:
+    for name in names:
+        value = record.get(name)
+        if isinstance(value, list):
+            value = next((v for v in value if v), None)
+        if value:
+            return str(value).strip()
+    return None
+
+
+def _ris_name(name: str) -> dict[str, str]:
+    """RIS names are "Family, Given" (sometimes "Family, Given, Suffix")."""
+    family, sep, given = name.partition(",")
+    if not sep:
+        return {"literal": name.strip()}
+    return {"family": family.strip(), "given": given.replace(",", " ").strip()}
+
+
+def record_to_csl(record: dict[str, Any], key: str) -> dict[str, Any]:
+    """A rispy record → a CSL item."""
+    names: list[str] = []
+    for name in [*(record.get("authors") or []), *(record.get("first_authors") or [])]:
+        if name not in names:  # AU and A1 are synonyms; some exporters write both
+            names.append(name)
+    pages = _first(record, "start_page")
+    end = _first(record, "end_page")
+    if pages and end and end != pages:
+        pages = f"{pages}-{end}"
+    notes = record.get("notes") or []
+    ignore = "; ".join(n.split(":", 1)[1] for n in notes
+                       if isinstance(n, str) and n.lower().startswith("citelint-ignore:"))
+    accession = _first(record, "accession_number") or ""
+    return {
+        "id": _first(record, "id") or key,
+        "type": _TYPES.get((_first(record, "type_of_reference") or "").upper(), ""),
+        "author": [_ris_name(n) for n in names if isinstance(n, str) and n.strip()],
+        "title": _first(record, "title", "primary_title"),
+        "container-title": _first(record, "journal_name", "alternate_title3", "secondary_title",
+                                  "alternate_title2", "alternate_title1"),
+        "issued": {"raw": _first(record, "year", "publication_year", "date") or ""},
+        "volume": _first(record, "volume"),
+        "issue": _first(record, "number"),
+        "page": pages,
+        "publisher": _first(record, "publisher"),
+        "DOI": _first(record, "doi"),
+        "PMID": accession if accession.isdigit() else None,
+        "URL": _first(record, "urls"),
+        "citelint-ignore": ignore or None,
+    }
+
+
+def _records(text: str, where: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    """Split RIS text into records: (line of TY, normalised lines) each, plus located problems."""
+    records: list[tuple[int, list[str]]] = []
+    problems: list[str] = []
+    current: list[str] | None = None
+    start = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _TAG.match(line)
+        tag, value = (match.group(1), (match.group(2) or "").strip()) if match else (None, "")
+        if tag == "TY":
+            if current is not None:
+                problems.append(f"{where}:{start}: record has no ER line before the next TY "
+                                f"(line {number}); read it up to there.")
+                records.append((start, current))
+            current, start = [f"TY  - {value}"], number
+        elif current is None:
+            if line.strip() and tag != "ER":
+                problems.append(f"{where}:{number}: text outside a record (before any TY line) "
+                                "is ignored.")
+        elif tag == "ER":
+            records.append((start, current))
+            current = None
+        elif tag is not None:
+            if tag not in TAG_KEY_MAPPING:
+                problems.append(f"{where}:{number}: unknown RIS tag {tag!r} in the record that "
+                                f"starts at line {start}; the record is still read.")
+            current.append(f"{tag}  - {value}")
+        elif line.strip():
+            current.append(f"      {line.strip()}")  # continuation of the previous tag
+    if current is not None:
+        problems.append(f"{where}:{start}: the last record has no ER line; read it to the end "
+                        "of the file.")
+        records.append((start, current))
+    return records, problems
+
+
+def sniff(text: str) -> bool:
+    """Looks like RIS: a ``TY  - `` line and an ``ER  -`` line."""
+    return bool(re.search(r"^TY\s{1,2}- ", text, re.MULTILINE)
+                and re.search(r"^ER\s{1,2}-", text, re.MULTILINE))
+
+
+@reader("ris", extensions=(".ris",), sniff=sniff)
+def read(text: str, path: str | None) -> Manuscript:
+    """Read a RIS file: one Reference per record, in file order."""
+    where = path or "<input>"
+    records, problems = _records(text, where)
+    refs = []
+    for index, (line, lines) in enumerate(records, start=1):
+        key = f"record {index}"
+        location = Location(path, line=line, key=key)
+        try:
+            parsed = rispy.loads("\n".join([*lines, "ER  - "]))
+        except Exception as exc:  # rispy raises on some malformed records; keep the rest
+            parsed, error = [], str(exc) or type(exc).__name__
+        else:
+            error = "rispy read nothing"
+        if not parsed:
+            refs.append(Reference(index=index, raw=" ".join(lines)[:300], location=location,
+                                  parse_error=f"the RIS record could not be read: {error}"))
+            continue
+        refs.append(reference_from_csl(record_to_csl(parsed[0], key), index, location))
+    if not records and text.strip():
+        problems.append(f"{where}:1: no RIS record (a 'TY  - ' line) was found.")
+    return Manuscript(path=path, format="ris", references=refs, problems=problems)
+

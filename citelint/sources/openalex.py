@@ -1,0 +1,173 @@
+"""OpenAlex as a source: batched DOI look-ups (``filter=doi:a|b|…``) and, as a last resort,
+keyword search (``search=``).
+
+pyalex builds the URLs and reads the answers; its HTTP goes through citelint's
+:class:`~citelint.sources.transport.Transport` via one session-like object
+(:class:`OpenAlexHTTP`), so pacing, retries and the cache apply. Since February 2026 OpenAlex bills
+per call (singletons free, list/filter calls a little, search ten times more), so this module
+batches DOIs up to 100 per call and leaves search to the resolver's last step.
+
+The API key is sent as the documented ``api_key`` query parameter and held in a
+:class:`~citelint.sources.transport.Secret`; it must never be printed, logged, cached or put in an
+exception or repr. This module must not configure pyalex's global ``config`` (other code may use
+pyalex too, and that dict would show the key when printed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import pyalex
+import requests
+
+from citelint.doi import clean_doi, is_valid_doi
+from citelint.models import Record, Reference
+from citelint.records import record_from_openalex
+from citelint.sources import PartialAnswer, SourceUnavailable
+from citelint.sources.transport import Secret, Transport, user_agent
+
+DEFAULT_URL = "https://api.openalex.org"
+_LIBRARY_ROOT = "https://api.openalex.org"  # pyalex 0.21 builds every URL on this root
+MAX_FILTER_VALUES = 100  # OpenAlex's cap on values OR-ed in one filter
+
+#: Root-level fields :func:`citelint.records.record_from_openalex` reads.
+FIELDS = ["id", "doi", "title", "display_name", "publication_year", "type", "authorships",
+          "primary_location", "biblio", "ids", "is_retracted", "abstract_inverted_index",
+          "keywords", "topics", "primary_topic"]
+
+
+def api_key_from_environment() -> str | None:
+    """``CITELINT_OPENALEX_API_KEY``, else ``OPENALEX_API_KEY``, else None."""
+    return (os.environ.get("CITELINT_OPENALEX_API_KEY") or os.environ.get("OPENALEX_API_KEY")
+            or None)
+
+
+class OpenAlexHTTP:
+    """The session pyalex is given: its GETs go through our transport.
+
+    pyalex 0.21 hard-codes ``https://api.openalex.org``; this swaps that root for the configured
+    base URL, adds the key and ``mailto``, labels the call (singleton / list / search) for the
+    stats, and returns a :class:`requests.Response`, so pyalex's own parsing runs unchanged.
+    pyalex's ``auth`` is ignored: it would send the key in a header from a global config.
+    """
+
+    def __init__(self, transport: Transport, base_url: str, api_key: Secret,
+                 mailto: str | None) -> None:
+        self.transport = transport
+        self.base_url = base_url.rstrip("/")
+        self._api_key = api_key
+        self.mailto = mailto
+
+    def __repr__(self) -> str:
+        return f"OpenAlexHTTP(base_url={self.base_url!r})"
+
+    def get(self, url: str, auth: Any = None, **_: Any) -> requests.Response:
+        path_and_query = url.removeprefix(_LIBRARY_ROOT)
+        path, _, query = path_and_query.partition("?")
+        if re.search(r"(^|&)search(\.[a-z]+)?=", query):
+            kind = "search"
+        elif path.rstrip("/").count("/") <= 1:
+            kind = "list"
+        else:
+            kind = "singleton"
+        params = {}
+        if self._api_key:
+            params["api_key"] = self._api_key.reveal()
+        if self.mailto:
+            params["mailto"] = self.mailto
+        headers = {"User-Agent": user_agent(self.mailto)} if self.mailto else None
+        return self.transport.get(self.base_url + path_and_query, params, service="OpenAlex",
+                                  kind=kind, headers=headers).to_requests()
+
+
+class Works(pyalex.Works):
+    """pyalex's ``Works`` sending its requests through :class:`OpenAlexHTTP`.
+
+    The class must be called ``Works``: pyalex derives the URL path from the class name.
+    """
+
+    http: OpenAlexHTTP
+
+    def _get_from_url(self, url: str, session: Any = None) -> Any:
+        return super()._get_from_url(url, session=self.http)
+
+
+class OpenAlexSource:
+    """The OpenAlex API. ``base_url`` defaults to ``CITELINT_OPENALEX_URL`` or the real API; the
+    key to ``CITELINT_OPENALEX_API_KEY`` / ``OPENALEX_API_KEY``."""
+
+    name = "openalex"
+    authoritative = True
+
+    def __init__(self, transport: Transport, base_url: str | None = None,
+                 api_key: str | None = None, mailto: str | None = None) -> None:
+        self.transport = transport
+        self.base_url = base_url or os.environ.get("CITELINT_OPENALEX_URL") or DEFAULT_URL
+        key = api_key or api_key_from_environment()
+        transport.add_secret(key)
+        self.has_api_key = bool(key)
+        self.mailto = mailto or os.environ.get("CITELINT_MAILTO") or None
+        self.http = OpenAlexHTTP(transport, self.base_url, Secret(key or ""), self.mailto)
+
+    def __repr__(self) -> str:
+        key = "set" if self.has_api_key else "unset"
+        return f"OpenAlexSource(base_url={self.base_url!r}, api_key={key})"
+
+    def _works(self) -> Works:
+        works = Works()
+        works.http = self.http
+        return works
+
+    def _ask(self, query: Works, per_page: int) -> list[dict[str, Any]]:
+        """Run a list query; anything but a clean answer becomes :class:`SourceUnavailable`."""
+        try:
+            return [dict(work) for work in query.get(per_page=per_page)]
+        except (requests.HTTPError, pyalex.api.QueryError, ValueError, KeyError) as exc:
+            raise SourceUnavailable(self.transport.scrub(
+                f"OpenAlex sent an answer citelint cannot read ({exc}).")) from None
+
+    def works_by_doi(self, dois: Sequence[str]) -> dict[str, Record]:
+        """One ``filter=doi:a|b|…`` call per 100 DOIs (``per-page`` to match).
+
+        Strings that are not valid DOIs are not asked. If some calls fail, raises
+        :class:`~citelint.sources.transport.PartialAnswer` carrying the records that did arrive.
+        """
+        wanted = {clean_doi(d) or d.lower() for d in dois if d}
+        asked = sorted(d for d in wanted if is_valid_doi(d))  # valid DOIs hold no "|" or ","
+        found: dict[str, Record] = {}
+        failures: dict[str, str] = {}
+        for start in range(0, len(asked), MAX_FILTER_VALUES):
+            batch = asked[start:start + MAX_FILTER_VALUES]
+            try:
+                results = self._ask(self._works().filter_or(doi=batch).select(FIELDS),
+                                    len(batch))
+            except SourceUnavailable as exc:
+                failures.update(dict.fromkeys(batch, str(exc)))
+                continue
+            for work in results:
+                doi = clean_doi(work.get("doi"))
+                if doi in batch and doi not in found:
+                    found[doi] = record_from_openalex(work, self.name)
+        if failures:
+            first = next(iter(failures.values()))
+            raise PartialAnswer(f"OpenAlex could not be asked about {len(failures)} of "
+                                f"{len(asked)} DOIs: {first}", found, sorted(failures))
+        return found
+
+    def search(self, reference: Reference, rows: int = 5) -> list[Record]:
+        """OpenAlex's best matches for the cited title (or the citation text): the costly call."""
+        text = reference.title or re.sub(r"\b(?:https?://\S+|doi:\s*\S+|10\.\d{4,9}/\S+)", " ",
+                                         reference.raw or "")
+        text = " ".join(text.split())[:500]
+        if not text:
+            return []
+        results = self._ask(self._works().search(text).select(FIELDS), max(1, min(rows, 200)))
+        return [record_from_openalex(work, self.name) for work in results[:rows]]
+
+    def stats(self) -> dict[str, int]:
+        """Calls sent to OpenAlex by kind (singleton, list, search); cache hits not counted."""
+        calls = self.transport.stats()["calls"]
+        return {kind: calls.get(f"openalex.{kind}", 0) for kind in ("singleton", "list", "search")}

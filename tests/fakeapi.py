@@ -1,0 +1,482 @@
+"""A fake Crossref + OpenAlex + doi.org server for tests, speaking the services' real HTTP and JSON.
+
+One threaded ``http.server`` on 127.0.0.1 serves three path prefixes, so tests choose it only
+through the environment (``CITELINT_CROSSREF_URL=<url>/crossref``,
+``CITELINT_OPENALEX_URL=<url>/openalex``, ``CITELINT_DOI_URL=<url>/doi``):
+
+- ``/crossref/works/{doi}``: ``{"status":"ok","message-type":"work",…}`` or 404 ``text/plain``
+  "Resource not found." with the recorded ``x-rate-limit-*`` / ``x-api-pool`` headers;
+  ``/crossref/works?query.bibliographic=…&rows=N[&select=…]``: a ``work-list`` whose items carry a
+  ``score``.
+- ``/openalex/works?filter=doi:a|b`` and ``/openalex/works?search=…``: ``{"meta","results",
+  "group_by"}`` (search results carry ``relevance_score``); ``/openalex/works/{W-id | doi URL}``
+  singletons; 404 and 429 bodies are OpenAlex's recorded HTML.
+- ``/doi/api/handles/{doi}``: the handle API (``responseCode`` 1, or 100 with HTTP 404).
+
+Shapes follow the real recordings in ``/work/shared/api-examples`` (see its SOURCES.md). Three
+shapes were never recorded and are built from the documentation: Crossref ``/works`` with
+``query.bibliographic`` (same list shape as the recorded journal route), OpenAlex
+``filter=doi:a|b`` (same shape as the recorded ``filter=openalex:…``), and a Crossref 429 (its body
+and headers here are an assumption). The search ranking is a plain word overlap, not the services'.
+
+Records: Crossref-shaped works (``DOI``, ``container-title``…) go to Crossref; OpenAlex-shaped
+works to OpenAlex. With ``derive_openalex=True`` each Crossref work OpenAlex lacks is also served
+by OpenAlex in a minimal OpenAlex shape derived from it (see :func:`openalex_from_crossref`).
+
+Faults: :meth:`FakeAPI.fail` (N answers with a status, e.g. 429 + Retry-After or a 503 burst),
+:meth:`fail_rate` (a seeded fraction of 503s), :meth:`hang` (sleep longer than the client's read
+timeout), :meth:`malformed` (truncated JSON), :meth:`down` (503 to everything for the whole run),
+:meth:`latency`, and :meth:`rate_limit` (Crossref-like: N per interval, 429 beyond). Every request
+is recorded (:attr:`FakeAPI.requests`) with secrets redacted. This module holds no test functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from citelint.doi import clean_doi
+from citelint.records import is_crossref_work
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "api-examples"
+SERVICES = ("crossref", "openalex", "doi")
+REDACTED = "<redacted>"
+_SECRET_PARAMS = {"api_key", "api-key", "apikey"}
+_SECRET_HEADERS = {"authorization", "api_key", "api-key", "crossref-plus-api-token"}
+
+
+def _example(name: str) -> bytes:
+    path = EXAMPLES / name
+    return path.read_bytes() if path.exists() else b""
+
+
+@dataclass
+class Recorded:
+    """One request as the server saw it (secrets replaced by ``<redacted>``)."""
+
+    service: str
+    path: str  # after the service prefix, percent-decoded: "/works/10.1038/srep16696"
+    query: dict[str, str]
+    headers: dict[str, str]
+    status: int = 0
+    at: float = 0.0
+
+
+@dataclass
+class Fault:
+    status: int = 503
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    delay: float = 0.0
+    malformed: bool = False
+
+
+@dataclass
+class RateLimit:
+    limit: int
+    interval: float
+    concurrency: int | None
+    retry_after: int | None
+    seen: deque[float] = field(default_factory=deque)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
+
+
+def _crossref_text(work: dict[str, Any]) -> str:
+    parts = list(work.get("title") or []) + list(work.get("container-title") or [])
+    parts += [a.get("family") or a.get("name") or "" for a in work.get("author") or []]
+    issued = (work.get("issued") or {}).get("date-parts") or [[None]]
+    parts.append(str(issued[0][0] or ""))
+    return " ".join(parts)
+
+
+def _openalex_text(work: dict[str, Any]) -> str:
+    parts = [work.get("title") or work.get("display_name") or ""]
+    parts += [a.get("raw_author_name") or "" for a in work.get("authorships") or []]
+    return " ".join(parts)
+
+
+def openalex_from_crossref(work: dict[str, Any]) -> dict[str, Any]:
+    """A minimal OpenAlex-shaped work derived from a Crossref work (for tests only).
+
+    Fields OpenAlex would compute (topics, keywords, abstract index, citation counts) are left out
+    or empty; the W-id is a stable hash of the DOI.
+    """
+    doi = clean_doi(work.get("DOI")) or ""
+    wid = "W" + str(int(hashlib.sha256(doi.encode()).hexdigest()[:12], 16))
+    page = work.get("page") or work.get("article-number") or ""
+    first, _, last = page.partition("-")
+    year = ((work.get("issued") or {}).get("date-parts") or [[None]])[0][0]
+    authors = []
+    for i, a in enumerate(work.get("author") or []):
+        name = " ".join(p for p in (a.get("given"), a.get("family")) if p) or a.get("name") or ""
+        authors.append({"author_position": "first" if i == 0 else "middle",
+                        "author": {"id": None, "display_name": name, "orcid": a.get("ORCID")},
+                        "raw_author_name": name})
+    retracted = any(str(u.get("type")).lower() == "retraction"
+                    for u in work.get("updated-by") or [])
+    title = (work.get("title") or [None])[0]
+    container = (work.get("container-title") or [None])[0]
+    return {
+        "id": f"https://openalex.org/{wid}", "doi": f"https://doi.org/{doi}",
+        "title": title, "display_name": title, "publication_year": year,
+        "type": "article" if work.get("type") == "journal-article" else work.get("type"),
+        "ids": {"openalex": f"https://openalex.org/{wid}", "doi": f"https://doi.org/{doi}"},
+        "authorships": authors,
+        "primary_location": {"source": {"display_name": container,
+                                        "issn": work.get("ISSN") or None}},
+        "biblio": {"volume": work.get("volume"), "issue": work.get("issue"),
+                   "first_page": first or None, "last_page": last or first or None},
+        "is_retracted": retracted, "keywords": [], "topics": [], "abstract_inverted_index": None,
+    }
+
+
+class FakeAPI:
+    """The fake services. Use as a context manager, or call :meth:`start` / :meth:`stop`."""
+
+    def __init__(self, works: Iterable[dict[str, Any]] = (), *, derive_openalex: bool = True,
+                 registered: Iterable[str] = ()) -> None:
+        self.crossref: dict[str, dict[str, Any]] = {}
+        self.openalex: list[dict[str, Any]] = []
+        self.registered: set[str] = {d.lower() for d in registered}
+        self.derive_openalex = derive_openalex
+        self.requests: list[Recorded] = []
+        self.rejected_by_rate_limit = 0
+        self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self._rates: dict[str, tuple[float, random.Random, int]] = {}
+        self._down: set[str] = set()
+        self._latency: dict[str, float] = {}
+        self._limits: dict[str, RateLimit] = {}
+        self._in_flight: dict[str, int] = defaultdict(int)
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        for work in works:
+            self.add(work)
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def add(self, work: dict[str, Any]) -> None:
+        """Serve one work: Crossref-shaped to Crossref, OpenAlex-shaped to OpenAlex."""
+        if is_crossref_work(work):
+            self.crossref[clean_doi(work["DOI"]) or ""] = work
+        else:
+            self.openalex.append(work)
+
+    def load_jsonl(self, path: str | Path) -> FakeAPI:
+        """Serve every work in a JSON-lines file (blank lines and ``#`` comments skipped)."""
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.lstrip().startswith("#"):
+                obj = json.loads(line)
+                self.add(obj.get("message", obj) if isinstance(obj, dict) else obj)
+        return self
+
+    @classmethod
+    def from_examples(cls, **kwargs: Any) -> FakeAPI:
+        """Serve the real recorded works in /work/shared/api-examples (Crossref and OpenAlex)."""
+        api = cls(**kwargs)
+        for path in sorted((EXAMPLES / "crossref").glob("works_10.*.json")):
+            api.add(json.loads(path.read_text(encoding="utf-8"))["message"])
+        for name in ("works_W2162348455.json", "works_W2741809807.json",
+                     "works_doi-url_10.7554_elife.01567.json"):
+            if (EXAMPLES / "openalex" / name).exists():
+                api.add(json.loads((EXAMPLES / "openalex" / name).read_text(encoding="utf-8")))
+        return api
+
+    def openalex_works(self) -> list[dict[str, Any]]:
+        """What OpenAlex serves: its own works, plus works derived from Crossref's if asked."""
+        works = list(self.openalex)
+        if self.derive_openalex:
+            known = {clean_doi(w.get("doi")) for w in works}
+            works += [openalex_from_crossref(w) for d, w in self.crossref.items() if d not in known]
+        return works
+
+    # -- faults -------------------------------------------------------------------------------
+
+    def fail(self, service: str, times: int = 1, status: int = 503,
+             retry_after: str | int | None = None, headers: dict[str, str] | None = None) -> None:
+        """The next ``times`` requests to ``service`` get ``status`` (e.g. 429 + Retry-After)."""
+        extra = dict(headers or {})
+        if retry_after is not None:
+            extra["Retry-After"] = str(retry_after)
+        for _ in range(times):
+            self._faults[service].append(Fault(status=status, headers=extra))
+
+    def fail_rate(self, service: str, fraction: float, seed: int = 0, status: int = 503) -> None:
+        """A seeded random ``fraction`` of requests to ``service`` get ``status``."""
+        self._rates[service] = (fraction, random.Random(seed), status)
+
+    def hang(self, service: str, seconds: float, times: int = 1) -> None:
+        """The next ``times`` requests sleep ``seconds`` before answering (a read timeout)."""
+        for _ in range(times):
+            self._faults[service].append(Fault(status=0, delay=seconds))
+
+    def malformed(self, service: str, times: int = 1) -> None:
+        """The next ``times`` requests get HTTP 200 with a truncated JSON body."""
+        for _ in range(times):
+            self._faults[service].append(Fault(status=200, malformed=True))
+
+    def down(self, service: str) -> None:
+        """``service`` answers 503 to everything from now on."""
+        self._down.add(service)
+
+    def latency(self, seconds: float, service: str | None = None) -> None:
+        """Every request (to ``service``, or to all) waits ``seconds`` before being answered."""
+        for name in [service] if service else SERVICES:
+            self._latency[name] = seconds
+
+    def rate_limit(self, service: str = "crossref", limit: int = 5, interval: float = 1.0,
+                   concurrency: int | None = None, retry_after: int | None = None) -> None:
+        """Crossref-like limit: announce it in ``x-rate-limit-*`` headers, 429 beyond it."""
+        self._limits[service] = RateLimit(limit, interval, concurrency, retry_after)
+
+    # -- inspection ---------------------------------------------------------------------------
+
+    def count(self, service: str | None = None, path: str | None = None, **query: str) -> int:
+        """How many requests matched ``service``, a ``path`` prefix and exact query values
+        (use ``query_bibliographic`` for ``query.bibliographic``)."""
+        wanted = {k.replace("_", ".") if k.startswith("query_") else k: v for k, v in query.items()}
+        return sum(1 for r in self.requests
+                   if (service is None or r.service == service)
+                   and (path is None or r.path.startswith(path))
+                   and all(r.query.get(k) == v for k, v in wanted.items()))
+
+    def clear_log(self) -> None:
+        self.requests.clear()
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "start() the fake API first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def environment(self) -> dict[str, str]:
+        """The variables that point citelint at this server."""
+        return {"CITELINT_CROSSREF_URL": f"{self.url}/crossref",
+                "CITELINT_OPENALEX_URL": f"{self.url}/openalex",
+                "CITELINT_DOI_URL": f"{self.url}/doi"}
+
+    def start(self) -> FakeAPI:
+        api = self
+
+        class Handler(_Handler):
+            fake = api
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                         daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakeAPI:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- serving ------------------------------------------------------------------------------
+
+    def _next_fault(self, service: str) -> Fault | None:
+        with self._lock:
+            if service in self._down:
+                return Fault(status=503, body=b"<html><body>Service Unavailable</body></html>")
+            if self._faults[service]:
+                return self._faults[service].popleft()
+            if service in self._rates:
+                fraction, rng, status = self._rates[service]
+                if rng.random() < fraction:
+                    return Fault(status=status)
+            limit = self._limits.get(service)
+            if limit is not None:
+                now = time.monotonic()
+                while limit.seen and limit.seen[0] <= now - limit.interval:
+                    limit.seen.popleft()
+                over_rate = len(limit.seen) >= limit.limit
+                over_concurrency = (limit.concurrency is not None
+                                    and self._in_flight[service] > limit.concurrency)
+                if over_rate or over_concurrency:
+                    self.rejected_by_rate_limit += 1
+                    headers = {"Retry-After": str(limit.retry_after)} if limit.retry_after else {}
+                    return Fault(status=429, headers=headers, body=b"Too Many Requests")
+                limit.seen.append(now)
+        return None
+
+    def _service_headers(self, service: str, rec: Recorded) -> dict[str, str]:
+        if service != "crossref":
+            return {}
+        limit = self._limits.get("crossref")
+        polite = "mailto" in rec.query or "mailto:" in rec.headers.get("user-agent", "")
+        return {"x-api-pool": "polite" if polite else "public",
+                "x-rate-limit-limit": str(limit.limit if limit else 50),
+                "x-rate-limit-interval": f"{limit.interval:g}s" if limit else "1s",
+                "x-concurrency-limit": str(limit.concurrency if limit and limit.concurrency
+                                           else 3),
+                "server": "Jetty(9.4.40.v20210413)"}
+
+    def answer(self, service: str, path: str, query: dict[str, str]) -> tuple[int, str, bytes]:
+        """The normal (fault-free) answer: status, content type, body."""
+        if service == "crossref":
+            return self._crossref(path, query)
+        if service == "openalex":
+            return self._openalex(path, query)
+        return self._handles(path)
+
+    def _crossref(self, path: str, query: dict[str, str]) -> tuple[int, str, bytes]:
+        envelope = {"status": "ok", "message-version": "1.0.0"}
+        if path.startswith("/works/"):
+            work = self.crossref.get(path.removeprefix("/works/").lower())
+            if work is None:
+                return 404, "text/plain", b"Resource not found."
+            return 200, "application/json", _json({**envelope, "message-type": "work",
+                                                   "message": work})
+        if path.rstrip("/") != "/works":
+            return 404, "text/plain", b"Resource not found."
+        rows = int(query.get("rows", 20))
+        terms = query.get("query.bibliographic") or query.get("query") or ""
+        scored = []
+        for work in self.crossref.values():
+            overlap = len(_words(terms) & _words(_crossref_text(work)))
+            if overlap:
+                scored.append((overlap * 10.0 + len(_words(terms)) / 100, work))
+        scored.sort(key=lambda pair: -pair[0])
+        select = [f for f in query.get("select", "").split(",") if f]
+        items = [_project({**work, "score": score}, select) for score, work in scored[:rows]]
+        message = {"facets": {}, "total-results": len(scored), "items": items,
+                   "items-per-page": rows, "query": {"start-index": 0, "search-terms": terms}}
+        return 200, "application/json", _json({**envelope, "message-type": "work-list",
+                                               "message": message})
+
+    def _openalex(self, path: str, query: dict[str, str]) -> tuple[int, str, bytes]:
+        works = self.openalex_works()
+        select = [f for f in query.get("select", "").split(",") if f]
+        not_found = (404, "text/html; charset=utf-8",
+                     _example("openalex/works_404_not_found_body.html"))
+        if path.startswith("/works/"):
+            key = path.removeprefix("/works/")
+            doi = clean_doi(key) if key.lower().startswith(("https://doi.org/", "doi:")) else None
+            for work in works:
+                if (doi and clean_doi(work.get("doi")) == doi) or work.get("id", "").endswith(
+                        "/" + key):
+                    return 200, "application/json", _json(_project(work, select))
+            return not_found
+        if path.rstrip("/") != "/works":
+            return not_found
+        per_page = int(query.get("per-page") or query.get("per_page") or 25)
+        results: list[dict[str, Any]]
+        if "search" in query:
+            terms = _words(query["search"])
+            scored = [(len(terms & _words(_openalex_text(w))), w) for w in works]
+            scored = sorted((s for s in scored if s[0]), key=lambda pair: -pair[0])
+            results = [{**w, "relevance_score": s * 10.0} for s, w in scored]
+        elif query.get("filter", "").startswith("doi:"):
+            asked = {clean_doi(d) for d in query["filter"].removeprefix("doi:").split("|")}
+            results = [w for w in works if clean_doi(w.get("doi")) in asked]
+        else:
+            field_name = query.get("filter", "").split(":")[0] or "(none)"
+            return 400, "application/json", _json({
+                "error": "Invalid query parameters error.",
+                "message": f"{field_name} is not a valid field in this fake server."})
+        meta = {"count": len(results), "db_response_time_ms": 3, "page": 1,
+                "per_page": per_page, "groups_count": None}
+        return 200, "application/json", _json({
+            "meta": meta, "results": [_project(w, select) for w in results[:per_page]],
+            "group_by": []})
+
+    def _handles(self, path: str) -> tuple[int, str, bytes]:
+        handle = path.removeprefix("/api/handles/")
+        known = (handle.lower() in self.registered or handle.lower() in self.crossref
+                 or any(clean_doi(w.get("doi")) == handle.lower() for w in self.openalex))
+        if not path.startswith("/api/handles/") or not known:
+            return 404, "application/json", _json({"responseCode": 100, "handle": handle})
+        value = {"index": 1, "type": "URL", "ttl": 86400, "timestamp": "2024-01-01T00:00:00Z",
+                 "data": {"format": "string", "value": f"https://example.org/{handle}"}}
+        return 200, "application/json", _json({"responseCode": 1, "handle": handle,
+                                               "values": [value]})
+
+
+def _json(obj: Any) -> bytes:
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+def _project(work: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    return {k: v for k, v in work.items() if k in fields} if fields else work
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeAPI
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence stderr
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        fake = self.fake
+        parts = urlsplit(self.path)
+        service, _, rest = parts.path.lstrip("/").partition("/")
+        query = {k: (REDACTED if k.lower() in _SECRET_PARAMS else v)
+                 for k, v in parse_qsl(parts.query, keep_blank_values=True)}
+        headers = {k.lower(): (REDACTED if k.lower() in _SECRET_HEADERS else v)
+                   for k, v in self.headers.items()}
+        rec = Recorded(service, unquote("/" + rest), query, headers, at=time.monotonic())
+        with fake._lock:
+            fake.requests.append(rec)
+            fake._in_flight[service] += 1
+        try:
+            self._serve(fake, service, rec)
+        finally:
+            with fake._lock:
+                fake._in_flight[service] -= 1
+
+    def _serve(self, fake: FakeAPI, service: str, rec: Recorded) -> None:
+        if service not in SERVICES:
+            return self._send(rec, 404, "text/plain", b"No such fake service.", {})
+        time.sleep(fake._latency.get(service, 0.0))
+        fault = fake._next_fault(service)
+        extra = fake._service_headers(service, rec)
+        if fault is not None and fault.delay:
+            time.sleep(fault.delay)
+            fault = None
+        if fault is not None and not fault.malformed:
+            body = fault.body
+            if fault.status == 429 and service == "openalex" and not body:
+                body = _example("openalex/works_429_too_many_requests_body.html")
+            return self._send(rec, fault.status, "text/html; charset=utf-8", body,
+                              {**extra, **fault.headers})
+        status, ctype, body = fake.answer(service, rec.path, rec.query)
+        if fault is not None:  # malformed: cut the JSON in half
+            status, ctype, body = 200, "application/json", body[: max(1, len(body) // 2)]
+        self._send(rec, status, ctype, body, extra)
+
+    def _send(self, rec: Recorded, status: int, ctype: str, body: bytes,
+              headers: dict[str, str]) -> None:
+        rec.status = status
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (read timeout)
+            pass

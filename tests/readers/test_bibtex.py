@@ -1,0 +1,112 @@
+"""The BibTeX reader: fields, names, LaTeX, locations, suppressions and broken entries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from citelint.models import Suppression
+from citelint.readers import detect_format, read_file, read_text
+
+GOOD = r"""@string{cells = "Cells"}
+
+@article{guo2022,
+  author  = {Guo, Xiaolei and Schaudinn, Christoph and Blume-Peytavi, Ulrike and others},
+  title   = {Effects of {adipose}-derived stem cells in a human \emph{ex vivo} wound model},
+  journal = cells,
+  year    = 2022,
+  volume  = {11}, Number = {7}, pages = {1198--1221},
+  doi     = {https://doi.org/10.3390/CELLS11071198},
+  url     = {https://example.org/a%20b_c~d},
+  citelint-ignore = {doi-missing: checked by hand; title-mismatch: translated title},
+}
+
+@InCollection{leger2015,
+  author       = {L{\'e}ger, T. and Boh{\'a}{\v{c}}, M. and {World Health Organization}},
+  title        = {A chapter},
+  booktitle    = {A Book},
+  date         = {2015-03-01},
+  pages        = {150313},
+  citelint_ignore = {pages-article-number},
+}
+"""
+
+
+def test_fields_come_from_the_entry() -> None:
+    ref = read_text(GOOD, "bibtex", "refs.bib").references[0]
+    assert ref.authors == ["Guo X", "Schaudinn C", "Blume-Peytavi U"]
+    assert ref.et_al is True
+    assert ref.title == "Effects of adipose-derived stem cells in a human ex vivo wound model"
+    assert (ref.journal, ref.year, ref.volume, ref.issue) == ("Cells", 2022, "11", "7")
+    assert (ref.first_page, ref.last_page) == ("1198", "1221")
+    assert ref.doi == "10.3390/cells11071198"
+    assert ref.url == "https://example.org/a%20b_c~d"  # identifiers are not LaTeX-decoded
+    assert ref.type == "article"
+
+
+def test_location_is_the_line_of_the_entry_and_its_key() -> None:
+    refs = read_text(GOOD, "bibtex", "refs.bib").references
+    assert [(r.index, r.location.line, r.location.key) for r in refs] == [
+        (1, 3, "guo2022"), (2, 14, "leger2015")]
+    assert refs[0].location.describe() == "refs.bib:3 [guo2022]"
+
+
+def test_latex_is_decoded_and_names_are_kept_readable() -> None:
+    ref = read_text(GOOD, "bibtex", "refs.bib").references[1]
+    assert ref.authors == ["Léger T", "Boháč M", "World Health Organization"]
+    assert (ref.journal, ref.year, ref.first_page, ref.type) == ("A Book", 2015, "150313",
+                                                                 "chapter")
+
+
+def test_raw_is_a_rendered_one_line_citation() -> None:
+    ref = read_text(GOOD, "bibtex", "refs.bib").references[0]
+    assert ref.raw == ("Guo X, Schaudinn C, Blume-Peytavi U, et al. Effects of adipose-derived "
+                       "stem cells in a human ex vivo wound model. Cells 2022;11(7):1198-1221. "
+                       "doi:10.3390/cells11071198")
+
+
+def test_citelint_ignore_field_becomes_suppressions() -> None:
+    first, second = read_text(GOOD, "bibtex", "refs.bib").references
+    assert first.suppressions == [Suppression("doi-missing", "checked by hand"),
+                                  Suppression("title-mismatch", "translated title")]
+    assert second.suppressions == [Suppression("pages-article-number", "")]
+
+
+def test_a_broken_entry_is_located_and_the_rest_is_still_read() -> None:
+    text = ("@article{broken,\n  author = {Guo, X},\n  title = {Unclosed\n\n"
+            "@article{fine,\n  title = {Fine},\n  year = {2020}\n}\n")
+    refs = read_text(text, "bibtex", "refs.bib").references
+    assert [r.index for r in refs] == [1, 2]
+    assert refs[0].parse_error and "could not be read" in refs[0].parse_error
+    assert (refs[0].location.line, refs[0].location.key) == (1, "broken")
+    assert refs[1].parse_error is None and refs[1].title == "Fine"
+    assert refs[1].location.line == 5
+
+
+def test_a_duplicate_key_is_read_and_reported_with_its_line() -> None:
+    text = "@article{a, title={One}}\n\n@article{a, title={Two}}\n"
+    manuscript = read_text(text, "bibtex", "refs.bib")
+    assert [r.title for r in manuscript.references] == ["One", "Two"]
+    assert manuscript.references[1].location.line == 3
+    assert manuscript.problems == ["refs.bib:3: the citation key 'a' is used by an earlier "
+                                   "entry too."]
+
+
+def test_biblatex_fields_are_understood() -> None:
+    text = ("@article{k, author={Zhu, Qian}, title={T}, journaltitle={Biochem Biophys Res "
+            "Commun}, date={2024-08}, volume={727}, eid={150313}, pmid={39012345}}\n")
+    ref = read_text(text, "bibtex", None).references[0]
+    assert (ref.journal, ref.year, ref.article_number, ref.pmid) == (
+        "Biochem Biophys Res Commun", 2024, "150313", "39012345")
+    assert ref.pages == "150313"
+
+
+def test_bib_files_are_detected_by_extension_and_content() -> None:
+    assert detect_format("", "x.bib") == "bibtex"
+    assert detect_format(GOOD, None) == "bibtex"
+
+
+def test_the_fixture_reads() -> None:
+    fixture = Path(__file__).parents[2] / "fixtures" / "formats" / "refs.bib"
+    manuscript = read_file(fixture)
+    assert len(manuscript.references) == 5 and not manuscript.problems
+    assert all(r.parse_error is None for r in manuscript.references)

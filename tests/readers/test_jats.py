@@ -1,0 +1,164 @@
+"""The JATS reader: element- and mixed-citations, front matter, and XML that must be refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citelint.readers import InputError, detect_format, read_file, read_text
+
+ARTICLE = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD v1.2 20190208//EN"
+  "JATS-journalpublishing1.dtd">
+<article xmlns:xlink="http://www.w3.org/1999/xlink">
+<front><article-meta>
+<article-id pub-id-type="doi">10.22038/IJBMS.2025.88552.19121</article-id>
+<title-group>
+<article-title>Conditioned medium&nbsp;from <italic>MSCs</italic></article-title></title-group>
+<abstract><p>Mesenchymal stem cells have emerged.</p><p>Second paragraph.</p></abstract>
+<kwd-group><kwd>wound healing</kwd><kwd>secretome</kwd></kwd-group>
+</article-meta></front>
+<back><ref-list><title>References</title>
+<ref id="B1"><label>1</label>
+<element-citation publication-type="journal">
+<person-group person-group-type="author">
+<name><surname>Zhu</surname><given-names>Q</given-names></name>
+<name><surname>Liao</surname><given-names>Y</given-names></name><etal/>
+</person-group>
+<person-group person-group-type="editor"><name><surname>Editor</surname></name></person-group>
+<article-title>Compact bone mesenchymal stem cells</article-title>
+<source>Biochem Biophys Res Commun</source><year>2024</year><volume>727</volume>
+<elocation-id>150313</elocation-id>
+<pub-id pub-id-type="doi">10.1016/J.BBRC.2024.150313</pub-id>
+<pub-id pub-id-type="pmid">39012345</pub-id>
+</element-citation></ref>
+<ref id="B2"><mixed-citation publication-type="journal"><string-name><surname>Guo</surname>
+<given-names>X</given-names></string-name>, <collab>The MSC Group</collab>. <article-title>Effects
+</article-title>. <source>Cells</source> <year>2022</year>;<volume>11</volume>(<issue>7</issue
+>):<fpage>1198</fpage>&#x2013;<lpage>1221</lpage>.</mixed-citation></ref>
+<ref id="B3"><mixed-citation>Wu S, Sun S, Fu W. The role and prospects of mesenchymal stem cells
+in skin repair and regeneration. Biomedicines 2024; 12:743-763.</mixed-citation></ref>
+</ref-list></back></article>
+"""
+
+
+def test_element_citation_fields() -> None:
+    ref = read_text(ARTICLE, "jats", "a.xml").references[0]
+    assert (ref.authors, ref.et_al) == (["Zhu Q", "Liao Y"], True)
+    assert (ref.title, ref.journal, ref.year, ref.volume) == (
+        "Compact bone mesenchymal stem cells", "Biochem Biophys Res Commun", 2024, "727")
+    assert (ref.article_number, ref.first_page, ref.pages) == ("150313", None, "150313")
+    assert (ref.doi, ref.pmid, ref.type) == ("10.1016/j.bbrc.2024.150313", "39012345", "article")
+
+
+def test_structured_mixed_citation_keeps_its_printed_text() -> None:
+    ref = read_text(ARTICLE, "jats", "a.xml").references[1]
+    assert ref.authors == ["Guo X", "The MSC Group"]
+    assert (ref.title, ref.journal, ref.year, ref.volume, ref.issue) == (
+        "Effects", "Cells", 2022, "11", "7")
+    assert (ref.first_page, ref.last_page) == ("1198", "1221")
+    assert ref.raw == "Guo X, The MSC Group. Effects . Cells 2022;11(7):1198–1221."
+
+
+def test_unstructured_mixed_citation_is_parsed_as_text() -> None:
+    ref = read_text(ARTICLE, "jats", "a.xml").references[2]
+    assert ref.authors == ["Wu S", "Sun S", "Fu W"]
+    assert (ref.journal, ref.year, ref.volume, ref.first_page, ref.last_page) == (
+        "Biomedicines", 2024, "12", "743", "763")
+
+
+def test_references_are_located_by_id_and_source_line() -> None:
+    refs = read_text(ARTICLE, "jats", "a.xml").references
+    assert [(r.index, r.location.element, r.location.line) for r in refs] == [
+        (1, "B1", 13), (2, "B2", 26), (3, "B3", 30)]
+    assert refs[0].location.describe() == "a.xml:13 [B1]"
+
+
+def test_front_matter_gives_title_abstract_keywords_and_doi() -> None:
+    manuscript = read_text(ARTICLE, "jats", "a.xml")
+    assert manuscript.title == "Conditioned medium from MSCs"
+    assert manuscript.abstract == "Mesenchymal stem cells have emerged. Second paragraph."
+    assert manuscript.keywords == ["wound healing", "secretome"]
+    assert manuscript.doi == "10.22038/ijbms.2025.88552.19121"
+
+
+def test_a_ref_without_a_citation_is_a_located_parse_error() -> None:
+    text = ('<article><back><ref-list><ref id="R9"><note>see above</note></ref></ref-list>'
+            "</back></article>")
+    ref = read_text(text, "jats", "a.xml").references[0]
+    assert ref.parse_error and ref.location.element == "R9"
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<article><back><ref-list><ref id="B1"><mixed-citation>&lol9;</mixed-citation></ref></ref-list>
+</back></article>
+"""
+
+
+def test_billion_laughs_is_refused_without_expansion(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xml"
+    path.write_text(BILLION_LAUGHS, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_file(path)
+    assert str(error.value).startswith(f"{path}: the XML declares entities")
+    assert "lollol" not in str(error.value)
+
+
+@pytest.mark.parametrize("declaration", [
+    '<!ENTITY secret SYSTEM "{uri}">',
+    '<!ENTITY % secret SYSTEM "{uri}"> %secret;',
+])
+def test_external_entities_are_refused_and_never_read(tmp_path: Path, declaration: str) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT", encoding="utf-8")
+    entity = "&secret;" if "%" not in declaration else "x"
+    text = (f'<?xml version="1.0"?>\n<!DOCTYPE article [{declaration.format(uri=secret.as_uri())}]>'
+            f'\n<article><back><ref-list><ref id="B1"><mixed-citation>{entity}</mixed-citation>'
+            "</ref></ref-list></back></article>\n")
+    path = tmp_path / "xxe.xml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_file(path)
+    assert str(path) in str(error.value)
+    assert "TOP-SECRET-CONTENT" not in str(error.value)
+
+
+def test_etc_passwd_entity_is_refused() -> None:
+    text = ('<?xml version="1.0"?>\n<!DOCTYPE a [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+            "<article><back><ref-list><ref><mixed-citation>&xxe;</mixed-citation></ref>"
+            "</ref-list></back></article>")
+    with pytest.raises(InputError, match="refused") as error:
+        read_text(text, "jats", "evil.xml")
+    assert "root:" not in str(error.value)
+
+
+def test_broken_xml_is_refused_with_file_and_line() -> None:
+    text = "<article>\n<back>\n<ref-list><ref></ref-list>\n</back></article>\n"
+    with pytest.raises(InputError, match=r"^broken\.xml:3:\d+: not well-formed XML"):
+        read_text(text, "jats", "broken.xml")
+
+
+def test_jats_is_detected_by_extension_and_content() -> None:
+    assert detect_format("", "article.nxml") == "jats"
+    assert detect_format(ARTICLE, None) == "jats"
+
+
+def test_the_fixture_reads() -> None:
+    manuscript = read_file(Path(__file__).parents[2] / "fixtures" / "formats" / "article.xml")
+    assert len(manuscript.references) == 5
+    assert all(r.parse_error is None for r in manuscript.references)
+    assert manuscript.keywords == ["Mesenchymal stem cells", "Conditioned medium",
+                                   "Wound healing"]

@@ -1,0 +1,125 @@
+"""The LaTeX reader: \\bibitem lists, .tex files with .bib bibliographies, front matter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citelint.readers import InputError, detect_format, read_file, read_text
+
+BIBITEMS = r"""\documentclass{article}
+\title{Conditioned medium\thanks{Funded by nobody.} from {\em mesenchymal} stem cells}
+\begin{document}
+\begin{abstract}
+Mesenchymal stem cells (MSCs) have emerged~as a tool. % a comment
+\end{abstract}
+\keywords{stem cells; wound healing}
+\begin{thebibliography}{99}
+% \bibitem{old} A commented-out reference. Old J 1999; 1:1-2.
+\bibitem[Guo et~al.(2022)]{guo2022} Guo X, Schaudinn C, Blume-Peytavi U.
+  \newblock Effects of adipose-derived stem cells in a human \emph{ex vivo} wound model.
+  \newblock {\it Cells} 2022; 11(7):1198--1221. \url{https://doi.org/10.3390/cells11071198}
+\bibitem{leger} Clabaut A, L\'eger T, Boh\'a\v{c} M. Variations of secretome profiles.
+  \textit{Electrophoresis} 2015; 36:2587--2593.
+\end{thebibliography}
+\end{document}
+"""
+
+
+def test_bibitems_are_stripped_of_markup_and_parsed() -> None:
+    first, second = read_text(BIBITEMS, "latex", "paper.tex").references
+    assert first.authors == ["Guo X", "Schaudinn C", "Blume-Peytavi U"]
+    assert first.title == "Effects of adipose-derived stem cells in a human ex vivo wound model"
+    assert (first.journal, first.year, first.volume, first.issue) == ("Cells", 2022, "11", "7")
+    assert (first.first_page, first.last_page) == ("1198", "1221")
+    assert first.doi == "10.3390/cells11071198"
+    assert second.authors == ["Clabaut A", "Léger T", "Boháč M"]
+    assert "\\" not in first.raw and "{" not in second.raw
+
+
+def test_bibitems_are_located_by_line_and_key() -> None:
+    refs = read_text(BIBITEMS, "latex", "paper.tex").references
+    assert [(r.index, r.location.line, r.location.key) for r in refs] == [
+        (1, 10, "guo2022"), (2, 13, "leger")]
+
+
+def test_title_abstract_and_keywords() -> None:
+    manuscript = read_text(BIBITEMS, "latex", "paper.tex")
+    assert manuscript.title == "Conditioned medium from mesenchymal stem cells"
+    assert manuscript.abstract == "Mesenchymal stem cells (MSCs) have emerged as a tool."
+    assert manuscript.keywords == ["stem cells", "wound healing"]
+
+
+def test_a_bbl_file_is_a_bibitem_list() -> None:
+    bbl = ("\\begin{thebibliography}{1}\n\\bibitem{a}\n"
+           "Wu S, Sun S. The role. Biomedicines 2024; 12:743--763.\n\\end{thebibliography}\n")
+    assert detect_format(bbl, "paper.bbl") == "latex"
+    ref = read_text(bbl, None, "paper.bbl").references[0]
+    assert (ref.location.line, ref.location.key, ref.journal) == (2, "a", "Biomedicines")
+
+
+BIB = """@article{guo2022, author={Guo, Xiaolei}, title={Effects}, journal={Cells}, year={2022}}
+@article{wu2024, author={Wu, S}, title={The role}, journal={Biomedicines}, year={2024}}
+@article{zhu2024, author={Zhu, Q}, title={Compact bone}, journal={BBRC}, year={2024}}
+"""
+
+
+def _paper(tmp_path: Path, body: str, bib: str = BIB, name: str = "refs.bib") -> Path:
+    (tmp_path / name).write_text(bib, encoding="utf-8")
+    tex = tmp_path / "paper.tex"
+    tex.write_text("\\documentclass{article}\n\\begin{document}\n" + body
+                   + "\n\\end{document}\n", encoding="utf-8")
+    return tex
+
+
+def test_bibliography_keeps_only_cited_keys_in_citation_order(tmp_path: Path) -> None:
+    tex = _paper(tmp_path, "As shown \\citep[p.~2]{zhu2024}, and \\citet{guo2022, zhu2024}.\n"
+                           "% \\cite{wu2024} is commented out\n\\bibliography{refs}")
+    manuscript = read_file(tex)
+    assert [(r.index, r.location.key) for r in manuscript.references] == [
+        (1, "zhu2024"), (2, "guo2022")]
+    assert manuscript.references[0].location.path == str(tmp_path / "refs.bib")
+    assert manuscript.references[0].location.line == 3
+
+
+def test_addbibresource_and_nocite_star_keep_everything(tmp_path: Path) -> None:
+    tex = _paper(tmp_path, "\\addbibresource{library.bib}\n\\parencite{wu2024}\\nocite{*}",
+                 name="library.bib")
+    keys = [r.location.key for r in read_file(tex).references]
+    assert keys == ["guo2022", "wu2024", "zhu2024"]
+
+
+def test_a_cited_key_missing_from_the_bib_is_reported(tmp_path: Path) -> None:
+    tex = _paper(tmp_path, "See \\autocite{guo2022}.\n\\cite{nowhere}\n\\bibliography{refs}")
+    manuscript = read_file(tex)
+    assert [r.location.key for r in manuscript.references] == ["guo2022"]
+    assert manuscript.problems == [f"{tex}:4: the text cites 'nowhere', which is in none of the "
+                                   "bibliography files."]
+
+
+def test_a_missing_bib_file_is_a_located_input_error(tmp_path: Path) -> None:
+    tex = tmp_path / "paper.tex"
+    tex.write_text("\\documentclass{article}\n\\bibliography{absent}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"^{tex}:2: the bibliography file .*absent\.bib"):
+        read_file(tex)
+
+
+def test_a_broken_bib_entry_is_read_as_a_located_parse_error(tmp_path: Path) -> None:
+    bib = "@article{guo2022, title={Unclosed\n\n@article{wu2024, title={Fine}}\n"
+    tex = _paper(tmp_path, "\\cite{guo2022,wu2024}\\bibliography{refs}", bib=bib)
+    first, second = read_file(tex).references
+    assert first.parse_error and first.location.line == 1
+    assert second.title == "Fine"
+
+
+def test_latex_is_detected_by_extension_and_content() -> None:
+    assert detect_format("", "paper.tex") == "latex"
+    assert detect_format(BIBITEMS, None) == "latex"
+
+
+@pytest.mark.parametrize("name, count", [("paper.tex", 5), ("paper-bibtex.tex", 3)])
+def test_the_fixtures_read(name: str, count: int) -> None:
+    manuscript = read_file(Path(__file__).parents[2] / "fixtures" / "formats" / name)
+    assert len(manuscript.references) == count and not manuscript.problems
+    assert all(r.parse_error is None for r in manuscript.references)

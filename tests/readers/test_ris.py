@@ -1,0 +1,90 @@
+"""The RIS reader: tags to fields, record locations, unknown tags and broken records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from citelint.readers import detect_format, read_file, read_text
+
+RECORD = """TY  - JOUR
+AU  - Guo, Xiaolei
+AU  - Blume-Peytavi, Ulrike
+A1  - Guo, Xiaolei
+TI  - Effects of adipose-derived stem cells
+      in a human ex vivo wound model
+JO  - Cells
+PY  - 2022/07/01/
+VL  - 11
+IS  - 7
+SP  - 1198
+EP  - 1221
+DO  - https://doi.org/10.3390/CELLS11071198
+AN  - 35406762
+UR  - https://www.mdpi.com/2073-4409/11/7/1198
+ER  -
+"""
+
+
+def test_tags_become_fields() -> None:
+    ref = read_text(RECORD, "ris", "refs.ris").references[0]
+    assert ref.authors == ["Guo X", "Blume-Peytavi U"]
+    assert ref.title == "Effects of adipose-derived stem cells in a human ex vivo wound model"
+    assert (ref.journal, ref.year, ref.volume, ref.issue) == ("Cells", 2022, "11", "7")
+    assert (ref.first_page, ref.last_page) == ("1198", "1221")
+    assert ref.doi == "10.3390/cells11071198"
+    assert ref.pmid == "35406762"
+    assert ref.url == "https://www.mdpi.com/2073-4409/11/7/1198"
+    assert ref.type == "article"
+    assert ref.raw.startswith("Guo X, Blume-Peytavi U. Effects of adipose-derived")
+
+
+def test_alternative_tags_are_used_when_the_usual_ones_are_missing() -> None:
+    text = ("TY  - BOOK\nA1  - Léger, T.\nA1  - et al.\nT1  - A book\nJF  - Series\n"
+            "Y1  - 2015\nER  - \n")
+    ref = read_text(text, "ris", None).references[0]
+    assert (ref.authors, ref.et_al, ref.title, ref.journal, ref.year, ref.type) == (
+        ["Léger T"], True, "A book", "Series", 2015, "book")
+
+
+def test_each_record_is_located_by_number_and_ty_line() -> None:
+    refs = read_text(RECORD + "\n" + RECORD, "ris", "refs.ris").references
+    assert [(r.index, r.location.line, r.location.key) for r in refs] == [
+        (1, 1, "record 1"), (2, 18, "record 2")]
+
+
+def test_an_unknown_tag_is_reported_and_the_record_still_read() -> None:
+    text = RECORD.replace("VL  - 11", "VL  - 11\nZZ  - something odd")
+    manuscript = read_text(text, "ris", "refs.ris")
+    assert manuscript.references[0].volume == "11"
+    assert manuscript.problems == [
+        "refs.ris:10: unknown RIS tag 'ZZ' in the record that starts at line 1; the record is "
+        "still read."]
+
+
+def test_broken_records_are_located_and_the_rest_is_read() -> None:
+    text = ("stray text\nTY  - JOUR\nTI  - First, never ended\n"
+            "TY  - JOUR\nTI  - Second\nER  - \nTY  - JOUR\nTI  - Third, cut off\n")
+    manuscript = read_text(text, "ris", "refs.ris")
+    assert [r.title for r in manuscript.references] == ["First, never ended", "Second",
+                                                        "Third, cut off"]
+    assert manuscript.problems == [
+        "refs.ris:1: text outside a record (before any TY line) is ignored.",
+        "refs.ris:2: record has no ER line before the next TY (line 4); read it up to there.",
+        "refs.ris:7: the last record has no ER line; read it to the end of the file."]
+
+
+def test_a_file_without_records_says_so() -> None:
+    manuscript = read_text("not RIS at all\n", "ris", "x.ris")
+    assert manuscript.references == []
+    assert manuscript.problems[-1] == "x.ris:1: no RIS record (a 'TY  - ' line) was found."
+
+
+def test_ris_is_detected_by_extension_and_content() -> None:
+    assert detect_format("", "refs.ris") == "ris"
+    assert detect_format(RECORD, None) == "ris"
+
+
+def test_the_fixture_reads() -> None:
+    manuscript = read_file(Path(__file__).parents[2] / "fixtures" / "formats" / "refs.ris")
+    assert len(manuscript.references) == 5 and not manuscript.problems
+    assert manuscript.references[1].suppressions[0].rule == "pages-article-number"

@@ -1,0 +1,62 @@
+"""CrossrefSource drives the real crossrefapi code through the transport against the fake API."""
+
+from __future__ import annotations
+
+import pytest
+from crossref import restful
+
+from citelint.models import Reference
+from citelint.sources import PartialAnswer, SourceUnavailable
+from citelint.sources.crossref import CrossrefSource
+
+CITATION = ("Hilbig K, et al. Single-molecule FRET studies on alpha-synuclein oligomerization "
+            "of Parkinson's disease genetically related mutants. Sci Rep 2015;5:16696.")
+
+
+def test_known_dois_become_records_and_unknown_ones_are_absent(fake_api, fast_transport):
+    source = CrossrefSource(fast_transport)
+    found = source.works_by_doi(["10.1038/SREP16696", "10.1371/notarealdoi"])
+    assert list(found) == ["10.1038/srep16696"]
+    record = found["10.1038/srep16696"]
+    assert record.source == "crossref" and record.article_number == "16696"
+    assert fake_api.count("crossref", path="/works/10.1371/notarealdoi") == 1
+
+
+def test_requests_go_through_crossrefapi_to_the_configured_url(fake_api, fast_transport):
+    source = CrossrefSource(fast_transport, mailto="editor@example.org")
+    assert isinstance(source._works, restful.Works)
+    assert source.base_url == f"{fake_api.url}/crossref"  # from CITELINT_CROSSREF_URL
+    source.works_by_doi(["10.7554/elife.01567"])
+    request = fake_api.requests[0]
+    assert request.path == "/works/10.7554/elife.01567"
+    assert request.query["mailto"] == "editor@example.org"
+    assert "mailto:editor@example.org" in request.headers["user-agent"]
+
+
+def test_search_sends_the_whole_citation_as_query_bibliographic(fake_api, fast_transport):
+    results = CrossrefSource(fast_transport).search(Reference(1, CITATION), rows=2)
+    request = fake_api.requests[0]
+    assert request.path == "/works"
+    assert request.query["query.bibliographic"] == CITATION
+    assert request.query["rows"] == "2"
+    assert {"DOI", "title", "author", "updated-by"} <= set(request.query["select"].split(","))
+    assert results[0].doi == "10.1038/srep16696"
+    assert len(results) <= 2 and all(r.source == "crossref" for r in results)
+
+
+def test_a_failing_lookup_is_unavailable_not_absent(fake_api, fast_transport):
+    fake_api.down("crossref")
+    with pytest.raises(SourceUnavailable, match="Crossref answered HTTP 503") as caught:
+        CrossrefSource(fast_transport).works_by_doi(["10.1038/srep16696", "10.7554/elife.01567"])
+    assert isinstance(caught.value, PartialAnswer)
+    assert caught.value.found == {}
+    assert caught.value.failed == ["10.1038/srep16696", "10.7554/elife.01567"]
+
+
+def test_a_partial_failure_keeps_what_arrived(fake_api, fast_transport):
+    fake_api.fail("crossref", times=3, status=503)  # exhausts one DOI's three attempts
+    source = CrossrefSource(fast_transport, workers=1)
+    with pytest.raises(PartialAnswer) as caught:
+        source.works_by_doi(["10.1038/srep16696", "10.7554/elife.01567"])
+    assert list(caught.value.found) == ["10.7554/elife.01567"]
+    assert caught.value.failed == ["10.1038/srep16696"]

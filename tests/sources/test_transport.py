@@ -1,0 +1,185 @@
+"""The shared transport: retries, Retry-After, pacing, cache, offline mode, stats, no secrets."""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from fakeapi import FakeAPI
+
+from citelint.sources import SourceUnavailable
+from citelint.sources.online import cache_clear, cache_info, sources_from_environment
+from citelint.sources.transport import Transport
+
+KNOWN = "/crossref/works/10.1038/srep16696"
+
+
+def get(transport: Transport, api: FakeAPI, path: str = KNOWN):
+    return transport.get(api.url + path, service="Crossref")
+
+
+def test_a_known_work_comes_back_as_parsed_json(fake_api, fast_transport):
+    response = get(fast_transport, fake_api)
+    assert response.status == 200
+    assert response.data["message"]["DOI"] == "10.1038/srep16696"
+    assert fast_transport.stats()["requests"] == {"crossref": 1}
+
+
+def test_404_is_an_answer_not_an_error_and_is_cached(fake_api, fast_transport):
+    path = "/crossref/works/10.1371/notarealdoi"
+    assert get(fast_transport, fake_api, path).status == 404
+    again = get(fast_transport, fake_api, path)
+    assert again.status == 404 and again.from_cache
+    assert fake_api.count("crossref") == 1
+
+
+def test_retry_after_seconds_is_waited_for(fake_api, fast_transport):
+    fake_api.fail("crossref", times=1, status=429, retry_after=1)
+    assert get(fast_transport, fake_api).status == 200
+    first, second = fake_api.requests
+    assert second.at - first.at >= 1.0
+    assert fast_transport.stats()["retries"] == 1
+
+
+def test_a_retry_after_date_too_far_ahead_gives_up_at_once(fake_api, fast_transport):
+    later = email.utils.formatdate(time.time() + 3600, usegmt=True)
+    fake_api.fail("openalex", times=1, status=429, retry_after=later)
+    waits_too_long = r"OpenAlex answered HTTP 429 and asked to wait \d+ (min|h) "
+    with pytest.raises(SourceUnavailable, match=waits_too_long):
+        fast_transport.get(fake_api.url + "/openalex/works?search=x", service="OpenAlex")
+    assert fake_api.count("openalex") == 1
+
+
+def test_a_burst_of_503s_is_ridden_out(fake_api, fast_transport):
+    fake_api.fail("crossref", times=2, status=503)
+    assert get(fast_transport, fake_api).status == 200
+    assert fake_api.count("crossref") == 3
+
+
+def test_a_service_that_stays_down_raises_a_sentence(fake_api, fast_transport):
+    fake_api.down("crossref")
+    with pytest.raises(SourceUnavailable) as caught:
+        get(fast_transport, fake_api)
+    assert str(caught.value).startswith("Crossref answered HTTP 503 three times; gave up after ")
+    assert cache_info()["entries"] == 0  # failures are never cached
+
+
+def test_a_fraction_of_503s_is_absorbed_by_retries(fake_api, tmp_path):
+    transport = Transport(cache_dir=tmp_path, attempts=6, backoff=0.001, max_backoff=0.01,
+                          jitter=0.001)
+    fake_api.fail_rate("crossref", 0.3, seed=7)
+    for n in range(10):
+        assert get(transport, fake_api, f"/crossref/works/10.1/x{n}").status == 404
+    assert fake_api.count("crossref") > 10
+
+
+def test_a_read_timeout_is_retried(fake_api, fast_transport):
+    fake_api.hang("crossref", seconds=1.0, times=1)
+    assert get(fast_transport, fake_api).status == 200
+
+
+def test_read_timeouts_every_time_raise_source_unavailable(fake_api, tmp_path):
+    transport = Transport(cache_dir=tmp_path, attempts=2, backoff=0.01, read_timeout=0.2)
+    fake_api.hang("crossref", seconds=0.5, times=2)
+    with pytest.raises(SourceUnavailable, match=r"Crossref did not answer within 0.2 s .*twice"):
+        get(transport, fake_api)
+
+
+def test_malformed_json_is_retried_then_reported(fake_api, fast_transport):
+    fake_api.malformed("crossref", times=1)
+    assert get(fast_transport, fake_api).status == 200
+    fake_api.malformed("crossref", times=3)
+    with pytest.raises(SourceUnavailable, match="not valid JSON three times"):
+        get(fast_transport, fake_api, "/crossref/works/10.7554/elife.01567")
+
+
+def test_other_client_errors_are_not_retried(fake_api, fast_transport):
+    with pytest.raises(SourceUnavailable, match="OpenAlex rejected the request with HTTP 400"):
+        fast_transport.get(fake_api.url + "/openalex/works?filter=nope:1", service="OpenAlex")
+    assert fake_api.count("openalex") == 1
+
+
+def test_a_warm_cache_sends_no_requests(fake_api, tmp_path):
+    paths = [KNOWN, "/crossref/works/10.7554/elife.01567", "/crossref/works/10.1371/notarealdoi"]
+    cold = Transport(cache_dir=tmp_path)
+    for path in paths:
+        get(cold, fake_api, path)
+    fake_api.clear_log()
+    warm = Transport(cache_dir=tmp_path)
+    assert [get(warm, fake_api, p).status for p in paths] == [200, 200, 404]
+    assert fake_api.requests == []
+    assert warm.stats()["cache_hits"] == 3 and warm.stats()["requests"] == {}
+
+
+def test_offline_mode_answers_from_the_cache_only(fake_api, tmp_path, monkeypatch):
+    get(Transport(cache_dir=tmp_path), fake_api)
+    fake_api.clear_log()
+    monkeypatch.setenv("CITELINT_OFFLINE", "1")
+    offline = Transport(cache_dir=tmp_path)
+    assert get(offline, fake_api).from_cache
+    with pytest.raises(SourceUnavailable, match=r"^offline: not in cache"):
+        get(offline, fake_api, "/crossref/works/10.7554/elife.01567")
+    assert fake_api.requests == []
+
+
+def test_user_agent_names_citelint_and_the_contact(fake_api, tmp_path):
+    get(Transport(cache_dir=tmp_path, mailto="editor@example.org"), fake_api)
+    agent = fake_api.requests[0].headers["user-agent"]
+    assert agent.startswith("citelint/") and "mailto:editor@example.org" in agent
+
+
+def test_crossref_rate_limit_headers_pace_the_requests(fake_api, fast_transport):
+    fake_api.rate_limit("crossref", limit=10, interval=1.0)
+    started = time.monotonic()
+    for n in range(14):
+        get(fast_transport, fake_api, f"/crossref/works/10.1/paced{n}")
+    assert fake_api.rejected_by_rate_limit == 0
+    assert time.monotonic() - started >= 1.0  # 13 gaps of at least 1/10 s
+
+
+def test_the_concurrency_limit_is_obeyed(fake_api, fast_transport):
+    fake_api.rate_limit("crossref", limit=1000, interval=1.0, concurrency=1)
+    fake_api.latency(0.05, "crossref")
+    get(fast_transport, fake_api)  # learn the limit
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda n: get(fast_transport, fake_api, f"/crossref/works/10.1/c{n}"),
+                      range(6)))
+    assert fake_api.rejected_by_rate_limit == 0
+
+
+def test_the_api_key_never_leaks(fake_api, tmp_path, caplog):
+    secret = "oa-key-5f3c9a7e-never-show"
+    caplog.set_level(logging.DEBUG)
+    transport = Transport(cache_dir=tmp_path, attempts=2, backoff=0.01)
+    transport.add_secret(secret)
+    url = fake_api.url + "/openalex/works?search=elife"
+    transport.get(url, {"api_key": secret}, service="OpenAlex")
+    fake_api.down("openalex")
+    with pytest.raises(SourceUnavailable) as caught:
+        transport.get(fake_api.url + "/openalex/works?search=other", {"api_key": secret},
+                      service="OpenAlex")
+    assert fake_api.requests[0].query["api_key"] == "<redacted>"  # it was sent
+    assert secret not in str(caught.value) and secret not in repr(caught.value)
+    assert secret not in caplog.text and "api_key=<redacted>" in caplog.text
+    for path in Path(tmp_path).rglob("*"):
+        assert secret not in str(path)
+        assert path.is_dir() or secret not in path.read_text(encoding="utf-8")
+
+
+def test_sources_from_environment_share_one_transport(fake_api):
+    crossref, openalex = sources_from_environment(mailto="me@example.org")
+    assert (crossref.name, openalex.name) == ("crossref", "openalex")
+    assert crossref.transport is openalex.transport
+    assert crossref.base_url.endswith("/crossref") and openalex.base_url.endswith("/openalex")
+
+
+def test_cache_info_and_clear(fake_api):
+    transport = sources_from_environment()[0].transport
+    get(transport, fake_api)
+    info = cache_info()
+    assert info["entries"] == 1 and info["bytes"] > 0
+    assert cache_clear() == 1 and cache_info()["entries"] == 0
