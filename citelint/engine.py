@@ -36,8 +36,14 @@ def unverified_reason(match: Match) -> str:
     """Why a reference without a record could not be judged, in a sentence."""
     if match.reference.parse_error:
         return f"The citation could not be parsed: {match.reference.parse_error}"
+    failed = [f for f in match.failures if not f.offline]
+    if failed:
+        return "A lookup failed: " + "; ".join(f"{f.source}: {f.reason}" for f in failed)
     if match.failures:
-        return "A lookup failed: " + "; ".join(f"{f.source}: {f.reason}" for f in match.failures)
+        where = f"not in {', '.join(match.searched)}; " if match.searched else ""
+        skipped = ", ".join(dict.fromkeys(f.source for f in match.failures))
+        return (f"Not verified offline: {where}{skipped} not asked (no cached answer). "
+                "Run online to verify it.")
     if not match.searched:
         return "No source was searched."
     if not match.authoritative:

@@ -200,6 +200,7 @@ class LookupFailure:
 
     source: str
     reason: str
+    offline: bool = False  # not asked because citelint ran offline and nothing was cached
 
 
 @dataclass

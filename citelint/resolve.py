@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from citelint.doi import clean_doi, is_valid_doi
 from citelint.matching import rank_candidates
 from citelint.models import LookupFailure, Match, Record, Reference
-from citelint.sources import PartialAnswer, Source, SourceUnavailable
+from citelint.sources import NotInCache, PartialAnswer, Source, SourceUnavailable
 
 #: Checks whether a DOI is registered at all (e.g. at doi.org, for DataCite DOIs); may raise
 #: SourceUnavailable.
@@ -29,8 +29,12 @@ def cited_doi(ref: Reference) -> str | None:
     return doi if is_valid_doi(doi) else None
 
 
-#: per source, the reason and the DOIs whose lookup failed
-Failures = dict[str, tuple[str, set[str]]]
+#: per source, the failure and the DOIs it concerns
+Failures = dict[str, tuple[LookupFailure, set[str]]]
+
+
+def _failure(source: Source, exc: SourceUnavailable) -> LookupFailure:
+    return LookupFailure(source.name, str(exc), offline=isinstance(exc, NotInCache))
 
 
 def _lookup_dois(sources: Sequence[Source], dois: list[str],
@@ -46,12 +50,13 @@ def _lookup_dois(sources: Sequence[Source], dois: list[str],
             answer = source.works_by_doi(todo)
         except PartialAnswer as exc:  # some DOIs answered, some failed
             answer = exc.found
-            failed[source.name] = (str(exc), {d.lower() for d in exc.failed})
+            failed[source.name] = (_failure(source, exc), {d.lower() for d in exc.failed})
         except SourceUnavailable as exc:
-            failed[source.name] = (str(exc), set(todo))
+            failed[source.name] = (_failure(source, exc), set(todo))
             continue
         found[source.name] = {k.lower(): v for k, v in answer.items()}
-        asked[source.name].update(d for d in todo if d not in failed.get(source.name, ("", ()))[1])
+        missed = failed[source.name][1] if source.name in failed else set()
+        asked[source.name].update(d for d in todo if d not in missed)
     return found, failed
 
 
@@ -90,9 +95,9 @@ class Resolver:
         records = [found[s.name][doi] for s in self.sources if doi in found.get(s.name, {})]
         failed_here = False
         for source in self.sources:
-            reason, dois = failed.get(source.name, ("", set()))
-            if doi in dois:
-                match.failures.append(LookupFailure(source.name, reason))
+            failure, dois = failed.get(source.name, (None, set()))
+            if failure is not None and doi in dois:
+                match.failures.append(failure)
                 failed_here = True
             elif source.name in found:
                 match.searched.append(source.name)
@@ -113,7 +118,8 @@ class Resolver:
         try:
             return self.doi_checker(doi)
         except SourceUnavailable as exc:
-            match.failures.append(LookupFailure("doi.org", str(exc)))
+            match.failures.append(LookupFailure("doi.org", str(exc),
+                                                offline=isinstance(exc, NotInCache)))
             return None
 
     def _search(self, match: Match) -> None:
@@ -126,7 +132,7 @@ class Resolver:
             try:
                 results = source.search(ref, self.rows)
             except SourceUnavailable as exc:
-                match.failures.append(LookupFailure(source.name, str(exc)))
+                match.failures.append(_failure(source, exc))
                 continue
             if source.name not in match.searched:
                 match.searched.append(source.name)

@@ -41,3 +41,12 @@ def test_info_only_findings_keep_a_reference_verified():
     match = matched(ref(1, title=TITLE), record(title=TITLE, doi="10.1000/x"))
     [result] = _results([match])
     assert result.status == "verified" and result.findings[0].rule == "doi-missing"
+
+
+def test_offline_skip_is_explained_as_such_not_as_a_failure():
+    match = matched(ref(1, title=TITLE), None, searched=["snapshot"], authoritative=False,
+                    failures=[LookupFailure("crossref", "offline: not in cache", offline=True)])
+    [result] = _results([match])
+    assert result.status == "unverified"
+    assert "offline" in result.reason and "not in snapshot" in result.reason
+    assert "failed" not in result.reason

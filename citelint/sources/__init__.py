@@ -20,6 +20,10 @@ class SourceUnavailable(Exception):
     """
 
 
+class NotInCache(SourceUnavailable):
+    """Offline, and the answer is not in the cache: the source was not asked at all."""
+
+
 class PartialAnswer(SourceUnavailable):
     """A batch lookup that failed part-way: ``found`` holds the records that did arrive.
 

@@ -39,7 +39,7 @@ from tenacity import (
 )
 
 from citelint import __version__
-from citelint.sources import SourceUnavailable
+from citelint.sources import NotInCache, SourceUnavailable
 
 log = logging.getLogger("citelint.sources")
 
@@ -377,7 +377,7 @@ class Transport:
                     self._cache_hits += 1
                 return Response(entry["status"], entry.get("body"), clean, from_cache=True)
         if self.offline:
-            raise SourceUnavailable(f"offline: not in cache ({service} {urlsplit(clean).path})")
+            raise NotInCache(f"offline: not in cache ({service} {urlsplit(clean).path})")
 
         with self._lock:
             self._calls[f"{service.lower()}.{kind}"] += 1

@@ -270,3 +270,29 @@ def test_every_format_keeps_a_readable_raw_citation(tmp_path: Path, name: str) -
     for ref, want in zip(manuscript.references, REFERENCES, strict=True):
         assert want["authors"][0][0] in ref.raw
         assert str(want["year"]) in ref.raw
+
+
+SNAPSHOT = Path(__file__).resolve().parents[2] / "fixtures" / "seed" / "snapshot.jsonl"
+
+
+def _findings(tmp_path: Path, name: str) -> list[tuple[int, str, list[tuple[str, str]]]]:
+    """Status and findings per reference of the format ``name``, checked against the seed
+    snapshot."""
+    from citelint import check
+    from citelint.config import Config
+    from citelint.sources.snapshot import SnapshotSource
+
+    folder = tmp_path / name
+    folder.mkdir()
+    manuscript = read_file(_write(folder, FORMATS[name]()))
+    report = check(manuscript, config=Config(), sources=[SnapshotSource([SNAPSHOT])])
+    return [(r.reference.index, r.status, sorted((f.rule, f.severity) for f in r.findings))
+            for r in report.results]
+
+
+def test_every_format_yields_the_findings_of_its_plain_text_twin(tmp_path: Path) -> None:
+    twin = _findings(tmp_path, "text")
+    assert ("pages-article-number", "error") in twin[1][2]  # Cells 11:1198-1221
+    for name in FORMATS:
+        if name != "text":
+            assert _findings(tmp_path, name) == twin, name
