@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +25,9 @@ from typing import Any
 
 from citelint.doi import clean_doi
 from citelint.models import Finding, Reference, Report
+from citelint.normalize import comparable, split_name
 
 BASELINE_VERSION = 1
-_INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")  # "X", "JR", "J.R.", "J.-P."
 
 
 class BaselineError(Exception):
@@ -50,24 +48,6 @@ class BaselineEntry:
                 "reference": self.reference}
 
 
-def _fold(text: str) -> str:
-    """Lower case, accents removed, punctuation turned into single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[^\W_]+", bare.casefold()))
-
-
-def _family_name(author: str) -> str:
-    """The family name in an author as written: "Guo X", "Smith, John", "John Smith"."""
-    author = author.strip()
-    if "," in author:
-        return author.split(",", 1)[0]
-    words = author.split()
-    if len(words) > 1 and _INITIALS.match(words[-1]):
-        return " ".join(words[:-1])  # "Blume-Peytavi U", "van der Berg JR"
-    return words[-1] if words else ""
-
-
 def fingerprint(reference: Reference) -> str:
     """A stable identifier for the work a reference cites, independent of its position.
 
@@ -79,11 +59,11 @@ def fingerprint(reference: Reference) -> str:
     if doi:
         basis = f"doi:{doi}"
     elif reference.title or reference.authors:
-        author = _fold(_family_name(reference.authors[0])) if reference.authors else ""
+        author = comparable(split_name(reference.authors[0])[0]) if reference.authors else ""
         year = reference.year if reference.year is not None else ""
-        basis = f"cite:{author}|{year}|{_fold(reference.title or '')}"
+        basis = f"cite:{author}|{year}|{comparable(reference.title or '')}"
     else:
-        basis = f"raw:{_fold(reference.raw)}"
+        basis = f"raw:{comparable(reference.raw)}"
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
 
 

@@ -49,6 +49,10 @@ def unverified_reason(match: Match) -> str:
     if not match.authoritative:
         return (f"Not in the snapshot ({', '.join(match.searched)}); this says nothing about "
                 "whether the work exists.")
+    if match.doi_registered:
+        return (f"The cited DOI is registered (the DOI resolver knows it), but "
+                f"{', '.join(match.searched)} hold no record of it (e.g. a DataCite DOI), so its "
+                "details could not be checked.")
     return "Only part of the sources could be asked."
 
 

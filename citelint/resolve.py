@@ -152,6 +152,10 @@ class Resolver:
 
     def _second_opinions(self, matches: list[Match], asked: dict[str, set[str]]) -> None:
         """Fetch each accepted record by DOI from the sources that have not been asked for it."""
+        for match in matches:  # a record found by a source's search is that source's full answer
+            for record in (match.record, *match.others):
+                if record is not None and record.doi:
+                    asked.setdefault(record.source, set()).add(record.doi)
         wanted = sorted({m.record.doi for m in matches if m.record and m.record.doi})
         found, _failed = _lookup_dois(self.sources, wanted, asked)
         for match in matches:

@@ -8,11 +8,11 @@ Readers never touch the network.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from citelint.models import Manuscript
+from citelint.models import Manuscript, Reference
 
 # Modules that hold readers; importing one registers its readers.
 _READER_MODULES = ("text", "bibtex", "ris", "csljson", "jats", "latex", "markdown")
@@ -51,6 +51,29 @@ def _load_all() -> dict[str, ReaderSpec]:
             if exc.name != f"{__name__}.{module}":
                 raise
     return _REGISTRY
+
+
+def select_cited(entries: list[Reference], keys: Iterable[str]) -> tuple[list[Reference],
+                                                                         list[str]]:
+    """The entries cited by ``keys`` (in citing order, numbered from 1) and the keys none holds.
+
+    Used by the readers of documents that cite into a bibliography file (LaTeX, Markdown): only
+    the works the text cites are checked. No keys, or ``*``, selects every entry.
+    """
+    keys = list(dict.fromkeys(keys))
+    if not keys or "*" in keys:
+        chosen, missing = list(entries), []
+    else:
+        by_key: dict[str, Reference] = {}
+        for ref in entries:
+            if ref.location.key:
+                by_key.setdefault(ref.location.key, ref)
+        chosen = [by_key[k] for k in keys if k in by_key]
+        missing = [k for k in keys if k not in by_key]
+        chosen += [r for r in entries if r.parse_error and not r.location.key]
+    for index, ref in enumerate(chosen, start=1):
+        ref.index = index
+    return chosen, missing
 
 
 def formats() -> list[str]:

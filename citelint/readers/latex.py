@@ -15,7 +15,7 @@ from pathlib import Path
 
 from citelint.citation import parse_citation
 from citelint.models import Location, Manuscript, Reference
-from citelint.readers import InputError, reader
+from citelint.readers import InputError, reader, select_cited
 from citelint.readers.bibtex import decode_latex, read_library
 
 _COMMENT = re.compile(r"(?<!\\)%.*")
@@ -183,21 +183,10 @@ def _read_bib_files(text: str, path: str | None, files: list[tuple[Path, int]],
         entries.extend(refs)
         problems.extend(bib_problems)
     keys = cited_keys(text)
-    if "*" in keys or not keys:
-        chosen = entries
-    else:
-        by_key: dict[str, Reference] = {}
-        for ref in entries:
-            if ref.location.key:
-                by_key.setdefault(ref.location.key, ref)
-        chosen = [by_key[k] for k in keys if k in by_key]
-        for key, offset in keys.items():
-            if key not in by_key:
-                problems.append(f"{where}:{_line(text, offset)}: the text cites {key!r}, which "
-                                "is in none of the bibliography files.")
-        chosen += [r for r in entries if r.parse_error and not r.location.key]
-    for index, ref in enumerate(chosen, start=1):
-        ref.index = index
+    chosen, missing = select_cited(entries, keys)
+    for key in missing:
+        problems.append(f"{where}:{_line(text, keys[key])}: the text cites {key!r}, which is in "
+                        "none of the bibliography files.")
     return chosen
 
 

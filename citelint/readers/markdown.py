@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from citelint.models import Manuscript, Reference
-from citelint.readers import InputError, read_file, read_text, reader
+from citelint.readers import InputError, read_file, read_text, reader, select_cited
 
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
@@ -111,20 +111,11 @@ def _read_bibliographies(files: list[str], path: str | None, keys: list[str],
         entries.extend(manuscript.references)
         problems.extend(manuscript.problems)
     wanted = keys + [k for k in nocite if k not in keys]
-    if not wanted or "*" in wanted:
-        chosen = entries
-    else:
-        by_key: dict[str, Reference] = {}
-        for ref in entries:
-            if ref.location.key:
-                by_key.setdefault(ref.location.key, ref)
-        chosen = [by_key[k] for k in wanted if k in by_key]
-        missing = [k for k in keys if k not in by_key]
-        if missing:
-            problems.append(f"{where}: the text cites {', '.join(missing)}, which no "
-                            "bibliography file holds (or it is not a citation key).")
-    for index, ref in enumerate(chosen, start=1):
-        ref.index = index
+    chosen, missing = select_cited(entries, wanted)
+    missing = [k for k in missing if k in keys]  # nocite keys need not exist
+    if missing:
+        problems.append(f"{where}: the text cites {', '.join(missing)}, which no "
+                        "bibliography file holds (or it is not a citation key).")
     return chosen
 
 

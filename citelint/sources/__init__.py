@@ -35,6 +35,15 @@ class PartialAnswer(SourceUnavailable):
         self.found = found
         self.failed = failed
 
+    @classmethod
+    def check(cls, service: str, asked: int, found: dict[str, Record],
+              failures: dict[str, str]) -> None:
+        """Raise when any of the ``asked`` DOIs failed (``failures`` maps DOI → reason)."""
+        if failures:
+            first = next(iter(failures.values()))
+            raise cls(f"{service} could not be asked about {len(failures)} of {asked} DOIs: "
+                      f"{first}", found, sorted(failures))
+
 
 class Source(Protocol):
     name: str

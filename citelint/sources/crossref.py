@@ -124,10 +124,7 @@ class CrossrefSource:
 
         with ThreadPoolExecutor(max_workers=min(self.workers, len(wanted) or 1)) as pool:
             list(pool.map(look_up, wanted))
-        if failures:
-            first = next(iter(failures.values()))
-            raise PartialAnswer(f"Crossref could not be asked about {len(failures)} of "
-                                f"{len(wanted)} DOIs: {first}", found, sorted(failures))
+        PartialAnswer.check("Crossref", len(wanted), found, failures)
         return found
 
     def search(self, reference: Reference, rows: int = 5) -> list[Record]:

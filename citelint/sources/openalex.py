@@ -151,10 +151,7 @@ class OpenAlexSource:
                 doi = clean_doi(work.get("doi"))
                 if doi in batch and doi not in found:
                     found[doi] = record_from_openalex(work, self.name)
-        if failures:
-            first = next(iter(failures.values()))
-            raise PartialAnswer(f"OpenAlex could not be asked about {len(failures)} of "
-                                f"{len(asked)} DOIs: {first}", found, sorted(failures))
+        PartialAnswer.check("OpenAlex", len(asked), found, failures)
         return found
 
     def search(self, reference: Reference, rows: int = 5) -> list[Record]:

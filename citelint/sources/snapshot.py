@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
-import unicodedata
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -27,12 +25,11 @@ from rapidfuzz import fuzz, process
 
 from citelint.doi import clean_doi
 from citelint.models import Author, Record, Reference
+from citelint.normalize import comparable, split_name
 from citelint.readers import InputError
 from citelint.records import record_from_json
 
 _GZIP_MAGIC = b"\x1f\x8b"
-_NON_WORD = re.compile(r"[^\w]+")
-_INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 
 #: Title similarity (0-100) below which a record is not offered as a candidate at all.
 TITLE_FLOOR = 50.0
@@ -46,24 +43,13 @@ AUTHOR_BOOST = 8.0
 YEAR_BOOST = 4.0
 
 
-def fold(text: str | None) -> str:
-    """Lower-case, accent-free, punctuation-free text with single spaces, for fuzzy comparison."""
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_NON_WORD.sub(" ", stripped.casefold()).replace("_", " ").split())
-
-
 def _family_tokens(name: str) -> frozenset[str]:
     """Folded tokens of the family part of a cited name ("Blume-Peytavi U" → {blume, peytavi})."""
-    tokens = [t for t in re.split(r"[\s,]+", name.strip()) if t]
-    family = [t for t in tokens if not _INITIALS.match(t)] or tokens
-    return frozenset(fold(" ".join(family)).split())
+    return frozenset(comparable(split_name(name)[0]).split())
 
 
 def _author_tokens(author: Author) -> frozenset[str]:
-    return frozenset(fold(author.family or author.name).split())
+    return frozenset(comparable(author.family or author.name).split())
 
 
 class SnapshotSource:
@@ -92,11 +78,10 @@ class SnapshotSource:
                 if record.doi:
                     self._by_doi[record.doi] = record
                 self.records.append(record)
-        self._titles = [fold(r.title) for r in self.records]
-        self._texts = [" ".join(filter(None, [fold(r.title),
-                                              *(fold(a.display()) for a in r.authors or []),
-                                              fold(r.journal), *map(fold, r.journal_short)]))
-                       for r in self.records]
+        self._titles = [comparable(r.title) for r in self.records]
+        self._texts = [" ".join(filter(None, map(comparable, [
+            r.title, *(a.display() for a in r.authors or []), r.journal, *r.journal_short])))
+            for r in self.records]
         self._first_authors = [_author_tokens(r.authors[0]) if r.authors else frozenset()
                                for r in self.records]
 
@@ -174,7 +159,7 @@ class SnapshotSource:
             return []
         limit = max(rows * 10, 50)
         best: dict[int, float] = {}
-        title = fold(reference.title)
+        title = comparable(reference.title)
         if title:
             for choice, set_score, index in process.extract(
                     title, self._titles, scorer=fuzz.token_set_ratio, processor=None,
@@ -184,7 +169,7 @@ class SnapshotSource:
                 similarity = 0.7 * set_score + 0.3 * fuzz.ratio(title, choice)
                 if similarity >= TITLE_FLOOR:
                     best[index] = similarity
-        raw = fold(reference.raw)
+        raw = comparable(reference.raw)
         if raw and max(best.values(), default=0.0) < CONFIDENT_TITLE:
             for _, similarity, index in process.extract(
                     raw, self._texts, scorer=fuzz.token_set_ratio, processor=None,
