@@ -17,9 +17,11 @@ from citelint.config import Config, resolve_config
 from citelint.engine import assign_verdicts, check_matches
 from citelint.models import Manuscript, Report
 from citelint.readers import read_file
-from citelint.resolve import DoiChecker, resolve_references
+from citelint.resolve import DoiChecker, Progress, resolve_references
 from citelint.sources import Source
 from citelint.sources.snapshot import SnapshotSource
+
+SEARCH_WORKERS = 3  # Crossref's polite pool allows 3 requests in flight
 
 
 def build_sources(config: Config) -> tuple[list[Source], DoiChecker | None, object | None]:
@@ -52,7 +54,7 @@ def build_sources(config: Config) -> tuple[list[Source], DoiChecker | None, obje
 def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
           snapshots: Sequence[str | Path] = (), offline: bool | None = None,
           sources: Sequence[Source] | None = None, input_format: str | None = None,
-          doi_checker: DoiChecker | None = None) -> Report:
+          doi_checker: DoiChecker | None = None, progress: Progress | None = None) -> Report:
     """Check a manuscript's references and return the :class:`~citelint.models.Report`.
 
     ``manuscript`` is a path or an already read :class:`Manuscript`. Pass ``sources`` to use your
@@ -74,7 +76,11 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
     if sources is None:
         sources, built_checker, transport = build_sources(config)
         doi_checker = doi_checker or built_checker
-    matches = resolve_references(manuscript.references, sources, doi_checker=doi_checker)
+    # Searches run side by side when a service is involved: the transport keeps each host
+    # within its announced concurrency and rate limits.
+    workers = SEARCH_WORKERS if transport is not None else 1
+    matches = resolve_references(manuscript.references, sources, doi_checker=doi_checker,
+                                 progress=progress, workers=workers)
     results = check_matches(manuscript, matches, config)
     report = Report(manuscript, results, tool_version=__version__)
     entries = load_baseline(config.baseline) if config.baseline else []

@@ -182,7 +182,8 @@ def _breaks(text: str) -> list[int]:
     out = []
     for match in _BREAK.finditer(text):
         token = text[text.rfind(" ", 0, match.start()) + 1: match.start() - 1]
-        if token.casefold().rstrip(".") in _NOT_A_BREAK:
+        # "ca.", "Dr." and "No." do not end a segment, but the initials "CA", "DR" and "MS" do.
+        if token.casefold().rstrip(".") in _NOT_A_BREAK and not token.isupper():
             continue
         # "J. A. Smith": an initial followed by another initial is not the end of a segment.
         if len(token) == 1 and token.isupper() and re.match(r"[^\W\d_]\.", text[match.end():]):

@@ -133,7 +133,13 @@ def _run_check(args: argparse.Namespace, path: Path, config: Config) -> Report:
     if not manuscript.references and manuscript.problems:
         raise InputError("; ".join(manuscript.problems))
     _apply_subject(manuscript, args)
-    return check(manuscript, config=config)
+    if not sys.stderr.isatty():
+        return check(manuscript, config=config)
+    from tqdm import tqdm
+
+    with tqdm(total=len(manuscript.references), desc=f"Checking {path.name}", unit="ref",
+              file=sys.stderr, leave=False) as bar:
+        return check(manuscript, config=config, progress=bar.update)
 
 
 def _emit(report: Report, args: argparse.Namespace, config: Config) -> None:
@@ -218,9 +224,12 @@ def _cmd_cache(args: argparse.Namespace) -> int:
 
     config = resolve_config(Path.cwd())
     if args.action == "clear":
-        print(cache_clear(config))
+        removed = cache_clear(config.cache_dir)
+        print(f"Removed {removed} cached answers; the next online run asks the services again.")
     else:
-        print(cache_info(config))
+        info = cache_info(config.cache_dir)
+        print(f"Cache: {info['path']}: {info['entries']} cached answers, "
+              f"{info['bytes'] / 1e6:.1f} MB. Clear it with 'citelint cache clear'.")
     return EXIT_OK
 
 

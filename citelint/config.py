@@ -178,14 +178,13 @@ def _options_map(value: Any, where: str, _base: Path | None) -> dict[str, dict[s
         _rule_id(rule, place)
         if not isinstance(options, Mapping):
             raise ConfigError(f"{place}: expected a table of option = value")
-        declared = getattr(get_rule(rule), "OPTIONS", None)
+        declared = getattr(get_rule(rule), "OPTIONS", {})
         clean = {str(k).replace("-", "_"): v for k, v in options.items()}
-        if isinstance(declared, Mapping):
-            for name in clean:
-                if name not in declared:
-                    known = ", ".join(sorted(declared)) or "none"
-                    raise ConfigError(f"{place}: unknown option {name!r} (rule {rule} takes: "
-                                      f"{known})")
+        for name in clean:
+            if name not in declared:
+                known = ", ".join(sorted(declared)) or "none"
+                raise ConfigError(f"{place}: unknown option {name!r} (rule {rule} takes: "
+                                  f"{known})")
         out[rule] = clean
     return out
 

@@ -12,6 +12,7 @@ from types import ModuleType
 
 from citelint.config import Config
 from citelint.models import Finding, Manuscript, Match, ReferenceResult, Status
+from citelint.resolve import cited_doi
 from citelint.rules import CheckContext, all_rules
 from citelint.rules.reference_not_found import is_not_found
 
@@ -29,7 +30,25 @@ def _verdict(match: Match, findings: list[Finding]) -> tuple[Status, str | None]
         return "unverified", unverified_reason(match)
     if any(f.severity in ("error", "warning") for f in active):
         return "problem", None
+    unchecked = unchecked_doi_reason(match)
+    if unchecked:
+        return "unverified", unchecked
     return "verified", None
+
+
+def unchecked_doi_reason(match: Match) -> str | None:
+    """Why the cited DOI is unconfirmed, when the work was found under another DOI (or none) but
+    no source could say what the cited DOI itself is (a lookup failed, or only a snapshot was
+    asked). Such a reference is not verified: its DOI may be a typo or another work's."""
+    doi = cited_doi(match.reference)
+    if (doi is None or match.record is None or match.record.doi == doi
+            or match.doi_record is not None or match.doi_registered is not None):
+        return None
+    found = f"doi:{match.record.doi}" if match.record.doi else "no DOI"
+    why = "; ".join(f"{f.source}: {f.reason}" for f in match.failures) or (
+        f"not in {', '.join(match.searched)}")
+    return (f"The cited work was found (its record has {found}), but the cited DOI {doi} could "
+            f"not be checked ({why}).")
 
 
 def unverified_reason(match: Match) -> str:

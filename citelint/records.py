@@ -150,10 +150,11 @@ def record_from_openalex(obj: dict[str, Any], source: str = "openalex") -> Recor
     first, last = biblio.get("first_page") or None, biblio.get("last_page") or None
     article_number = None
     if first and (last is None or last == first):
-        last = None
+        # OpenAlex gives an article number as first == last page. E-locators ("e01567") and long
+        # numbers are surely article numbers; a short one may be a one-page item, so it stays a
+        # page, with last == first so that a cited range is still compared with it.
         if re.fullmatch(r"[A-Za-z]\d+", first) or (first.isdigit() and len(first) >= 5):
-            # e-locators ("e01567") and long single numbers are article numbers, not pages
-            article_number, first = first, None
+            article_number, first, last = first, None, None
     loc_source = ((obj.get("primary_location") or {}).get("source")) or {}
     ids = obj.get("ids") or {}
     pmid = ids.get("pmid")

@@ -18,6 +18,9 @@ from citelint.matching import rank_candidates
 from citelint.models import LookupFailure, Match, Record, Reference
 from citelint.sources import NotInCache, PartialAnswer, Source, SourceUnavailable
 
+#: Told each time one more reference has been resolved (e.g. to move a progress bar).
+Progress = Callable[[], None]
+
 #: Checks whether a DOI is registered at all (e.g. at doi.org, for DataCite DOIs); may raise
 #: SourceUnavailable.
 DoiChecker = Callable[[str], bool]
@@ -64,8 +67,9 @@ class Resolver:
     """Resolves a list of references against ``sources`` (tried in order)."""
 
     def __init__(self, sources: Sequence[Source], doi_checker: DoiChecker | None = None,
-                 rows: int = 5, workers: int = 1):
+                 rows: int = 5, workers: int = 1, progress: Progress | None = None):
         self.sources = list(sources)
+        self.progress = progress
         self.doi_checker = doi_checker
         self.rows = rows
         self.workers = max(1, workers)
@@ -80,10 +84,10 @@ class Resolver:
             self._use_doi_records(match, found, failed)
         if self.workers > 1:
             with ThreadPoolExecutor(self.workers) as pool:
-                list(pool.map(self._search, matches))
+                list(pool.map(self._search_one, matches))
         else:
             for match in matches:
-                self._search(match)
+                self._search_one(match)
         self._second_opinions(matches, asked)
         return matches
 
@@ -121,6 +125,11 @@ class Resolver:
             match.failures.append(LookupFailure("doi.org", str(exc),
                                                 offline=isinstance(exc, NotInCache)))
             return None
+
+    def _search_one(self, match: Match) -> None:
+        self._search(match)
+        if self.progress is not None:
+            self.progress()
 
     def _search(self, match: Match) -> None:
         if match.record is not None:
@@ -170,6 +179,8 @@ class Resolver:
 
 
 def resolve_references(references: Sequence[Reference], sources: Sequence[Source],
-                       doi_checker: DoiChecker | None = None, workers: int = 1) -> list[Match]:
+                       doi_checker: DoiChecker | None = None, workers: int = 1,
+                       progress: Progress | None = None) -> list[Match]:
     """Resolve ``references`` against ``sources``; see :class:`Resolver`."""
-    return Resolver(sources, doi_checker=doi_checker, workers=workers).resolve(references)
+    return Resolver(sources, doi_checker=doi_checker, workers=workers,
+                    progress=progress).resolve(references)

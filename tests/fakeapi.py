@@ -425,6 +425,7 @@ def _project(work: dict[str, Any], fields: list[str]) -> dict[str, Any]:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeAPI
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go in two writes: don't wait 40 ms between
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence stderr
         pass

@@ -233,3 +233,10 @@ def test_trailing_note_after_the_pages_still_gives_year_and_volume():
     assert (ref.title, ref.journal, ref.year, ref.volume, ref.issue) == (
         "A title", "J Foo", 2020, "12", "3")
     assert (ref.first_page, ref.last_page) == ("45", "67")
+
+
+def test_initials_that_spell_an_abbreviation_still_end_the_author_list():
+    ref = parse_citation("Yilmaz CA, Patel MS. A study of wound dressings. J Wound Care 2020; "
+                         "29:13-18.", 1, Location())
+    assert ref.authors == ["Yilmaz CA", "Patel MS"]
+    assert ref.title == "A study of wound dressings"

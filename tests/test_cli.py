@@ -84,3 +84,12 @@ def test_rules_lists_every_rule_and_explain_prints_its_docs(capsys):
     assert main(["explain", "pages-article-number"]) == 0
     assert "article number" in capsys.readouterr().out
     assert main(["explain", "no-such-rule"]) == 2
+
+
+def test_cache_info_and_clear_report_what_they_did(tmp_path, capsys):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    assert main(["cache", "info"]) == 0
+    assert "0 cached answers" in capsys.readouterr().out
+    assert main(["cache", "clear"]) == 0
+    assert "Removed 0 cached answers" in capsys.readouterr().out

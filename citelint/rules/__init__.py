@@ -5,6 +5,7 @@ A rule module has:
 - a module docstring: the rule's user documentation (``citelint explain RULE`` prints it);
 - ``ID``: the rule's fixed kebab-case name (see docs/design.md);
 - ``SEVERITY``: its default severity, ``"error"``, ``"warning"`` or ``"info"``;
+- optionally ``OPTIONS``: the options it takes, with their defaults (config: ``[options.RULE]``);
 - either ``check(match, context)`` yielding :class:`~citelint.models.Finding` for one reference,
   or ``check_list(matches, context)`` yielding ``(position, Finding)`` pairs for rules that look
   across the whole list (duplicates, off-topic), where ``position`` indexes ``matches``.
@@ -53,8 +54,9 @@ class CheckContext:
     manuscript: Manuscript
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # per rule id
 
-    def option(self, rule_id: str, name: str, default: Any) -> Any:
-        return self.options.get(rule_id, {}).get(name, default)
+    def options_for(self, rule_id: str, defaults: dict[str, Any]) -> dict[str, Any]:
+        """A rule's options: its ``OPTIONS`` defaults overlaid with the configured values."""
+        return {**defaults, **self.options.get(rule_id, {})}
 
 
 def all_rules() -> list[ModuleType]:

@@ -24,6 +24,7 @@ from citelint.rules import CheckContext
 
 ID = "duplicate-reference"
 SEVERITY = "error"
+OPTIONS = {"threshold": 0.95}
 
 
 def _same_unresolved(a: Match, b: Match, threshold: float) -> bool:
@@ -46,7 +47,7 @@ def _key(match: Match) -> str | None:
 
 
 def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tuple[int, Finding]]:
-    threshold = context.option(ID, "threshold", 0.95)
+    threshold = context.options_for(ID, OPTIONS)["threshold"]
     groups: list[list[int]] = []
     for i, match in enumerate(matches):
         key = _key(match)

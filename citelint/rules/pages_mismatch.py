@@ -42,12 +42,15 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
         return
     if not record.first_page:
         return
-    expected = record.first_page + (f"-{record.last_page}" if record.last_page else "")
+    single = not record.last_page or same_number(record.first_page, record.last_page)
+    expected = record.first_page if single else f"{record.first_page}-{record.last_page}"
     wrong_first = not same_number(cited_first, record.first_page)
     wrong_last = bool(ref.last_page and record.last_page
                       and not same_number(ref.last_page, record.last_page))
     if wrong_first or wrong_last:
         cited = ref.pages
-        yield Finding(ID, SEVERITY, f"Cited pages {cited}, but the record gives {expected}.",
+        gives = (f"only {expected} (a single page, or an article number)"
+                 if single and record.last_page else expected)
+        yield Finding(ID, SEVERITY, f"Cited pages {cited}, but the record gives {gives}.",
                       field="pages", cited=cited, expected=expected,
                       evidence=record_evidence(match))

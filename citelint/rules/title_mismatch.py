@@ -25,6 +25,7 @@ from citelint.rules import CheckContext, record_evidence
 
 ID = "title-mismatch"
 SEVERITY = "error"
+OPTIONS = {"threshold": 0.9}
 
 
 def check(match: Match, context: CheckContext) -> Iterator[Finding]:
@@ -32,7 +33,7 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     if record is None or not record.title or not cited:
         return
     similarity = title_similarity(cited, record.title, record.subtitle)
-    if similarity >= context.option(ID, "threshold", 0.9):
+    if similarity >= context.options_for(ID, OPTIONS)["threshold"]:
         return
     yield Finding(ID, SEVERITY, f"The cited title differs from the record's title "
                   f"(similarity {similarity:.2f}): the record reads \"{record.title}\".",

