@@ -93,3 +93,39 @@ def test_cache_info_and_clear_report_what_they_did(tmp_path, capsys):
     assert "0 cached answers" in capsys.readouterr().out
     assert main(["cache", "clear"]) == 0
     assert "Removed 0 cached answers" in capsys.readouterr().out
+
+
+def test_the_tox_citelint_environment_checks_every_configured_manuscript_offline(capsys):
+    import configparser
+
+    tox = configparser.ConfigParser()
+    tox.read(SEED.parents[1] / "tox.ini")
+    command = tox["testenv:citelint"]["commands"].split()
+    assert command[:2] == ["citelint", "check"] and "{posargs}" in command
+    args = [a for a in command[1:] if a != "{posargs}"]
+    config = SEED.parents[1] / args[args.index("--config") + 1]
+    args[args.index("--config") + 1] = str(config)
+    assert main(args) == 0
+    err_and_out = capsys.readouterr()
+    checked = err_and_out.out.count(" references: ")
+    assert checked == 7  # every manuscript listed in fixtures/citelint.toml
+    assert "lookup failed" not in err_and_out.out  # offline: nothing was asked
+
+
+def test_a_baseline_accepts_todays_findings_and_a_new_problem_still_fails(tmp_path, capsys):
+    manuscript = tmp_path / "manuscript.txt"
+    text = (SEED / "manuscript.txt").read_text("utf-8")
+    manuscript.write_text(text, "utf-8")
+    baseline = tmp_path / "baseline.json"
+    assert main(["baseline", str(manuscript), *OFFLINE, "--output", str(baseline)]) == 0
+    assert main(["check", str(manuscript), *OFFLINE, "--baseline", str(baseline)]) == 0
+    # a new problem: reference 16's volume (record: 122) is now cited as 123
+    manuscript.write_text(text.replace("Circulation 2010; 122:", "Circulation 2010; 123:"),
+                          "utf-8")
+    capsys.readouterr()
+    assert main(["check", str(manuscript), *OFFLINE, "--baseline", str(baseline),
+                 "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    active = [(r["index"], f["rule"]) for r in report["references"] for f in r["findings"]
+              if f["severity"] == "error" and "suppressed" not in f]
+    assert active == [(16, "volume-mismatch")]

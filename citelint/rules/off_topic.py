@@ -86,7 +86,8 @@ def _message(score: dict[str, Any], rank: int, scored: int, median: float) -> st
     field, majority = score.get("field"), score.get("majority_field")
     if field and majority and field != majority:
         parts.append(f"its field is {field} while most references are {majority}")
-    return ("This reference looks unrelated to the manuscript's subject (" + "; ".join(parts)
+    return ("Advisory: this reference looks unrelated to the manuscript's subject ("
+            + "; ".join(parts)
             + "). Check that it supports the claim it is cited for.")
 
 

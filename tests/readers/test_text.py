@@ -18,8 +18,6 @@ def read(text: str):
 
 @pytest.fixture(scope="module")
 def seed():
-    if not SEED.exists():
-        pytest.skip("seed manuscript not available")
     return read_file(SEED)
 
 

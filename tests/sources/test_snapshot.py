@@ -18,8 +18,6 @@ SHARED = REPO / ".." / "shared"
 EXAMPLES = SHARED / "api-examples"
 SEED = REPO / "fixtures" / "seed"
 
-needs_shared = pytest.mark.skipif(not EXAMPLES.is_dir(),
-                                  reason="shared/ (api-examples, seed) is not next to the checkout")
 
 
 def _crossref_line(doi: str, title: str, family: str = "Smith", year: int = 2020) -> str:
@@ -101,7 +99,6 @@ def test_doi_lookup_is_case_insensitive_and_first_line_wins(tmp_path: Path) -> N
         assert found["10.1000/abc.def"].source == "snapshot"
 
 
-@needs_shared
 def test_crossref_and_openalex_lines_mixed(tmp_path: Path) -> None:
     crossref_response = (EXAMPLES / "crossref" / "works_10.1038_srep16696_article-number.json")
     openalex_work = EXAMPLES / "openalex" / "works_doi-url_10.7554_elife.01567.json"
@@ -125,7 +122,6 @@ def test_crossref_and_openalex_lines_mixed(tmp_path: Path) -> None:
     assert openalex.year == openalex_body["publication_year"]
 
 
-@needs_shared
 def test_list_responses_are_read_item_by_item(tmp_path: Path) -> None:
     body = json.loads((EXAMPLES / "openalex" /
                        "works_filter_openalex_W3045921891_or_W3046863325.json").read_text())
@@ -177,7 +173,6 @@ def _seed_truth() -> dict[int, dict]:
     return {t["n"]: t for t in map(json.loads, filter(None, lines))}
 
 
-@needs_shared
 @pytest.mark.parametrize("with_fields", [False, True], ids=["raw-only", "parsed"])
 def test_search_finds_seed_records_among_distractors(tmp_path: Path, with_fields: bool) -> None:
     distractors = json.loads((EXAMPLES / "openalex" /
