@@ -8,7 +8,7 @@ in :mod:`citelint.report`.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from citelint import __version__
@@ -41,9 +41,10 @@ def build_sources(config: Config) -> tuple[list[Source], DoiChecker | None, obje
     from citelint.sources.transport import Transport
 
     transport = Transport(cache_dir=config.cache_dir, offline=config.offline, mailto=config.mailto)
-    built = {"crossref": lambda: CrossrefSource(transport, config.crossref_url, config.mailto),
-             "openalex": lambda: OpenAlexSource(transport, config.openalex_url,
-                                                config.openalex_api_key, config.mailto)}
+    built: dict[str, Callable[[], Source]] = {
+        "crossref": lambda: CrossrefSource(transport, config.crossref_url, config.mailto),
+        "openalex": lambda: OpenAlexSource(transport, config.openalex_url,
+                                           config.openalex_api_key, config.mailto)}
     sources += [built[name]() for name in online]
     checker = None
     if "doi" in config.sources:

@@ -204,7 +204,7 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
 
 def _cmd_rules(_args: argparse.Namespace) -> int:
     for rule in all_rules():
-        summary = inspect.getdoc(rule).splitlines()[0].split(":", 1)[-1].strip()
+        summary = (inspect.getdoc(rule) or "").splitlines()[0].split(":", 1)[-1].strip()
         print(f"{rule.ID:<24} {rule.SEVERITY:<8} {summary}")
     return EXIT_OK
 

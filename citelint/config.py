@@ -400,9 +400,10 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         value = environ.get(var)
         if value is None or (value.strip() == "" and name != "offline") or name in settings:
             continue
+        given: str | list[str] = value
         if name == "snapshots":
-            value = [part for part in value.split(os.pathsep) if part]
-        settings[name] = _FIELD_CHECKS[name](value, f"environment variable {var}", None)
+            given = [part for part in value.split(os.pathsep) if part]
+        settings[name] = _FIELD_CHECKS[name](given, f"environment variable {var}", None)
     return settings
 
 

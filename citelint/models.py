@@ -273,7 +273,7 @@ class Report:
                 if include_suppressed or f.suppressed is None]
 
     def counts(self) -> dict[str, int]:
-        counts = {s: 0 for s in SEVERITIES}
+        counts: dict[str, int] = {s: 0 for s in SEVERITIES}
         for _, f in self.findings():
             counts[f.severity] += 1
         return counts

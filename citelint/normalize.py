@@ -102,7 +102,7 @@ def is_initials(token: str) -> bool:
 
 def initials_of(given: str) -> str:
     """Initials of given names: "Xiaoli" -> "X", "Jean-Pierre" -> "JP", "D. K. W." -> "DKW"."""
-    letters = []
+    letters: list[str] = []
     for part in re.split(rf"[\s.{_DASH_CLASS}]+", given):
         if not part:
             continue

@@ -282,7 +282,8 @@ def outliers(scores: Sequence[dict[str, Any]], *, z_threshold: float | None = No
     median, _, zs = robust_z(scores)
     assert median is not None
     flagged = [i for i in scored
-               if zs[i] < -z_threshold and scores[i]["score"] < max_ratio * median]
+               if (z := zs[i]) is not None and z < -z_threshold
+               and scores[i]["score"] < max_ratio * median]
     cap = max(1, math.floor(max_share * len(scored)))
     flagged.sort(key=lambda i: scores[i]["score"])
     return sorted(flagged[:cap])

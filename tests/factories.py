@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from citelint.models import Author, Location, Manuscript, Match, Record, Reference
@@ -37,6 +41,17 @@ def matched(reference: Reference, rec: Record | None, **fields: Any) -> Match:
 
 def context(**options: Any) -> CheckContext:
     return CheckContext(Manuscript(path="refs.txt", format="text", references=[]), options)
+
+
+def load_offtopic_eval() -> ModuleType:
+    """bench/offtopic_eval.py, whose corpora and seed lists the off-topic tests reuse."""
+    path = Path(__file__).resolve().parents[1] / "bench" / "offtopic_eval.py"
+    spec = importlib.util.spec_from_file_location("offtopic_eval", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["offtopic_eval"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def run_rule(rule: Any, match: Match, **options: Any) -> list:

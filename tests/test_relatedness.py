@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import importlib.util
 import random
-import sys
 from pathlib import Path
 
 import pytest
+from factories import load_offtopic_eval
 
 from citelint.models import Manuscript, Match, Record, Reference
 from citelint.relatedness import outliers, score_relatedness
@@ -20,16 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
-def _load_eval():
-    path = ROOT / "bench" / "offtopic_eval.py"
-    spec = importlib.util.spec_from_file_location("offtopic_eval", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["offtopic_eval"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ev = _load_eval()
+ev = load_offtopic_eval()
 
 
 def _has_embeddings() -> bool:

@@ -7,8 +7,10 @@ the options that format uses. Adding a format is one module and one entry here.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from citelint.models import Report
+from citelint.report.junit import FailOn
 
 FORMATS = ("json", "sarif", "junit", "markdown", "text")
 
@@ -26,7 +28,7 @@ def render(fmt: str, report: Report, *, fail_on: str = "error", source_root: Pat
     if fmt == "junit":
         from citelint.report.junit import write_junit
 
-        return write_junit(report, fail_on=fail_on)
+        return write_junit(report, fail_on=cast(FailOn, fail_on))
     if fmt == "markdown":
         from citelint.report.markdown import write_markdown
 

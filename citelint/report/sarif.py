@@ -53,7 +53,7 @@ def _information_uri() -> str | None:
         label, _, url = entry.partition(",")
         if label.strip().lower() in ("homepage", "home", "source", "repository"):
             return url.strip() or None
-    home = meta.get("Home-page")
+    home = meta["Home-page"] if "Home-page" in meta else None
     return home if home and home != "UNKNOWN" else None
 
 

@@ -53,6 +53,8 @@ class CheckContext:
 
     manuscript: Manuscript
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # per rule id
+    #: work a rule computed once for the whole list and reuses (e.g. relatedness scores), by rule
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def options_for(self, rule_id: str, defaults: dict[str, Any]) -> dict[str, Any]:
         """A rule's options: its ``OPTIONS`` defaults overlaid with the configured values."""

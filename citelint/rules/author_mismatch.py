@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from citelint.models import Finding, Match
+from citelint.models import Finding, Match, Severity
 from citelint.names import compare_authors
 from citelint.rules import CheckContext, record_evidence
 
 ID = "author-mismatch"
-SEVERITY = "error"
+SEVERITY: Severity = "error"
 
 
 def check(match: Match, context: CheckContext) -> Iterator[Finding]:

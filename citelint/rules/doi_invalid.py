@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from citelint.doi import clean_doi, is_valid_doi
-from citelint.models import Finding, Match
+from citelint.models import Finding, Match, Severity
 from citelint.rules import CheckContext, record_evidence
 
 ID = "doi-invalid"
-SEVERITY = "error"
+SEVERITY: Severity = "error"
 
 
 def check(match: Match, context: CheckContext) -> Iterator[Finding]:

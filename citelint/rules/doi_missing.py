@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from citelint.models import Finding, Match
+from citelint.models import Finding, Match, Severity
 from citelint.resolve import cited_doi
 from citelint.rules import CheckContext, record_evidence
 
 ID = "doi-missing"
-SEVERITY = "info"
+SEVERITY: Severity = "info"
 
 
 def check(match: Match, context: CheckContext) -> Iterator[Finding]:

@@ -17,13 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from citelint.matching import title_similarity
-from citelint.models import Finding, Match
+from citelint.models import Finding, Match, Severity
 from citelint.names import split_cited_name
 from citelint.normalize import comparable
 from citelint.rules import CheckContext
 
 ID = "duplicate-reference"
-SEVERITY = "error"
+SEVERITY: Severity = "error"
 OPTIONS = {"threshold": 0.95}
 
 

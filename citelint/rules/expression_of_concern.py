@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from citelint.models import Finding, Match
+from citelint.models import Finding, Match, Severity
 from citelint.rules import CheckContext
 from citelint.rules._notices import notice_findings
 
 ID = "expression-of-concern"
-SEVERITY = "warning"
+SEVERITY: Severity = "warning"
 
 
 def check(match: Match, context: CheckContext) -> Iterator[Finding]:

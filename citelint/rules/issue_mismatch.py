@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from citelint.matching import same_number
-from citelint.models import Finding, Match
+from citelint.models import Finding, Match, Severity
 from citelint.rules import CheckContext, record_evidence
 
 ID = "issue-mismatch"
-SEVERITY = "error"
+SEVERITY: Severity = "error"
 
 
 def check(match: Match, context: CheckContext) -> Iterator[Finding]:

@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from citelint.journals import compare_journals
-from citelint.models import Finding, Match
+from citelint.models import Finding, Match, Severity
 from citelint.rules import CheckContext, record_evidence
 
 ID = "journal-abbreviation"
-SEVERITY = "warning"
+SEVERITY: Severity = "warning"
 
 
 def check(match: Match, context: CheckContext) -> Iterator[Finding]:

@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from citelint.journals import compare_journals, is_article_type
-from citelint.models import Finding, Match
+from citelint.models import Finding, Match, Severity
 from citelint.rules import CheckContext, record_evidence
 
 ID = "journal-mismatch"
-SEVERITY = "error"
+SEVERITY: Severity = "error"
 
 
 def check(match: Match, context: CheckContext) -> Iterator[Finding]:

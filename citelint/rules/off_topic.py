@@ -44,32 +44,29 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from citelint.models import Finding, Match, ReferenceResult
+from citelint.models import Finding, Match, ReferenceResult, Severity
 from citelint.relatedness import OUTLIER_DEFAULTS, outliers, robust_z, score_relatedness
 from citelint.rules import CheckContext
 
 ID = "off-topic"
-SEVERITY = "warning"
+SEVERITY: Severity = "warning"
 OPTIONS: dict[str, Any] = {"method": "tfidf", "threshold": None, "max_ratio": None,
                            "min_references": 5, "max_share": 0.25}
-
-_CACHE_ATTRIBUTE = "_off_topic_relatedness"
-
 
 def relatedness_for(matches: Sequence[Match], context: CheckContext) -> list[dict[str, Any]]:
     """Per-reference relatedness for ``matches`` (in order), computed once per context and list.
 
     The engine puts these into ``ReferenceResult.relatedness``; ``check_list`` reuses them. The
-    result is cached on the context object, keyed by the identity of the matches and the method.
+    result is kept in ``context.memo``, keyed by the identity of the matches and the method.
     """
     method = context.options_for(ID, OPTIONS)["method"]
     key = (method, tuple(id(m) for m in matches))
-    cached = getattr(context, _CACHE_ATTRIBUTE, None)
+    cached = context.memo.get(ID)
     if cached is not None and cached[0] == key:
         return cached[2]
     scores = score_relatedness(context.manuscript, matches, method=method)
-    # keep the matches alive with the cache so their ids cannot be reused by other objects
-    setattr(context, _CACHE_ATTRIBUTE, (key, list(matches), scores))
+    # keep the matches alive with the scores so that their ids cannot be reused by other objects
+    context.memo[ID] = (key, list(matches), scores)
     return scores
 
 

@@ -20,11 +20,11 @@ import re
 from collections.abc import Iterator
 
 from citelint.matching import same_number
-from citelint.models import Finding, Match, Record
+from citelint.models import Finding, Match, Record, Severity
 from citelint.rules import CheckContext, describe_record, record_evidence
 
 ID = "pages-article-number"
-SEVERITY = "error"
+SEVERITY: Severity = "error"
 
 
 def article_number(record: Record) -> str | None:

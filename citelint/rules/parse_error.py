@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from citelint.models import Finding, Match
+from citelint.models import Finding, Match, Severity
 from citelint.rules import CheckContext
 
 ID = "parse-error"
-SEVERITY = "warning"
+SEVERITY: Severity = "warning"
 
 
 def check(match: Match, context: CheckContext) -> Iterator[Finding]:

@@ -18,13 +18,14 @@ URL, or remove the reference.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from citelint.models import Finding, Match
+from citelint.models import Finding, Match, Severity
 from citelint.resolve import cited_doi
 from citelint.rules import CheckContext
 
 ID = "reference-not-found"
-SEVERITY = "warning"
+SEVERITY: Severity = "warning"
 
 _GREY = {"book", "chapter", "thesis", "report", "web", "dataset", "conference"}
 
@@ -41,7 +42,7 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
         return
     ref = match.reference
     sources = ", ".join(match.searched)
-    evidence = {"searched": match.searched}
+    evidence: dict[str, Any] = {"searched": match.searched}
     if match.runner_up is not None:
         evidence["closest"] = match.runner_up.summary()
         evidence["closest_score"] = match.runner_up_score

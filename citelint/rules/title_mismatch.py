@@ -20,11 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from citelint.matching import title_similarity
-from citelint.models import Finding, Match
+from citelint.models import Finding, Match, Severity
 from citelint.rules import CheckContext, record_evidence
 
 ID = "title-mismatch"
-SEVERITY = "error"
+SEVERITY: Severity = "error"
 OPTIONS = {"threshold": 0.9}
 
 

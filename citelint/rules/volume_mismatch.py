@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from citelint.matching import same_number
-from citelint.models import Finding, Match
+from citelint.models import Finding, Match, Severity
 from citelint.rules import CheckContext, describe_record, record_evidence
 
 ID = "volume-mismatch"
-SEVERITY = "error"
+SEVERITY: Severity = "error"
 
 
 def check(match: Match, context: CheckContext) -> Iterator[Finding]:

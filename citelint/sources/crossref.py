@@ -108,8 +108,8 @@ class CrossrefSource:
         A 404 means Crossref does not know the DOI. If some look-ups fail, raises
         :class:`~citelint.sources.transport.PartialAnswer` carrying the records that did arrive.
         """
-        wanted = {clean_doi(d) or d.lower() for d in dois if d}
-        wanted = sorted(d for d in wanted if is_valid_doi(d))
+        wanted = sorted({d for d in (clean_doi(x) or x.lower() for x in dois if x)
+                         if is_valid_doi(d)})
         found: dict[str, Record] = {}
         failures: dict[str, str] = {}
 

@@ -64,7 +64,7 @@ class OpenAlexHTTP:
     def __repr__(self) -> str:
         return f"OpenAlexHTTP(base_url={self.base_url!r})"
 
-    def get(self, url: str, auth: Any = None, **_: Any) -> requests.Response:
+    def get(self, url: str, auth: Any = None, **_options: Any) -> requests.Response:
         path_and_query = url.removeprefix(_LIBRARY_ROOT)
         path, _, query = path_and_query.partition("?")
         if re.search(r"(^|&)search(\.[a-z]+)?=", query):

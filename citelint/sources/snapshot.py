@@ -107,8 +107,8 @@ class SnapshotSource:
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise InputError(f"{path}:{line}: the snapshot is not UTF-8 text.") from exc
-        for number, line in enumerate(text.splitlines(), start=1):
-            stripped = line.strip()
+        for number, content in enumerate(text.splitlines(), start=1):
+            stripped = content.strip()
             if not stripped or stripped.startswith(("//", "#")):
                 continue
             try:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+from factories import load_offtopic_eval
 
 from citelint.models import Manuscript, Match, Record, Reference, ReferenceResult
 from citelint.rules import CheckContext, off_topic
@@ -15,16 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 
 
-def _load_eval():
-    path = ROOT / "bench" / "offtopic_eval.py"
-    spec = importlib.util.spec_from_file_location("offtopic_eval", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["offtopic_eval"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ev = _load_eval()
+ev = load_offtopic_eval()
 
 
 def test_rule_contract():
