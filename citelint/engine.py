@@ -11,10 +11,30 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from citelint.config import Config
+from citelint.matching import CONFIDENT, confidence_without
 from citelint.models import Finding, Manuscript, Match, ReferenceResult, Status
 from citelint.resolve import cited_doi
 from citelint.rules import CheckContext, all_rules
 from citelint.rules.reference_not_found import is_not_found
+
+
+def _hedge_uncertain_match(match: Match, finding: Finding) -> None:
+    """An error about one field of a record that matched only loosely becomes a warning.
+
+    When the other fields do not show clearly that the record is the cited work, the
+    disagreement may mean the wrong record was matched, not a wrong citation.
+    """
+    if finding.severity != "error" or finding.field is None or match.record is None:
+        return
+    if finding.field not in ("title", "authors", "year", "volume", "issue", "pages", "journal"):
+        return
+    confidence = confidence_without(match.field_scores, finding.field)
+    if confidence is None or confidence >= CONFIDENT:
+        return
+    finding.severity = "warning"
+    finding.evidence["match_confidence"] = round(confidence, 3)
+    finding.message += (f" The match itself is uncertain (the other fields agree at "
+                        f"{confidence:.2f}): check that this record is the cited work.")
 
 
 def enabled_rules(config: Config) -> list[ModuleType]:
@@ -93,6 +113,7 @@ def check_matches(manuscript: Manuscript, matches: Sequence[Match],
     for position, match in enumerate(matches):
         findings = per_reference[position]
         for finding in findings:
+            _hedge_uncertain_match(match, finding)
             if finding.rule in config.severity:
                 finding.severity = config.severity[finding.rule]  # type: ignore[assignment]
         results.append(ReferenceResult(match.reference, match, "unverified", findings))

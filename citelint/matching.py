@@ -21,6 +21,7 @@ from citelint.normalize import comparable
 WEIGHTS = {"title": 0.45, "authors": 0.2, "year": 0.1, "journal": 0.1, "volume": 0.075,
            "page": 0.075}
 ACCEPT = 0.72  # minimum overall score to accept a candidate
+CONFIDENT = 0.85  # the other fields agree this well: a disagreeing field is a wrong citation
 MIN_TITLE = 0.6  # a cited title must resemble the record's at least this much
 
 
@@ -85,6 +86,17 @@ def score_candidate(ref: Reference, record: Record) -> Score:
     weight = sum(WEIGHTS[k] for k in parts)
     total = sum(WEIGHTS[k] * v for k, v in parts.items()) / weight if weight else 0.0
     return Score(round(total, 4), {k: round(v, 4) for k, v in parts.items()})
+
+
+def confidence_without(field_scores: dict[str, float], field: str) -> float | None:
+    """The match score over every field but ``field`` (a finding's field: "pages" → "page").
+
+    A disagreement in one field is only a wrong citation when the other fields show that the
+    record is the cited work; None when no other field was compared.
+    """
+    others = {k: v for k, v in field_scores.items() if k != {"pages": "page"}.get(field, field)}
+    weight = sum(WEIGHTS[k] for k in others)
+    return sum(WEIGHTS[k] * v for k, v in others.items()) / weight if weight else None
 
 
 def rank_candidates(ref: Reference, candidates: list[Record]) -> list[tuple[Record, Score]]:

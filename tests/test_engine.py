@@ -1,7 +1,8 @@
-from factories import matched, record, ref
+from factories import authors, matched, record, ref
 
 from citelint.config import Config
 from citelint.engine import assign_verdicts, check_matches
+from citelint.matching import score_candidate
 from citelint.models import LookupFailure, Manuscript
 
 TITLE = "Hydrogel encapsulation of mesenchymal stem cells"
@@ -50,3 +51,24 @@ def test_offline_skip_is_explained_as_such_not_as_a_failure():
     assert result.status == "unverified"
     assert "offline" in result.reason and "not in snapshot" in result.reason
     assert "failed" not in result.reason
+
+
+def test_field_error_on_a_loose_match_is_hedged_to_a_warning():
+    # a sibling paper: same authors and a near-identical title, but other year, volume and pages
+    cited = ref(1, title="Conditioned medium heals wounds in diabetic rats", authors=["Guo X"],
+                year=2021, volume="12", first_page="100", last_page="110")
+    rec = record(title="Conditioned medium heals wounds in diabetic mice",
+                 authors=authors("Guo X"), year=2020, volume="11", first_page="5", last_page="9")
+    match = matched(cited, rec, field_scores=score_candidate(cited, rec).fields)
+    [result] = _results([match])
+    volume = next(f for f in result.findings if f.rule == "volume-mismatch")
+    assert volume.severity == "warning" and "uncertain" in volume.message
+    assert volume.evidence["match_confidence"] < 0.85
+
+
+def test_field_error_on_a_sound_match_stays_an_error():
+    cited = ref(1, title=TITLE, authors=["Guo X"], year=2015, volume="11", first_page="5")
+    rec = record(title=TITLE, authors=authors("Guo X"), year=2012, volume="11", first_page="5")
+    match = matched(cited, rec, field_scores=score_candidate(cited, rec).fields)
+    [result] = _results([match])
+    assert [f.severity for f in result.findings if f.rule == "year-mismatch"] == ["error"]
