@@ -68,7 +68,7 @@ def fingerprint(reference: Reference) -> str:
 
 
 def short_citation(reference: Reference, width: int = 80) -> str:
-    """A one-line label for a reference: ``Guo X et al. (2021) Title of the work…``."""
+    """A one-line label for a reference: ``Keller P et al. (2020) Title of the work…``."""
     parts = []
     if reference.authors:
         first = reference.authors[0].strip()

@@ -274,7 +274,7 @@ def _is_loose_name(text: str) -> bool:
 
 
 def _is_strict_name(text: str) -> bool:
-    """A Vancouver name: family name(s) then one token of initials ("Carrade Holt DD")."""
+    """A Vancouver name: family name(s) then one token of initials ("Garcia Lopez MA")."""
     words = text.split()
     return (len(words) >= 2 and _is_loose_name(text) and is_initials(words[-1])
             and not all(is_initials(w) for w in words[:-1]))
@@ -365,7 +365,7 @@ def _split_author_date_title(rest: str) -> tuple[str, str]:
 
 
 def _author_date_names(text: str) -> tuple[list[str], bool] | None:
-    """Names before the year in APA/Harvard ("Guo, X., Vogt, A., & Rancan, F."), or None."""
+    """Names before the year in APA/Harvard ("Keller, P., Ortiz, L., & Brandt, S."), or None."""
     text = text.strip().rstrip(",")
     et_al = False
     if _ET_AL.search(text):

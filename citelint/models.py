@@ -44,7 +44,7 @@ class Reference:
     """One entry of a reference list, as cited.
 
     Fields are ``None`` when the citation does not give them. ``authors`` holds names as written
-    ("Guo X", "Blume-Peytavi U"); ``et_al`` is True when the list ends in "et al.".
+    ("Keller P", "Müller-Thurgau U"); ``et_al`` is True when the list ends in "et al.".
     """
 
     index: int

@@ -1,9 +1,9 @@
 """Personal names as cited and as recorded, and the comparison of author lists.
 
-Cited names come as written ("Guo X", "Blume-Peytavi U", "Carrade Holt DD", "Guo, X."); record
-names come split (Crossref ``family``/``given``) or whole (OpenAlex ``display_name``). Comparison
-works on folded family-name tokens so that compound surnames cited in part ("Djavid GE" for
-"Esmaeeli Djavid G") still match. No I/O.
+Cited names come as written ("Keller P", "Müller-Thurgau U", "Garcia Lopez MA", "Keller, P.");
+record names come split (Crossref ``family``/``given``) or whole (OpenAlex ``display_name``).
+Comparison works on folded family-name tokens so that compound surnames cited in part ("Lopez MA"
+for "Garcia Lopez M") still match. No I/O.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from citelint.models import Author
 from citelint.normalize import fold_text, is_initials, split_name
 
-_GARBLED = re.compile(r"^[A-Z]{2,}[a-z]{2,}$")  # initials with a word glued on: "SJJomh"
+_GARBLED = re.compile(r"^[A-Z]{2,}[a-z]{2,}$")  # initials with a word glued on: "TJPhys"
 
 
 @dataclass
@@ -31,7 +31,7 @@ class CitedName:
 
 
 def split_cited_name(name: str) -> CitedName:
-    """Split a cited name: "Carrade Holt DD" → family ["carrade", "holt"], initials "DD"."""
+    """Split a cited name: "Garcia Lopez MA" → family ["garcia", "lopez"], initials "MA"."""
     family, initials = split_name(name)
     words = name.split()
     garbled = words[-1] if len(words) > 1 and _GARBLED.match(words[-1]) else None

@@ -116,9 +116,9 @@ def initials_of(given: str) -> str:
 def split_name(name: str) -> tuple[str, str]:
     """Split a cited personal name into ``(family, initials)``.
 
-    Understands Vancouver order ("Guo X", "Carrade Holt DD", "Li Y-J" -> ``("Li", "YJ")``), APA
+    Understands Vancouver order ("Keller P", "Garcia Lopez MA", "Li Y-J" -> ``("Li", "YJ")``), APA
     order with a comma ("Guo, X.", "Guo, Xiaoli"), given-first order ("Xiaoli Guo", "J. A. Smith")
-    and single names ("Shreyasi" -> ``("Shreyasi", "")``). Initials come back as bare letters.
+    and single names ("Suharto" -> ``("Suharto", "")``). Initials come back as bare letters.
     Generational suffixes (Jr, III) are dropped.
     """
     text = " ".join(name.replace("\u00a0", " ").split()).strip(" ,;")

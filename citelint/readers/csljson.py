@@ -170,7 +170,7 @@ def reference_from_csl(item: dict[str, Any], index: int, location: Location) -> 
 
 def render_citation(ref: Reference) -> str:
     """A one-line Vancouver-like citation from the fields, so reports show something familiar:
-    ``Guo X, Vogt A, et al. Title. Cells 2022;11(7):1198-1221. doi:10.3390/cells11071198``."""
+    ``Keller P, Ortiz L, et al. Title. Ecol Lett 2020;23(1):101-110. doi:10.5555/12345678``."""
     pieces = []
     names = ", ".join(ref.authors + (["et al"] if ref.et_al else []))
     if names:

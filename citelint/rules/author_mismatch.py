@@ -1,16 +1,16 @@
 """author-mismatch: the cited authors differ from the record's.
 
 **What it checks.** The cited author list, aligned name by name with the record's (compound
-surnames cited in part still match): names that are on no record (e.g. a journal fragment such as
-"Medicine C." read as an author), names with a fragment glued on ("Hendrawan SJJomh"), authors left
-out of a list that has no "et al.", and "et al." after a list that is already complete.
+surnames cited in part still match): names that are on no record (e.g. a fragment of the journal
+title such as "Physics C." read as an author), names with a fragment glued on ("Nakamura TJPhys"),
+authors left out of a list that has no "et al.", and "et al." after a list that is already
+complete.
 
 **Why it matters.** Authors are how readers and indexes attribute work; wrong or garbled names
 break attribution and often betray a reference copied from a garbled source.
 
-**Example.** "Jha KK, Raj A, Bishnoi H, Raj M, Thakur V" fails when the record lists six authors
-including "Shreyasi" third; "Guo X, Schaudinn C, Blume-Peytavi U, Vogt A, Rancan F" passes against
-the same five names.
+**Example.** "Keller P, Ortiz L, Nakamura T" fails when the record lists four authors with
+"Brandt S" third; "Keller P, Ortiz L, Brandt S, Nakamura T" passes against the same four names.
 
 **How to fix.** Copy the author list from the record; use "et al." only after the number of names
 your style allows, when more authors follow.

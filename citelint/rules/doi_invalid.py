@@ -6,7 +6,7 @@ must read ``10.<registrant>/<suffix>``.
 **Why it matters.** A malformed DOI leads readers nowhere; it is often a typo or a URL pasted in
 part.
 
-**Example.** ``doi:10.3390/cells11071198`` passes; ``doi: 10.3390cells11071198`` fails.
+**Example.** ``doi:10.5555/12345678`` passes; ``doi: 10.555512345678`` (no slash) fails.
 
 **How to fix.** Copy the DOI from the article's landing page or from Crossref.
 """

@@ -6,8 +6,8 @@ title and authors. This rule fires when the DOI's record does not match the cita
 **Why it matters.** A real DOI attached to another title is the commonest pattern of fabricated or
 garbled references; readers following the DOI land on the wrong paper.
 
-**Example.** Citing "Effects of adipose-derived stem cells … wound model" with the DOI of an
-unrelated chemistry paper fails.
+**Example.** Citing "Soil microbes under drought" with the DOI of an unrelated chemistry paper
+fails.
 
 **How to fix.** Replace the DOI with the one of the cited work (shown when a search found it), or
 correct the title and authors if the DOI is the intended work.

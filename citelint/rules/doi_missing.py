@@ -4,7 +4,8 @@
 
 **Why it matters.** A DOI is the most reliable way to link a reference; most styles ask for it.
 
-**Example.** "Cells 2022; 11:1198" without a DOI gets the suggestion doi:10.3390/cells11071198.
+**Example.** "Ecol Lett 2020; 23:101-110" without a DOI gets the DOI of the matched record as a
+suggestion.
 
 **How to fix.** Add the suggested DOI after checking that the record shown is the cited work.
 """

@@ -7,8 +7,8 @@ other agencies' DOIs). A lookup that failed leaves the reference ``unverified`` 
 **Why it matters.** A DOI that resolves nowhere is a typo at best; invented DOIs are a common sign
 of a fabricated reference.
 
-**Example.** ``doi:10.3390/cells11071198`` passes (registered); ``doi:10.3390/cells11071199x``
-fails.
+**Example.** a DOI copied from the article's landing page passes; the same DOI with two digits
+swapped, which no registration agency knows, fails.
 
 **How to fix.** Look the work up by title and copy its DOI; if the suggested DOI is shown, check it.
 """

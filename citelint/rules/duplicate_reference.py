@@ -7,7 +7,7 @@ copy is reported, each naming the others.
 **Why it matters.** Duplicates inflate a reference list and often carry different (wrong) details
 in each copy.
 
-**Example.** References 7 and 8 both citing "Effectiveness of secretome …" by Tan ST et al. fail.
+**Example.** References 7 and 8 both citing "Soil microbes under drought" by Keller P et al. fail.
 
 **How to fix.** Keep one entry and renumber the citations in the text.
 """

@@ -5,7 +5,7 @@ and accepted by many styles, so a missing issue is not reported.
 
 **Why it matters.** A wrong issue sends readers to the wrong part of a volume.
 
-**Example.** "J Cancer 2016; 7(13):1815-1823" passes against issue 13; "7(3)" fails.
+**Example.** "Ecol Lett 2020; 23(1):101-110" passes against issue 1; "23(4)" fails.
 
 **How to fix.** Copy the issue from the record, or leave it out.
 """

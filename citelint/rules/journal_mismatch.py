@@ -8,7 +8,7 @@ Controlled Trial") is reported as such.
 **Why it matters.** A wrong journal sends readers to the wrong place and is a common trace of
 references assembled from several sources.
 
-**Example.** "Med Sci Monit Basic Res" for an article in Clinical Nutrition Experimental fails;
+**Example.** "Ecol Lett" for an article in Global Change Biology fails;
 "Front Immunol" for Frontiers in Immunology passes.
 
 **How to fix.** Copy the journal's name (or its standard abbreviation) from the record.

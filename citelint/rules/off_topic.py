@@ -17,9 +17,9 @@ and a cytokine borrowed from another field are legitimately cited far from a pap
 titles alone say little. A reference with no title, abstract or keywords is never reported (no
 evidence, no accusation), and lists of fewer than five references are not judged.
 
-Example, in a review of mesenchymal stem cell secretome for wound healing
-    passes: "The role and prospects of mesenchymal stem cells in skin repair and regeneration."
-    fails:  "Role of copper in the onset of Alzheimer's disease compared to other metals."
+Example, in a review of soil microbiology under drought
+    passes: "Drought reshapes the bacterial communities of grassland soils."
+    fails:  "Tax incentives and the uptake of electric vehicles in cities."
 
 How to act
     Check that the citation supports the claim it is attached to. If it does, keep it (and

@@ -8,8 +8,8 @@ article number turned into a first page with a made-up last page.
 **Why it matters.** Invented page ranges are a tell-tale of references generated or copied without
 checking; they also break link resolvers.
 
-**Example.** "Cells 2022; 11:1198-1221" fails: Cells 11(7) gives the work article number 1198.
-"Cells 2022; 11:1198" passes.
+**Example.** "Materials 2021; 14:2045-2061" fails when Materials 14(8) gives the work article
+number 2045; "Materials 2021; 14:2045" passes.
 
 **How to fix.** Cite the article number alone, in the pages position.
 """

@@ -7,8 +7,7 @@ pages are not reported.
 **Why it matters.** Pages locate the work in its issue; wrong pages often mean the details were
 taken from another paper.
 
-**Example.** "Circulation 2010; 122:2419-2429" passes against pages 2419–2429; "122:2419-2439"
-fails.
+**Example.** "Ecol Lett 2020; 23:101-110" passes against pages 101–110; "23:101-119" fails.
 
 **How to fix.** Copy the pages from the record.
 """

@@ -5,8 +5,8 @@
 **Why it matters.** An unparseable reference cannot be verified; it may be truncated, merged with
 its neighbour, or not a reference at all. It is reported as ``unverified``, never as wrong.
 
-**Example.** ``12. See above.`` fails; ``Guo X, Rancan F. Effects of ... Cells 2022; 11:1198.``
-passes.
+**Example.** ``12. See above.`` fails; ``Keller P, Ortiz L. Soil microbes under drought. Ecol
+Lett 2020; 23:101-110.`` passes.
 
 **How to fix.** Give the reference in a standard style (authors, title, journal, year, volume,
 pages) or with its DOI.

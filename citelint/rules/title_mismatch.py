@@ -8,9 +8,8 @@ wording slips (a dropped article, "adhesion" for "adhesive") stay below the thre
 **Why it matters.** A wrong title makes the work hard to find and may mean the reference was
 assembled from memory or from another paper.
 
-**Example.** "Conditioned medium from human mesenchymal stromal cells: towards clinical
-translation" passes against "…Towards the Clinical Translation"; a title with half its words
-changed fails.
+**Example.** "Soil microbes under drought: towards field trials" passes against "Soil Microbes
+under Drought: Towards the Field Trials"; a title with half its words changed fails.
 
 **How to fix.** Copy the title from the record shown.
 """

@@ -5,8 +5,8 @@ citation that gives no volume where the record has one is a warning.
 
 **Why it matters.** Volume and pages are how a reader locates a printed article.
 
-**Example.** "J Multidiscip Healthc 2023:1763-1777" lacks the volume (16); "Circulation 2010;
-122:2419-2429" passes against volume 122.
+**Example.** "Ecol Lett 2020:101-110" lacks the volume (23); "Ecol Lett 2020; 23:101-110"
+passes against volume 23.
 
 **How to fix.** Copy the volume from the record.
 """
