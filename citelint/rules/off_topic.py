@@ -26,8 +26,11 @@ How to act
     suppress the finding with the reason); if it does not, replace or remove it.
 
 Options (``[options.off-topic]``)
-    method          "tfidf" (default, offline) or "embedding" (needs ``citelint[embeddings]``;
-                    markedly better on titles alone, see docs/offtopic.md)
+    method          "auto" (default: "embedding" when the ``citelint[embeddings]`` extra is
+                    installed, else "tfidf"), "tfidf" (offline, milliseconds, catches only the
+                    blatant cases) or "embedding" (all-MiniLM-L6-v2 sentence embeddings, shipped
+                    in the extra; markedly better on titles alone, see docs/offtopic.md). The
+                    method used is given in each reference's ``relatedness``.
     threshold       flag below this many robust standard deviations (modified z-score)
                     under the list's median (default: 1.5 for tfidf, 2.0 for embedding)
     max_ratio       ...and below this share of the median score (default: 0.25 tfidf, 0.5
@@ -45,12 +48,18 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from citelint.models import Finding, Match, ReferenceResult, Severity
-from citelint.relatedness import OUTLIER_DEFAULTS, outliers, robust_z, score_relatedness
+from citelint.relatedness import (
+    OUTLIER_DEFAULTS,
+    outliers,
+    resolve_method,
+    robust_z,
+    score_relatedness,
+)
 from citelint.rules import CheckContext
 
 ID = "off-topic"
 SEVERITY: Severity = "warning"
-OPTIONS: dict[str, Any] = {"method": "tfidf", "threshold": None, "max_ratio": None,
+OPTIONS: dict[str, Any] = {"method": "auto", "threshold": None, "max_ratio": None,
                            "min_references": 5, "max_share": 0.25}
 
 def relatedness_for(matches: Sequence[Match], context: CheckContext) -> list[dict[str, Any]]:
@@ -59,7 +68,7 @@ def relatedness_for(matches: Sequence[Match], context: CheckContext) -> list[dic
     The engine puts these into ``ReferenceResult.relatedness``; ``check_list`` reuses them. The
     result is kept in ``context.memo``, keyed by the identity of the matches and the method.
     """
-    method = context.options_for(ID, OPTIONS)["method"]
+    method = resolve_method(context.options_for(ID, OPTIONS)["method"])
     key = (method, tuple(id(m) for m in matches))
     cached = context.memo.get(ID)
     if cached is not None and cached[0] == key:
@@ -97,7 +106,7 @@ def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tupl
     """Yield ``(position, Finding)`` for the references that are outliers in relatedness."""
     scores = relatedness_for(matches, context)
     options = context.options_for(ID, OPTIONS)
-    default_z, default_ratio = OUTLIER_DEFAULTS.get(options["method"], OUTLIER_DEFAULTS["tfidf"])
+    default_z, default_ratio = OUTLIER_DEFAULTS[resolve_method(options["method"])]
     z_threshold = default_z if options["threshold"] is None else float(options["threshold"])
     max_ratio = default_ratio if options["max_ratio"] is None else float(options["max_ratio"])
     flagged = outliers(scores, z_threshold=z_threshold, max_ratio=max_ratio,

