@@ -206,9 +206,25 @@ def _split_numbered(lines: list[str], start: int, end: int, style: str, manuscri
                 break
             entries.append(_Entry(i + 1, line.strip()))
         else:
-            entries[-1].text += " " + line.strip()
+            entries[-1].text = join_wrapped(entries[-1].text, line)
         after_blank = False
     return entries
+
+
+# The end of a line that breaks inside a DOI or URL: "https://doi.org/10.1016/j." + "cell.2020.1"
+_UNFINISHED_LINK = re.compile(r"(?:https?://|doi:\s*|\b10\.\d{4,9}/)\S*[/\-._]$", re.IGNORECASE)
+
+
+def join_wrapped(text: str, line: str) -> str:
+    """Append a continuation line: with one space, or none inside a wrapped DOI or URL.
+
+    A DOI or URL cut after "/", "-" or "_" always goes on; one cut after "." goes on unless the
+    next line starts with a word ("Epub 2020 Jan 5."), which means the DOI had ended.
+    """
+    line = line.strip()
+    inside = _UNFINISHED_LINK.search(text) and not (
+        text.endswith(".") and re.match(r"[A-Z][a-z]+\b", line))
+    return text + ("" if inside else " ") + line
 
 
 def _split_unnumbered(lines: list[str], start: int, end: int) -> list[_Entry]:
@@ -224,7 +240,10 @@ def _split_unnumbered(lines: list[str], start: int, end: int) -> list[_Entry]:
     entries: list[_Entry] = []
     for group in groups:
         if blank_separated:
-            entries.append(_Entry(group[0] + 1, " ".join(lines[i].strip() for i in group)))
+            text = lines[group[0]].strip()
+            for i in group[1:]:
+                text = join_wrapped(text, lines[i])
+            entries.append(_Entry(group[0] + 1, text))
             continue
         for i in group:
             line = lines[i]

@@ -174,3 +174,21 @@ def test_odd_input_does_not_crash(text):
 def test_looks_like_reference():
     assert looks_like_reference("Smith J. A paper about things. J Foo 2020;1:1-2.")
     assert not looks_like_reference("Dear editor, please find attached.")
+
+
+def test_a_doi_wrapped_across_lines_is_joined_without_a_space():
+    text = ("References\n1. Keller P, Ortiz L. Soil microbes under drought. Ecol Lett 2020; "
+            "23:101-110. doi:10.5555/ecol.\n   2020.12345.\n"
+            "2. Brandt S. Roots and rain. Plant Soil 2019; 5:1-9. https://doi.org/10.5555/\n"
+            "   plant.2019.7\n")
+    first, second = read_text(text, "text", "refs.txt").references
+    assert first.doi == "10.5555/ecol.2020.12345"
+    assert second.doi == "10.5555/plant.2019.7"
+    assert "drought. Ecol Lett" in first.raw  # ordinary wrapping still gets its space
+
+
+def test_a_word_after_a_finished_doi_starts_a_new_part_of_the_citation():
+    text = ("References\n1. Keller P. Soil microbes under drought. Ecol Lett 2020; 23:101-110. "
+            "doi:10.5555/ecol.2020.12345.\n   Epub 2020 Jan 5.\n")
+    [ref] = read_text(text, "text", "refs.txt").references
+    assert ref.doi == "10.5555/ecol.2020.12345"
