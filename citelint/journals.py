@@ -10,6 +10,7 @@ Centre's List of Title Word Abbreviations). No I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +19,8 @@ from citelint.normalize import fold_text
 # Words that abbreviations drop (ISO 4 omits articles, conjunctions and prepositions).
 _STOP = {"a", "an", "and", "the", "of", "in", "on", "for", "de", "der", "des", "la", "le", "du",
          "et", "und", "y", "&", "to", "at", "from", "with"}
+
+_ISSN = re.compile(r"\d{4}-\d{3}[\dX]")
 
 # Publication types that sometimes land in the journal slot of a citation.
 ARTICLE_TYPES = {
@@ -72,23 +75,24 @@ def iso4(title: str) -> str | None:
         return None
 
 
-@dataclass
+@dataclass(frozen=True)
 class JournalComparison:
     """``relation`` is ``same`` (a standard form), ``variant`` (same journal, non-standard form)
     or ``different``. ``forms`` lists the standard forms it was compared with."""
 
     relation: str
-    forms: list[str]
+    forms: tuple[str, ...]
     reason: str = ""
 
 
-def standard_forms(full: str | None, short: list[str] | None = None) -> list[str]:
-    forms = [f for f in [full, *(short or [])] if f]
+def standard_forms(full: str | None, short: Sequence[str] = ()) -> tuple[str, ...]:
+    """The record's full and short titles and the ISO 4 abbreviation of the full title."""
+    forms = [f for f in [full, *short] if f]
     if full:
         abbreviation = iso4(full)
         if abbreviation:
             forms.append(abbreviation)
-    return list(dict.fromkeys(forms))
+    return tuple(dict.fromkeys(forms))
 
 
 def _style_defect(cited: str, full_words: set[str]) -> str:
@@ -103,10 +107,23 @@ def _style_defect(cited: str, full_words: set[str]) -> str:
     return ""
 
 
-def compare_journals(cited: str, full: str | None,
-                     short: list[str] | None = None) -> JournalComparison:
-    """Compare a cited journal name with a record's names."""
+def compare_journals(cited: str, full: str | None, short: Sequence[str] = (),
+                     issn: Sequence[str] = ()) -> JournalComparison:
+    """Compare a cited journal name (or ISSN) with a record's names and ISSNs.
+
+    The matcher and both journal rules ask the same question of the same record, so answers are
+    remembered.
+    """
+    return _compare(cited, full, tuple(short), tuple(issn))
+
+
+@lru_cache(maxsize=4096)
+def _compare(cited: str, full: str | None, short: tuple[str, ...],
+             issn: tuple[str, ...]) -> JournalComparison:
     forms = standard_forms(full, short)
+    compact = cited.strip().upper().replace(" ", "")
+    if _ISSN.fullmatch(compact) and compact in {i.upper() for i in issn}:
+        return JournalComparison("same", forms)
     cited_words = _words(cited)
     if any(cited_words == _words(f) for f in forms):
         return JournalComparison("same", forms)

@@ -75,7 +75,8 @@ def score_candidate(ref: Reference, record: Record) -> Score:
         gap = min(abs(ref.year - y) for y in record.years())
         parts["year"] = 1.0 if gap == 0 else 0.5 if gap == 1 else 0.0
     if ref.journal and record.journal:
-        relation = compare_journals(ref.journal, record.journal, record.journal_short).relation
+        relation = compare_journals(ref.journal, record.journal, record.journal_short,
+                                    record.issn).relation
         parts["journal"] = 0.0 if relation == "different" else 1.0
     if ref.volume and record.volume:
         parts["volume"] = 1.0 if same_number(ref.volume, record.volume) else 0.0

@@ -40,3 +40,8 @@ def test_lower_case_abbreviation_is_a_variant():
 def test_article_types_are_recognised():
     assert is_article_type("Randomized Controlled Trial")
     assert not is_article_type("Trials")
+
+
+def test_an_issn_of_the_record_names_the_same_journal():
+    assert compare_journals("2073-4409", "Cells", issn=["2073-4409"]).relation == "same"
+    assert compare_journals("1234-5678", "Cells", issn=["2073-4409"]).relation == "different"

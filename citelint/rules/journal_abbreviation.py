@@ -29,11 +29,11 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     record, cited = match.record, match.reference.journal
     if record is None or not record.journal or not cited:
         return
-    comparison = compare_journals(cited, record.journal, record.journal_short)
+    comparison = compare_journals(cited, record.journal, record.journal_short, record.issn)
     if comparison.relation != "variant":
         return
     forms = "; ".join(comparison.forms)
     yield Finding(ID, SEVERITY, f"\"{cited}\" names the right journal in a non-standard form "
                   f"({comparison.reason}); standard forms: {forms}.", field="journal",
                   cited=cited, expected=comparison.forms[-1],
-                  evidence=record_evidence(match, accepted_forms=comparison.forms))
+                  evidence=record_evidence(match, accepted_forms=list(comparison.forms)))

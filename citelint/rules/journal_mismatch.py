@@ -1,9 +1,9 @@
 """journal-mismatch: the cited journal is a different journal from the record's.
 
 **What it checks.** Whether the cited journal name can be read as the record's journal: its full
-title, its short title, or an abbreviation of it (each cited word abbreviating the next word of the
-title, as ISO 4 and NLM abbreviations do). A publication type in the journal position ("Randomized
-Controlled Trial") is reported as such.
+title, its short title, one of its ISSNs, or an abbreviation of it (each cited word abbreviating
+the next word of the title, as ISO 4 and NLM abbreviations do). A publication type in the journal
+position ("Randomized Controlled Trial") is reported as such.
 
 **Why it matters.** A wrong journal sends readers to the wrong place and is a common trace of
 references assembled from several sources.
@@ -30,7 +30,7 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     record, cited = match.record, match.reference.journal
     if record is None or not record.journal or not cited:
         return
-    comparison = compare_journals(cited, record.journal, record.journal_short)
+    comparison = compare_journals(cited, record.journal, record.journal_short, record.issn)
     if comparison.relation != "different":
         return
     if is_article_type(cited):
@@ -39,4 +39,4 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     else:
         message = f"Cited journal \"{cited}\", but the work appeared in {record.journal}."
     yield Finding(ID, SEVERITY, message, field="journal", cited=cited, expected=record.journal,
-                  evidence=record_evidence(match, accepted_forms=comparison.forms))
+                  evidence=record_evidence(match, accepted_forms=list(comparison.forms)))
