@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("rule")
     cache = commands.add_parser("cache", help="show or clear the HTTP response cache")
     cache.add_argument("action", choices=("info", "clear"))
+    cache.add_argument("--cache-dir", type=Path, help="cache directory (default: as configured)")
     return parser
 
 
@@ -222,7 +223,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 def _cmd_cache(args: argparse.Namespace) -> int:
     from citelint.sources.online import cache_clear, cache_info
 
-    config = resolve_config(Path.cwd())
+    config = resolve_config(Path.cwd(), flags={"cache_dir": args.cache_dir}
+                            if args.cache_dir else None)
     if args.action == "clear":
         removed = cache_clear(config.cache_dir)
         print(f"Removed {removed} cached answers; the next online run asks the services again.")

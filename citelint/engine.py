@@ -84,15 +84,15 @@ def unverified_reason(match: Match) -> str:
         return (f"Not verified offline: {where}{skipped} not asked (no cached answer). "
                 "Run online to verify it.")
     if not match.searched:
-        return "No source was searched."
+        return ("No source was asked: give a --snapshot file, or run online with Crossref or "
+                "OpenAlex among the sources.")
     if not match.authoritative:
         return (f"Not in the snapshot ({', '.join(match.searched)}); this says nothing about "
                 "whether the work exists.")
-    if match.doi_registered:
-        return (f"The cited DOI is registered (the DOI resolver knows it), but "
-                f"{', '.join(match.searched)} hold no record of it (e.g. a DataCite DOI), so its "
-                "details could not be checked.")
-    return "Only part of the sources could be asked."
+    # every source answered; what keeps this from "not-found" is a DOI registered elsewhere
+    return (f"The cited DOI is registered (the DOI resolver knows it), but "
+            f"{', '.join(match.searched)} hold no record of it (e.g. a DataCite DOI), so its "
+            "details could not be checked.")
 
 
 def check_matches(manuscript: Manuscript, matches: Sequence[Match],

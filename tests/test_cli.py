@@ -129,3 +129,9 @@ def test_a_baseline_accepts_todays_findings_and_a_new_problem_still_fails(tmp_pa
     active = [(r["index"], f["rule"]) for r in report["references"] for f in r["findings"]
               if f["severity"] == "error" and "suppressed" not in f]
     assert active == [(16, "volume-mismatch")]
+
+
+def test_cache_dir_flag_names_the_cache_to_show(tmp_path, capsys):
+    other = tmp_path / "elsewhere"
+    assert main(["cache", "info", "--cache-dir", str(other)]) == 0
+    assert str(other) in capsys.readouterr().out

@@ -72,3 +72,9 @@ def test_field_error_on_a_sound_match_stays_an_error():
     match = matched(cited, rec, field_scores=score_candidate(cited, rec).fields)
     [result] = _results([match])
     assert [f.severity for f in result.findings if f.rule == "year-mismatch"] == ["error"]
+
+
+def test_no_source_at_all_says_how_to_get_one():
+    match = matched(ref(1, title=TITLE), None, searched=[], authoritative=False)
+    [result] = _results([match])
+    assert result.status == "unverified" and "--snapshot" in result.reason
