@@ -24,8 +24,9 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from citelint.doi import clean_doi
-from citelint.models import Author, Record, Reference
-from citelint.normalize import comparable, split_name
+from citelint.models import Record, Reference
+from citelint.names import record_family_tokens, split_cited_name
+from citelint.normalize import comparable
 from citelint.readers import InputError
 from citelint.records import record_from_json
 
@@ -41,15 +42,6 @@ CONFIDENT_TITLE = 90.0
 AUTHOR_BOOST = 8.0
 #: Score added when the cited year is one of the record's years (half of it for one year off).
 YEAR_BOOST = 4.0
-
-
-def _family_tokens(name: str) -> frozenset[str]:
-    """Folded tokens of the family part of a cited name ("Blume-Peytavi U" → {blume, peytavi})."""
-    return frozenset(comparable(split_name(name)[0]).split())
-
-
-def _author_tokens(author: Author) -> frozenset[str]:
-    return frozenset(comparable(author.family or author.name).split())
 
 
 class SnapshotSource:
@@ -82,7 +74,8 @@ class SnapshotSource:
         self._texts = [" ".join(filter(None, map(comparable, [
             r.title, *(a.display() for a in r.authors or []), r.journal, *r.journal_short])))
             for r in self.records]
-        self._first_authors = [_author_tokens(r.authors[0]) if r.authors else frozenset()
+        self._first_authors = [frozenset(record_family_tokens(r.authors[0])) if r.authors
+                               else frozenset()
                                for r in self.records]
 
     def __len__(self) -> int:
@@ -175,7 +168,8 @@ class SnapshotSource:
                     raw, self._texts, scorer=fuzz.token_set_ratio, processor=None,
                     limit=limit, score_cutoff=RAW_FLOOR):
                 best[index] = max(best.get(index, 0.0), similarity)
-        family = _family_tokens(reference.authors[0]) if reference.authors else frozenset()
+        family = (frozenset(split_cited_name(reference.authors[0]).family)
+                  if reference.authors else frozenset())
         scored = sorted(((-(sim + self._boost(i, family, reference.year)), i)
                          for i, sim in best.items()))
         return [self.records[index] for _, index in scored[:rows]]
