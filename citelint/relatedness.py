@@ -179,6 +179,34 @@ def _shared_terms(ref_row: np.ndarray, subject_row: np.ndarray, vocab: list[str]
     return [vocab[i] for i in order[:limit] if weights[i] > 0]
 
 
+def _key_terms(word_rows: np.ndarray, anchor: np.ndarray, vocab: list[str],
+               limit: int = 8) -> list[str]:
+    """The terms that characterise the subject: heavy in ``anchor`` and used across the list.
+
+    ``anchor`` is the manuscript's TF-IDF row (or the list's summed rows when it has none); a
+    term's weight there is multiplied by the number of references that use it, so that the key
+    terms are the ones a reader can check against the list, not a word of the abstract alone.
+    """
+    if not vocab or not np.any(anchor):
+        return []
+    usage = (word_rows > 0).sum(axis=0)
+    weights = anchor * (1 + usage)
+    order = np.argsort(-weights)
+    return [vocab[i] for i in order[:limit] if weights[i] > 0]
+
+
+def _nearest(rows: np.ndarray, i: int, has_text: list[bool]) -> tuple[int | None, float | None]:
+    """Position and cosine of the reference most like reference ``i`` (None when it is alone)."""
+    others = [j for j, ok in enumerate(has_text) if ok and j != i]
+    if not others:
+        return None, None
+    similarities = rows[others] @ rows[i]
+    best = int(np.argmax(similarities))
+    if similarities[best] <= 0:  # alike to none of them
+        return None, None
+    return others[best], round(float(similarities[best]), 4)
+
+
 def _majority(values: list[str]) -> tuple[str | None, float]:
     if not values:
         return None, 0.0
@@ -201,8 +229,10 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
     ``to_manuscript`` and ``to_list`` (cosines against the manuscript's title/abstract/keywords
     and against the other references' centroid; None when that side is missing),
     ``shared_terms`` (the terms it shares most with the manuscript, or with the list when the
-    manuscript has no title or abstract), ``shared_with``, ``field`` (its OpenAlex field when
-    known), ``majority_field`` and ``method``.
+    manuscript has no title or abstract), ``shared_with``, ``missing_terms`` (the subject's key
+    terms it does not use), ``nearest`` (the ``index`` of the reference most like it) and
+    ``nearest_similarity``, ``field`` (its OpenAlex field when known), ``majority_field`` and
+    ``method``.
     """
     method = resolve_method(method)
     if method not in METHODS:
@@ -227,6 +257,9 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
     use_fields = majority_field is not None and sum(1 for f, _ in fields if f) >= 3 \
         and field_share > 0.5
 
+    anchor = word_subject if has_subject else (
+        word_rows[:-1].sum(axis=0) if len(vocab) else np.zeros(0))
+    key_terms = _key_terms(word_rows[:-1], anchor, vocab)
     results: list[dict[str, Any]] = []
     for i in range(len(matches)):
         field, domain = fields[i]
@@ -240,6 +273,12 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
             result["reason"] = "no title, abstract or keywords to compare"
             continue
         row = rows[i]
+        used = {vocab[j] for j in np.flatnonzero(word_rows[i])}
+        result["missing_terms"] = [t for t in key_terms if t not in used][:3]
+        nearest, similarity = _nearest(rows, i, has_text)
+        if nearest is not None:
+            result["nearest"] = matches[nearest].reference.index
+            result["nearest_similarity"] = similarity
         parts: list[tuple[float, float]] = []
         if has_subject:
             result["to_manuscript"] = round(max(0.0, float(row @ subject_row)), 4)

@@ -48,8 +48,9 @@ def test_seed_scores_carry_the_documented_keys():
     manuscript, matches, labels = ev.seed_matches()
     scores = score_relatedness(manuscript, matches)
     by_label = dict(zip(labels, scores, strict=True))
-    assert set(by_label["53"]) >= {"score", "to_manuscript", "to_list", "shared_terms", "field",
-                                   "method"}
+    assert set(by_label["53"]) >= {"score", "to_manuscript", "to_list", "shared_terms",
+                                   "missing_terms", "nearest", "field", "method"}
+    assert by_label["53"]["nearest"] in {m.reference.index for m in matches}
     assert by_label["53"]["shared_terms"] == []
     assert all(0.0 <= s["score"] <= 1.0 for s in scores)
     assert by_label["53"]["score"] == min(s["score"] for s in scores)

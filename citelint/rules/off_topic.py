@@ -39,7 +39,10 @@ Options (``[options.off-topic]``)
     max_share       never flag more than this share of the list (default 0.25)
 
 Each reference's score (``relatedness`` in the JSON report) is given whether or not it is
-flagged: ``score``, ``to_manuscript``, ``to_list``, ``shared_terms``, ``field``, ``method``.
+flagged: ``score``, ``to_manuscript``, ``to_list``, ``shared_terms``, ``missing_terms`` (the
+subject's key terms it lacks), ``nearest`` (the reference most like it), ``field``, ``method``.
+When the reference most like a reported one is reported too, the message says so: a group of
+references far from the subject but close to one another is often a method the paper uses.
 """
 
 from __future__ import annotations
@@ -79,19 +82,25 @@ def relatedness_for(matches: Sequence[Match], context: CheckContext) -> list[dic
     return scores
 
 
-def _message(score: dict[str, Any], rank: int, scored: int, median: float) -> str:
+def _message(score: dict[str, Any], rank: int, scored: int, median: float,
+             reported: set[int]) -> str:
     place = "lowest in the list" if rank == 1 else f"{_ordinal(rank)} lowest of {scored}"
     parts = [f"relatedness {score['score']:.2f}, {place}; the list's median is {median:.2f}"]
     against = ("the manuscript's title/abstract" if score.get("shared_with") == "manuscript"
                else "the other references")
     terms = score.get("shared_terms") or []
-    if not terms:
-        parts.append(f"it shares no terms with {against}")
-    else:
-        parts.append(f"it shares only {', '.join(repr(t) for t in terms[:3])} with {against}")
+    missing = score.get("missing_terms") or []
+    shared = (f"it shares only {', '.join(repr(t) for t in terms[:3])} with {against}" if terms
+              else f"it shares no terms with {against}")
+    if missing:
+        shared += f" and lacks its key terms {', '.join(repr(t) for t in missing)}"
+    parts.append(shared)
     field, majority = score.get("field"), score.get("majority_field")
     if field and majority and field != majority:
         parts.append(f"its field is {field} while most references are {majority}")
+    if score.get("nearest") in reported:
+        parts.append(f"the reference most like it, [{score['nearest']}], is reported too: "
+                     "works cited as a group may be a method the paper uses")
     return ("Advisory: this reference looks unrelated to the manuscript's subject ("
             + "; ".join(parts)
             + "). Check that it supports the claim it is cited for.")
@@ -119,17 +128,21 @@ def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tupl
     threshold = min(median - z_threshold * scale, max_ratio * median)
     ranked = sorted((s["score"], i) for i, s in enumerate(scores) if s.get("score") is not None)
     rank_of = {i: r + 1 for r, (_, i) in enumerate(ranked)}
+    reported = {matches[position].reference.index for position in flagged}
     for position in flagged:
         score = scores[position]
         yield position, Finding(
             rule=ID,
             severity=SEVERITY,
-            message=_message(score, rank_of[position], len(ranked), median),
+            message=_message(score, rank_of[position], len(ranked), median, reported),
             evidence={
                 "score": score["score"],
                 "median": round(median, 4),
                 "threshold": round(max(threshold, 0.0), 4),
                 "shared_terms": score.get("shared_terms", []),
+                "missing_terms": score.get("missing_terms", []),
+                "nearest": score.get("nearest"),
+                "nearest_similarity": score.get("nearest_similarity"),
                 "field": score.get("field"),
                 "majority_field": score.get("majority_field"),
                 "to_manuscript": score.get("to_manuscript"),

@@ -84,3 +84,46 @@ def test_auto_method_falls_back_to_tfidf_without_the_extra(monkeypatch):
     context = CheckContext(manuscript)
     [method] = {s["method"] for s in off_topic.relatedness_for(matches, context)}
     assert method == "tfidf"
+
+
+def test_the_message_names_the_subject_terms_the_reference_lacks():
+    manuscript, matches, labels = ev.seed_matches()
+    found = {labels[p]: f for p, f in off_topic.check_list(matches, CheckContext(manuscript))}
+    evidence = found["53"].evidence
+    subject = f"{manuscript.title} {manuscript.abstract}".lower()
+    cited = matches[labels.index("53")].record.title.lower()
+    assert evidence["missing_terms"]
+    assert all(t in subject and t not in cited for t in evidence["missing_terms"])
+    assert f"lacks its key terms '{evidence['missing_terms'][0]}'" in found["53"].message
+
+
+ON_TOPIC = ["Mesenchymal stem cells accelerate skin wound healing in mice",
+            "Conditioned medium of stem cells improves wound closure",
+            "Skin wound healing: the role of stem cell secretome",
+            "Exosomes from mesenchymal stem cells promote skin repair",
+            "Stem cell therapy for chronic wounds: a clinical review",
+            "Wound healing and skin regeneration with adipose stem cells",
+            "Mesenchymal stromal cells in burn wound repair",
+            "Secretome of mesenchymal stem cells in cutaneous wound healing",
+            "Stem cell derived growth factors in diabetic wound healing",
+            "Skin tissue engineering with stem cells for wound repair",
+            "Paracrine effects of mesenchymal stem cells on skin wounds",
+            "Umbilical cord stem cells enhance wound healing in rats"]
+GROUP = ["Support vector networks for pattern classification",
+         "Training support vector classifiers: theory and algorithms",
+         "What is a support vector machine classifier?"]
+
+
+def test_a_reported_group_of_alike_references_is_said_to_be_one():
+    titles = ON_TOPIC[:6] + GROUP + ON_TOPIC[6:]
+    matches = [Match(Reference(i + 1, t, title=t), Record(source="test", title=t))
+               for i, t in enumerate(titles)]
+    manuscript = Manuscript(None, "test", [m.reference for m in matches],
+                            title="Mesenchymal stem cells for skin wound healing")
+    # a low threshold: this is about the message once a group is reported, not about detection
+    context = CheckContext(manuscript, options={"off-topic": {"method": "tfidf", "threshold": 1.0}})
+    found = dict(off_topic.check_list(matches, context))
+    assert set(found) == {6, 7, 8}
+    for position, finding in found.items():
+        assert finding.evidence["nearest"] in {7, 8, 9} - {position + 1}
+        assert "is reported too: works cited as a group may be a method" in finding.message
