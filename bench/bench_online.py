@@ -189,6 +189,7 @@ def measure(name: str, manuscript: Path, records: list[dict[str, Any]],
         "openalex_search": sum(r.service == "openalex" and "search" in r.query for r in log),
         "crossref_search": sum(r.service == "crossref" and "query.bibliographic" in r.query
                                for r in log),
+        "crossref_list": sum(r.service == "crossref" and "filter" in r.query for r in log),
         "http_429": sum(r.status == 429 for r in log),
         "cold_s": cold_seconds, "bound_s": max(bound, 0.0), "warm_s": warm_seconds,
         "warm_requests": warm_requests, "peak_mib": peak / 2**20,
@@ -201,7 +202,8 @@ def measure(name: str, manuscript: Path, records: list[dict[str, Any]],
 def table(rows: list[dict[str, Any]], pool_name: str) -> str:
     pool = POOLS[pool_name]
     head = ("| manuscript | refs | HTTP requests (Crossref / OpenAlex / doi.org) | requests/ref "
-            "| OpenAlex list / search calls | Crossref searches | 429s | cold wall time "
+            "| OpenAlex list / search calls | Crossref DOI batches / searches | 429s "
+            "| cold wall time "
             "| rate-limit lower bound | warm-cache time (requests) | peak traced memory |")
     lines = [f"Pool: {pool_name} ({pool['limit']} req/s, {pool['concurrency']} in flight at "
              f"Crossref), {LATENCY * 1000:.0f} ms latency per response.", "", head,
@@ -210,7 +212,8 @@ def table(rows: list[dict[str, Any]], pool_name: str) -> str:
         lines.append(
             f"| {r['manuscript']} | {r['references']} | {r['requests']} ({r['crossref']} / "
             f"{r['openalex']} / {r['doi']}) | {r['per_reference']:.2f} | {r['openalex_list']} / "
-            f"{r['openalex_search']} | {r['crossref_search']} | {r['http_429']} | "
+            f"{r['openalex_search']} | {r['crossref_list']} / {r['crossref_search']} | "
+            f"{r['http_429']} | "
             f"{r['cold_s']:.1f} s | {r['bound_s']:.1f} s | {r['warm_s']:.2f} s "
             f"({r['warm_requests']}) | {r['peak_mib']:.1f} MiB |")
     lines.append("")

@@ -6,8 +6,8 @@ through the environment (``CITELINT_CROSSREF_URL=<url>/crossref``,
 
 - ``/crossref/works/{doi}``: ``{"status":"ok","message-type":"work",…}`` or 404 ``text/plain``
   "Resource not found." with the recorded ``x-rate-limit-*`` / ``x-api-pool`` headers;
-  ``/crossref/works?query.bibliographic=…&rows=N[&select=…]``: a ``work-list`` whose items carry a
-  ``score``.
+  ``/crossref/works?query.bibliographic=…&rows=N[&select=…]`` and
+  ``/crossref/works?filter=doi:a,doi:b``: a ``work-list`` whose items carry a ``score``.
 - ``/openalex/works?filter=doi:a|b`` and ``/openalex/works?search=…``: ``{"meta","results",
   "group_by"}`` (search results carry ``relevance_score``); ``/openalex/works/{W-id | doi URL}``
   singletons; 404 and 429 bodies are OpenAlex's recorded HTML.
@@ -15,7 +15,8 @@ through the environment (``CITELINT_CROSSREF_URL=<url>/crossref``,
 
 Shapes follow the real recordings in ``/work/shared/api-examples`` (see its SOURCES.md). Three
 shapes were never recorded and are built from the documentation: Crossref ``/works`` with
-``query.bibliographic`` (same list shape as the recorded journal route), OpenAlex
+``query.bibliographic`` or ``filter=doi:…`` (same list shape as the recorded journal and
+``filter=prefix`` routes), OpenAlex
 ``filter=doi:a|b`` (same shape as the recorded ``filter=openalex:…``), and a Crossref 429 (its body
 and headers here are an assumption). The search ranking is a plain word overlap, not the services'.
 
@@ -353,8 +354,12 @@ class FakeAPI:
             return 404, "text/plain", b"Resource not found."
         rows = int(query.get("rows", 20))
         terms = query.get("query.bibliographic") or query.get("query") or ""
+        dois = [value.lower() for name, _, value in
+                (f.partition(":") for f in query.get("filter", "").split(",")) if name == "doi"]
         scored = []
-        for work in self.crossref.values():
+        if dois:  # repeated filters of one name are ORed; filter-only answers score 0.0
+            scored = [(0.0, self.crossref[d]) for d in dict.fromkeys(dois) if d in self.crossref]
+        for work in self.crossref.values() if not dois else ():
             overlap = len(_words(terms) & _words(_crossref_text(work)))
             if overlap:
                 scored.append((overlap * 10.0 + len(_words(terms)) / 100, work))
@@ -362,7 +367,8 @@ class FakeAPI:
         select = [f for f in query.get("select", "").split(",") if f]
         items = [_project({**work, "score": score}, select) for score, work in scored[:rows]]
         message = {"facets": {}, "total-results": len(scored), "items": items,
-                   "items-per-page": rows, "query": {"start-index": 0, "search-terms": terms}}
+                   "items-per-page": rows, "query": {"start-index": 0,
+                                                     "search-terms": terms or None}}
         return 200, "application/json", _json({**envelope, "message-type": "work-list",
                                                "message": message})
 

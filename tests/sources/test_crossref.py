@@ -19,7 +19,27 @@ def test_known_dois_become_records_and_unknown_ones_are_absent(fake_api, fast_tr
     assert list(found) == ["10.1038/srep16696"]
     record = found["10.1038/srep16696"]
     assert record.source == "crossref" and record.article_number == "16696"
-    assert fake_api.count("crossref", path="/works/10.1371/notarealdoi") == 1
+    [request] = fake_api.requests
+    assert request.path == "/works"
+    assert request.query["filter"] == "doi:10.1038/srep16696,doi:10.1371/notarealdoi"
+    assert request.query["rows"] == "2"
+
+
+def test_dois_are_looked_up_in_batches(fake_api, fast_transport):
+    dois = ["10.1038/srep16696", "10.7554/elife.01567"] + [f"10.9999/fake.{n}" for n in range(5)]
+    found = CrossrefSource(fast_transport, batch_size=3).works_by_doi(dois)
+    assert set(found) == {"10.1038/srep16696", "10.7554/elife.01567"}
+    assert fake_api.count("crossref") == 3
+    asked = [d for r in fake_api.requests for d in r.query["filter"].split(",")]
+    assert sorted(asked) == sorted(f"doi:{d}" for d in dois)
+
+
+def test_a_doi_that_cannot_go_in_a_filter_is_asked_on_its_own(fake_api, fast_transport):
+    odd = "10.1002/(sici)1097-4636(199603)31:3<355::aid-jbm8>3.0.co;2-m"
+    found = CrossrefSource(fast_transport).works_by_doi(["10.1038/srep16696", odd])
+    assert list(found) == ["10.1038/srep16696"]
+    paths = sorted(r.path for r in fake_api.requests)
+    assert paths == ["/works", f"/works/{odd}"]
 
 
 def test_requests_go_through_crossrefapi_to_the_configured_url(fake_api, fast_transport):
@@ -28,7 +48,8 @@ def test_requests_go_through_crossrefapi_to_the_configured_url(fake_api, fast_tr
     assert source.base_url == f"{fake_api.url}/crossref"  # from CITELINT_CROSSREF_URL
     source.works_by_doi(["10.7554/elife.01567"])
     request = fake_api.requests[0]
-    assert request.path == "/works/10.7554/elife.01567"
+    assert request.path == "/works"
+    assert request.query["filter"] == "doi:10.7554/elife.01567"
     assert request.query["mailto"] == "editor@example.org"
     assert "mailto:editor@example.org" in request.headers["user-agent"]
 
@@ -55,7 +76,7 @@ def test_a_failing_lookup_is_unavailable_not_absent(fake_api, fast_transport):
 
 def test_a_partial_failure_keeps_what_arrived(fake_api, fast_transport):
     fake_api.fail("crossref", times=3, status=503)  # exhausts one DOI's three attempts
-    source = CrossrefSource(fast_transport, workers=1)
+    source = CrossrefSource(fast_transport, workers=1, batch_size=1)
     with pytest.raises(PartialAnswer) as caught:
         source.works_by_doi(["10.1038/srep16696", "10.7554/elife.01567"])
     assert list(caught.value.found) == ["10.7554/elife.01567"]
