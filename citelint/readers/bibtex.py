@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from typing import Any
 
 import bibtexparser
@@ -67,16 +68,22 @@ def decode_latex(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
 
 
+# bibtexparser's loggers are process-wide: parses that quieten them take turns, so that one
+# thread cannot restore the level another one set.
+_QUIET_PARSE = threading.Lock()
+
+
 def _parse(text: str) -> bibtexparser.Library:
     stack = [ResolveStringReferencesMiddleware(), RemoveEnclosingMiddleware(),
              NormalizeFieldKeys(), SeparateCoAuthors(), SplitNameParts()]
     logger = logging.getLogger("bibtexparser")
-    level = logger.level
-    logger.setLevel(logging.ERROR)  # failed blocks are reported by us, with the file name
-    try:
-        return bibtexparser.parse_string(text, parse_stack=stack)
-    finally:
-        logger.setLevel(level)
+    with _QUIET_PARSE:
+        level = logger.level
+        logger.setLevel(logging.ERROR)  # failed blocks are reported by us, with the file name
+        try:
+            return bibtexparser.parse_string(text, parse_stack=stack)
+        finally:
+            logger.setLevel(level)
 
 
 def _names(value: Any) -> list[dict[str, str]]:

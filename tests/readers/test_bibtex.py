@@ -110,3 +110,28 @@ def test_the_fixture_reads() -> None:
     manuscript = read_file(fixture)
     assert len(manuscript.references) == 5 and not manuscript.problems
     assert all(r.parse_error is None for r in manuscript.references)
+
+
+def test_parsing_in_threads_leaves_bibtexparser_logging_as_it_was(tmp_path, monkeypatch):
+    import logging
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import bibtexparser
+
+    real = bibtexparser.parse_string
+
+    def slow(*args, **kwargs):  # widen the window in which another thread could interleave
+        time.sleep(0.02)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bibtexparser, "parse_string", slow)
+    logger = logging.getLogger("bibtexparser")
+    before = logger.level
+    path = tmp_path / "refs.bib"
+    path.write_text("@article{a, title={One}, author={Doe, Jane}, year={2020}}\n"
+                    "@article{b, title={Two}, author={Roe, Rich}, year={2021}}\n")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        counts = list(pool.map(lambda _: len(read_file(path).references), range(8)))
+    assert counts == [2] * 8
+    assert logger.level == before
