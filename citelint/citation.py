@@ -51,6 +51,21 @@ _SOURCE = re.compile(
 # "London: Springer; 2019." and "Springer, London" (book imprint, Vancouver style)
 _IMPRINT = re.compile(r"^(?P<place>[^:;]{2,60}):\s*(?P<publisher>[^:;]{2,120})$")
 
+# Book chapters. APA: "Title. In A. Editor & B. Editor (Eds.), Book title (2nd ed., pp. 1–20).
+# Publisher." NLM/Vancouver: "Title. In: Editor A, editor. Book title. 2nd ed. Place: Publisher;
+# 2018. p. 45-67." The editors are not authors of the chapter and are not kept.
+_APA_CHAPTER = re.compile(
+    r"^(?P<title>.+?[.?!])\s+In:?\s+(?:(?P<editors>[^()]+?)\s*\((?:[Ee]ds?|[Ee]ditors?)\.?\),?\s+)?"
+    rf"(?P<book>[^()]+?)\s*(?:\((?:[^()]*?)\bpp?\.\s*(?P<pages>{_PAGES})\))?\.\s*"
+    r"(?P<publisher>[^.\d]+?)\.?$"  # no digits: "Journal, 12(3), 45-67" is not a publisher
+)
+_NLM_CHAPTER = re.compile(
+    r"^(?P<head>.+?[.?!])\s+In:\s+(?:(?P<editors>[^.]+?),?\s+(?:editors?|eds?)\.\s+)?"
+    r"(?P<book>[^.]+(?:\.[^.\d][^.]*?)*?)\.\s+(?:\d+\w*\s+ed\.\s+)?"
+    rf"(?:(?P<place>[^.:;]+):\s*)?(?P<publisher>[^.:;]+);\s*(?P<year>{_YEAR})[a-z]?\.?"
+    rf"(?:\s*(?:p|pp)\.?\s*(?P<pages>{_PAGES})\.?)?$"
+)
+
 _PMID = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b\.?", re.IGNORECASE)
 _PMCID = re.compile(r"\bPMCID\s*:?\s*PMC\d+\b\.?", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -76,7 +91,8 @@ def parse_citation(raw: str, index: int, location: Location) -> Reference:
     """Split one cited reference into a :class:`Reference`; never raises.
 
     Understands Vancouver/AMA (``Authors. Title. Journal Year; Vol(Issue):Pages.``) and
-    APA/Harvard (``Author, A. B., & Other, C. (2020). Title. Journal, 12(3), 45–67.``). A single
+    APA/Harvard (``Author, A. B., & Other, C. (2020). Title. Journal, 12(3), 45–67.``), and book
+    chapters in both (``type`` "chapter", the book's title as ``journal``). A single
     page-like locator ("727:150313", "50:e12333") is reported as ``article_number``; a range as
     ``first_page``/``last_page``. The DOI is kept as cleaned even when it is not valid.
     """
@@ -94,7 +110,7 @@ def _parse_into(ref: Reference, raw: str) -> None:
         ref.parse_error = ("The citation has no text besides its identifiers: no authors, title "
                            "or journal could be found.")
         return
-    if not _parse_author_date(ref, body):
+    if not _parse_author_date(ref, body) and not _parse_nlm_chapter(ref, body):
         _parse_vancouver(ref, body)
     missing = []
     if not ref.title:
@@ -163,6 +179,30 @@ def _parse_vancouver(ref: Reference, body: str) -> None:
     elif ref.volume and ref.title:
         ref.parse_error = ("Could not tell the title from the journal name: no full stop "
                            "separates them.")
+
+
+def _parse_nlm_chapter(ref: Reference, body: str) -> bool:
+    """``Authors. Chapter title. In: Editors, editors. Book. Place: Publisher; Year. p. 1-9.``"""
+    chapter = _NLM_CHAPTER.match(body)
+    if chapter is None:
+        return False
+    authors, et_al, title = _split_authors(chapter.group("head").strip().rstrip("."))
+    if not title:
+        return False
+    ref.authors, ref.et_al = authors, et_al
+    _fill_chapter(ref, _segment_end(title), chapter.group("book"), chapter.group("publisher"),
+                  chapter.group("pages"))
+    ref.year = int(chapter.group("year"))
+    return True
+
+
+def _fill_chapter(ref: Reference, title: str, book: str, publisher: str | None,
+                  pages: str | None) -> None:
+    ref.type = "chapter"
+    ref.title = title.strip() or None
+    ref.journal = book.strip(" ,.") or None  # the container: the book's title
+    ref.publisher = publisher.strip(" ,.") if publisher else None
+    _take_source_numbers(ref, None, None, pages)
 
 
 def _take_source_numbers(ref: Reference, volume: str | None, issue: str | None,
@@ -334,6 +374,11 @@ def _fill_author_date(ref: Reference, names: tuple[list[str], bool], year: int |
                       rest: str) -> None:
     ref.authors, ref.et_al = names
     ref.year = year
+    chapter = _APA_CHAPTER.match(rest.strip())
+    if chapter:
+        _fill_chapter(ref, _segment_end(chapter.group("title")), chapter.group("book"),
+                      chapter.group("publisher"), chapter.group("pages"))
+        return
     title, source = _split_author_date_title(rest)
     ref.title = title or None
     if not source:

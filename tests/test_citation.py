@@ -238,3 +238,26 @@ def test_initials_that_spell_an_abbreviation_still_end_the_author_list():
                          "29:13-18.", 1, Location())
     assert ref.authors == ["Yilmaz CA", "Patel MS"]
     assert ref.title == "A study of wound dressings"
+
+
+@pytest.mark.parametrize("raw", [
+    "Smith, J. A., & Jones, B. (2019). Wound repair in adults. In K. Lee & M. Park (Eds.), "
+    "Handbook of skin biology (pp. 112–130). Springer.",
+    "Smith, J. A., & Jones, B. (2019). Wound repair in adults. In Handbook of skin biology "
+    "(2nd ed., pp. 112–130). Springer.",
+    "Smith JA, Jones B. Wound repair in adults. In: Lee K, Park M, editors. Handbook of skin "
+    "biology. 2nd ed. Berlin: Springer; 2019. p. 112-130.",
+])
+def test_book_chapters_keep_the_book_apart_from_the_chapter(raw):
+    ref = parse(raw)
+    assert ref.type == "chapter" and ref.parse_error is None
+    assert (ref.title, ref.journal, ref.publisher) == (
+        "Wound repair in adults", "Handbook of skin biology", "Springer")
+    assert (ref.year, ref.first_page, ref.last_page) == (2019, "112", "130")
+    assert len(ref.authors) == 2  # the editors are not authors
+
+
+def test_a_title_with_in_vivo_is_not_a_chapter():
+    ref = parse("Smith, J. (2019). Cytokines. In vivo evidence. Journal of Repair, 12(3), 45–67.")
+    assert ref.type is None
+    assert (ref.volume, ref.issue, ref.first_page) == ("12", "3", "45")
