@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
@@ -122,16 +122,17 @@ class CrossrefSource:
         wanted = sorted({d for d in (clean_doi(x) or x.lower() for x in dois if x)
                          if is_valid_doi(d)})
         filterable = [d for d in wanted if _FILTERABLE.fullmatch(d)]
-        tasks: list[tuple[str, ...]] = [tuple(filterable[i:i + self.batch_size])
-                                        for i in range(0, len(filterable), self.batch_size)]
-        tasks += [(d,) for d in wanted if not _FILTERABLE.fullmatch(d)]
+        tasks = [(self._by_filter, tuple(filterable[i:i + self.batch_size]))
+                 for i in range(0, len(filterable), self.batch_size)]
+        tasks += [(self._by_path, (d,)) for d in wanted if not _FILTERABLE.fullmatch(d)]
         found: dict[str, Record] = {}
         failures: dict[str, str] = {}
 
-        def look_up(batch: tuple[str, ...]) -> None:
+        def look_up(task: tuple[Callable[[tuple[str, ...]], list[dict[str, Any]]],
+                                tuple[str, ...]]) -> None:
+            fetch, batch = task
             try:
-                works = (self._by_filter(batch) if _FILTERABLE.fullmatch(batch[0])
-                         else self._by_path(batch[0]))
+                works = fetch(batch)
             except SourceUnavailable as exc:
                 failures.update(dict.fromkeys(batch, str(exc)))
                 return
@@ -145,7 +146,7 @@ class CrossrefSource:
         PartialAnswer.check("Crossref", len(wanted), found, failures)
         return found
 
-    def _by_filter(self, dois: Sequence[str]) -> list[dict[str, Any]]:
+    def _by_filter(self, dois: tuple[str, ...]) -> list[dict[str, Any]]:
         query = self._works
         for doi in dois:
             query = query.filter(doi=doi)
@@ -154,7 +155,8 @@ class CrossrefSource:
             raise SourceUnavailable(f"Crossref answered HTTP {response.status} to a DOI look-up.")
         return list(((response.data or {}).get("message") or {}).get("items") or [])
 
-    def _by_path(self, doi: str) -> list[dict[str, Any]]:
+    def _by_path(self, dois: tuple[str, ...]) -> list[dict[str, Any]]:
+        [doi] = dois
         message = self._works.doi(quote(doi, safe="/()"))
         return [message] if message else []
 
