@@ -338,14 +338,17 @@ def _looks_like_journal(text: str) -> bool:
     end single abbreviated words ("Indones. J Biotechnol", "Proc. Natl. Acad. Sci")."""
     text = text.strip().rstrip(".,;: ")
     words = text.split()
-    if not words or len(words) > 12:
-        return False
-    pieces = _BREAK.split(text)
-    if any(len(p.split()) != 1 for p in pieces[:-1]):
+    if not words or len(words) > 12 or not _stops_end_abbreviations(text):
         return False
     lowercase = [w for w in words if w[0].islower() and not w.endswith(".")
                  and w.casefold() not in _STOPWORDS]
     return len(lowercase) <= 1
+
+
+def _stops_end_abbreviations(text: str) -> bool:
+    """Whether every full stop inside ``text`` ends a single abbreviated word, as in a journal
+    name ("Proc. Natl. Acad. Sci"), rather than a sentence ("In vivo evidence. Journal")."""
+    return all(len(p.split()) == 1 for p in _BREAK.split(text.strip())[:-1])
 
 
 # --- APA / Harvard -------------------------------------------------------------------------------
@@ -404,7 +407,9 @@ def _split_author_date_title(rest: str) -> tuple[str, str]:
     breaks = _breaks(rest)
     for offset in breaks:
         source = rest[offset:].strip().rstrip(".")
-        if _SOURCE.match(source) or _looks_like_journal(source.split(",")[0]):
+        numbered = _SOURCE.match(source)
+        if (numbered and _stops_end_abbreviations(numbered.group("journal"))) \
+                or _looks_like_journal(source.split(",")[0]):
             return _segment_end(rest[:offset]), source
     return _segment_end(rest), ""
 

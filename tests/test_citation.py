@@ -257,7 +257,14 @@ def test_book_chapters_keep_the_book_apart_from_the_chapter(raw):
     assert len(ref.authors) == 2  # the editors are not authors
 
 
-def test_a_title_with_in_vivo_is_not_a_chapter():
+def test_a_title_of_two_sentences_stays_whole_and_is_not_a_chapter():
     ref = parse("Smith, J. (2019). Cytokines. In vivo evidence. Journal of Repair, 12(3), 45–67.")
     assert ref.type is None
+    assert (ref.title, ref.journal) == ("Cytokines. In vivo evidence", "Journal of Repair")
     assert (ref.volume, ref.issue, ref.first_page) == ("12", "3", "45")
+
+
+def test_an_abbreviated_journal_with_full_stops_is_still_the_journal():
+    ref = parse("Smith, J. (2019). Title here. Proc. Natl. Acad. Sci. U.S.A., 116(2), 45–67.")
+    assert (ref.title, ref.journal, ref.volume) == ("Title here", "Proc. Natl. Acad. Sci. U.S.A",
+                                                    "116")
