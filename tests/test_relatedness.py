@@ -107,14 +107,14 @@ def _tally_over_lists(method: str, lists: list[str], trials: int) -> ev.Tally:
     return total
 
 
-SINGLE_SUBJECT_LISTS = ["seed (MSC wound healing)", "PLoS Pathog (bacterial RNA thermometer)",
+LISTS_OTHER_THAN_ELIFE = ["seed (MSC wound healing)", "PLoS Pathog (bacterial RNA thermometer)",
                         "PLoS ONE (methylphenidate, dopamine neurons)", "PeerJ fish papers",
                         "OpenAlex ML & public health"]
 
 
 @needs_embeddings
 def test_embedding_catches_clusters_of_distant_intruders_in_real_lists_from_titles_only():
-    total = _tally_over_lists("embedding", SINGLE_SUBJECT_LISTS, trials=1)
+    total = _tally_over_lists("embedding", LISTS_OTHER_THAN_ELIFE, trials=1)
     assert total.inserted >= 80
     assert total.recall >= 0.9
     assert total.false_per_30 <= 1.0
