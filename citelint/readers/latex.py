@@ -17,8 +17,11 @@ from citelint.citation import parse_citation
 from citelint.models import Location, Manuscript, Reference
 from citelint.readers import InputError, reader, select_cited
 from citelint.readers.bibtex import decode_latex, read_library
+from citelint.readers.csljson import parse_suppressions
 
 _COMMENT = re.compile(r"(?<!\\)%.*")
+# "% citelint-ignore: doi-missing: reason" on a line of a \bibitem accepts that finding there
+_IGNORE = re.compile(r"(?<!\\)%\s*citelint-ignore\s*:\s*(?P<what>.*)", re.IGNORECASE)
 _VERBATIM = re.compile(r"\\(url|nolinkurl|path|doi)\s*\{([^{}\n]*)\}")
 _HREF = re.compile(r"\\href\s*\{([^{}\n]*)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _BIBINFO = re.compile(r"\\(?:bibinfo|bibfield)\s*\{[^{}]*\}\s*")
@@ -60,6 +63,36 @@ def strip_comments(text: str) -> str:
     return "\n".join(_COMMENT.sub("", line) for line in text.split("\n"))
 
 
+def ignore_comments(text: str) -> dict[int, tuple[str, bool]]:
+    """Line number → (what a ``% citelint-ignore: rule: reason`` comment on that line accepts,
+    whether the comment stands alone on its line)."""
+    found = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = _IGNORE.search(line)
+        if match:
+            found[number] = (match.group("what").strip(), not line[:match.start()].strip())
+    return found
+
+
+def _ignore_owners(text: str, starts: list[int],
+                   ignores: dict[int, tuple[str, bool]]) -> dict[int, list[str]]:
+    """Which ``\\bibitem`` (by position in ``starts``, their first lines) each ignore comment
+    belongs to: a comment alone on its line goes with the ``\\bibitem`` on the next non-blank
+    line, if there is one; any other with the item whose lines hold it."""
+    lines = text.split("\n")
+    owners: dict[int, list[str]] = {}
+    for line, (what, alone) in sorted(ignores.items()):
+        following = next((n for n in range(line + 1, len(lines) + 1) if lines[n - 1].strip()),
+                         None)
+        if alone and following in starts:
+            owner = starts.index(following)
+        else:
+            owner = max((i for i, start in enumerate(starts) if start <= line), default=-1)
+        if owner >= 0:
+            owners.setdefault(owner, []).append(what)
+    return owners
+
+
 def latex_to_text(text: str, kept: list[str] | None = None) -> str:
     """Bibliography LaTeX to plain text: markup, accents, ``\\newblock``, ``\\bibinfo``."""
     text = _BIBINFO.sub("", text)
@@ -87,9 +120,13 @@ def _line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def read_bibitems(text: str, path: str | None, kept: list[str]) -> list[Reference]:
-    """Every ``\\bibitem`` in ``text`` (comments already stripped) as a parsed Reference."""
+def read_bibitems(text: str, path: str | None, kept: list[str],
+                  ignores: dict[int, tuple[str, bool]] | None = None) -> list[Reference]:
+    """Every ``\\bibitem`` in ``text`` (comments already stripped) as a parsed Reference, with the
+    findings its ``% citelint-ignore`` comments (``ignores``, from :func:`ignore_comments`)
+    accept."""
     starts = [m for m in _BIBITEM.finditer(text)]
+    accepted = _ignore_owners(text, [_line(text, m.start()) for m in starts], ignores or {})
     refs = []
     for number, match in enumerate(starts, start=1):
         pos = match.end()
@@ -108,6 +145,7 @@ def read_bibitems(text: str, path: str | None, kept: list[str]) -> list[Referenc
         raw = latex_to_text(body, kept)
         ref = parse_citation(raw, number, location)
         ref.location = location
+        ref.suppressions = parse_suppressions("; ".join(accepted.get(number - 1, [])))
         refs.append(ref)
     return refs
 
@@ -172,7 +210,8 @@ def _read_bib_files(text: str, path: str | None, files: list[tuple[Path, int]],
             if bbl and bbl.is_file():  # the compiled list is next to the .tex: read that instead
                 problems.append(f"{where}:{line}: {file.name} not found; read {bbl.name}.")
                 bbl_text, bbl_kept = _protect_verbatim(bbl.read_text(encoding="utf-8-sig"))
-                return read_bibitems(strip_comments(bbl_text), str(bbl), bbl_kept)
+                return read_bibitems(strip_comments(bbl_text), str(bbl), bbl_kept,
+                                     ignore_comments(bbl_text))
             raise InputError(f"{where}:{line}: the bibliography file {file} does not exist.")
         try:
             bib_text = file.read_text(encoding="utf-8-sig")
@@ -203,7 +242,7 @@ def read(text: str, path: str | None) -> Manuscript:
     problems: list[str] = []
     title, abstract, keywords = _front(text, kept)
     if _BIBITEM.search(text):
-        refs = read_bibitems(text, path, kept)
+        refs = read_bibitems(text, path, kept, ignore_comments(protected))
     else:
         files = _bib_files(text, path)
         refs = _read_bib_files(text, path, files, problems) if files else []

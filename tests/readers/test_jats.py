@@ -162,3 +162,16 @@ def test_the_fixture_reads() -> None:
     assert all(r.parse_error is None for r in manuscript.references)
     assert manuscript.keywords == ["Mesenchymal stem cells", "Conditioned medium",
                                    "Wound healing"]
+
+
+def test_a_citelint_ignore_comment_accepts_findings_on_its_ref() -> None:
+    text = ARTICLE.replace(
+        '<ref id="B3"><mixed-citation>Wu S,',
+        '<ref id="B3"><!-- citelint-ignore: doi-missing: no DOI was ever registered -->'
+        '<mixed-citation>Wu S, <!-- citelint-ignore: journal-abbreviation -->')
+    refs = read_text(text, "jats", "a.xml").references
+    assert [r.suppressions for r in refs[:2]] == [[], []]
+    assert [(s.rule, s.reason) for s in refs[2].suppressions] == [
+        ("doi-missing", "no DOI was ever registered"), ("journal-abbreviation", "")]
+    assert "citelint" not in refs[2].raw
+    assert (refs[2].journal, refs[2].year) == ("Biomedicines", 2024)

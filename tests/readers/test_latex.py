@@ -123,3 +123,17 @@ def test_the_fixtures_read(name: str, count: int) -> None:
     manuscript = read_file(Path(__file__).parents[2] / "fixtures" / "formats" / name)
     assert len(manuscript.references) == count and not manuscript.problems
     assert all(r.parse_error is None for r in manuscript.references)
+
+
+def test_a_citelint_ignore_comment_accepts_findings_on_its_bibitem_only() -> None:
+    text = BIBITEMS.replace(
+        r"\bibitem{leger} Clabaut A,",
+        "% citelint-ignore: doi-missing: the publisher never registered one\n"
+        r"\bibitem{leger} Clabaut A,").replace(
+        r"\textit{Electrophoresis} 2015; 36:2587--2593.",
+        r"\textit{Electrophoresis} 2015; 36:2587--2593. % citelint-ignore: journal-abbreviation")
+    first, second = read_text(text, "latex", "paper.tex").references
+    assert first.suppressions == []
+    assert [(s.rule, s.reason) for s in second.suppressions] == [
+        ("doi-missing", "the publisher never registered one"), ("journal-abbreviation", "")]
+    assert "citelint" not in second.raw
