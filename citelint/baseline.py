@@ -6,8 +6,8 @@ is identified by the pair (reference fingerprint, rule), so moving a reference u
 keeps it accepted, while a different rule firing on the same reference, or any finding on a new
 reference, is still reported.
 
-Inline suppressions (``citelint-ignore`` in a BibTeX, RIS, CSL-JSON, LaTeX or JATS reference,
-read into ``Reference.suppressions``) are honoured here too.
+Inline suppressions (``citelint-ignore`` in a reference of any input format, see
+:mod:`citelint.readers.inline`; read into ``Reference.suppressions``) are honoured here too.
 
 This module reads and writes only the baseline file it is given. It never drops a finding: a
 suppressed finding stays in the report with ``Finding.suppressed`` set to the reason, so reports

@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from citelint.doi import clean_doi
-from citelint.models import Location, Manuscript, Reference, Suppression
+from citelint.models import Location, Manuscript, Reference
 from citelint.normalize import split_pages
 from citelint.readers import InputError, reader
+from citelint.readers.inline import parse_suppressions
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _ET_AL = {"others", "et al", "et al.", "et. al.", "etal", "et alii"}
@@ -104,16 +105,6 @@ def csl_year(issued: Any) -> int | None:
         return issued
     match = _YEAR.search(str(issued or ""))
     return int(match.group(1)) if match else None
-
-
-def parse_suppressions(text: str | None) -> list[Suppression]:
-    """``"doi-missing: reason; title-mismatch: other"`` → suppressions (a bare rule: no reason)."""
-    out = []
-    for item in re.split(r"[;\n]", text or ""):
-        rule, _, reason = item.partition(":")
-        if rule.strip():
-            out.append(Suppression(rule.strip(), reason.strip()))
-    return out
 
 
 def _text(value: Any) -> str | None:

@@ -24,7 +24,8 @@ from citelint.citation import parse_citation
 from citelint.doi import clean_doi
 from citelint.models import Location, Manuscript, Reference, Suppression
 from citelint.readers import InputError, reader
-from citelint.readers.csljson import parse_suppressions, reference_from_csl
+from citelint.readers.csljson import reference_from_csl
+from citelint.readers.inline import IGNORE, parse_suppressions
 
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
 _NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
@@ -166,14 +167,11 @@ def citation_to_csl(citation: Any, ref_id: str | None) -> dict[str, Any]:
     }
 
 
-_IGNORE = re.compile(r"^\s*citelint-ignore\s*:\s*(?P<what>.*?)\s*$", re.IGNORECASE | re.DOTALL)
-
-
 def _accepted(ref: Any) -> list[Suppression]:
     """Findings accepted by ``<!-- citelint-ignore: rule: reason -->`` comments in a ``<ref>``."""
     notes = []
     for node in ref.iter():
-        match = _IGNORE.match(node.text or "") if callable(node.tag) else None  # a comment
+        match = IGNORE.match((node.text or "").strip()) if callable(node.tag) else None  # comment
         if match:
             notes.append(match.group("what"))
     return parse_suppressions("; ".join(notes))

@@ -17,11 +17,9 @@ from citelint.citation import parse_citation
 from citelint.models import Location, Manuscript, Reference
 from citelint.readers import InputError, reader, select_cited
 from citelint.readers.bibtex import decode_latex, read_library
-from citelint.readers.csljson import parse_suppressions
+from citelint.readers.inline import IGNORE, attach_comments
 
 _COMMENT = re.compile(r"(?<!\\)%.*")
-# "% citelint-ignore: doi-missing: reason" on a line of a \bibitem accepts that finding there
-_IGNORE = re.compile(r"(?<!\\)%\s*citelint-ignore\s*:\s*(?P<what>.*)", re.IGNORECASE)
 _VERBATIM = re.compile(r"\\(url|nolinkurl|path|doi)\s*\{([^{}\n]*)\}")
 _HREF = re.compile(r"\\href\s*\{([^{}\n]*)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _BIBINFO = re.compile(r"\\(?:bibinfo|bibfield)\s*\{[^{}]*\}\s*")
@@ -64,33 +62,15 @@ def strip_comments(text: str) -> str:
 
 
 def ignore_comments(text: str) -> dict[int, tuple[str, bool]]:
-    """Line number → (what a ``% citelint-ignore: rule: reason`` comment on that line accepts,
-    whether the comment stands alone on its line)."""
+    """Line number → (what a ``% citelint-ignore: rule: reason`` comment there accepts, whether
+    the comment stands alone on its line)."""
     found = {}
     for number, line in enumerate(text.split("\n"), start=1):
-        match = _IGNORE.search(line)
-        if match:
-            found[number] = (match.group("what").strip(), not line[:match.start()].strip())
+        comment = _COMMENT.search(line)
+        match = IGNORE.match(comment.group(0)[1:].strip()) if comment else None
+        if comment and match:
+            found[number] = (match.group("what"), not line[:comment.start()].strip())
     return found
-
-
-def _ignore_owners(text: str, starts: list[int],
-                   ignores: dict[int, tuple[str, bool]]) -> dict[int, list[str]]:
-    """Which ``\\bibitem`` (by position in ``starts``, their first lines) each ignore comment
-    belongs to: a comment alone on its line goes with the ``\\bibitem`` on the next non-blank
-    line, if there is one; any other with the item whose lines hold it."""
-    lines = text.split("\n")
-    owners: dict[int, list[str]] = {}
-    for line, (what, alone) in sorted(ignores.items()):
-        following = next((n for n in range(line + 1, len(lines) + 1) if lines[n - 1].strip()),
-                         None)
-        if alone and following in starts:
-            owner = starts.index(following)
-        else:
-            owner = max((i for i, start in enumerate(starts) if start <= line), default=-1)
-        if owner >= 0:
-            owners.setdefault(owner, []).append(what)
-    return owners
 
 
 def latex_to_text(text: str, kept: list[str] | None = None) -> str:
@@ -121,12 +101,11 @@ def _line(text: str, offset: int) -> int:
 
 
 def read_bibitems(text: str, path: str | None, kept: list[str],
-                  ignores: dict[int, tuple[str, bool]] | None = None) -> list[Reference]:
+                  comments: dict[int, tuple[str, bool]] | None = None) -> list[Reference]:
     """Every ``\\bibitem`` in ``text`` (comments already stripped) as a parsed Reference, with the
-    findings its ``% citelint-ignore`` comments (``ignores``, from :func:`ignore_comments`)
+    findings its ``% citelint-ignore`` comments (``comments``, from :func:`ignore_comments`)
     accept."""
     starts = [m for m in _BIBITEM.finditer(text)]
-    accepted = _ignore_owners(text, [_line(text, m.start()) for m in starts], ignores or {})
     refs = []
     for number, match in enumerate(starts, start=1):
         pos = match.end()
@@ -145,8 +124,8 @@ def read_bibitems(text: str, path: str | None, kept: list[str],
         raw = latex_to_text(body, kept)
         ref = parse_citation(raw, number, location)
         ref.location = location
-        ref.suppressions = parse_suppressions("; ".join(accepted.get(number - 1, [])))
         refs.append(ref)
+    attach_comments(refs, comments or {}, text.split("\n"))
     return refs
 
 

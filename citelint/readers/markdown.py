@@ -6,7 +6,8 @@ The YAML front matter (between ``---`` lines) is read by a small, safe reader of
 evaluated. The files ``bibliography`` names (.bib, .json CSL, .ris; relative to the .md) are read
 with their own readers, keeping only the keys cited as ``[@key]``/``@key`` in the body, in order
 of first citation, when any are cited. Without a bibliography, a numbered "References" list in
-the body is read by the plain-text reader.
+the body is read by the plain-text reader; ``<!-- -->`` comments are not part of it, and
+``<!-- citelint-ignore: rule: reason -->`` accepts findings on the reference it stands in or before.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from citelint.models import Manuscript, Reference
 from citelint.readers import InputError, read_file, read_text, reader, select_cited
+from citelint.readers.inline import IGNORE, attach_comments
 
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
@@ -25,6 +27,7 @@ _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]+)\)")
 _EMPHASIS = re.compile(r"(\*{1,2})(\S(?:.*?\S)?)\1")
 _CROSSREF = re.compile(r"^(fig|tbl|eq|sec|lst):")  # pandoc-crossref labels, not citations
+_HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 _BIB_FORMATS = {".bib": "bibtex", ".bibtex": "bibtex", ".json": "csl-json", ".ris": "ris"}
 
 
@@ -84,6 +87,24 @@ def cited_keys(body: str) -> list[str]:
         if key and key not in keys and not _CROSSREF.match(key):
             keys.append(key)
     return keys
+
+
+def html_comments(body: str) -> tuple[str, dict[int, tuple[str, bool]]]:
+    """``body`` with its ``<!-- -->`` comments blanked out (lines kept), and the
+    ``citelint-ignore`` ones by line: (what they accept, whether they stand alone on the line)."""
+    comments: dict[int, tuple[str, bool]] = {}
+
+    def blank(match: re.Match[str]) -> str:
+        ignore = IGNORE.match(match.group(1).strip())
+        if ignore:
+            line = body.count("\n", 0, match.start()) + 1
+            start = body.rfind("\n", 0, match.start()) + 1
+            end = body.find("\n", match.end())
+            rest = body[start:match.start()] + body[match.end():len(body) if end < 0 else end]
+            comments[line] = (ignore.group("what"), not rest.strip())
+        return "\n" * match.group(0).count("\n")
+
+    return _HTML_COMMENT.sub(blank, body), comments
 
 
 def _plain(body: str) -> str:
@@ -147,8 +168,10 @@ def read(text: str, path: str | None) -> Manuscript:
         manuscript = Manuscript(path=path, format="markdown", references=refs,
                                 problems=problems)
     else:
+        body, comments = html_comments(body)
         manuscript = read_text(_plain(body), "text", path)
         manuscript.format = "markdown"
+        attach_comments(manuscript.references, comments, body.split("\n"))
     manuscript.title = title if isinstance(title, str) and title else manuscript.title
     manuscript.abstract = (abstract if isinstance(abstract, str) and abstract
                            else manuscript.abstract)

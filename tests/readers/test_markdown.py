@@ -110,3 +110,24 @@ def test_the_fixture_reads() -> None:
     manuscript = read_file(Path(__file__).parents[2] / "fixtures" / "formats" / "paper.md")
     assert [r.location.key for r in manuscript.references] == [
         "zhu2024compact", "guo2022effects", "smolinska2023current"]
+
+
+WRITTEN_LIST = """# Paper title
+
+## References
+
+1. Wu S, Sun S. Stem cells. Biomedicines 2024; 12:743-763. <!-- citelint-ignore: doi-missing -->
+<!-- citelint-ignore: journal-abbreviation: house style -->
+2. Guo X. Effects of stem cells. Cells 2022; 11(7):1198.
+<!-- an ordinary
+comment -->
+3. Li Y. Fine. J Skin 2021; 3:4-5.
+"""
+
+
+def test_html_comments_are_not_citation_text_and_ignore_comments_accept_findings() -> None:
+    refs = read_text(WRITTEN_LIST, "markdown", "p.md").references
+    assert [r.location.line for r in refs] == [5, 7, 10]
+    assert all("<!--" not in r.raw and "comment" not in r.raw for r in refs)
+    assert [[(s.rule, s.reason) for s in r.suppressions] for r in refs] == [
+        [("doi-missing", "")], [("journal-abbreviation", "house style")], []]
