@@ -5,11 +5,14 @@ is stripped of LaTeX markup and parsed with :func:`citelint.citation.parse_citat
 names ``\\bibliography{refs}`` or ``\\addbibresource{refs.bib}`` instead has its list in those
 files: they are read (relative to the .tex) with the BibTeX reader and only the keys the text
 cites are kept, in order of first citation (``\\nocite{*}`` keeps them all). Title, abstract and
-keywords come from ``\\title``, the ``abstract`` environment and ``\\keywords``. Nothing is run.
+keywords come from ``\\title``, the ``abstract`` environment and ``\\keywords``. Files the
+document ``\\input``s, ``\\include``s or ``\\subfile``s are read in place, for their citations,
+bibliography commands and ``\\bibitem`` lists. Nothing is run.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -25,6 +28,8 @@ _HREF = re.compile(r"\\href\s*\{([^{}\n]*)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _BIBINFO = re.compile(r"\\(?:bibinfo|bibfield)\s*\{[^{}]*\}\s*")
 _NATEXLAB = re.compile(r"\\natexlab\s*\{([^{}]*)\}")
 _BIBITEM = re.compile(r"\\bibitem\b\s*")
+_INCLUDE = re.compile(r"\\(?:input|include|subfile)\s*\{([^{}]+)\}")
+_MAX_INCLUDE_DEPTH = 10
 _END_LIST = re.compile(r"\\end\s*\{thebibliography\}")
 _CITE = re.compile(r"\\(?:[A-Za-z]*cite[A-Za-z]*|nocite)\*?\s*((?:\[[^\]]*\]\s*){0,2})\{([^{}]*)\}")
 _BIB_COMMANDS = re.compile(r"\\(bibliography|addbibresource|addglobalbib)\s*(?:\[[^\]]*\])?\s*"
@@ -33,10 +38,10 @@ _PLACEHOLDER = "\uE000{}\uE001"
 _RESTORE = re.compile("\uE000(\\d+)\uE001")
 
 
-def _protect_verbatim(text: str) -> tuple[str, list[str]]:
-    """Replace URL-like macro arguments with placeholders so that ``%``, ``~`` and ``_`` in them
-    survive comment stripping and LaTeX decoding."""
-    kept: list[str] = []
+def _protect_verbatim(text: str, kept: list[str]) -> str:
+    """Replace URL-like macro arguments with placeholders (their text goes to ``kept``, which the
+    files of one document share) so that ``%``, ``~`` and ``_`` in them survive comment
+    stripping and LaTeX decoding."""
 
     def keep(value: str) -> str:
         kept.append(value.strip())
@@ -49,7 +54,7 @@ def _protect_verbatim(text: str) -> tuple[str, list[str]]:
 
     text = _HREF.sub(href, text)
     return _VERBATIM.sub(lambda m: ("doi:" if m.group(1) == "doi" else "") + keep(m.group(2)),
-                         text), kept
+                         text)
 
 
 def _restore(text: str, kept: list[str]) -> str:
@@ -71,6 +76,53 @@ def ignore_comments(text: str) -> dict[int, tuple[str, bool]]:
         if comment and match:
             found[number] = (match.group("what"), not line[:comment.start()].strip())
     return found
+
+
+@dataclasses.dataclass(eq=False)
+class _File:
+    """One file of a LaTeX document, ready to read: verbatim arguments set aside, comments
+    stripped line for line, and its ``citelint-ignore`` comments by line."""
+
+    path: str | None
+    text: str
+    comments: dict[int, tuple[str, bool]]
+
+    def where(self, offset: int) -> str:
+        return f"{self.path or '<input>'}:{_line(self.text, offset)}"
+
+
+def _load(text: str, path: str | None, kept: list[str]) -> _File:
+    protected = _protect_verbatim(text, kept)
+    return _File(path, strip_comments(protected), ignore_comments(protected))
+
+
+def _parts(file: _File, base: Path, kept: list[str], problems: list[str],
+           chain: tuple[str, ...] = ()) -> list[tuple[_File, int, int]]:
+    """The document in reading order, as spans of its files: each ``\\input``, ``\\include`` or
+    ``\\subfile`` gives way to the file it names (relative to the main file; ``.tex`` added to a
+    name without an extension). A file that cannot be read, or that includes itself, is reported
+    and skipped."""
+    parts: list[tuple[_File, int, int]] = []
+    pos = 0
+    for match in _INCLUDE.finditer(file.text):
+        parts.append((file, pos, match.start()))
+        pos = match.end()
+        name = match.group(1).strip()
+        target = base / (name if Path(name).suffix else f"{name}.tex")
+        if str(target.resolve()) in chain or len(chain) > _MAX_INCLUDE_DEPTH:
+            problems.append(f"{file.where(match.start())}: {target} includes itself (or nests "
+                            f"deeper than {_MAX_INCLUDE_DEPTH} files); it is read once.")
+            continue
+        try:
+            child = _load(target.read_text(encoding="utf-8-sig"), str(target), kept)
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{file.where(match.start())}: cannot read the included file "
+                            f"{target} ({type(exc).__name__}); its citations and references "
+                            "are not checked.")
+            continue
+        parts += _parts(child, base, kept, problems, (*chain, str(target.resolve())))
+    parts.append((file, pos, len(file.text)))
+    return parts
 
 
 def latex_to_text(text: str, kept: list[str] | None = None) -> str:
@@ -129,15 +181,16 @@ def read_bibitems(text: str, path: str | None, kept: list[str],
     return refs
 
 
-def cited_keys(text: str) -> dict[str, int]:
-    """Keys cited with ``\\cite``-family commands, in order of first citation, each with the
-    offset of that citation; ``*`` stands for ``\\nocite{*}``."""
-    keys: dict[str, int] = {}
-    for match in _CITE.finditer(text):
-        for key in match.group(2).split(","):
-            key = key.strip()
-            if key and key not in keys:
-                keys[key] = match.start()
+def _cited(parts: list[tuple[_File, int, int]]) -> dict[str, tuple[_File, int]]:
+    """Keys cited with ``\\cite``-family commands, in reading order of first citation, each with
+    the file and offset of that citation; ``*`` stands for ``\\nocite{*}``."""
+    keys: dict[str, tuple[_File, int]] = {}
+    for file, start, end in parts:
+        for match in _CITE.finditer(file.text, start, end):
+            for key in match.group(2).split(","):
+                key = key.strip()
+                if key and key not in keys:
+                    keys[key] = (file, match.start())
     return keys
 
 
@@ -166,45 +219,45 @@ def _front(text: str, kept: list[str]) -> tuple[str | None, str | None, list[str
             [k for k in keywords if k])
 
 
-def _bib_files(text: str, path: str | None) -> list[tuple[Path, int]]:
-    base = Path(path).parent if path else Path.cwd()
+def _bib_files(parts: list[tuple[_File, int, int]], base: Path) -> list[tuple[Path, str]]:
+    """The .bib files the document names, each with where it names them."""
     files = []
-    for match in _BIB_COMMANDS.finditer(text):
-        for name in match.group(2).split(","):
-            name = name.strip()
-            if not name:
-                continue
-            file = base / (name if name.endswith(".bib") else f"{name}.bib")
-            files.append((file, _line(text, match.start())))
+    for file, start, end in parts:
+        for match in _BIB_COMMANDS.finditer(file.text, start, end):
+            for name in match.group(2).split(","):
+                name = name.strip()
+                if name:
+                    files.append((base / (name if name.endswith(".bib") else f"{name}.bib"),
+                                  file.where(match.start())))
     return files
 
 
-def _read_bib_files(text: str, path: str | None, files: list[tuple[Path, int]],
+def _read_bib_files(parts: list[tuple[_File, int, int]], path: str | None,
+                    files: list[tuple[Path, str]], kept: list[str],
                     problems: list[str]) -> list[Reference]:
-    where = path or "<input>"
     entries: list[Reference] = []
-    for file, line in files:
+    for file, where in files:
         if not file.is_file():
             bbl = Path(path).with_suffix(".bbl") if path else None
             if bbl and bbl.is_file():  # the compiled list is next to the .tex: read that instead
-                problems.append(f"{where}:{line}: {file.name} not found; read {bbl.name}.")
-                bbl_text, bbl_kept = _protect_verbatim(bbl.read_text(encoding="utf-8-sig"))
-                return read_bibitems(strip_comments(bbl_text), str(bbl), bbl_kept,
-                                     ignore_comments(bbl_text))
-            raise InputError(f"{where}:{line}: the bibliography file {file} does not exist.")
+                problems.append(f"{where}: {file.name} not found; read {bbl.name}.")
+                compiled = _load(bbl.read_text(encoding="utf-8-sig"), str(bbl), kept)
+                return read_bibitems(compiled.text, compiled.path, kept, compiled.comments)
+            raise InputError(f"{where}: the bibliography file {file} does not exist.")
         try:
             bib_text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{where}:{line}: cannot read the bibliography file {file} "
+            raise InputError(f"{where}: cannot read the bibliography file {file} "
                              f"({exc}).") from exc
         refs, bib_problems = read_library(bib_text, str(file))
         entries.extend(refs)
         problems.extend(bib_problems)
-    keys = cited_keys(text)
+    keys = _cited(parts)
     chosen, missing = select_cited(entries, keys)
     for key in missing:
-        problems.append(f"{where}:{_line(text, keys[key])}: the text cites {key!r}, which is in "
-                        "none of the bibliography files.")
+        cited_in, offset = keys[key]
+        problems.append(f"{cited_in.where(offset)}: the text cites {key!r}, which is in none of "
+                        "the bibliography files.")
     return chosen
 
 
@@ -215,16 +268,22 @@ def sniff(text: str) -> bool:
 
 @reader("latex", extensions=(".tex", ".bbl", ".ltx"), sniff=sniff)
 def read(text: str, path: str | None) -> Manuscript:
-    """Read a .tex/.bbl: its ``\\bibitem`` list, or the cited entries of its .bib files."""
-    protected, kept = _protect_verbatim(text)
-    text = strip_comments(protected)
+    """Read a .tex/.bbl (with the files it ``\\input``s): its ``\\bibitem`` list, or the cited
+    entries of its .bib files."""
+    kept: list[str] = []
     problems: list[str] = []
-    title, abstract, keywords = _front(text, kept)
-    if _BIBITEM.search(text):
-        refs = read_bibitems(text, path, kept, ignore_comments(protected))
+    base = Path(path).parent if path else Path.cwd()
+    main = _load(text, path, kept)
+    parts = _parts(main, base, kept, problems, (str(Path(path).resolve()),) if path else ())
+    title, abstract, keywords = _front("".join(f.text[a:b] for f, a, b in parts), kept)
+    listing = [f for f in dict.fromkeys(f for f, _, _ in parts) if _BIBITEM.search(f.text)]
+    if listing:
+        refs = [r for f in listing for r in read_bibitems(f.text, f.path, kept, f.comments)]
+        for index, ref in enumerate(refs, start=1):
+            ref.index = index
     else:
-        files = _bib_files(text, path)
-        refs = _read_bib_files(text, path, files, problems) if files else []
+        files = _bib_files(parts, base)
+        refs = _read_bib_files(parts, path, files, kept, problems) if files else []
         if not files:
             problems.append(f"{path or '<input>'}: no \\bibitem list and no \\bibliography or "
                             "\\addbibresource command was found.")

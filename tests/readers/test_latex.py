@@ -137,3 +137,43 @@ def test_a_citelint_ignore_comment_accepts_findings_on_its_bibitem_only() -> Non
     assert [(s.rule, s.reason) for s in second.suppressions] == [
         ("doi-missing", "the publisher never registered one"), ("journal-abbreviation", "")]
     assert "citelint" not in second.raw
+
+
+def test_citations_in_input_files_count_in_reading_order(tmp_path: Path) -> None:
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "intro.tex").write_text("Known \\cite{wu2024}.\n", encoding="utf-8")
+    tex = _paper(tmp_path, "First \\cite{zhu2024}.\n\\input{chapters/intro}\n"
+                           "Then \\cite{guo2022}.\n\\bibliography{refs}")
+    manuscript = read_file(tex)
+    assert [r.location.key for r in manuscript.references] == ["zhu2024", "wu2024", "guo2022"]
+    assert manuscript.problems == []
+
+
+def test_a_bibitem_list_in_an_included_file_is_read_where_it_stands(tmp_path: Path) -> None:
+    (tmp_path / "biblio.tex").write_text(
+        "\\begin{thebibliography}{9}\n"
+        "% citelint-ignore: doi-missing: none exists\n"
+        "\\bibitem{wu} Wu S, Sun S. The role. Biomedicines 2024; 12:743-763.\n"
+        "\\end{thebibliography}\n", encoding="utf-8")
+    tex = tmp_path / "paper.tex"
+    tex.write_text("\\documentclass{article}\n\\title{Skin}\n\\begin{document}\n"
+                   "\\include{biblio}\n\\end{document}\n", encoding="utf-8")
+    manuscript = read_file(tex)
+    [ref] = manuscript.references
+    assert (ref.index, ref.location.path, ref.location.line, ref.location.key) == (
+        1, str(tmp_path / "biblio.tex"), 3, "wu")
+    assert [s.rule for s in ref.suppressions] == ["doi-missing"]
+    assert manuscript.title == "Skin"
+
+
+def test_an_unreadable_or_self_including_file_is_reported_and_the_rest_read(
+        tmp_path: Path) -> None:
+    (tmp_path / "loop.tex").write_text("\\input{loop}\n\\cite{wu2024}\n", encoding="utf-8")
+    tex = _paper(tmp_path, "\\cite{zhu2024}\n\\input{missing}\n\\input{loop}\n\\bibliography{refs}")
+    manuscript = read_file(tex)
+    assert [r.location.key for r in manuscript.references] == ["zhu2024", "wu2024"]
+    loop = tmp_path / "loop.tex"
+    assert manuscript.problems == [
+        f"{tex}:4: cannot read the included file {tmp_path / 'missing.tex'} "
+        "(FileNotFoundError); its citations and references are not checked.",
+        f"{loop}:1: {loop} includes itself (or nests deeper than 10 files); it is read once."]
