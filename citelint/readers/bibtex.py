@@ -39,7 +39,7 @@ from citelint.readers.csljson import reference_from_csl
 _VERBATIM = {"doi", "url", "eprint", "pmid", "citelint-ignore", "citelint_ignore"}
 
 # BibTeX/BibLaTeX entry types → CSL types (reference_from_csl maps these to Reference.type)
-_TYPES = {
+TYPES = {
     "article": "article-journal", "book": "book", "inbook": "chapter", "incollection": "chapter",
     "inproceedings": "paper-conference", "conference": "paper-conference",
     "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis",
@@ -113,7 +113,7 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
             fields[key] = _names(value)
         elif isinstance(value, str):
             fields[key] = value.strip() if key in _VERBATIM else decode_latex(value)
-    item: dict[str, Any] = {"id": entry.key, "type": _TYPES.get(entry.entry_type.lower(), "")}
+    item: dict[str, Any] = {"id": entry.key, "type": TYPES.get(entry.entry_type.lower(), "")}
     item["author"] = fields.get("author") or fields.get("editor") or []
     item["title"] = fields.get("title")
     item["container-title"] = (fields.get("journal") or fields.get("journaltitle")

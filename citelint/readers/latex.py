@@ -1,4 +1,5 @@
-"""LaTeX reader: ``\\bibitem`` lists (in a .tex or a BibTeX-made .bbl), or a .tex's .bib files.
+"""LaTeX reader: ``\\bibitem`` lists (in a .tex or a BibTeX-made .bbl), biber-made .bbl lists
+(:mod:`citelint.readers.bbl`), or a .tex's .bib files.
 
 A ``thebibliography`` list is the reference list as printed: each ``\\bibitem[label]{key} text``
 is stripped of LaTeX markup and parsed with :func:`citelint.citation.parse_citation`. A .tex that
@@ -19,6 +20,7 @@ from pathlib import Path
 from citelint.citation import parse_citation
 from citelint.models import Location, Manuscript, Reference
 from citelint.readers import InputError, reader, select_cited
+from citelint.readers.bbl import has_entries, read_entries
 from citelint.readers.bibtex import decode_latex, read_library
 from citelint.readers.inline import IGNORE, attach_comments
 
@@ -84,16 +86,26 @@ class _File:
     stripped line for line, and its ``citelint-ignore`` comments by line."""
 
     path: str | None
+    raw: str  # as written (a biber .bbl is read from this)
     text: str
     comments: dict[int, tuple[str, bool]]
 
     def where(self, offset: int) -> str:
         return f"{self.path or '<input>'}:{_line(self.text, offset)}"
 
+    def has_list(self) -> bool:
+        return bool(_BIBITEM.search(self.text)) or has_entries(self.raw)
+
+    def references(self, kept: list[str]) -> list[Reference]:
+        """Its printed list: biber ``\\entry`` data, or ``\\bibitem`` text."""
+        if has_entries(self.raw):
+            return read_entries(self.raw, self.path)
+        return read_bibitems(self.text, self.path, kept, self.comments)
+
 
 def _load(text: str, path: str | None, kept: list[str]) -> _File:
     protected = _protect_verbatim(text, kept)
-    return _File(path, strip_comments(protected), ignore_comments(protected))
+    return _File(path, text, strip_comments(protected), ignore_comments(protected))
 
 
 def _parts(file: _File, base: Path, kept: list[str], problems: list[str],
@@ -241,8 +253,7 @@ def _read_bib_files(parts: list[tuple[_File, int, int]], path: str | None,
             bbl = Path(path).with_suffix(".bbl") if path else None
             if bbl and bbl.is_file():  # the compiled list is next to the .tex: read that instead
                 problems.append(f"{where}: {file.name} not found; read {bbl.name}.")
-                compiled = _load(bbl.read_text(encoding="utf-8-sig"), str(bbl), kept)
-                return read_bibitems(compiled.text, compiled.path, kept, compiled.comments)
+                return _load(bbl.read_text(encoding="utf-8-sig"), str(bbl), kept).references(kept)
             raise InputError(f"{where}: the bibliography file {file} does not exist.")
         try:
             bib_text = file.read_text(encoding="utf-8-sig")
@@ -276,9 +287,9 @@ def read(text: str, path: str | None) -> Manuscript:
     main = _load(text, path, kept)
     parts = _parts(main, base, kept, problems, (str(Path(path).resolve()),) if path else ())
     title, abstract, keywords = _front("".join(f.text[a:b] for f, a, b in parts), kept)
-    listing = [f for f in dict.fromkeys(f for f, _, _ in parts) if _BIBITEM.search(f.text)]
+    listing = [f for f in dict.fromkeys(f for f, _, _ in parts) if f.has_list()]
     if listing:
-        refs = [r for f in listing for r in read_bibitems(f.text, f.path, kept, f.comments)]
+        refs = [r for f in listing for r in f.references(kept)]
         for index, ref in enumerate(refs, start=1):
             ref.index = index
     else:
