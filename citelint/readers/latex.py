@@ -33,7 +33,10 @@ _BIBITEM = re.compile(r"\\bibitem\b\s*")
 _INCLUDE = re.compile(r"\\(?:input|include|subfile)\s*\{([^{}]+)\}")
 _MAX_INCLUDE_DEPTH = 10
 _END_LIST = re.compile(r"\\end\s*\{thebibliography\}")
-_CITE = re.compile(r"\\(?:[A-Za-z]*cite[A-Za-z]*|nocite)\*?\s*((?:\[[^\]]*\]\s*){0,2})\{([^{}]*)\}")
+_CITE = re.compile(r"\\([A-Za-z]*cite[A-Za-z]*|nocite)\*?\s*(?:\([^()]*\)\s*){0,2}"
+                   r"((?:\[[^\]]*\]\s*){0,2})\{([^{}]*)\}")
+# the further "[pre][post]{keys}" groups of a biblatex multicite (\cites, \parencites…)
+_MORE_KEYS = re.compile(r"\s*((?:\[[^\]]*\]\s*){0,2})\{([^{}]*)\}")
 _BIB_COMMANDS = re.compile(r"\\(bibliography|addbibresource|addglobalbib)\s*(?:\[[^\]]*\])?\s*"
                            r"\{([^{}]*)\}")
 _PLACEHOLDER = "\uE000{}\uE001"
@@ -199,9 +202,15 @@ def _cited(parts: list[tuple[_File, int, int]]) -> dict[str, tuple[_File, int]]:
     keys: dict[str, tuple[_File, int]] = {}
     for file, start, end in parts:
         for match in _CITE.finditer(file.text, start, end):
-            for key in match.group(2).split(","):
+            groups = [match.group(3)]
+            if match.group(1).endswith("cites"):
+                pos = match.end()
+                while (more := _MORE_KEYS.match(file.text, pos, end)) is not None:
+                    groups.append(more.group(2))
+                    pos = more.end()
+            for key in ",".join(groups).split(","):
                 key = key.strip()
-                if key and key not in keys:
+                if key and key not in keys and not re.search(r"[\s\\{}]", key):  # not text
                     keys[key] = (file, match.start())
     return keys
 

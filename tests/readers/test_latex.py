@@ -177,3 +177,11 @@ def test_an_unreadable_or_self_including_file_is_reported_and_the_rest_read(
         f"{tex}:4: cannot read the included file {tmp_path / 'missing.tex'} "
         "(FileNotFoundError); its citations and references are not checked.",
         f"{loop}:1: {loop} includes itself (or nests deeper than 10 files); it is read once."]
+
+
+def test_biblatex_multicites_cite_every_key_group(tmp_path: Path) -> None:
+    tex = _paper(tmp_path, "As \\parencites(see)()[p.~2]{zhu2024}[cf.][]{wu2024}{guo2022} "
+                           "{\\em shows}.\n\\bibliography{refs}")
+    manuscript = read_file(tex)
+    assert [r.location.key for r in manuscript.references] == ["zhu2024", "wu2024", "guo2022"]
+    assert manuscript.problems == []  # "{\\em shows}" is text, not a key group
