@@ -14,7 +14,7 @@ from typing import Any
 
 from citelint.models import Location, Reference
 from citelint.readers.bibtex import TYPES, decode_latex
-from citelint.readers.csljson import reference_from_csl
+from citelint.readers.csl import reference_from_csl
 
 _ENTRY = re.compile(r"\\entry\s*\{([^{}]*)\}\s*\{([^{}]*)\}\s*\{[^{}]*\}(.*?)\\endentry", re.DOTALL)
 _FIELD = re.compile(r"\\field\s*\{(\w+)\}\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}")

@@ -34,7 +34,7 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 
 from citelint.models import Location, Manuscript, Reference
 from citelint.readers import reader
-from citelint.readers.csljson import reference_from_csl
+from citelint.readers.csl import reference_from_csl
 
 _VERBATIM = {"doi", "url", "eprint", "pmid", "citelint-ignore", "citelint_ignore"}
 

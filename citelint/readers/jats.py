@@ -24,7 +24,7 @@ from citelint.citation import parse_citation
 from citelint.doi import clean_doi
 from citelint.models import Location, Manuscript, Reference, Suppression
 from citelint.readers import InputError, reader
-from citelint.readers.csljson import reference_from_csl
+from citelint.readers.csl import reference_from_csl
 from citelint.readers.inline import IGNORE, parse_suppressions
 
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}

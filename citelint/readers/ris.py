@@ -16,7 +16,7 @@ from rispy.config import TAG_KEY_MAPPING
 
 from citelint.models import Location, Manuscript, Reference
 from citelint.readers import reader
-from citelint.readers.csljson import reference_from_csl
+from citelint.readers.csl import reference_from_csl
 
 # "TY  - JOUR"; tolerant of one space or a missing space after the dash, as some exporters write
 _TAG = re.compile(r"^([A-Z][A-Z0-9])\s{1,2}-(?:\s(.*)|)$")

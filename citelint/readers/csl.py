@@ -1,0 +1,185 @@
+"""The one place where structured bibliographic fields become a Reference.
+
+CSL-JSON (what Zotero, pandoc and Crossref's content negotiation emit) is the common shape of a
+structured citation, so every structured reader (CSL-JSON, BibTeX, RIS, JATS, biber .bbl) maps
+its fields to a CSL item and calls :func:`reference_from_csl`. That keeps name formatting, page
+ranges, DOI cleanup and the rendered one-line citation identical across formats. Structured
+fields are taken as given, never re-parsed from text. No network, no guessing of fields that are
+absent.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from citelint.doi import clean_doi
+from citelint.models import Location, Reference
+from citelint.normalize import split_pages
+from citelint.readers.inline import parse_suppressions
+
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_ET_AL = {"others", "et al", "et al.", "et. al.", "etal", "et alii"}
+_PMID = re.compile(r"^(?:pmid\s*:?\s*)?(\d{1,9})$", re.IGNORECASE)
+_DOI_URL = re.compile(r"^(?:https?://)?(?:dx\.)?doi\.org/", re.IGNORECASE)
+
+# CSL item types (and the vocabularies the other readers pass through) → Reference.type
+CSL_TYPES: dict[str, str] = {
+    "article-journal": "article", "article": "article", "article-magazine": "article",
+    "article-newspaper": "article", "review": "article", "book": "book",
+    "chapter": "chapter", "entry-encyclopedia": "chapter", "entry-dictionary": "chapter",
+    "thesis": "thesis", "report": "report", "webpage": "web", "post-weblog": "web",
+    "post": "web", "paper-conference": "conference", "dataset": "dataset", "software": "software",
+    "patent": "patent", "preprint": "preprint", "standard": "report", "manuscript": "manuscript",
+}
+
+
+def initials(given: str) -> str:
+    """Vancouver initials of given names: "Xiaolei" → "X", "Yu-Jie" → "Y-J", "D. K. W." → "DKW"."""
+    out = []
+    for word in re.sub(r"\.(?!-)", ". ", given).split():
+        parts = []
+        for part in word.split("-"):
+            part = part.strip(".")
+            if not part or not part[0].isalpha():
+                continue
+            # a run of initials stays whole ("DKW"); a given name gives its first letter
+            is_run = part.isalpha() and part.isupper() and len(part) <= 4
+            parts.append(part if is_run else part[0].upper())
+        if parts:
+            out.append("-".join(parts))
+    return "".join(out)
+
+
+def person_name(family: str | None, given: str | None) -> str:
+    """One cited name as "Family Initials" ("Blume-Peytavi U"), the form citations use."""
+    family = (family or "").strip()
+    inits = initials(given or "")
+    if family and inits:
+        return f"{family} {inits}"
+    return family or (given or "").strip()
+
+
+def csl_names(names: Any) -> tuple[list[str], bool]:
+    """CSL name objects → (names as cited, et_al). "others"/"et al." ends the list as et al."""
+    authors: list[str] = []
+    et_al = False
+    for name in names if isinstance(names, list) else []:
+        if isinstance(name, str):
+            text = name.strip()
+        elif isinstance(name, dict):
+            if name.get("literal"):
+                text = str(name["literal"]).strip()
+            else:
+                family = " ".join(str(name[k]).strip() for k in ("non-dropping-particle", "family")
+                                  if name.get(k))
+                text = person_name(family, str(name.get("given") or ""))
+                if name.get("suffix"):
+                    text = f"{text} {name['suffix']}"
+        else:
+            continue
+        if text.casefold() in _ET_AL:
+            et_al = True
+        elif text:
+            authors.append(text)
+    return authors, et_al
+
+
+def csl_year(issued: Any) -> int | None:
+    """The year of a CSL date (``{"date-parts": [[2022, 7]]}``, ``{"raw": "2022"}``, "2022")."""
+    if isinstance(issued, dict):
+        parts = issued.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+            try:
+                return int(parts[0][0])
+            except (TypeError, ValueError):
+                pass
+        issued = issued.get("raw") or issued.get("literal") or ""
+    if isinstance(issued, int):
+        return issued
+    match = _YEAR.search(str(issued or ""))
+    return int(match.group(1)) if match else None
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = re.sub(r"\s+", " ", str(value)).strip()
+    return text or None
+
+
+def reference_from_csl(item: dict[str, Any], index: int, location: Location) -> Reference:
+    """Build a Reference from a CSL-JSON item (or a CSL-shaped dict made by another reader).
+
+    Besides CSL variables this accepts ``article-number`` and ``citelint-ignore`` (inline
+    suppressions). ``raw`` is rendered from the fields when the item has no ``raw`` of its own.
+    """
+    get = {k.lower(): v for k, v in item.items()}.get
+    authors, et_al = csl_names(get("author"))
+    page = _text(get("page"))
+    first, last = split_pages(page)
+    if page and first is None:
+        first = page  # not a page range ("unpaginated", "A1–A3, A7"): keep it as cited
+    doi = clean_doi(_text(get("doi")))
+    url = _text(get("url"))
+    if url and not doi and _DOI_URL.match(url):
+        doi = clean_doi(url)
+    pmid = _text(get("pmid"))
+    if pmid and (m := _PMID.match(pmid)):
+        pmid = m.group(1)
+    csl_type = _text(get("type"))
+    ref = Reference(
+        index=index,
+        raw="",
+        location=location,
+        authors=authors,
+        et_al=et_al,
+        title=_text(get("title")),
+        journal=_text(get("container-title")),
+        year=csl_year(get("issued")),
+        volume=_text(get("volume")),
+        issue=_text(get("issue")),
+        first_page=first,
+        last_page=last,
+        article_number=_text(get("article-number")),
+        doi=doi,
+        pmid=pmid,
+        url=url,
+        type=CSL_TYPES.get(csl_type.lower(), csl_type.lower()) if csl_type else None,
+        publisher=_text(get("publisher")),
+        suppressions=parse_suppressions(_text(get("citelint-ignore") or get("citelint_ignore"))),
+    )
+    ref.raw = _text(get("raw")) or render_citation(ref)
+    return ref
+
+
+def render_citation(ref: Reference) -> str:
+    """A one-line Vancouver-like citation from the fields, so reports show something familiar:
+    ``Keller P, Ortiz L, et al. Title. Ecol Lett 2020;23(1):101-110. doi:10.5555/12345678``."""
+    pieces = []
+    names = ", ".join(ref.authors + (["et al"] if ref.et_al else []))
+    if names:
+        pieces.append(names + ".")
+    if ref.title:
+        pieces.append(ref.title if ref.title[-1] in ".?!" else ref.title + ".")
+    source = " ".join(str(x) for x in (ref.journal or ref.publisher, ref.year) if x)
+    numbers = ref.volume or ""
+    if ref.issue:
+        numbers += f"({ref.issue})"
+    if ref.pages:
+        numbers += f":{ref.pages}"
+    if numbers:
+        source += f";{numbers}" if source else numbers
+    if source:
+        pieces.append(source + ".")
+    if ref.doi:
+        pieces.append(f"doi:{ref.doi}")
+    elif ref.url:
+        pieces.append(ref.url)
+    if ref.pmid:
+        pieces.append(f"PMID: {ref.pmid}")
+    return " ".join(pieces) or "(empty reference)"
+
+
+# ---------------------------------------------------------------------------------------------
+# the CSL-JSON reader
