@@ -28,13 +28,15 @@ def parse_suppressions(text: str | None) -> list[Suppression]:
 
 
 def attach_comments(references: Sequence[Reference], comments: dict[int, tuple[str, bool]],
-                    lines: Sequence[str]) -> None:
-    """Add to each reference the suppressions of the comments that belong to it.
+                    lines: Sequence[str]) -> list[int]:
+    """Add to each reference the suppressions of the comments that belong to it; returns the
+    lines of the comments that belong to none (they accept nothing).
 
     ``comments`` maps a line number to (what the comment accepts, whether it stands alone on its
     line); ``lines`` is the text with the comments taken out, line for line, and each reference's
     ``location.line`` is the line it starts on.
     """
+    orphans = []
     starts = [r.location.line or 0 for r in references]
     for line, (what, alone) in sorted(comments.items()):
         following = next((n for n in range(line + 1, len(lines) + 1) if lines[n - 1].strip()),
@@ -45,3 +47,12 @@ def attach_comments(references: Sequence[Reference], comments: dict[int, tuple[s
             owner = max((i for i, start in enumerate(starts) if start <= line), default=-1)
         if owner >= 0:
             references[owner].suppressions += parse_suppressions(what)
+        else:
+            orphans.append(line)
+    return orphans
+
+
+def orphan_problem(path: str | None, line: int) -> str:
+    """The sentence for a ``citelint-ignore`` comment that belongs to no reference."""
+    return (f"{path or '<input>'}:{line}: this citelint-ignore comment is not on or just before "
+            "a reference, so it accepts nothing; move it next to the reference it is meant for.")

@@ -22,7 +22,7 @@ from citelint.models import Location, Manuscript, Reference
 from citelint.readers import InputError, reader, select_cited
 from citelint.readers.bbl import has_entries, read_entries
 from citelint.readers.bibtex import decode_latex, read_library
-from citelint.readers.inline import IGNORE, attach_comments
+from citelint.readers.inline import IGNORE, attach_comments, orphan_problem
 
 _COMMENT = re.compile(r"(?<!\\)%.*")
 _VERBATIM = re.compile(r"\\(url|nolinkurl|path|doi)\s*\{([^{}\n]*)\}")
@@ -99,11 +99,11 @@ class _File:
     def has_list(self) -> bool:
         return bool(_BIBITEM.search(self.text)) or has_entries(self.raw)
 
-    def references(self, kept: list[str]) -> list[Reference]:
+    def references(self, kept: list[str], problems: list[str]) -> list[Reference]:
         """Its printed list: biber ``\\entry`` data, or ``\\bibitem`` text."""
         if has_entries(self.raw):
             return read_entries(self.raw, self.path)
-        return read_bibitems(self.text, self.path, kept, self.comments)
+        return read_bibitems(self.text, self.path, kept, self.comments, problems)
 
 
 def _load(text: str, path: str | None, kept: list[str]) -> _File:
@@ -168,10 +168,11 @@ def _line(text: str, offset: int) -> int:
 
 
 def read_bibitems(text: str, path: str | None, kept: list[str],
-                  comments: dict[int, tuple[str, bool]] | None = None) -> list[Reference]:
+                  comments: dict[int, tuple[str, bool]] | None = None,
+                  problems: list[str] | None = None) -> list[Reference]:
     """Every ``\\bibitem`` in ``text`` (comments already stripped) as a parsed Reference, with the
     findings its ``% citelint-ignore`` comments (``comments``, from :func:`ignore_comments`)
-    accept."""
+    accept; a comment that belongs to no item is reported in ``problems``."""
     starts = [m for m in _BIBITEM.finditer(text)]
     refs = []
     for number, match in enumerate(starts, start=1):
@@ -192,7 +193,9 @@ def read_bibitems(text: str, path: str | None, kept: list[str],
         ref = parse_citation(raw, number, location)
         ref.location = location
         refs.append(ref)
-    attach_comments(refs, comments or {}, text.split("\n"))
+    for line in attach_comments(refs, comments or {}, text.split("\n")):
+        if problems is not None:
+            problems.append(orphan_problem(path, line))
     return refs
 
 
@@ -262,7 +265,8 @@ def _read_bib_files(parts: list[tuple[_File, int, int]], path: str | None,
             bbl = Path(path).with_suffix(".bbl") if path else None
             if bbl and bbl.is_file():  # the compiled list is next to the .tex: read that instead
                 problems.append(f"{where}: {file.name} not found; read {bbl.name}.")
-                return _load(bbl.read_text(encoding="utf-8-sig"), str(bbl), kept).references(kept)
+                compiled = _load(bbl.read_text(encoding="utf-8-sig"), str(bbl), kept)
+                return compiled.references(kept, problems)
             raise InputError(f"{where}: the bibliography file {file} does not exist.")
         try:
             bib_text = file.read_text(encoding="utf-8-sig")
@@ -298,7 +302,7 @@ def read(text: str, path: str | None) -> Manuscript:
     title, abstract, keywords = _front("".join(f.text[a:b] for f, a, b in parts), kept)
     listing = [f for f in dict.fromkeys(f for f, _, _ in parts) if f.has_list()]
     if listing:
-        refs = [r for f in listing for r in f.references(kept)]
+        refs = [r for f in listing for r in f.references(kept, problems)]
         for index, ref in enumerate(refs, start=1):
             ref.index = index
     else:

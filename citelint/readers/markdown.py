@@ -17,7 +17,7 @@ from pathlib import Path
 
 from citelint.models import Manuscript, Reference
 from citelint.readers import InputError, read_file, read_text, reader, select_cited
-from citelint.readers.inline import IGNORE, attach_comments
+from citelint.readers.inline import IGNORE, attach_comments, orphan_problem
 
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
@@ -171,7 +171,8 @@ def read(text: str, path: str | None) -> Manuscript:
         body, comments = html_comments(body)
         manuscript = read_text(_plain(body), "text", path)
         manuscript.format = "markdown"
-        attach_comments(manuscript.references, comments, body.split("\n"))
+        for line in attach_comments(manuscript.references, comments, body.split("\n")):
+            manuscript.problems.append(orphan_problem(path, line))
     manuscript.title = title if isinstance(title, str) and title else manuscript.title
     manuscript.abstract = (abstract if isinstance(abstract, str) and abstract
                            else manuscript.abstract)

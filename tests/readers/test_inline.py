@@ -23,7 +23,7 @@ def test_a_comment_belongs_to_the_reference_it_stands_in_or_directly_before() ->
     assert [[s.rule for s in r.suppressions] for r in refs] == [["a"], ["b"], ["c"]]
 
 
-def test_a_comment_before_every_reference_belongs_to_none() -> None:
+def test_a_comment_before_every_reference_belongs_to_none_and_is_returned() -> None:
     refs = [Reference(1, "First", location=Location(line=3))]
-    attach_comments(refs, {1: ("x", False)}, ["heading", "", "1. First"])
+    assert attach_comments(refs, {1: ("x", False)}, ["heading", "", "1. First"]) == [1]
     assert refs[0].suppressions == []

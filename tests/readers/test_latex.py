@@ -185,3 +185,13 @@ def test_biblatex_multicites_cite_every_key_group(tmp_path: Path) -> None:
     manuscript = read_file(tex)
     assert [r.location.key for r in manuscript.references] == ["zhu2024", "wu2024", "guo2022"]
     assert manuscript.problems == []  # "{\\em shows}" is text, not a key group
+
+
+def test_an_ignore_comment_that_belongs_to_no_bibitem_is_reported() -> None:
+    text = BIBITEMS.replace("\\begin{thebibliography}{99}\n",
+                            "\\begin{thebibliography}{99} % citelint-ignore: doi-missing\n")
+    manuscript = read_text(text, "latex", "paper.tex")
+    assert all(r.suppressions == [] for r in manuscript.references)
+    assert manuscript.problems == [
+        "paper.tex:8: this citelint-ignore comment is not on or just before a reference, so it "
+        "accepts nothing; move it next to the reference it is meant for."]
