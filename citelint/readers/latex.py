@@ -114,12 +114,14 @@ def _load(text: str, path: str | None, kept: list[str]) -> _File:
 def _parts(file: _File, base: Path, kept: list[str], problems: list[str],
            chain: tuple[str, ...] = ()) -> list[tuple[_File, int, int]]:
     """The document in reading order, as spans of its files: each ``\\input``, ``\\include`` or
-    ``\\subfile`` gives way to the file it names (relative to the main file; ``.tex`` added to a
-    name without an extension). A file that cannot be read, or that includes itself, is reported
-    and skipped."""
+    ``\\subfile`` of the body gives way to the file it names (relative to the main file; ``.tex``
+    added to a name without an extension). Those of a preamble load macros (often from the TeX
+    installation) and are left alone. A file that cannot be read, or that includes itself, is
+    reported and skipped."""
     parts: list[tuple[_File, int, int]] = []
     pos = 0
-    for match in _INCLUDE.finditer(file.text):
+    body = re.search(r"\\begin\s*\{document\}", file.text)
+    for match in _INCLUDE.finditer(file.text, body.end() if body else 0):
         parts.append((file, pos, match.start()))
         pos = match.end()
         name = match.group(1).strip()
