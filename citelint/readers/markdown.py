@@ -161,6 +161,7 @@ def read(text: str, path: str | None) -> Manuscript:
     keywords = _as_list(meta.get("keywords") or meta.get("keyword"))
     problems: list[str] = []
     files = _as_list(meta.get("bibliography"))
+    body, comments = html_comments(body)  # not rendered: neither citations nor references
     if files:
         refs = _read_bibliographies(files, path, cited_keys(body),
                                     [k.lstrip("@") for k in _as_list(meta.get("nocite"))],
@@ -168,7 +169,6 @@ def read(text: str, path: str | None) -> Manuscript:
         manuscript = Manuscript(path=path, format="markdown", references=refs,
                                 problems=problems)
     else:
-        body, comments = html_comments(body)
         manuscript = read_text(_plain(body), "text", path)
         manuscript.format = "markdown"
         for line in attach_comments(manuscript.references, comments, body.split("\n")):

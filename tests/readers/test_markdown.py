@@ -131,3 +131,13 @@ def test_html_comments_are_not_citation_text_and_ignore_comments_accept_findings
     assert all("<!--" not in r.raw and "comment" not in r.raw for r in refs)
     assert [[(s.rule, s.reason) for s in r.suppressions] for r in refs] == [
         [("doi-missing", "")], [("journal-abbreviation", "house style")], []]
+
+
+def test_citations_inside_html_comments_do_not_count(tmp_path: Path) -> None:
+    (tmp_path / "refs.json").write_text(json.dumps([
+        {"id": "a", "type": "article-journal", "title": "A"},
+        {"id": "b", "type": "article-journal", "title": "B"}]), encoding="utf-8")
+    md = tmp_path / "paper.md"
+    md.write_text("---\nbibliography: refs.json\n---\n# Intro\n\nSee [@a].\n"
+                  "<!-- draft: also [@b] -->\n", encoding="utf-8")
+    assert [r.location.key for r in read_file(md).references] == ["a"]
