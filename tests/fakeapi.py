@@ -92,6 +92,13 @@ class RateLimit:
     seen: deque[float] = field(default_factory=deque)
 
 
+def _lane(service: str, path: str) -> str:
+    """Crossref limits single records (``/works/{doi}``) and lists (``/works?…``) apart."""
+    if service != "crossref":
+        return ""
+    return "list" if path.rstrip("/") == "/works" else "single"
+
+
 def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
 
@@ -160,8 +167,8 @@ class FakeAPI:
         self._rates: dict[str, tuple[float, random.Random, int]] = {}
         self._down: set[str] = set()
         self._latency: dict[str, float] = {}
-        self._limits: dict[str, RateLimit] = {}
-        self._in_flight: dict[str, int] = defaultdict(int)
+        self._limits: dict[tuple[str, str], RateLimit] = {}  # (service, lane)
+        self._in_flight: dict[tuple[str, str], int] = defaultdict(int)  # (service, lane)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         for work in works:
@@ -239,9 +246,14 @@ class FakeAPI:
             self._latency[name] = seconds
 
     def rate_limit(self, service: str = "crossref", limit: int = 5, interval: float = 1.0,
-                   concurrency: int | None = None, retry_after: int | None = None) -> None:
-        """Crossref-like limit: announce it in ``x-rate-limit-*`` headers, 429 beyond it."""
-        self._limits[service] = RateLimit(limit, interval, concurrency, retry_after)
+                   concurrency: int | None = None, retry_after: int | None = None,
+                   lane: str = "") -> None:
+        """Crossref-like limit: announce it in ``x-rate-limit-*`` headers, 429 beyond it.
+
+        ``lane`` "single" or "list" limits only Crossref's single-record requests
+        (``/works/{doi}``) or its lists (queries, filters), which Crossref limits apart; ""
+        limits every request of the service together."""
+        self._limits[service, lane] = RateLimit(limit, interval, concurrency, retry_after)
 
     # -- inspection ---------------------------------------------------------------------------
 
@@ -297,7 +309,14 @@ class FakeAPI:
 
     # -- serving ------------------------------------------------------------------------------
 
-    def _next_fault(self, service: str) -> Fault | None:
+    def _limit(self, service: str, lane: str) -> tuple[RateLimit | None, int]:
+        """The limit that applies to a request, and how many requests it covers are in flight."""
+        if (service, lane) in self._limits:
+            return self._limits[service, lane], self._in_flight[service, lane]
+        in_flight = sum(n for (name, _), n in self._in_flight.items() if name == service)
+        return self._limits.get((service, "")), in_flight
+
+    def _next_fault(self, service: str, lane: str = "") -> Fault | None:
         with self._lock:
             if service in self._down:
                 return Fault(status=503, body=b"<html><body>Service Unavailable</body></html>")
@@ -307,14 +326,13 @@ class FakeAPI:
                 fraction, rng, status = self._rates[service]
                 if rng.random() < fraction:
                     return Fault(status=status)
-            limit = self._limits.get(service)
+            limit, in_flight = self._limit(service, lane)
             if limit is not None:
                 now = time.monotonic()
                 while limit.seen and limit.seen[0] <= now - limit.interval:
                     limit.seen.popleft()
                 over_rate = len(limit.seen) >= limit.limit
-                over_concurrency = (limit.concurrency is not None
-                                    and self._in_flight[service] > limit.concurrency)
+                over_concurrency = limit.concurrency is not None and in_flight > limit.concurrency
                 if over_rate or over_concurrency:
                     self.rejected_by_rate_limit += 1
                     headers = {"Retry-After": str(limit.retry_after)} if limit.retry_after else {}
@@ -325,9 +343,13 @@ class FakeAPI:
     def _service_headers(self, service: str, rec: Recorded) -> dict[str, str]:
         if service != "crossref":
             return {}
-        limit = self._limits.get("crossref")
+        lane = _lane(service, rec.path)
+        limit = self._limit(service, lane)[0]
         polite = "mailto" in rec.query or "mailto:" in rec.headers.get("user-agent", "")
-        return {"x-api-pool": "polite" if polite else "public",
+        pool = "polite" if polite else "public"
+        if (service, lane) in self._limits:  # as recorded in 2026: polite-single, polite-array
+            pool += "-array" if lane == "list" else "-single"
+        return {"x-api-pool": pool,
                 "x-rate-limit-limit": str(limit.limit if limit else 50),
                 "x-rate-limit-interval": f"{limit.interval:g}s" if limit else "1s",
                 "x-concurrency-limit": str(limit.concurrency if limit and limit.concurrency
@@ -445,20 +467,21 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): (REDACTED if k.lower() in _SECRET_HEADERS else v)
                    for k, v in self.headers.items()}
         rec = Recorded(service, unquote("/" + rest), query, headers, at=time.monotonic())
+        lane = _lane(service, rec.path)
         with fake._lock:
             fake.requests.append(rec)
-            fake._in_flight[service] += 1
+            fake._in_flight[service, lane] += 1
         try:
             self._serve(fake, service, rec)
         finally:
             with fake._lock:
-                fake._in_flight[service] -= 1
+                fake._in_flight[service, lane] -= 1
 
     def _serve(self, fake: FakeAPI, service: str, rec: Recorded) -> None:
         if service not in SERVICES:
             return self._send(rec, 404, "text/plain", b"No such fake service.", {})
         time.sleep(fake._latency.get(service, 0.0))
-        fault = fake._next_fault(service)
+        fault = fake._next_fault(service, _lane(service, rec.path))
         extra = fake._service_headers(service, rec)
         if fault is not None and fault.delay:
             time.sleep(fault.delay)

@@ -66,7 +66,10 @@ class CrossrefHTTP:
         if self.mailto:
             query["mailto"] = self.mailto
             headers = {"User-Agent": user_agent(self.mailto)}
-        return self.transport.get(url, query, service="Crossref", kind=kind, headers=headers)
+        # Crossref limits single records (/works/{doi}) and lists (queries, filters) apart
+        lane = "single" if kind == "work" else "list"
+        return self.transport.get(url, query, service="Crossref", kind=kind, headers=headers,
+                                  lane=lane)
 
     def __call__(self, method: str, endpoint: str, data: Mapping[str, Any] | None = None,
                  files: Any = None, timeout: float | None = None, only_headers: bool = False,

@@ -205,7 +205,8 @@ class HostGate:
 
     Crossref announces ``x-rate-limit-limit`` requests per ``x-rate-limit-interval`` and at most
     ``x-concurrency-limit`` requests in flight; the gate spaces requests evenly (with a small
-    margin) and never lets more than the allowed number run at once.
+    margin) and never lets more than the allowed number run at once. A host with several lanes
+    (Crossref's single records and lists) has one gate per lane.
     """
 
     MARGIN = 1.1
@@ -369,10 +370,13 @@ class Transport:
     # -- public API -------------------------------------------------------------------------
 
     def get(self, url: str, params: Mapping[str, Any] | None = None, *, service: str,
-            kind: str = "get", headers: Mapping[str, str] | None = None) -> Response:
+            kind: str = "get", headers: Mapping[str, str] | None = None,
+            lane: str = "") -> Response:
         """GET ``url`` (+ ``params``) as ``service`` ("Crossref", "OpenAlex", ...).
 
-        ``kind`` labels the call in the stats (e.g. "singleton", "list", "search").
+        ``kind`` labels the call in the stats (e.g. "singleton", "list", "search"). ``lane``
+        separates requests that a host paces apart: Crossref limits single records and lists of
+        records each with its own rate and concurrency, announced on the answers of each.
         """
         full_url = requests.Request("GET", url, params=dict(params or {})).prepare().url or url
         clean = self.scrub(strip_params(full_url, _KEYLESS_PARAMS))
@@ -407,7 +411,7 @@ class Transport:
                             retry=retry_if_exception_type(_Retry), before_sleep=remember,
                             reraise=True)
         try:
-            response = retrying(self._attempt, full_url, clean, service, headers)
+            response = retrying(self._attempt, full_url, clean, service, headers, lane)
         except _Retry as last:
             reasons.append(last.reason)
             message = self._gave_up(service, reasons, started)
@@ -436,12 +440,12 @@ class Transport:
 
     # -- internals --------------------------------------------------------------------------
 
-    def _gate(self, url: str) -> HostGate:
-        host = urlsplit(url).netloc
+    def _gate(self, url: str, lane: str) -> HostGate:
+        key = f"{urlsplit(url).netloc} {lane}".strip()
         with self._lock:
-            if host not in self._gates:
-                self._gates[host] = HostGate(self._concurrency)
-            return self._gates[host]
+            if key not in self._gates:
+                self._gates[key] = HostGate(self._concurrency)
+            return self._gates[key]
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -449,8 +453,8 @@ class Transport:
         return max(self._backoff(state), retry_after)
 
     def _attempt(self, url: str, clean: str, service: str,
-                 headers: Mapping[str, str] | None) -> Response:
-        gate = self._gate(url)
+                 headers: Mapping[str, str] | None, lane: str) -> Response:
+        gate = self._gate(url, lane)
         gate.enter()
         answer: requests.Response | None = None
         try:

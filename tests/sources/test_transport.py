@@ -141,6 +141,23 @@ def test_crossref_rate_limit_headers_pace_the_requests(fake_api, fast_transport)
     assert time.monotonic() - started >= 1.0  # 13 gaps of at least 1/10 s
 
 
+def test_each_lane_keeps_the_pace_its_own_answers_announce(fake_api, fast_transport):
+    # Crossref limits single records and lists apart; a list's slow pace must not hold back the
+    # single records, nor a single record's fast pace hurry the lists
+    fake_api.rate_limit("crossref", limit=2, interval=1.0, lane="list")
+    fake_api.rate_limit("crossref", limit=50, interval=1.0, lane="single")
+    for n in range(3):
+        fast_transport.get(f"{fake_api.url}/crossref/works/10.1/s{n}", service="Crossref",
+                           lane="single")
+        fast_transport.get(f"{fake_api.url}/crossref/works", {"query.bibliographic": f"q{n}"},
+                           service="Crossref", lane="list")
+    assert fake_api.rejected_by_rate_limit == 0
+    host = fake_api.url.split("//", 1)[1]
+    gates = fast_transport._gates
+    assert gates[f"{host} list"].spacing == pytest.approx(1.1 / 2)
+    assert gates[f"{host} single"].spacing == pytest.approx(1.1 / 50)
+
+
 def test_the_concurrency_limit_is_obeyed(fake_api, fast_transport):
     fake_api.rate_limit("crossref", limit=1000, interval=1.0, concurrency=1)
     fake_api.latency(0.05, "crossref")
