@@ -21,7 +21,7 @@ import os
 import re
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,9 +215,12 @@ class HostGate:
         self._cond = threading.Condition()
         self.concurrency = max(1, concurrency)
         self.spacing = 0.0
+        self.limit = 0  # requests per interval, once announced
+        self.interval = 1.0
         self._in_flight = 0
         self._next_slot = 0.0
         self._last_start = 0.0
+        self._starts: deque[float] = deque(maxlen=1000)
 
     def enter(self) -> None:
         with self._cond:
@@ -226,6 +229,10 @@ class HostGate:
             self._in_flight += 1
             now = time.monotonic()
             slot = max(now, self._next_slot)
+            if self.limit and len(self._starts) >= self.limit:
+                # the requests sent before the limit was known count against it too
+                slot = max(slot, self._starts[-self.limit] + self.interval * self.MARGIN)
+            self._starts.append(slot)
             self._last_start = slot
             self._next_slot = slot + self.spacing
         if slot > now:
@@ -245,6 +252,9 @@ class HostGate:
             limit = 0.0
         interval = _interval_seconds(headers.get("x-rate-limit-interval", "1s"))
         if limit > 0 and interval:
+            # a window of at most as many starts as are remembered, with the same rate
+            self.limit = min(int(limit), self._starts.maxlen or 1)
+            self.interval = interval * self.limit / limit
             self.spacing = interval / limit * self.MARGIN
             self._next_slot = max(self._next_slot, self._last_start + self.spacing)
         concurrency = headers.get("x-concurrency-limit", "")

@@ -158,6 +158,18 @@ def test_each_lane_keeps_the_pace_its_own_answers_announce(fake_api, fast_transp
     assert gates[f"{host} single"].spacing == pytest.approx(1.1 / 50)
 
 
+def test_a_first_burst_counts_against_the_limit_learnt_after_it(fake_api, tmp_path):
+    # with three in flight from the start, three requests leave at once before any answer has
+    # announced 3/s; the fourth must wait until a second has passed since the first
+    transport = Transport(cache_dir=tmp_path, concurrency=3, attempts=3, backoff=0.01)
+    fake_api.rate_limit("crossref", limit=3, interval=1.0, concurrency=3)
+    fake_api.latency(0.05, "crossref")
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(lambda n: get(transport, fake_api, f"/crossref/works/10.1/b{n}"),
+                      range(7)))
+    assert fake_api.rejected_by_rate_limit == 0
+
+
 def test_the_concurrency_limit_is_obeyed(fake_api, fast_transport):
     fake_api.rate_limit("crossref", limit=1000, interval=1.0, concurrency=1)
     fake_api.latency(0.05, "crossref")
