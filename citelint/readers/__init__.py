@@ -53,6 +53,11 @@ def _load_all() -> dict[str, ReaderSpec]:
     return _REGISTRY
 
 
+def line_at(text: str, offset: int) -> int:
+    """The 1-based line of ``text`` that ``offset`` falls on."""
+    return text.count("\n", 0, offset) + 1
+
+
 def select_cited(entries: list[Reference], keys: Iterable[str]) -> tuple[list[Reference],
                                                                          list[str]]:
     """The entries cited by ``keys`` (in citing order, numbered from 1) and the keys none holds.

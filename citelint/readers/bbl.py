@@ -13,7 +13,8 @@ import re
 from typing import Any
 
 from citelint.models import Location, Reference
-from citelint.readers.bibtex import TYPES, decode_latex
+from citelint.readers import line_at
+from citelint.readers.bibtex import TYPES, brace_group, decode_latex
 from citelint.readers.csl import reference_from_csl
 
 _ENTRY = re.compile(r"\\entry\s*\{([^{}]*)\}\s*\{([^{}]*)\}\s*\{[^{}]*\}(.*?)\\endentry", re.DOTALL)
@@ -35,25 +36,12 @@ def has_entries(text: str) -> bool:
     return bool(re.search(r"\\entry\s*\{[^{}]*\}\s*\{\w+\}", text) and "\\endentry" in text)
 
 
-def _balanced(text: str, start: int) -> str:
-    """The content of the brace group whose opening brace is just before ``start``."""
-    depth = 1
-    for pos in range(start, len(text)):
-        if text[pos] == "{":
-            depth += 1
-        elif text[pos] == "}":
-            depth -= 1
-            if depth == 0:
-                return text[start:pos]
-    return text[start:]
-
-
 def _names(body: str, role: str) -> list[dict[str, str]]:
     for match in _NAMES.finditer(body):
         if match.group(1) != role:
             continue
         names = []
-        for person in re.split(r"\}\}%?\s*\{\{", _balanced(body, match.end())):
+        for person in re.split(r"\}\}%?\s*\{\{", brace_group(body, match.end() - 1)[0]):
             parts = {k: decode_latex(v) for k, v in _NAME_PART.findall(person)}
             family = " ".join(p for p in (parts.get("prefix"), parts.get("family")) if p)
             if family:
@@ -84,6 +72,6 @@ def read_entries(text: str, path: str | None) -> list[Reference]:
     refs = []
     for index, match in enumerate(_ENTRY.finditer(text), start=1):
         key, kind, body = match.group(1).strip(), match.group(2), match.group(3)
-        location = Location(path, line=text.count("\n", 0, match.start()) + 1, key=key)
+        location = Location(path, line=line_at(text, match.start()), key=key)
         refs.append(reference_from_csl(_item(key, kind, body), index, location))
     return refs

@@ -68,6 +68,23 @@ def decode_latex(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
 
 
+def brace_group(text: str, start: int, open_char: str = "{",
+                close_char: str = "}") -> tuple[str, int]:
+    """The balanced group starting at ``text[start]`` (an opening brace, or ``open_char``):
+    (its content, the offset just after it). Escaped braces do not count."""
+    depth = 0
+    for pos in range(start, len(text)):
+        char = text[pos]
+        escaped = pos > 0 and text[pos - 1] == "\\"
+        if char == open_char and not escaped:
+            depth += 1
+        elif char == close_char and not escaped:
+            depth -= 1
+            if depth == 0:
+                return text[start + 1:pos], pos + 1
+    return text[start + 1:], len(text)
+
+
 # bibtexparser's loggers are process-wide: parses that quieten them take turns, so that one
 # thread cannot restore the level another one set.
 _QUIET_PARSE = threading.Lock()

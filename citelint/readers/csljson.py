@@ -12,12 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from citelint.models import Location, Manuscript, Reference
-from citelint.readers import InputError, reader
+from citelint.readers import InputError, line_at, reader
 from citelint.readers.csl import reference_from_csl
-
-
-def _line(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
 
 
 def _skip_space(text: str, pos: int) -> int:
@@ -44,7 +40,7 @@ def _items(text: str, path: str | None) -> Iterator[tuple[Any, int | None]]:
                 yield item, _find_line(text, item)
             return
         if isinstance(data, dict) and ("title" in data or "type" in data):
-            yield data, _line(text, pos)
+            yield data, line_at(text, pos)
             return
         raise InputError(f"{path or '<input>'}:1: not CSL-JSON: expected a list of items "
                          "(objects with \"type\", \"title\", \"author\"…).")
@@ -56,7 +52,7 @@ def _items(text: str, path: str | None) -> Iterator[tuple[Any, int | None]]:
             item, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             raise _json_error(path, exc) from exc
-        yield item, _line(text, pos)
+        yield item, line_at(text, pos)
         pos = _skip_space(text, end)
         if text.startswith(",", pos):
             pos = _skip_space(text, pos + 1)
@@ -64,12 +60,12 @@ def _items(text: str, path: str | None) -> Iterator[tuple[Any, int | None]]:
         if text.startswith("]", pos):
             rest = _skip_space(text, pos + 1)
             if rest < len(text):
-                line = _line(text, rest)
+                line = line_at(text, rest)
                 col = rest - text.rfind("\n", 0, rest)
                 raise InputError(f"{path or '<input>'}:{line}:{col}: not valid JSON "
                                  "(extra data after the list).")
             return
-        line = _line(text, pos)
+        line = line_at(text, pos)
         col = pos - text.rfind("\n", 0, pos)
         raise InputError(f"{path or '<input>'}:{line}:{col}: not valid JSON "
                          "(expecting ',' or ']' after an item).")
@@ -79,7 +75,7 @@ def _find_line(text: str, item: Any) -> int | None:
     if isinstance(item, dict) and item.get("id") is not None:
         match = re.search(r'"id"\s*:\s*"?' + re.escape(str(item["id"])) + r'"?\s*[,}]', text)
         if match:
-            return _line(text, match.start())
+            return line_at(text, match.start())
     return None
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from citelint.citation import parse_citation
 from citelint.models import Location, Manuscript, Reference
-from citelint.readers import InputError, reader, select_cited
+from citelint.readers import InputError, line_at, reader, select_cited
 from citelint.readers.bbl import has_entries, read_entries
-from citelint.readers.bibtex import decode_latex, read_library
+from citelint.readers.bibtex import brace_group, decode_latex, read_library
 from citelint.readers.inline import IGNORE, attach_comments, orphan_problem
 
 _COMMENT = re.compile(r"(?<!\\)%.*")
@@ -92,23 +92,25 @@ class _File:
     raw: str  # as written (a biber .bbl is read from this)
     text: str
     comments: dict[int, tuple[str, bool]]
+    biber: bool  # a biber .bbl: its list is \entry data
 
     def where(self, offset: int) -> str:
-        return f"{self.path or '<input>'}:{_line(self.text, offset)}"
+        return f"{self.path or '<input>'}:{line_at(self.text, offset)}"
 
     def has_list(self) -> bool:
-        return bool(_BIBITEM.search(self.text)) or has_entries(self.raw)
+        return self.biber or bool(_BIBITEM.search(self.text))
 
     def references(self, kept: list[str], problems: list[str]) -> list[Reference]:
         """Its printed list: biber ``\\entry`` data, or ``\\bibitem`` text."""
-        if has_entries(self.raw):
+        if self.biber:
             return read_entries(self.raw, self.path)
         return read_bibitems(self.text, self.path, kept, self.comments, problems)
 
 
 def _load(text: str, path: str | None, kept: list[str]) -> _File:
     protected = _protect_verbatim(text, kept)
-    return _File(path, text, strip_comments(protected), ignore_comments(protected))
+    return _File(path, text, strip_comments(protected), ignore_comments(protected),
+                 has_entries(text))
 
 
 def _parts(file: _File, base: Path, kept: list[str], problems: list[str],
@@ -150,25 +152,6 @@ def latex_to_text(text: str, kept: list[str] | None = None) -> str:
     return _restore(decode_latex(text), kept or [])
 
 
-def _group(text: str, start: int, open_char: str = "{", close_char: str = "}") -> tuple[str, int]:
-    """The balanced group starting at ``text[start]`` (an opening brace): (content, end)."""
-    depth = 0
-    for pos in range(start, len(text)):
-        char = text[pos]
-        escaped = pos > 0 and text[pos - 1] == "\\"
-        if char == open_char and not escaped:
-            depth += 1
-        elif char == close_char and not escaped:
-            depth -= 1
-            if depth == 0:
-                return text[start + 1:pos], pos + 1
-    return text[start + 1:], len(text)
-
-
-def _line(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
 def read_bibitems(text: str, path: str | None, kept: list[str],
                   comments: dict[int, tuple[str, bool]] | None = None,
                   problems: list[str] | None = None) -> list[Reference]:
@@ -180,17 +163,17 @@ def read_bibitems(text: str, path: str | None, kept: list[str],
     for number, match in enumerate(starts, start=1):
         pos = match.end()
         if text.startswith("[", pos):
-            _, pos = _group(text, pos, "[", "]")
+            _, pos = brace_group(text, pos, "[", "]")
             while pos < len(text) and text[pos].isspace():
                 pos += 1
         key = None
         if text.startswith("{", pos):
-            key, pos = _group(text, pos)
+            key, pos = brace_group(text, pos)
             key = key.strip()
         end = starts[number].start() if number < len(starts) else len(text)
         stop = _END_LIST.search(text, pos, end)
         body = text[pos:stop.start() if stop else end]
-        location = Location(path, line=_line(text, match.start()), key=key)
+        location = Location(path, line=line_at(text, match.start()), key=key)
         raw = latex_to_text(body, kept)
         ref = parse_citation(raw, number, location)
         ref.location = location
@@ -224,7 +207,7 @@ def _command_argument(text: str, name: str) -> str | None:
     match = re.search(rf"\\{name}\s*(?:\[[^\]]*\])?\s*(?=\{{)", text)
     if not match:
         return None
-    content, _ = _group(text, match.end())
+    content, _ = brace_group(text, match.end())
     content = re.sub(r"\\(?:thanks|footnote)\s*\{(?:[^{}]|\{[^{}]*\})*\}", "", content)
     return content
 

@@ -16,7 +16,14 @@ import re
 from pathlib import Path
 
 from citelint.models import Manuscript, Reference
-from citelint.readers import InputError, read_file, read_text, reader, select_cited
+from citelint.readers import (
+    InputError,
+    line_at,
+    read_file,
+    read_text,
+    reader,
+    select_cited,
+)
 from citelint.readers.inline import IGNORE, attach_comments, orphan_problem
 
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -97,7 +104,7 @@ def html_comments(body: str) -> tuple[str, dict[int, tuple[str, bool]]]:
     def blank(match: re.Match[str]) -> str:
         ignore = IGNORE.match(match.group(1).strip())
         if ignore:
-            line = body.count("\n", 0, match.start()) + 1
+            line = line_at(body, match.start())
             start = body.rfind("\n", 0, match.start()) + 1
             end = body.find("\n", match.end())
             rest = body[start:match.start()] + body[match.end():len(body) if end < 0 else end]
