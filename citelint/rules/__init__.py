@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+from citelint.journals import JournalComparison, compare_journals
 from citelint.models import Manuscript, Match, Record
 
 # Order is the order findings are listed in for one reference.
@@ -76,6 +77,16 @@ def all_rules() -> list[ModuleType]:
 def get_rule(rule_id: str) -> ModuleType | None:
     """The rule module with this ID, or None."""
     return next((m for m in all_rules() if m.ID == rule_id), None)
+
+
+def journal_comparison(match: Match) -> tuple[str, str, JournalComparison] | None:
+    """The cited journal, the record's, and how they compare (names, abbreviation, ISSNs); None
+    when either side has no journal to compare."""
+    record, cited = match.record, match.reference.journal
+    if record is None or not record.journal or not cited:
+        return None
+    return cited, record.journal, compare_journals(cited, record.journal, record.journal_short,
+                                                   record.issn)
 
 
 def record_evidence(match: Match, **extra: Any) -> dict[str, Any]:

@@ -17,21 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from citelint.journals import compare_journals
 from citelint.models import Finding, Match, Severity
-from citelint.rules import CheckContext, record_evidence
+from citelint.rules import CheckContext, journal_comparison, record_evidence
 
 ID = "journal-abbreviation"
 SEVERITY: Severity = "warning"
 
 
 def check(match: Match, context: CheckContext) -> Iterator[Finding]:
-    record, cited = match.record, match.reference.journal
-    if record is None or not record.journal or not cited:
+    compared = journal_comparison(match)
+    if compared is None or compared[2].relation != "variant":
         return
-    comparison = compare_journals(cited, record.journal, record.journal_short, record.issn)
-    if comparison.relation != "variant":
-        return
+    cited, _, comparison = compared
     forms = "; ".join(comparison.forms)
     yield Finding(ID, SEVERITY, f"\"{cited}\" names the right journal in a non-standard form "
                   f"({comparison.reason}); standard forms: {forms}.", field="journal",

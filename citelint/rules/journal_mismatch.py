@@ -18,25 +18,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from citelint.journals import compare_journals, is_article_type
+from citelint.journals import is_article_type
 from citelint.models import Finding, Match, Severity
-from citelint.rules import CheckContext, record_evidence
+from citelint.rules import CheckContext, journal_comparison, record_evidence
 
 ID = "journal-mismatch"
 SEVERITY: Severity = "error"
 
 
 def check(match: Match, context: CheckContext) -> Iterator[Finding]:
-    record, cited = match.record, match.reference.journal
-    if record is None or not record.journal or not cited:
+    compared = journal_comparison(match)
+    if compared is None or compared[2].relation != "different":
         return
-    comparison = compare_journals(cited, record.journal, record.journal_short, record.issn)
-    if comparison.relation != "different":
-        return
+    cited, journal, comparison = compared
     if is_article_type(cited):
         message = (f"\"{cited}\" is a publication type, not a journal: the work appeared in "
-                   f"{record.journal}.")
+                   f"{journal}.")
     else:
-        message = f"Cited journal \"{cited}\", but the work appeared in {record.journal}."
-    yield Finding(ID, SEVERITY, message, field="journal", cited=cited, expected=record.journal,
+        message = f"Cited journal \"{cited}\", but the work appeared in {journal}."
+    yield Finding(ID, SEVERITY, message, field="journal", cited=cited, expected=journal,
                   evidence=record_evidence(match, accepted_forms=list(comparison.forms)))
