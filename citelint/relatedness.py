@@ -195,16 +195,20 @@ def _key_terms(word_rows: np.ndarray, anchor: np.ndarray, vocab: list[str],
     return [vocab[i] for i in order[:limit] if weights[i] > 0]
 
 
-def _nearest(rows: np.ndarray, i: int, has_text: list[bool]) -> tuple[int | None, float | None]:
-    """Position and cosine of the reference most like reference ``i`` (None when it is alone)."""
-    others = [j for j, ok in enumerate(has_text) if ok and j != i]
-    if not others:
-        return None, None
-    similarities = rows[others] @ rows[i]
-    best = int(np.argmax(similarities))
-    if similarities[best] <= 0:  # alike to none of them
-        return None, None
-    return others[best], round(float(similarities[best]), 4)
+def _nearest(rows: np.ndarray, has_text: list[bool]) -> list[tuple[int | None, float | None]]:
+    """For each reference, the position and cosine of the one most like it among those with text
+    (None when it has no text, is alone, or is alike to none of them)."""
+    similar = rows @ rows.T if len(rows) else np.zeros((0, 0))
+    usable = np.array(has_text, dtype=bool)
+    out: list[tuple[int | None, float | None]] = []
+    for i in range(len(has_text)):
+        candidates = np.where(usable & (np.arange(len(has_text)) != i), similar[i], -np.inf)
+        best = int(np.argmax(candidates)) if usable[i] and len(candidates) else -1
+        if best < 0 or candidates[best] <= 0:
+            out.append((None, None))
+        else:
+            out.append((best, round(float(candidates[best]), 4)))
+    return out
 
 
 def _majority(values: list[str]) -> tuple[str | None, float]:
@@ -260,6 +264,7 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
     anchor = word_subject if has_subject else (
         word_rows[:-1].sum(axis=0) if len(vocab) else np.zeros(0))
     key_terms = _key_terms(word_rows[:-1], anchor, vocab)
+    nearest_of = _nearest(rows, has_text)
     results: list[dict[str, Any]] = []
     for i in range(len(matches)):
         field, domain = fields[i]
@@ -275,7 +280,7 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
         row = rows[i]
         used = {vocab[j] for j in np.flatnonzero(word_rows[i])}
         result["missing_terms"] = [t for t in key_terms if t not in used][:3]
-        nearest, similarity = _nearest(rows, i, has_text)
+        nearest, similarity = nearest_of[i]
         if nearest is not None:
             result["nearest"] = matches[nearest].reference.index
             result["nearest_similarity"] = similarity

@@ -316,7 +316,7 @@ class FakeAPI:
         in_flight = sum(n for (name, _), n in self._in_flight.items() if name == service)
         return self._limits.get((service, "")), in_flight
 
-    def _next_fault(self, service: str, lane: str = "") -> Fault | None:
+    def _next_fault(self, service: str, lane: str) -> Fault | None:
         with self._lock:
             if service in self._down:
                 return Fault(status=503, body=b"<html><body>Service Unavailable</body></html>")

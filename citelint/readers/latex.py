@@ -153,8 +153,7 @@ def latex_to_text(text: str, kept: list[str] | None = None) -> str:
 
 
 def read_bibitems(text: str, path: str | None, kept: list[str],
-                  comments: dict[int, tuple[str, bool]] | None = None,
-                  problems: list[str] | None = None) -> list[Reference]:
+                  comments: dict[int, tuple[str, bool]], problems: list[str]) -> list[Reference]:
     """Every ``\\bibitem`` in ``text`` (comments already stripped) as a parsed Reference, with the
     findings its ``% citelint-ignore`` comments (``comments``, from :func:`ignore_comments`)
     accept; a comment that belongs to no item is reported in ``problems``."""
@@ -178,9 +177,8 @@ def read_bibitems(text: str, path: str | None, kept: list[str],
         ref = parse_citation(raw, number, location)
         ref.location = location
         refs.append(ref)
-    for line in attach_comments(refs, comments or {}, text.split("\n")):
-        if problems is not None:
-            problems.append(orphan_problem(path, line))
+    for line in attach_comments(refs, comments, text.split("\n")):
+        problems.append(orphan_problem(path, line))
     return refs
 
 
