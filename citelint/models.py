@@ -68,6 +68,9 @@ class Reference:
     parse_error: str | None = None  # why the citation could not be split into fields
     # findings the input itself accepts (e.g. a BibTeX citelint-ignore field)
     suppressions: list[Suppression] = dataclasses.field(default_factory=list)
+    # the sections of the manuscript's text that cite it, in order of first citation; empty when
+    # the input has no text that cites (a bare reference list) or the text does not cite it
+    cited_in: list[CitingSection] = dataclasses.field(default_factory=list)
 
     @property
     def pages(self) -> str | None:
@@ -85,6 +88,22 @@ class Reference:
             if value not in (None, [], False):
                 out[name] = value
         return out
+
+
+@dataclass
+class CitingSection:
+    """A section of the manuscript's text that cites a reference.
+
+    ``heading`` is the section's heading path ("Materials and methods > Image analysis"; "" for
+    text before the first heading); ``methods`` is True when the section describes the methods
+    (by a heading such as "Methods" or "Statistical analysis" anywhere in the path, or JATS
+    ``sec-type="methods"``). ``excerpt`` is the sentence of the section's first citation of the
+    reference (trimmed), when the reader could find it: the claim the reference is cited for.
+    """
+
+    heading: str
+    methods: bool = False
+    excerpt: str | None = None
 
 
 @dataclass

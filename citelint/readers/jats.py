@@ -26,6 +26,7 @@ from citelint.models import Location, Manuscript, Reference, Suppression
 from citelint.readers import InputError, reader
 from citelint.readers.csl import reference_from_csl
 from citelint.readers.inline import IGNORE, parse_suppressions
+from citelint.readers.sections import note_citation, sentence_at
 
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
 _NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
@@ -34,6 +35,8 @@ _TYPES = {"journal": "article-journal", "book": "book", "chapter": "chapter",
           "thesis": "thesis", "report": "report", "web": "webpage", "webpage": "webpage",
           "confproc": "paper-conference", "conf-proc": "paper-conference", "data": "dataset",
           "software": "software", "patent": "patent", "preprint": "preprint"}
+# sec-type values (JATS 1.3 suggests "materials", "methods" and their "|" combination)
+_METHODS_TYPES = {"methods", "materials", "materials|methods", "methods|materials"}
 _STRUCTURE = {"surname", "article-title", "source", "year", "volume", "fpage", "person-group",
               "string-name", "name", "pub-id", "elocation-id", "chapter-title"}
 
@@ -226,6 +229,60 @@ def read_front(root: Any) -> dict[str, Any]:
     }
 
 
+def _is_citation(element: Any) -> bool:
+    return _local(element.tag) == "xref" and element.get("ref-type") == "bibr"
+
+
+def _citing_sentences(paragraph: Any) -> dict[Any, str]:
+    """The sentence around each citation (``<xref ref-type="bibr">``) of a paragraph."""
+    parts: list[str] = []
+    offsets: list[tuple[Any, int]] = []
+
+    def visit(element: Any) -> None:
+        if _is_citation(element):
+            offsets.append((element, sum(map(len, parts))))
+        parts.append(element.text or "")
+        for child in element:
+            if isinstance(child.tag, str):  # not a comment or processing instruction
+                visit(child)
+            parts.append(child.tail or "")
+
+    visit(paragraph)
+    text = "".join(parts)
+    return {element: sentence_at(text, offset) for element, offset in offsets}
+
+
+def note_citing_sections(root: Any, refs: list[Reference]) -> None:
+    """Record in each reference the sections whose text cites it (``<xref ref-type="bibr">``,
+    whose ``rid`` may name several references), with the citing sentence: the heading path of
+    the ``<sec>`` titles around the citation, "Abstract" in an abstract; a ``sec-type`` of
+    "methods" or "materials" marks a methods section whatever its title says."""
+    by_id = {ref.location.element: ref for ref in refs if ref.location.element}
+
+    def walk(element: Any, headings: tuple[str, ...], methods: bool,
+             sentences: dict[Any, str]) -> None:
+        name = _local(element.tag)
+        if name == "ref-list":
+            return
+        if name == "sec":
+            title = next(iter(_children(element, "title")), None)
+            headings = (*headings, _text(title) or element.get("sec-type") or "")
+            methods = methods or (element.get("sec-type") or "").lower() in _METHODS_TYPES
+        elif name in ("abstract", "trans-abstract"):
+            headings = ("Abstract",)
+        elif name == "p":
+            sentences = {**sentences, **_citing_sentences(element)}
+        elif _is_citation(element):
+            for rid in (element.get("rid") or "").split():
+                if rid in by_id:
+                    note_citation(by_id[rid], headings, methods, sentences.get(element))
+        for child in element:
+            if isinstance(child.tag, str):  # not a comment or processing instruction
+                walk(child, headings, methods, sentences)
+
+    walk(root, (), False, {})
+
+
 def sniff(text: str) -> bool:
     """XML whose root is a JATS ``<article>`` or that holds a ``<ref-list>``."""
     head = text.lstrip()[:5000]
@@ -241,6 +298,7 @@ def read(text: str, path: str | None) -> Manuscript:
     for ref_list in _descendants(root, "ref-list"):
         for ref in _children(ref_list, "ref"):
             refs.append(_reference(ref, len(refs) + 1, path))
+    note_citing_sections(root, refs)
     front = read_front(root)
     problems = []
     if not refs:

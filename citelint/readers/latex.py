@@ -8,13 +8,15 @@ files: they are read (relative to the .tex) with the BibTeX reader and only the 
 cites are kept, in order of first citation (``\\nocite{*}`` keeps them all). Title, abstract and
 keywords come from ``\\title``, the ``abstract`` environment and ``\\keywords``. Files the
 document ``\\input``s, ``\\include``s or ``\\subfile``s are read in place, for their citations,
-bibliography commands and ``\\bibitem`` lists. Nothing is run.
+bibliography commands, sectioning commands and ``\\bibitem`` lists. Each reference records the
+sections whose text cites it (``\\section``... headings; "Abstract"). Nothing is run.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from citelint.citation import parse_citation
@@ -23,6 +25,7 @@ from citelint.readers import InputError, line_at, reader, select_cited
 from citelint.readers.bbl import has_entries, read_entries
 from citelint.readers.bibtex import brace_group, decode_latex, read_library
 from citelint.readers.inline import IGNORE, attach_comments, orphan_problem
+from citelint.readers.sections import Outline, note_citation, paragraph_around, sentence_at
 
 _COMMENT = re.compile(r"(?<!\\)%.*")
 _VERBATIM = re.compile(r"\\(url|nolinkurl|path|doi)\s*\{([^{}\n]*)\}")
@@ -31,12 +34,20 @@ _BIBINFO = re.compile(r"\\(?:bibinfo|bibfield)\s*\{[^{}]*\}\s*")
 _NATEXLAB = re.compile(r"\\natexlab\s*\{([^{}]*)\}")
 _BIBITEM = re.compile(r"\\bibitem\b\s*")
 _INCLUDE = re.compile(r"\\(?:input|include|subfile)\s*\{([^{}]+)\}")
+_BEGIN_DOCUMENT = re.compile(r"\\begin\s*\{document\}")
 _MAX_INCLUDE_DEPTH = 10
 _END_LIST = re.compile(r"\\end\s*\{thebibliography\}")
 _CITE = re.compile(r"\\([A-Za-z]*cite[A-Za-z]*|nocite)\*?\s*(?:\([^()]*\)\s*){0,2}"
                    r"((?:\[[^\]]*\]\s*){0,2})\{([^{}]*)\}")
 # the further "[pre][post]{keys}" groups of a biblatex multicite (\cites, \parencites…)
 _MORE_KEYS = re.compile(r"\s*((?:\[[^\]]*\]\s*){0,2})\{([^{}]*)\}")
+# a sectioning command up to its heading's "{", or the start or end of an environment whose
+# citations are not those of the current section
+_SECTIONING = re.compile(r"\\(part|chapter|section|subsection|subsubsection|paragraph)\b\*?\s*"
+                         r"(?:\[[^\]]*\]\s*)?(?=\{)"
+                         r"|\\(begin|end)\s*\{(abstract|thebibliography)\}")
+_LEVELS = {"part": 0, "chapter": 1, "section": 2, "subsection": 3, "subsubsection": 4,
+           "paragraph": 5}
 _BIB_COMMANDS = re.compile(r"\\(bibliography|addbibresource|addglobalbib)\s*(?:\[[^\]]*\])?\s*"
                            r"\{([^{}]*)\}")
 _PLACEHOLDER = "\uE000{}\uE001"
@@ -122,7 +133,7 @@ def _parts(file: _File, base: Path, kept: list[str], problems: list[str],
     reported and skipped."""
     parts: list[tuple[_File, int, int]] = []
     pos = 0
-    body = re.search(r"\\begin\s*\{document\}", file.text)
+    body = _BEGIN_DOCUMENT.search(file.text)
     for match in _INCLUDE.finditer(file.text, body.end() if body else 0):
         parts.append((file, pos, match.start()))
         pos = match.end()
@@ -182,23 +193,81 @@ def read_bibitems(text: str, path: str | None, kept: list[str],
     return refs
 
 
+def _citations(text: str, start: int, end: int) -> Iterator[tuple[int, str, str]]:
+    """The ``\\cite``-family citations of ``text[start:end]``, in order: each key cited, with the
+    offset and name of its command (``nocite`` prints nothing); ``*`` stands for
+    ``\\nocite{*}``."""
+    for match in _CITE.finditer(text, start, end):
+        groups = [match.group(3)]
+        if match.group(1).endswith("cites"):
+            pos = match.end()
+            while (more := _MORE_KEYS.match(text, pos, end)) is not None:
+                groups.append(more.group(2))
+                pos = more.end()
+        for key in ",".join(groups).split(","):
+            key = key.strip()
+            if key and not re.search(r"[\s\\{}]", key):  # not text
+                yield match.start(), key, match.group(1)
+
+
 def _cited(parts: list[tuple[_File, int, int]]) -> dict[str, tuple[_File, int]]:
     """Keys cited with ``\\cite``-family commands, in reading order of first citation, each with
     the file and offset of that citation; ``*`` stands for ``\\nocite{*}``."""
     keys: dict[str, tuple[_File, int]] = {}
     for file, start, end in parts:
-        for match in _CITE.finditer(file.text, start, end):
-            groups = [match.group(3)]
-            if match.group(1).endswith("cites"):
-                pos = match.end()
-                while (more := _MORE_KEYS.match(file.text, pos, end)) is not None:
-                    groups.append(more.group(2))
-                    pos = more.end()
-            for key in ",".join(groups).split(","):
-                key = key.strip()
-                if key and key not in keys and not re.search(r"[\s\\{}]", key):  # not text
-                    keys[key] = (file, match.start())
+        for offset, key, _ in _citations(file.text, start, end):
+            keys.setdefault(key, (file, offset))
     return keys
+
+
+def _citing_sentence(text: str, offset: int, kept: list[str]) -> str:
+    """The sentence, as plain text, of the citation command at ``offset``; its citations show
+    as "[…]"."""
+    start, end = paragraph_around(text, offset)
+    for match in _SECTIONING.finditer(text, start, end):  # a heading ends a paragraph too
+        after = match.end() if match.group(2) else brace_group(text, match.end())[1]
+        if after <= offset:
+            start = after
+        elif match.start() > offset:
+            end = match.start()
+            break
+    marked = _CITE.sub(lambda m: ("\uE003" if start + m.start() == offset else "") + "[…]",
+                       text[start:end])
+    plain = latex_to_text(marked, kept)
+    return sentence_at(plain.replace("\uE003", ""), max(plain.find("\uE003"), 0))
+
+
+def _note_citing_sections(parts: list[tuple[_File, int, int]], refs: list[Reference],
+                          kept: list[str]) -> None:
+    """Record in each of ``refs`` (by key) the sections whose text cites it: the heading path of
+    the body's sectioning commands read so far, or "Abstract" in the ``abstract`` environment.
+    ``\\nocite`` and citations within a ``thebibliography`` list cite from no section."""
+    by_key: dict[str, Reference] = {}
+    for ref in refs:
+        if ref.location.key:
+            by_key.setdefault(ref.location.key, ref)
+    outline = Outline()
+    environment: str | None = None
+    main = parts[0][0]
+    body = _BEGIN_DOCUMENT.search(main.text)
+    for file, start, end in parts:
+        events: list[tuple[int, re.Match[str] | None, str]] = [
+            (m.start(), m, "") for m in _SECTIONING.finditer(
+                file.text, max(start, body.end()) if body and file is main else start, end)]
+        events += [(offset, None, key) for offset, key, command
+                   in _citations(file.text, start, end) if command != "nocite"]
+        for offset, match, key in sorted(events, key=lambda event: event[0]):
+            if match is None:
+                if key in by_key and environment != "thebibliography":
+                    headings = ["Abstract"] if environment == "abstract" else outline.path
+                    note_citation(by_key[key], headings,
+                                  excerpt=_citing_sentence(file.text, offset, kept))
+            elif match.group(2):
+                environment = match.group(3) if match.group(2) == "begin" else None
+            else:
+                heading, _ = brace_group(file.text, match.end())
+                heading = latex_to_text(_CITE.sub("", heading), kept)  # citations are no heading
+                outline.enter(_LEVELS[match.group(1)], heading)
 
 
 def _command_argument(text: str, name: str) -> str | None:
@@ -294,5 +363,6 @@ def read(text: str, path: str | None) -> Manuscript:
         if not files:
             problems.append(f"{path or '<input>'}: no \\bibitem list and no \\bibliography or "
                             "\\addbibresource command was found.")
+    _note_citing_sections(parts, refs, kept)
     return Manuscript(path=path, format="latex", references=refs, problems=problems,
                       title=title, abstract=abstract, keywords=keywords)

@@ -5,14 +5,16 @@ The YAML front matter (between ``---`` lines) is read by a small, safe reader of
 ``title``, ``abstract``, ``keywords``, ``bibliography`` and ``nocite``; nothing is ever
 evaluated. The files ``bibliography`` names (.bib, .json CSL, .ris; relative to the .md) are read
 with their own readers, keeping only the keys cited as ``[@key]``/``@key`` in the body, in order
-of first citation, when any are cited. Without a bibliography, a numbered "References" list in
-the body is read by the plain-text reader; ``<!-- -->`` comments are not part of it, and
+of first citation, when any are cited; each records the sections that cite it (the path of the
+``#`` and setext headings above each citation). Without a bibliography, a numbered "References"
+list in the body is read by the plain-text reader; ``<!-- -->`` comments are not part of it, and
 ``<!-- citelint-ignore: rule: reason -->`` accepts findings on the reference it stands in or before.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from citelint.models import Manuscript, Reference
@@ -25,12 +27,16 @@ from citelint.readers import (
     select_cited,
 )
 from citelint.readers.inline import IGNORE, attach_comments, orphan_problem
+from citelint.readers.sections import Outline, note_citation, paragraph_around, sentence_at
 
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 _CITATION = re.compile(r"(?<![\w@.])-?@([A-Za-z0-9_][\w:.#$%&+?<>~/-]*|\{[^{}]+\})")
 _FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.DOTALL | re.MULTILINE)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
+# an ATX heading ("## Image analysis ##"), or a line of text underlined with "=" or "-" (setext)
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*$"
+                      r"|^(?![-*+]\s|\d+[.)]\s|[>|#])(\S.*)\n {0,3}(=+|-+)[ \t]*$", re.MULTILINE)
 _LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]+)\)")
 _EMPHASIS = re.compile(r"(\*{1,2})(\S(?:.*?\S)?)\1")
 _CROSSREF = re.compile(r"^(fig|tbl|eq|sec|lst):")  # pandoc-crossref labels, not citations
@@ -84,16 +90,49 @@ def _as_list(value: str | list[str] | None) -> list[str]:
     return [v.strip() for v in re.split(r"[,;]", value) if v.strip()]
 
 
+def _outside_code(body: str) -> str:
+    """``body`` with its code (fenced blocks, inline spans) blanked out, offsets and lines kept."""
+    def blank(match: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    return _INLINE_CODE.sub(blank, _FENCE.sub(blank, body))
+
+
+def _citations(body: str) -> Iterator[tuple[int, str]]:
+    """Pandoc citations in the body outside code, in order: the offset and key of each."""
+    for match in _CITATION.finditer(_outside_code(body)):
+        key = match.group(1).strip("{}").rstrip(".,:;?!")
+        if key and not _CROSSREF.match(key):
+            yield match.start(), key
+
+
 def cited_keys(body: str) -> list[str]:
     """Pandoc citation keys in the body (``[@a; @b, p. 3]``, ``@a``), first-citation order."""
-    body = _FENCE.sub("", body)
-    body = _INLINE_CODE.sub("", body)
-    keys: list[str] = []
-    for match in _CITATION.finditer(body):
-        key = match.group(1).strip("{}").rstrip(".,:;?!")
-        if key and key not in keys and not _CROSSREF.match(key):
-            keys.append(key)
-    return keys
+    return list(dict.fromkeys(key for _, key in _citations(body)))
+
+
+def _note_citing_sections(body: str, refs: list[Reference]) -> None:
+    """Record in each of ``refs`` (by key) the sections of ``body`` that cite it: the path of the
+    headings above each citation (those in code are not headings)."""
+    by_key: dict[str, Reference] = {}
+    for ref in refs:
+        if ref.location.key:
+            by_key.setdefault(ref.location.key, ref)
+    headings = list(_HEADING.finditer(_outside_code(body)))
+    outline = Outline()
+    done = 0
+    for offset, key in _citations(body):
+        while done < len(headings) and headings[done].start() < offset:
+            atx, text, setext, underline = headings[done].groups()
+            text = re.sub(r"[ \t]*\{[^{}]*\}$", "", text if atx else setext)  # {#id .class}
+            text = re.sub(r"(?:^|[ \t]+)#+$", "", text)  # closing hashes
+            outline.enter(len(atx) if atx else (1 if underline[0] == "=" else 2),
+                          _EMPHASIS.sub(r"\2", text))
+            done += 1
+        if key in by_key:
+            start, end = paragraph_around(body, offset)
+            note_citation(by_key[key], outline.path,
+                          excerpt=sentence_at(body[start:end], offset - start))
 
 
 def html_comments(body: str) -> tuple[str, dict[int, tuple[str, bool]]]:
@@ -173,6 +212,7 @@ def read(text: str, path: str | None) -> Manuscript:
         refs = _read_bibliographies(files, path, cited_keys(body),
                                     [k.lstrip("@") for k in _as_list(meta.get("nocite"))],
                                     problems)
+        _note_citing_sections(body, refs)
         manuscript = Manuscript(path=path, format="markdown", references=refs,
                                 problems=problems)
     else:

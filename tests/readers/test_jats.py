@@ -175,3 +175,32 @@ def test_a_citelint_ignore_comment_accepts_findings_on_its_ref() -> None:
         ("doi-missing", "no DOI was ever registered"), ("journal-abbreviation", "")]
     assert "citelint" not in refs[2].raw
     assert (refs[2].journal, refs[2].year) == ("Biomedicines", 2024)
+
+
+def test_each_reference_records_the_sections_that_cite_it() -> None:
+    body = """<body>
+<sec sec-type="intro"><title>Introduction</title><p>Known <xref ref-type="bibr" rid="B1">1</xref>.
+</p></sec>
+<sec sec-type="methods"><title>Experimental</title>
+<sec><title>Image analysis</title><p>Segmented with <xref ref-type="bibr" rid="B2 B3">2,3</xref>.
+</p></sec></sec>
+<sec><title>Statistical analysis</title><p>As in <xref ref-type="bibr" rid="B3">3</xref>.</p></sec>
+<sec><title>Discussion</title><p>Again <xref ref-type="bibr" rid="B1">1</xref>, and
+<xref ref-type="fig" rid="B2">a figure</xref>, <xref ref-type="bibr" rid="B9">a missing id</xref>.
+</p></sec></body>"""
+    text = ARTICLE.replace("</front>", "</front>" + body).replace(
+        "<p>Second paragraph.</p>", '<p>Second <xref ref-type="bibr" rid="B1">1</xref>.</p>')
+    refs = read_text(text, "jats", "a.xml").references
+    assert [(c.heading, c.methods) for c in refs[0].cited_in] == [
+        ("Abstract", False), ("Introduction", False), ("Discussion", False)]
+    assert [(c.heading, c.methods) for c in refs[1].cited_in] == [
+        ("Experimental > Image analysis", True)]
+    assert [(c.heading, c.methods) for c in refs[2].cited_in] == [
+        ("Experimental > Image analysis", True), ("Statistical analysis", True)]
+    assert [c.excerpt for c in refs[0].cited_in] == ["Second 1.", "Known 1.", "Again 1, and a "
+                                                     "figure, a missing id."]
+    assert refs[2].cited_in[0].excerpt == "Segmented with 2,3."
+
+
+def test_a_bare_reference_list_records_no_citing_sections() -> None:
+    assert all(r.cited_in == [] for r in read_text(ARTICLE, "jats", "a.xml").references)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from citelint.models import Reference
 from citelint.readers import InputError, detect_format, read_file, read_text
 
 BIBITEMS = r"""\documentclass{article}
@@ -197,3 +198,62 @@ def test_an_ignore_comment_that_belongs_to_no_bibitem_is_reported() -> None:
     assert manuscript.problems == [
         "paper.tex:8: this citelint-ignore comment is not on or just before a reference, so it "
         "accepts nothing; move it next to the reference it is meant for."]
+
+
+def _sections(ref: Reference) -> list[tuple[str, bool]]:
+    return [(c.heading, c.methods) for c in ref.cited_in]
+
+
+SECTIONED = r"""\section{Introduction}
+Wounds heal \cite{guo2022}.
+\section[Methods]{Materials and \emph{methods}}
+\subsection{Image analysis}\label{sec:images}
+Images were read as before \citep[p.~2]{zhu2024}.
+\section{Discussion}
+As said \citet{guo2022}, and again \cite{guo2022}.
+"""
+
+
+def test_each_reference_records_the_sections_that_cite_it(tmp_path: Path) -> None:
+    manuscript = read_file(_paper(tmp_path, SECTIONED + "\\bibliography{refs}"))
+    guo, zhu = sorted(manuscript.references, key=lambda r: r.location.key or "")
+    assert _sections(guo) == [("Introduction", False),
+                            ("Discussion", False)]
+    assert _sections(zhu) == [("Materials and methods > Image analysis", True)]
+    assert [c.excerpt for c in guo.cited_in] == ["Wounds heal […].",
+                                                 "As said […], and again […]."]
+    assert zhu.cited_in[0].excerpt == "Images were read as before […]."
+
+
+def test_a_bibitem_list_records_its_citing_sections() -> None:
+    text = BIBITEMS.replace("\\keywords{stem cells; wound healing}\n",
+                            SECTIONED.replace("zhu2024", "leger")).replace(
+        "\\bibitem{leger}", "See also \\cite{leger}.\n\\bibitem{leger}")  # cited by the list
+    guo, leger = read_text(text, "latex", "paper.tex").references
+    assert _sections(guo) == [("Introduction", False),
+                            ("Discussion", False)]
+    assert _sections(leger) == [("Materials and methods > Image analysis", True)]
+
+
+def test_an_input_file_cites_from_the_section_it_is_read_in(tmp_path: Path) -> None:
+    (tmp_path / "images.tex").write_text("In R \\cite{zhu2024}.\n\\subsection{Image analysis}\n"
+                                         "As \\cite{zhu2024}.\n", encoding="utf-8")
+    tex = _paper(tmp_path, "\\begin{abstract}Known \\cite{guo2022}.\\end{abstract}\n"
+                           "Before \\cite{wu2024}.\n\\section*{Methods}\n\\input{images}\n"
+                           "Then \\cite{guo2022}.\n\\chapter{Results}\n\\paragraph{Cells} "
+                           "\\cite{guo2022}\n\\bibliography{refs}")
+    refs = {r.location.key: _sections(r) for r in read_file(tex).references}
+    assert refs == {
+        "guo2022": [("Abstract", False),  # the input file's heading carries on
+                    ("Methods > Image analysis", True),
+                    ("Results > Cells", False)],
+        "wu2024": [("", False)],
+        "zhu2024": [("Methods", True),
+                    ("Methods > Image analysis", True)]}
+
+
+def test_nocite_cites_from_no_section(tmp_path: Path) -> None:
+    tex = _paper(tmp_path, "\\section{Methods}\n\\nocite{wu2024}\\nocite{*}\n"
+                           "\\section{Results}\n\\cite{guo2022}\n\\bibliography{refs}")
+    refs = {r.location.key: _sections(r) for r in read_file(tex).references}
+    assert refs == {"guo2022": [("Results", False)], "wu2024": [], "zhu2024": []}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from citelint.models import Reference
 from citelint.readers import InputError, detect_format, read_file, read_text
 from citelint.readers.markdown import cited_keys, read_front_matter
 
@@ -141,3 +142,39 @@ def test_citations_inside_html_comments_do_not_count(tmp_path: Path) -> None:
     md.write_text("---\nbibliography: refs.json\n---\n# Intro\n\nSee [@a].\n"
                   "<!-- draft: also [@b] -->\n", encoding="utf-8")
     assert [r.location.key for r in read_file(md).references] == ["a"]
+
+
+def _sections(ref: Reference) -> list[tuple[str, bool]]:
+    return [(c.heading, c.methods) for c in ref.cited_in]
+
+
+def test_each_reference_records_the_sections_that_cite_it(tmp_path: Path) -> None:
+    path = _paper(tmp_path, "bibliography: refs.json",
+                  "# Introduction {#sec:intro}\n\nWounds heal [@guo2022].\n\n"
+                  "# Materials and *methods*\n\n## Image analysis ##\n\nAs @zhu2024 did.\n\n"
+                  "# Discussion\n\nAgain [-@guo2022] and [see @guo2022, p. 2].\n")
+    guo, zhu = read_file(path).references
+    assert _sections(guo) == [("Introduction", False),
+                            ("Discussion", False)]
+    assert _sections(zhu) == [("Materials and methods > Image analysis", True)]
+    assert [c.excerpt for c in guo.cited_in] == ["Wounds heal [@guo2022].",
+                                                 "Again [-@guo2022] and [see @guo2022, p. 2]."]
+
+
+def test_setext_headings_count_and_headings_in_code_do_not(tmp_path: Path) -> None:
+    path = _paper(tmp_path, "bibliography: refs.json",
+                  "Before any heading [@wu2024].\n\nMethods\n=======\n\n"
+                  "~~~\n# Results\n~~~\n\nAs [@guo2022].\n\nStatistics\n----------\n\n"
+                  "```\n## Not a heading\n```\n\nWith @zhu2024.\n\n---\n\n"
+                  "Results\n=======\n\nSee [@zhu2024].\n")
+    refs = {r.location.key: _sections(r) for r in read_file(path).references}
+    assert refs == {"wu2024": [("", False)],
+                    "guo2022": [("Methods", True)],
+                    "zhu2024": [("Methods > Statistics", True),
+                                ("Results", False)]}
+
+
+def test_a_written_reference_list_records_no_citing_sections() -> None:
+    text = "# Introduction\n\nAs [@guo2022] showed [1].\n\n" + WRITTEN_LIST
+    refs = read_text(text, "markdown", "p.md").references
+    assert refs and all(_sections(r) == [] for r in refs)

@@ -1,0 +1,100 @@
+"""Where the manuscript's text cites each reference: the heading path of the citing section.
+
+Readers of formats with a body (JATS, LaTeX, Markdown) record, for every reference the text
+cites, the sections that cite it (``Reference.cited_in``). The off-topic check uses it: a work
+cited only in the methods is cited for how the work was done, and a method, a program or a
+statistical test may come from any field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from citelint.models import CitingSection, Reference
+
+# Headings of sections that describe how the work was done.
+METHODS_HEADING = re.compile(
+    r"\b(methods?|methodology|materials?|experimental\s+(procedures?|section|design|setup)|"
+    r"statistical\s+analys[ie]s|statistics|data\s+analys[ie]s|software|implementation|"
+    r"(data|code)(\s+and\s+(data|code))?\s+availability|protocols?)\b",
+    re.IGNORECASE)
+
+
+def is_methods_heading(heading: str) -> bool:
+    """Whether a section heading names a methods section ("Materials and methods", "Statistical
+    analysis", "Software", "Data availability"...)."""
+    return bool(METHODS_HEADING.search(heading))
+
+
+# A sentence ends at . ! or ? followed by space and a capital, unless the word before the stop
+# is an abbreviation that citations and scientific prose use mid-sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\[(]?[A-Z])")
+_ABBREVIATION = re.compile(r"\b(al|e\.g|i\.e|cf|vs|Fig|Figs|Eq|Eqs|Ref|Refs|No|approx|ca|resp|"
+                           r"[A-Z])\.$")
+EXCERPT_LENGTH = 300
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def paragraph_around(text: str, offset: int) -> tuple[int, int]:
+    """Start and end of the paragraph of ``text`` (a source whose paragraphs are separated by
+    blank lines, as in LaTeX and Markdown) that holds ``offset``."""
+    start = max((m.end() for m in _BLANK_LINE.finditer(text, 0, offset)), default=0)
+    following = _BLANK_LINE.search(text, offset)
+    return start, following.start() if following else len(text)
+
+
+def sentence_at(text: str, offset: int) -> str:
+    """The sentence of ``text`` (a paragraph as plain text) around ``offset``, whitespace
+    collapsed and cut to about ``EXCERPT_LENGTH`` characters around the offset."""
+    start, end = 0, len(text)
+    for boundary in _SENTENCE_END.finditer(text):
+        if _ABBREVIATION.search(text, 0, boundary.start()):
+            continue
+        if boundary.start() < offset:
+            start = boundary.end()
+        else:
+            end = boundary.start()
+            break
+    sentence = text[start:end]
+    at = offset - start
+    if len(sentence) > EXCERPT_LENGTH:
+        left = max(0, min(at - EXCERPT_LENGTH // 2, len(sentence) - EXCERPT_LENGTH))
+        sentence = ("…" if left else "") + sentence[left:left + EXCERPT_LENGTH] + (
+            "…" if left + EXCERPT_LENGTH < len(sentence) else "")
+    return " ".join(sentence.split())
+
+
+def note_citation(ref: Reference, headings: Sequence[str], methods: bool = False,
+                  excerpt: str | None = None) -> None:
+    """Record that the section under ``headings`` (outermost first) cites ``ref``, with the
+    sentence that cites it (``excerpt``, when known).
+
+    ``methods`` marks a section known to be a methods section whatever its headings say (JATS
+    ``sec-type``). Each section is recorded once, in order of first citation, with the excerpt of
+    its first citation.
+    """
+    heading = " > ".join(h for h in headings if h)
+    methods = methods or any(is_methods_heading(h) for h in headings)
+    if all(c.heading != heading for c in ref.cited_in):
+        ref.cited_in.append(CitingSection(heading, methods, excerpt or None))
+
+
+class Outline:
+    """The heading path at the current point of a text read from top to bottom."""
+
+    def __init__(self) -> None:
+        self._levels: list[tuple[int, str]] = []
+
+    def enter(self, level: int, heading: str) -> None:
+        """A heading of ``level`` (1 outermost) starts here: it closes those at its level or
+        deeper."""
+        while self._levels and self._levels[-1][0] >= level:
+            self._levels.pop()
+        self._levels.append((level, " ".join(heading.split())))
+
+    @property
+    def path(self) -> list[str]:
+        return [heading for _, heading in self._levels]
