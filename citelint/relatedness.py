@@ -11,12 +11,15 @@ majority. The optional ``"embedding"`` method uses a sentence-embedding model in
 
 Outliers are judged against the list's own distribution (median and MAD, a one-sided modified
 z-score), never against a global cut-off, and never on a reference with no text to compare: no
-evidence, no accusation. This module does no I/O and knows nothing about any particular
-manuscript.
+evidence, no accusation. A reference that the manuscript's text cites only in its methods sections
+(``Reference.cited_in``, from the JATS, LaTeX and Markdown readers) is scored but not judged: it
+is cited for how the work was done, and a method may come from any field. This module does no
+I/O and knows nothing about any particular manuscript.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import math
 import os
@@ -274,6 +277,10 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
             "majority_field": majority_field if use_fields else None, "method": method,
         }
         results.append(result)
+        cited_in = matches[i].reference.cited_in
+        if cited_in:
+            result["cited_in"] = [dataclasses.asdict(c) for c in cited_in]
+            result["methods_only"] = all(c.methods for c in cited_in)
         if not has_text[i]:
             result["reason"] = "no title, abstract or keywords to compare"
             continue
@@ -311,16 +318,23 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
     return results
 
 
+def judged(score: dict[str, Any]) -> bool:
+    """Whether a reference's relatedness is judged: it has a score and is not cited only in the
+    manuscript's methods sections."""
+    return score.get("score") is not None and not score.get("methods_only")
+
+
 def robust_z(scores: Sequence[dict[str, Any]],
              ) -> tuple[float | None, float | None, list[float | None]]:
-    """The list's median score, its scale (MAD × 1.4826, floored) and each modified z-score."""
-    values = [s["score"] for s in scores if s.get("score") is not None]
+    """The median score of the judged references (:func:`judged`), its scale (MAD × 1.4826,
+    floored) and each judged reference's modified z-score (None for the others)."""
+    values = [s["score"] for s in scores if judged(s)]
     if not values:
         return None, None, [None] * len(scores)
     median = statistics.median(values)
     mad = statistics.median(abs(v - median) for v in values) * 1.4826
     scale = max(mad, 0.1 * median, 1e-6)
-    zs = [None if s.get("score") is None else (s["score"] - median) / scale for s in scores]
+    zs = [(s["score"] - median) / scale if judged(s) else None for s in scores]
     return median, scale, zs
 
 
@@ -332,12 +346,13 @@ def outliers(scores: Sequence[dict[str, Any]], *, z_threshold: float | None = No
     A reference is an outlier when both its modified z-score (against the list's median and
     MAD) is below ``-z_threshold`` and its score is below ``max_ratio`` times the list's median;
     the defaults depend on the scoring method (see ``OUTLIER_DEFAULTS``, measured in
-    docs/offtopic.md). Lists with fewer than ``min_references`` scored references are not judged,
-    references without a score are never flagged, and at most ``max_share`` of the scored
-    references (the lowest ones) are flagged: a list that is mostly "off-topic" says more about
-    the scorer than about the list.
+    docs/offtopic.md). Lists with fewer than ``min_references`` judged references are not
+    judged, references that are not judged (:func:`judged`) are neither flagged nor part of the
+    list's distribution, and at most ``max_share`` of the judged references (the lowest ones)
+    are flagged: a list that is mostly "off-topic" says more about the scorer than about the
+    list.
     """
-    scored = [i for i, s in enumerate(scores) if s.get("score") is not None]
+    scored = [i for i, s in enumerate(scores) if judged(s)]
     if len(scored) < max(min_references, 3):
         return []
     method = scores[scored[0]].get("method", "tfidf")

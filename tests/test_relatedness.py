@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from factories import load_offtopic_eval
 
-from citelint.models import Manuscript, Match, Record, Reference
+from citelint.models import CitingSection, Manuscript, Match, Record, Reference
 from citelint.relatedness import outliers, score_relatedness
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,6 +157,28 @@ def test_a_reference_without_any_title_is_never_accused():
     scores = score_relatedness(manuscript, matches)
     assert scores[-1]["score"] is None
     assert len(matches) - 1 not in outliers(scores)
+
+
+@pytest.mark.parametrize("method", ["tfidf", pytest.param("embedding", marks=needs_embeddings)])
+def test_a_reference_cited_only_in_the_methods_is_scored_but_not_judged(method):
+    manuscript, matches, labels = ev.seed_matches()
+    position = labels.index("53")
+    before = score_relatedness(manuscript, matches, method=method)
+    assert position in outliers(before)
+    matches[position].reference.cited_in = [
+        CitingSection("Materials and methods > Assays", True), CitingSection("Software", True)]
+    scores = score_relatedness(manuscript, matches, method=method)
+    assert scores[position]["score"] == before[position]["score"]
+    assert scores[position]["cited_in"] == [
+        {"heading": "Materials and methods > Assays", "methods": True, "excerpt": None},
+        {"heading": "Software", "methods": True, "excerpt": None}]
+    assert scores[position]["methods_only"] is True
+    assert position not in outliers(scores)
+    # ...but it is judged again as soon as any other section cites it
+    matches[position].reference.cited_in.append(CitingSection("Introduction", False))
+    scores = score_relatedness(manuscript, matches, method=method)
+    assert scores[position]["methods_only"] is False
+    assert position in outliers(scores)
 
 
 def test_works_without_a_manuscript_subject():

@@ -15,7 +15,11 @@ Why it matters
 This check is ADVISORY. Being unusual is not being wrong: methods papers, statistics software
 and a cytokine borrowed from another field are legitimately cited far from a paper's subject, and
 titles alone say little. A reference with no title, abstract or keywords is never reported (no
-evidence, no accusation), and lists of fewer than five references are not judged.
+evidence, no accusation), and lists of fewer than five references are not judged. When the input
+has the manuscript's text (JATS, LaTeX, Markdown), a reference cited only in its methods sections
+("Materials and methods", "Statistical analysis", "Software"...) is not judged either: it is
+cited for how the work was done, and measured on real reference lists, well-known methods papers
+(R, ImageJ, DESeq2, BLAST...) score as low as intruders from a distant field.
 
 Example, in a review of soil microbiology under drought
     passes: "Drought reshapes the bacterial communities of grassland soils."
@@ -40,7 +44,10 @@ Options (``[options.off-topic]``)
 
 Each reference's score (``relatedness`` in the JSON report) is given whether or not it is
 flagged: ``score``, ``to_manuscript``, ``to_list``, ``shared_terms``, ``missing_terms`` (the
-subject's key terms it lacks), ``nearest`` (the reference most like it), ``field``, ``method``.
+subject's key terms it lacks), ``nearest`` (the reference most like it), ``field``, ``method``,
+and, when the input has the manuscript's text, ``cited_in`` (the sections that cite it, each
+with its heading path and the sentence of its first citation, which a finding's message quotes)
+and ``methods_only`` (True when all of them are methods sections: not judged).
 When the reference most like a reported one is reported too, the message says so: a group of
 references far from the subject but close to one another is often a method the paper uses.
 """
@@ -53,6 +60,7 @@ from typing import Any
 from citelint.models import Finding, Match, ReferenceResult, Severity
 from citelint.relatedness import (
     OUTLIER_DEFAULTS,
+    judged,
     outliers,
     resolve_method,
     robust_z,
@@ -98,6 +106,14 @@ def _message(score: dict[str, Any], rank: int, scored: int, median: float,
     field, majority = score.get("field"), score.get("majority_field")
     if field and majority and field != majority:
         parts.append(f"its field is {field} while most references are {majority}")
+    cited_in = score.get("cited_in") or []
+    if cited_in:
+        first = cited_in[0]
+        where = f"in {first['heading']!r}" if first["heading"] else "in the text"
+        claim = f": \u201c{first['excerpt']}\u201d" if first.get("excerpt") else ""
+        more = (f" (and {len(cited_in) - 1} other section{'s' if len(cited_in) > 2 else ''})"
+                if len(cited_in) > 1 else "")
+        parts.append(f"it is cited {where}{more}{claim}")
     if score.get("nearest") in reported:
         parts.append(f"the reference most like it, [{score['nearest']}], is reported too: "
                      "works cited as a group may be a method the paper uses")
@@ -126,7 +142,7 @@ def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tupl
     median, scale, _ = robust_z(scores)
     assert median is not None and scale is not None
     threshold = min(median - z_threshold * scale, max_ratio * median)
-    ranked = sorted((s["score"], i) for i, s in enumerate(scores) if s.get("score") is not None)
+    ranked = sorted((s["score"], i) for i, s in enumerate(scores) if judged(s))
     rank_of = {i: r + 1 for r, (_, i) in enumerate(ranked)}
     reported = {matches[position].reference.index for position in flagged}
     for position in flagged:
@@ -148,6 +164,7 @@ def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tupl
                 "to_manuscript": score.get("to_manuscript"),
                 "to_list": score.get("to_list"),
                 "method": score.get("method"),
+                "cited_in": score.get("cited_in", []),
             },
         )
 

@@ -35,3 +35,21 @@ def test_schema_rejects_an_unknown_status():
 
 def test_schema_is_valid_json_schema():
     jsonschema.Draft202012Validator.check_schema(schema())
+
+
+def test_relatedness_with_citing_sections_follows_the_schema():
+    from citelint.models import CitingSection
+    from citelint.relatedness import score_relatedness
+
+    report = _report()
+    result = report.results[0]
+    result.reference.cited_in = [CitingSection("Methods > Software", True, "We used R [1]."),
+                                 CitingSection("", False)]
+    result.relatedness = score_relatedness(report.manuscript, [result.match], "tfidf")[0]
+    document = report_to_dict(report)
+    validate(document)
+    assert document["references"][0]["relatedness"]["cited_in"][0] == {
+        "heading": "Methods > Software", "methods": True, "excerpt": "We used R [1]."}
+    document["references"][0]["relatedness"]["cited_in"] = ["Methods"]
+    with pytest.raises(jsonschema.ValidationError):
+        validate(document)

@@ -127,3 +127,45 @@ def test_a_reported_group_of_alike_references_is_said_to_be_one():
     for position, finding in found.items():
         assert finding.evidence["nearest"] in {7, 8, 9} - {position + 1}
         assert "is reported too: works cited as a group may be a method" in finding.message
+
+
+def _jats(title: str, abstract: str, titles: list[str], methods_only: set[int]) -> str:
+    """A JATS article citing ``titles``: each in the Introduction, except those at
+    ``methods_only``, which only its Materials and methods cite."""
+    from xml.sax.saxutils import escape
+
+    def xrefs(positions: list[int]) -> str:
+        return " ".join(f'<xref ref-type="bibr" rid="r{i}">{i}</xref>' for i in positions)
+
+    intro = [i for i in range(len(titles)) if i not in methods_only]
+    refs = "".join(f'<ref id="r{i}"><element-citation publication-type="journal"><article-title>'
+                   f"{escape(t)}</article-title></element-citation></ref>"
+                   for i, t in enumerate(titles))
+    return (f"<article><front><article-meta><title-group><article-title>{escape(title)}"
+            f"</article-title></title-group><abstract><p>{escape(abstract)}</p></abstract>"
+            f"</article-meta></front><body><sec><title>Introduction</title><p>{xrefs(intro)}</p>"
+            f"</sec><sec><title>Materials and methods</title><p>{xrefs(sorted(methods_only))}"
+            f"</p></sec></body><back><ref-list>{refs}</ref-list></back></article>")
+
+
+def test_a_reference_the_text_cites_only_in_its_methods_is_not_reported():
+    from citelint.readers import read_text
+
+    title, abstract = ev.seed_manuscript()
+    corpus = ev.seed_corpus()
+    titles = [item.title for item in corpus.items]
+    odd = [item.label for item in corpus.items].index("53")
+    for methods_only, reported in (({odd}, False), (set(), True)):
+        manuscript = read_text(_jats(title, abstract, titles, methods_only), "jats", "a.xml")
+        matches = [Match(ref, None) for ref in manuscript.references]
+        found = {p for p, _ in off_topic.check_list(matches, CheckContext(manuscript))}
+        assert (odd in found) is reported
+        scores = off_topic.relatedness_for(matches, CheckContext(manuscript))
+        assert scores[odd]["methods_only"] is (not reported)
+        if reported:
+            finding = next(f for p, f in off_topic.check_list(matches, CheckContext(manuscript))
+                           if p == odd)
+            assert "it is cited in 'Introduction': \u201c" in finding.message
+            [cited] = finding.evidence["cited_in"]
+            assert (cited["heading"], cited["methods"]) == ("Introduction", False)
+            assert str(odd) in cited["excerpt"].split()
