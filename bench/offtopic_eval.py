@@ -20,7 +20,12 @@ Two measurements, written up in docs/offtopic.md:
     ("near"), neither in the recall nor in the false flags. References that a list's own truth
     calls off-topic (``KNOWN_OFF_TOPIC``) are not counted as false flags either.
 
-Usage: python bench/offtopic_eval.py [--methods tfidf,embedding] [--trials 20] [--markdown]
+(c) method citations: 2 of ``METHOD_CITATIONS`` (widely cited methods, software and statistics
+    papers) inserted into each real list as *genuine* references; how often they are flagged is a
+    false-flag rate that (b) does not see, since most of its lists cite few such works.
+
+Usage: python bench/offtopic_eval.py [--methods tfidf,embedding] [--trials 20] [--per-pair]
+       [--titles-only] [--method-citations]
 
 This is an evaluation script, not part of the package: it reads files, the package does not.
 """
@@ -190,6 +195,65 @@ NEAR_POOLS = {("eLife (Arabidopsis histology)", "OpenAlex ML & public health")}
 KNOWN_OFF_TOPIC = {"seed (MSC wound healing)": {"53"}}
 
 
+# Titles of methods, software and statistics papers that papers of every field cite, each checked
+# (2026-11-27) against several independent citations of it in public reference lists.
+METHOD_CITATIONS = (
+    "Moderated estimation of fold change and dispersion for RNA-seq data with DESeq2",
+    "Fiji: an open-source platform for biological-image analysis",
+    "NIH Image to ImageJ: 25 years of image analysis",
+    "Scikit-learn: Machine Learning in Python",
+    "Analysis of relative gene expression data using real-time quantitative PCR and the "
+    "2(-Delta Delta C(T)) Method",
+    "Controlling the false discovery rate: a practical and powerful approach to multiple testing",
+    "R: A language and environment for statistical computing",
+    "Fitting Linear Mixed-Effects Models Using lme4",
+    "Basic local alignment search tool",
+    "A rapid and sensitive method for the quantitation of microgram quantities of protein "
+    "utilizing the principle of protein-dye binding",
+    "Cleavage of structural proteins during the assembly of the head of bacteriophage T4",
+    "limma powers differential expression analyses for RNA-sequencing and microarray studies",
+    "Trimmomatic: a flexible trimmer for Illumina sequence data",
+    "The Sequence Alignment/Map format and SAMtools",
+    "Gene set enrichment analysis: a knowledge-based approach for interpreting genome-wide "
+    "expression profiles",
+    "Measuring inconsistency in meta-analyses",
+    "Generalized Gradient Approximation Made Simple",
+    "MEGA X: Molecular Evolutionary Genetics Analysis across Computing Platforms",
+    "G*Power 3: A flexible statistical power analysis program for the social, behavioral, and "
+    "biomedical sciences",
+    "The PRISMA 2020 statement: an updated guideline for reporting systematic reviews",
+    "Fast gapped-read alignment with Bowtie 2",
+    "Cytoscape: a software environment for integrated models of biomolecular interaction "
+    "networks",
+    "MUSCLE: multiple sequence alignment with high accuracy and high throughput",
+    "Welcome to the tidyverse",
+    "Deep Residual Learning for Image Recognition",
+    "Random Forests",
+    "Gapped BLAST and PSI-BLAST: a new generation of protein database search programs",
+    "featureCounts: an efficient general purpose program for assigning sequence reads to "
+    "genomic features",
+    "STAR: ultrafast universal RNA-seq aligner",
+    "RAxML version 8: a tool for phylogenetic analysis and post-analysis of large phylogenies",
+    "Protein measurement with the Folin phenol reagent",
+    "UCSF Chimera—a visualization system for exploratory research and analysis",
+    "Adam: A Method for Stochastic Optimization",
+    "ImageNet classification with deep convolutional neural networks",
+    "Statistical methods for assessing agreement between two methods of clinical measurement",
+    "Bias in meta-analysis detected by a simple, graphical test",
+    "Nonparametric estimation from incomplete observations",
+    "The measurement of observer agreement for categorical data",
+    "Using thematic analysis in psychology",
+    "Cutoff criteria for fit indexes in covariance structure analysis: Conventional criteria "
+    "versus new alternatives",
+    "Coefficient alpha and the internal structure of tests",
+    "XGBoost: A Scalable Tree Boosting System",
+    "Density-functional thermochemistry. III. The role of exact exchange",
+    "A simple method for the isolation and purification of total lipides from animal tissues",
+    "Fast and accurate short read alignment with Burrows-Wheeler transform",
+    "Regression models and life-tables",
+)
+
+
 def is_near(base: Corpus, pool: Corpus, title: str | None) -> bool:
     """Whether a work of ``pool`` is on a subject ``base`` covers (not a distant intruder)."""
     return (base.name, pool.name) in NEAR_POOLS or (title or "").startswith(
@@ -310,6 +374,25 @@ def run_synthetic(corpora: list[Corpus], method: str, titles_only: bool, trials:
     return tallies
 
 
+def run_method_citations(corpora: list[Corpus], method: str, trials: int, seed: int = 7,
+                         per_list: int = 2, **outlier_options: Any) -> dict[str, tuple[int, int]]:
+    """Per list: (method citations inserted, how many of them were flagged), titles only."""
+    rng = random.Random(seed)
+    methods = Corpus("method citations", "", None, [Item(t) for t in METHOD_CITATIONS],
+                     role="pool")
+    counts: dict[str, tuple[int, int]] = {}
+    for base in (c for c in corpora if c.role == "list"):
+        inserted_total = flagged_total = 0
+        for _ in range(trials):
+            manuscript, matches, inserted = intruder_trial(base, methods, rng, True, per_list)
+            flagged = set(outliers(score_relatedness(manuscript, matches, method=method),
+                                   **outlier_options))
+            inserted_total += len(inserted)
+            flagged_total += len(flagged & inserted)
+        counts[base.name] = (inserted_total, flagged_total)
+    return counts
+
+
 def describe_seed(method: str, **outlier_options: Any) -> list[str]:
     manuscript, matches, labels = seed_matches()
     scores = score_relatedness(manuscript, matches, method=method)
@@ -334,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ratio", type=float, help="max_ratio (default: the method's)")
     parser.add_argument("--titles-only", action="store_true", help="skip the full-record runs")
     parser.add_argument("--per-pair", action="store_true", help="print every list/pool pair")
+    parser.add_argument("--method-citations", action="store_true",
+                        help="also measure how often genuine method citations are flagged")
     args = parser.parse_args(argv)
     options = {"z_threshold": args.z, "max_ratio": args.ratio}
     corpora = all_corpora()
@@ -358,6 +443,14 @@ def main(argv: list[str] | None = None) -> int:
             if args.per_pair:
                 for (base, pool), tally in tallies.items():
                     print(f"    {base} <- {pool}: {tally.summary()}")
+        if args.method_citations:
+            counts = run_method_citations(corpora, method, args.trials * 6, **options)
+            inserted = sum(n for n, _ in counts.values())
+            flagged = sum(f for _, f in counts.values())
+            print(f"\n{method}, method citations (2 per list, titles only): {flagged}/{inserted} "
+                  f"flagged ({flagged / inserted:.1%})")
+            for base, (n, f) in counts.items():
+                print(f"  list {base}: {f}/{n}")
     return 0
 
 
