@@ -25,7 +25,13 @@ from citelint.readers import InputError, line_at, reader, select_cited
 from citelint.readers.bbl import has_entries, read_entries
 from citelint.readers.bibtex import brace_group, decode_latex, read_library
 from citelint.readers.inline import IGNORE, attach_comments, orphan_problem
-from citelint.readers.sections import Outline, note_citation, paragraph_around, sentence_at
+from citelint.readers.sections import (
+    Outline,
+    note_citation,
+    paragraph_around,
+    sentence_at,
+    sentence_bounds,
+)
 
 _COMMENT = re.compile(r"(?<!\\)%.*")
 _VERBATIM = re.compile(r"\\(url|nolinkurl|path|doi)\s*\{([^{}\n]*)\}")
@@ -231,6 +237,7 @@ def _citing_sentence(text: str, offset: int, kept: list[str]) -> str:
         elif match.start() > offset:
             end = match.start()
             break
+    start, end = sentence_bounds(text, offset, start, end)  # decoding a sentence is cheaper
     marked = _CITE.sub(lambda m: ("\uE003" if start + m.start() == offset else "") + "[…]",
                        text[start:end])
     plain = latex_to_text(marked, kept)

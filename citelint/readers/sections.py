@@ -41,23 +41,34 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 def paragraph_around(text: str, offset: int) -> tuple[int, int]:
     """Start and end of the paragraph of ``text`` (a source whose paragraphs are separated by
     blank lines, as in LaTeX and Markdown) that holds ``offset``."""
-    start = max((m.end() for m in _BLANK_LINE.finditer(text, 0, offset)), default=0)
+    start = text.rfind("\n", 0, offset) + 1
+    while start > 0:  # back over the lines above, to the first blank one
+        above = text.rfind("\n", 0, start - 1) + 1
+        if not text[above:start - 1].strip():
+            break
+        start = above
     following = _BLANK_LINE.search(text, offset)
     return start, following.start() if following else len(text)
+
+
+def sentence_bounds(text: str, offset: int, start: int = 0, end: int | None = None,
+                    ) -> tuple[int, int]:
+    """Start and end of the sentence of ``text[start:end]`` (a paragraph) around ``offset``."""
+    end = len(text) if end is None else end
+    for boundary in _SENTENCE_END.finditer(text, start, end):
+        if _ABBREVIATION.search(text, start, boundary.start()):
+            continue
+        if boundary.start() < offset:
+            start = boundary.end()
+        else:
+            return start, boundary.start()
+    return start, end
 
 
 def sentence_at(text: str, offset: int) -> str:
     """The sentence of ``text`` (a paragraph as plain text) around ``offset``, whitespace
     collapsed and cut to about ``EXCERPT_LENGTH`` characters around the offset."""
-    start, end = 0, len(text)
-    for boundary in _SENTENCE_END.finditer(text):
-        if _ABBREVIATION.search(text, 0, boundary.start()):
-            continue
-        if boundary.start() < offset:
-            start = boundary.end()
-        else:
-            end = boundary.start()
-            break
+    start, end = sentence_bounds(text, offset)
     sentence = text[start:end]
     at = offset - start
     if len(sentence) > EXCERPT_LENGTH:

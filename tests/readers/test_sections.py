@@ -10,6 +10,7 @@ from citelint.readers.sections import (
     Outline,
     is_methods_heading,
     note_citation,
+    paragraph_around,
     sentence_at,
 )
 
@@ -56,3 +57,13 @@ def test_a_long_sentence_is_cut_around_the_citation():
     assert "[7]" in excerpt
     assert excerpt.startswith("…") and excerpt.endswith("…")
     assert len(excerpt) <= EXCERPT_LENGTH + 2
+
+
+@pytest.mark.parametrize("text, word, paragraph", [
+    ("One.\n\nTwo a\nTwo b.\n \nThree.", "b.", "Two a\nTwo b."),
+    ("Only one\nparagraph.", "paragraph", "Only one\nparagraph."),
+    ("\n\nFirst line.", "First", "First line."),
+    ("Above.\n\n\nBelow.\n", "Above", "Above.")])
+def test_the_paragraph_around_an_offset_ends_at_blank_lines(text, word, paragraph):
+    start, end = paragraph_around(text, text.index(word))
+    assert text[start:end] == paragraph
