@@ -12,7 +12,7 @@ majority. The optional ``"embedding"`` method uses a sentence-embedding model in
 Outliers are judged against the list's own distribution (median and MAD, a one-sided modified
 z-score), never against a global cut-off, and never on a reference with no text to compare: no
 evidence, no accusation. A reference that the manuscript's text cites only in its methods sections
-(``Reference.cited_in``, from the JATS, LaTeX and Markdown readers) is scored but not judged: it
+(``Reference.cited_in``, from the readers of inputs with a body) is scored but not judged: it
 is cited for how the work was done, and a method may come from any field. This module does no
 I/O and knows nothing about any particular manuscript.
 """

@@ -1,8 +1,9 @@
 """Where the manuscript's text cites each reference: the heading path of the citing section.
 
-Readers of formats with a body (JATS, LaTeX, Markdown) record, for every reference the text
-cites, the sections that cite it (``Reference.cited_in``). The off-topic check uses it: a work
-cited only in the methods is cited for how the work was done, and a method, a program or a
+Readers of formats with a body (JATS, LaTeX, Markdown, and plain text whose numbered
+references the text cites in brackets) record, for every reference the text cites, the sections
+that cite it (``Reference.cited_in``) and the sentence that does. The off-topic check uses it: a
+work cited only in the methods is cited for how the work was done, and a method, a program or a
 statistical test may come from any field.
 """
 

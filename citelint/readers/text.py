@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from citelint.citation import parse_citation
 from citelint.doi import clean_doi
-from citelint.models import Location, Manuscript
+from citelint.models import Location, Manuscript, Reference
 from citelint.readers import reader
+from citelint.readers.sections import Outline, note_citation, paragraph_around, sentence_at
 
 _REF_HEADING = re.compile(
     r"^\s*(?:\d+\.?\s+)?(?:references?(?:\s+list)?|bibliography|literature\s+cited"
@@ -116,7 +117,63 @@ def read(text: str, path: str | None) -> Manuscript:
         manuscript.references.append(
             parse_citation(raw, position, Location(path=path, line=entry.line))
         )
+    by_number = {e.number: r for e, r in zip(entries, manuscript.references, strict=True)
+                 if e.number is not None}
+    if by_number and front_end > 0:
+        _note_citing_sections(lines[:front_end], by_number)
     return manuscript
+
+
+# --- where the text cites each reference ---------------------------------------------------------
+
+# "Introduction", "2. Materials and methods", "3.1 Cell culture": a heading alone on its line
+_BODY_HEADING = re.compile(
+    r"^\s*(?:(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<numbered>[A-Z][^.!?]{1,80})"
+    r"|(?P<named>abstract|introduction|background|(?:materials?\s+and\s+)?methods?"
+    r"|methodology|experimental(?:\s+\w+)?|statistical\s+analys[ie]s|results?"
+    r"|(?:results\s+and\s+)?discussion|conclusions?|limitations))\s*:?\s*$",
+    re.IGNORECASE)
+# a bracketed citation of numbered references: [12], [3-5], [1, 4-6]
+_NUMBER_CITATION = re.compile(r"\[(\d{1,4}(?:\s*[-\u2013\u2014,;]\s*\d{1,4})*)\]")
+_MAX_RANGE = 100
+
+
+def _cited_numbers(inside: str) -> list[int]:
+    """The reference numbers a bracketed citation names ("1, 4-6" -> 1, 4, 5, 6)."""
+    numbers: list[int] = []
+    for part in re.split(r"\s*[,;]\s*", inside):
+        bounds = [int(n) for n in re.split(r"\s*[-\u2013\u2014]\s*", part) if n]
+        low, high = bounds[0], bounds[-1]
+        numbers += range(low, high + 1) if 0 <= high - low <= _MAX_RANGE else bounds
+    return numbers
+
+
+def _note_citing_sections(body: list[str], by_number: dict[int, Reference]) -> None:
+    """Record in the references of a numbered list the sections of ``body`` (the lines before
+    the list) that cite them with bracketed numbers, under headings such as "Introduction",
+    "2. Materials and methods" or "3.1 Cell culture" standing alone on their line."""
+    text = "\n".join(body)
+    outline = Outline()
+    offset = floor = 0  # floor: where the text under the current heading starts
+    for number, line in enumerate(body):
+        heading = _BODY_HEADING.match(line)
+        if heading and (number == 0 or not body[number - 1].strip()):
+            floor = offset + len(line) + 1
+            if heading.group("number"):
+                outline.enter(heading.group("number").count(".") + 1,
+                              heading.group("numbered"))
+            else:
+                outline.enter(1, heading.group("named"))
+        else:
+            for match in _NUMBER_CITATION.finditer(line):
+                cited = [by_number[n] for n in _cited_numbers(match.group(1)) if n in by_number]
+                if cited:
+                    start, end = paragraph_around(text, offset + match.start())
+                    start = max(start, floor)
+                    excerpt = sentence_at(text[start:end], offset + match.start() - start)
+                    for ref in cited:
+                        note_citation(ref, outline.path, excerpt=excerpt)
+        offset += len(line) + 1
 
 
 # --- finding the reference section ---------------------------------------------------------------

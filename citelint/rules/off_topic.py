@@ -16,10 +16,11 @@ This check is ADVISORY. Being unusual is not being wrong: methods papers, statis
 and a cytokine borrowed from another field are legitimately cited far from a paper's subject, and
 titles alone say little. A reference with no title, abstract or keywords is never reported (no
 evidence, no accusation), and lists of fewer than five references are not judged. When the input
-has the manuscript's text (JATS, LaTeX, Markdown), a reference cited only in its methods sections
-("Materials and methods", "Statistical analysis", "Software"...) is not judged either: it is
-cited for how the work was done, and measured on real reference lists, well-known methods papers
-(R, ImageJ, DESeq2, BLAST...) score as low as intruders from a distant field.
+has the manuscript's text (JATS, LaTeX, Markdown, or plain text citing numbered references as
+[12]), a reference cited only in its methods sections ("Materials and methods", "Statistical
+analysis", "Software"...) is not judged either: it is cited for how the work was done, and,
+measured on real reference lists, well-known methods papers (R, ImageJ, DESeq2, BLAST...) score
+as low as intruders from a distant field.
 
 Example, in a review of soil microbiology under drought
     passes: "Drought reshapes the bacterial communities of grassland soils."

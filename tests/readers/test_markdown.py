@@ -174,7 +174,8 @@ def test_setext_headings_count_and_headings_in_code_do_not(tmp_path: Path) -> No
                                 ("Results", False)]}
 
 
-def test_a_written_reference_list_records_no_citing_sections() -> None:
+def test_a_written_reference_list_is_cited_by_its_numbers() -> None:
     text = "# Introduction\n\nAs [@guo2022] showed [1].\n\n" + WRITTEN_LIST
     refs = read_text(text, "markdown", "p.md").references
-    assert refs and all(_sections(r) == [] for r in refs)
+    assert [_sections(r) for r in refs] == [[("Introduction", False)], [], []]
+    assert refs[0].cited_in[0].excerpt == "As [@guo2022] showed [1]."

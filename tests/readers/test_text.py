@@ -192,3 +192,54 @@ def test_a_word_after_a_finished_doi_starts_a_new_part_of_the_citation():
             "doi:10.5555/ecol.2020.12345.\n   Epub 2020 Jan 5.\n")
     [ref] = read_text(text, "text", "refs.txt").references
     assert ref.doi == "10.5555/ecol.2020.12345"
+
+
+FULL_TEXT = """Stem cells for wound healing
+
+Abstract
+Stem cells help [1].
+
+Introduction
+
+Wounds heal slowly [1, 2]. Copper matters [3].
+
+2. Materials and methods
+
+2.1 Statistical analysis
+
+We used R [4-5]. See Fig. 1 for e.g. the design [5] and [2020].
+
+3. Results
+
+As shown before [2].
+
+References
+1. Smith A, Jones B. Stem cells in wound healing. J Wound Care 2020; 12:1-10.
+2. Lee C. Wound dressings compared. Wound Repair Regen 2019; 3:4-9.
+3. Kim D. Role of copper in Alzheimer disease. J Alz Dis 2018; 5:6-7.
+4. R Core Team. R: a language and environment for statistical computing. Vienna 2020.
+6. Bates D, Maechler M. Fitting linear mixed-effects models using lme4. J Stat Softw 2015; 67:1-48.
+"""
+
+
+def test_a_full_text_records_the_sections_that_cite_each_numbered_reference():
+    refs = read(FULL_TEXT.replace("[4-5]", "[4-6]").replace("[5]", "[6]")).references
+    assert [[(c.heading, c.methods) for c in r.cited_in] for r in refs] == [
+        [("Abstract", False), ("Introduction", False)],
+        [("Introduction", False), ("Results", False)],
+        [("Introduction", False)],
+        [("Materials and methods > Statistical analysis", True)],
+        [("Materials and methods > Statistical analysis", True)],  # printed number 6
+    ]
+    assert [c.excerpt for c in refs[0].cited_in] == ["Stem cells help [1].",
+                                                     "Wounds heal slowly [1, 2]."]
+    assert refs[2].cited_in[0].excerpt == "Copper matters [3]."
+    assert refs[4].cited_in[0].excerpt == "We used R [4-6]."
+
+
+def test_a_bare_list_or_an_unnumbered_list_records_no_citing_sections(seed):
+    assert all(r.cited_in == [] for r in seed.references)
+    unnumbered = FULL_TEXT.split("References\n")[0] + "References\n" + "\n".join(
+        line.split(". ", 1)[1] for line in FULL_TEXT.split("References\n")[1].splitlines())
+    refs = read(unnumbered).references
+    assert len(refs) == 5 and all(r.cited_in == [] for r in refs)
