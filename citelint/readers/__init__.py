@@ -58,6 +58,15 @@ def line_at(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
+def by_key(entries: Iterable[Reference]) -> dict[str, Reference]:
+    """The entries that have a citation key (``location.key``), by key; the first one wins."""
+    found: dict[str, Reference] = {}
+    for ref in entries:
+        if ref.location.key:
+            found.setdefault(ref.location.key, ref)
+    return found
+
+
 def select_cited(entries: list[Reference], keys: Iterable[str]) -> tuple[list[Reference],
                                                                          list[str]]:
     """The entries cited by ``keys`` (in citing order, numbered from 1) and the keys none holds.
@@ -69,12 +78,9 @@ def select_cited(entries: list[Reference], keys: Iterable[str]) -> tuple[list[Re
     if not keys or "*" in keys:
         chosen, missing = list(entries), []
     else:
-        by_key: dict[str, Reference] = {}
-        for ref in entries:
-            if ref.location.key:
-                by_key.setdefault(ref.location.key, ref)
-        chosen = [by_key[k] for k in keys if k in by_key]
-        missing = [k for k in keys if k not in by_key]
+        keyed = by_key(entries)
+        chosen = [keyed[k] for k in keys if k in keyed]
+        missing = [k for k in keys if k not in keyed]
         chosen += [r for r in entries if r.parse_error and not r.location.key]
     for index, ref in enumerate(chosen, start=1):
         ref.index = index

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from citelint.citation import parse_citation
 from citelint.models import Location, Manuscript, Reference
-from citelint.readers import InputError, line_at, reader, select_cited
+from citelint.readers import InputError, by_key, line_at, reader, select_cited
 from citelint.readers.bbl import has_entries, read_entries
 from citelint.readers.bibtex import brace_group, decode_latex, read_library
 from citelint.readers.inline import IGNORE, attach_comments, orphan_problem
@@ -249,10 +249,7 @@ def _note_citing_sections(parts: list[tuple[_File, int, int]], refs: list[Refere
     """Record in each of ``refs`` (by key) the sections whose text cites it: the heading path of
     the body's sectioning commands read so far, or "Abstract" in the ``abstract`` environment.
     ``\\nocite`` and citations within a ``thebibliography`` list cite from no section."""
-    by_key: dict[str, Reference] = {}
-    for ref in refs:
-        if ref.location.key:
-            by_key.setdefault(ref.location.key, ref)
+    keyed = by_key(refs)
     outline = Outline()
     environment: str | None = None
     main = parts[0][0]
@@ -265,9 +262,9 @@ def _note_citing_sections(parts: list[tuple[_File, int, int]], refs: list[Refere
                    in _citations(file.text, start, end) if command != "nocite"]
         for offset, match, key in sorted(events, key=lambda event: event[0]):
             if match is None:
-                if key in by_key and environment != "thebibliography":
+                if key in keyed and environment != "thebibliography":
                     headings = ["Abstract"] if environment == "abstract" else outline.path
-                    note_citation(by_key[key], headings,
+                    note_citation(keyed[key], headings,
                                   excerpt=_citing_sentence(file.text, offset, kept))
             elif match.group(2):
                 environment = match.group(3) if match.group(2) == "begin" else None

@@ -20,6 +20,7 @@ from pathlib import Path
 from citelint.models import Manuscript, Reference
 from citelint.readers import (
     InputError,
+    by_key,
     line_at,
     read_file,
     read_text,
@@ -114,13 +115,10 @@ def cited_keys(body: str) -> list[str]:
 def _note_citing_sections(body: str, refs: list[Reference]) -> None:
     """Record in each of ``refs`` (by key) the sections of ``body`` that cite it: the path of the
     headings above each citation (those in code are not headings)."""
-    by_key: dict[str, Reference] = {}
-    for ref in refs:
-        if ref.location.key:
-            by_key.setdefault(ref.location.key, ref)
+    keyed = by_key(refs)
     headings = list(_HEADING.finditer(_outside_code(body)))
     outline = Outline()
-    done = 0
+    done = floor = 0  # floor: where the text under the current heading starts
     for offset, key in _citations(body):
         while done < len(headings) and headings[done].start() < offset:
             atx, text, setext, underline = headings[done].groups()
@@ -128,10 +126,12 @@ def _note_citing_sections(body: str, refs: list[Reference]) -> None:
             text = re.sub(r"(?:^|[ \t]+)#+$", "", text)  # closing hashes
             outline.enter(len(atx) if atx else (1 if underline[0] == "=" else 2),
                           _EMPHASIS.sub(r"\2", text))
+            floor = headings[done].end()
             done += 1
-        if key in by_key:
+        if key in keyed:
             start, end = paragraph_around(body, offset)
-            note_citation(by_key[key], outline.path,
+            start = max(start, floor)
+            note_citation(keyed[key], outline.path,
                           excerpt=sentence_at(body[start:end], offset - start))
 
 

@@ -179,3 +179,9 @@ def test_a_written_reference_list_is_cited_by_its_numbers() -> None:
     refs = read_text(text, "markdown", "p.md").references
     assert [_sections(r) for r in refs] == [[("Introduction", False)], [], []]
     assert refs[0].cited_in[0].excerpt == "As [@guo2022] showed [1]."
+
+
+def test_a_citing_sentence_stops_at_the_heading_above_it(tmp_path: Path) -> None:
+    path = _paper(tmp_path, "bibliography: refs.json", "# Methods\nWe used [@guo2022].\n")
+    [guo] = read_file(path).references
+    assert guo.cited_in[0].excerpt == "We used [@guo2022]."
