@@ -9,8 +9,9 @@ Two measurements, written up in docs/offtopic.md:
     papers in ../shared/api-examples; a PeerJ fish corpus and an OpenAlex machine-learning/public
     -health corpus, each with one of its own papers as the "manuscript") get 3-5 references from
     another list inserted at random places; recall = intruders flagged / inserted, false flags =
-    original references flagged, per 30 original references. Run with records holding titles only,
-    and with whatever abstracts/keywords/topics the corpus has ("full").
+    original references flagged, per 30 original references. Run with records holding titles only
+    ("titles"), titles and the journal as the list cites it ("titles+journals"), and everything
+    the corpus has: journals, abstracts, keywords, topics ("full").
 
     The target (issue #4) is about intruders *from a distant field*. Most list/pool pairs are that
     (wound healing, bacterial RNA thermometers, methylphenidate neurotoxicity, plant histology, fish
@@ -25,7 +26,7 @@ Two measurements, written up in docs/offtopic.md:
     false-flag rate that (b) does not see, since most of its lists cite few such works.
 
 Usage: python bench/offtopic_eval.py [--methods tfidf,embedding] [--trials 20] [--per-pair]
-       [--titles-only] [--method-citations]
+       [--fields titles,titles+journals,full] [--method-citations]
 
 This is an evaluation script, not part of the package: it reads files, the package does not.
 """
@@ -43,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from citelint.models import Manuscript, Match, Record, Reference
+from citelint.readers import read_file
 from citelint.records import record_from_openalex, strip_markup
 from citelint.relatedness import outliers, score_relatedness
 
@@ -60,6 +62,7 @@ class Item:
     keywords: list[str] = field(default_factory=list)
     topics: list[dict[str, str]] = field(default_factory=list)
     label: str = ""  # e.g. the reference number in its list
+    journal: str | None = None  # as the list cites it, or the record's container
 
 
 @dataclass
@@ -84,19 +87,23 @@ def seed_manuscript() -> tuple[str, str]:
 
 
 def seed_corpus() -> Corpus:
-    """The seed's references that truth.jsonl gives a title for, labelled by their number."""
+    """The seed's references that truth.jsonl gives a title for, labelled by their number, with
+    the journal as manuscript.txt cites it."""
     title, abstract = seed_manuscript()
+    cited = {ref.index: ref.journal for ref in read_file(SEED / "manuscript.txt").references}
     items = []
     for line in (SEED / "truth.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         if row.get("title"):
-            items.append(Item(title=row["title"], label=str(row["n"])))
+            items.append(Item(title=row["title"], label=str(row["n"]),
+                              journal=cited.get(row["n"])))
     return Corpus("seed (MSC wound healing)", title, abstract, items)
 
 
 def _crossref_reference_list(filename: str, name: str) -> Corpus:
     work = json.loads((EXAMPLES / "crossref" / filename).read_text(encoding="utf-8"))["message"]
-    items = [Item(title=strip_markup(ref["article-title"]) or "", label=ref.get("key", ""))
+    items = [Item(title=strip_markup(ref["article-title"]) or "", label=ref.get("key", ""),
+                  journal=ref.get("journal-title"))
              for ref in work.get("reference", []) if ref.get("article-title")]
     return Corpus(name, strip_markup(work["title"][0]) or "", strip_markup(work.get("abstract")),
                   items)
@@ -113,7 +120,8 @@ def _crossref_items(filename: str) -> list[Item]:
         if abstract and abstract.lower().startswith("abstract "):
             abstract = abstract[len("abstract "):]
         items.append(Item(title=title, abstract=abstract, keywords=work.get("subject") or [],
-                          label=work.get("DOI", "")))
+                          label=work.get("DOI", ""),
+                          journal=strip_markup((work.get("container-title") or [None])[0])))
     return items
 
 
@@ -132,7 +140,7 @@ def openalex_items() -> list[Item]:
         record = record_from_openalex(work)
         if record.title:
             items.append(Item(record.title, record.abstract, record.keywords, record.topics,
-                              label=record.id or ""))
+                              label=record.id or "", journal=record.journal))
     return items
 
 
@@ -195,62 +203,86 @@ NEAR_POOLS = {("eLife (Arabidopsis histology)", "OpenAlex ML & public health")}
 KNOWN_OFF_TOPIC = {"seed (MSC wound healing)": {"53"}}
 
 
-# Titles of methods, software and statistics papers that papers of every field cite, each checked
-# (2026-11-27) against several independent citations of it in public reference lists.
-METHOD_CITATIONS = (
-    "Moderated estimation of fold change and dispersion for RNA-seq data with DESeq2",
-    "Fiji: an open-source platform for biological-image analysis",
-    "NIH Image to ImageJ: 25 years of image analysis",
-    "Scikit-learn: Machine Learning in Python",
-    "Analysis of relative gene expression data using real-time quantitative PCR and the "
-    "2(-Delta Delta C(T)) Method",
-    "Controlling the false discovery rate: a practical and powerful approach to multiple testing",
-    "R: A language and environment for statistical computing",
-    "Fitting Linear Mixed-Effects Models Using lme4",
-    "Basic local alignment search tool",
-    "A rapid and sensitive method for the quantitation of microgram quantities of protein "
-    "utilizing the principle of protein-dye binding",
-    "Cleavage of structural proteins during the assembly of the head of bacteriophage T4",
-    "limma powers differential expression analyses for RNA-sequencing and microarray studies",
-    "Trimmomatic: a flexible trimmer for Illumina sequence data",
-    "The Sequence Alignment/Map format and SAMtools",
-    "Gene set enrichment analysis: a knowledge-based approach for interpreting genome-wide "
-    "expression profiles",
-    "Measuring inconsistency in meta-analyses",
-    "Generalized Gradient Approximation Made Simple",
-    "MEGA X: Molecular Evolutionary Genetics Analysis across Computing Platforms",
-    "G*Power 3: A flexible statistical power analysis program for the social, behavioral, and "
-    "biomedical sciences",
-    "The PRISMA 2020 statement: an updated guideline for reporting systematic reviews",
-    "Fast gapped-read alignment with Bowtie 2",
-    "Cytoscape: a software environment for integrated models of biomolecular interaction "
-    "networks",
-    "MUSCLE: multiple sequence alignment with high accuracy and high throughput",
-    "Welcome to the tidyverse",
-    "Deep Residual Learning for Image Recognition",
-    "Random Forests",
-    "Gapped BLAST and PSI-BLAST: a new generation of protein database search programs",
-    "featureCounts: an efficient general purpose program for assigning sequence reads to "
-    "genomic features",
-    "STAR: ultrafast universal RNA-seq aligner",
-    "RAxML version 8: a tool for phylogenetic analysis and post-analysis of large phylogenies",
-    "Protein measurement with the Folin phenol reagent",
-    "UCSF Chimera—a visualization system for exploratory research and analysis",
-    "Adam: A Method for Stochastic Optimization",
-    "ImageNet classification with deep convolutional neural networks",
-    "Statistical methods for assessing agreement between two methods of clinical measurement",
-    "Bias in meta-analysis detected by a simple, graphical test",
-    "Nonparametric estimation from incomplete observations",
-    "The measurement of observer agreement for categorical data",
-    "Using thematic analysis in psychology",
-    "Cutoff criteria for fit indexes in covariance structure analysis: Conventional criteria "
-    "versus new alternatives",
-    "Coefficient alpha and the internal structure of tests",
-    "XGBoost: A Scalable Tree Boosting System",
-    "Density-functional thermochemistry. III. The role of exact exchange",
-    "A simple method for the isolation and purification of total lipides from animal tissues",
-    "Fast and accurate short read alignment with Burrows-Wheeler transform",
-    "Regression models and life-tables",
+# Methods, software and statistics papers that papers of every field cite, as (title, where it
+# was published): each checked (2026-11-27) against several independent citations of it in public
+# reference lists. R has no journal.
+METHOD_CITATIONS: tuple[tuple[str, str | None], ...] = (
+    ("Moderated estimation of fold change and dispersion for RNA-seq data with DESeq2",
+     "Genome Biol"),
+    ("Fiji: an open-source platform for biological-image analysis", "Nat Methods"),
+    ("NIH Image to ImageJ: 25 years of image analysis", "Nat Methods"),
+    ("Scikit-learn: Machine Learning in Python", "J Mach Learn Res"),
+    ("Analysis of relative gene expression data using real-time quantitative PCR and the "
+     "2(-Delta Delta C(T)) Method",
+     "Methods"),
+    ("Controlling the false discovery rate: a practical and powerful approach to multiple "
+     "testing",
+     "J R Stat Soc Series B"),
+    ("R: A language and environment for statistical computing", None),
+    ("Fitting Linear Mixed-Effects Models Using lme4", "J Stat Softw"),
+    ("Basic local alignment search tool", "J Mol Biol"),
+    ("A rapid and sensitive method for the quantitation of microgram quantities of protein "
+     "utilizing the principle of protein-dye binding",
+     "Anal Biochem"),
+    ("Cleavage of structural proteins during the assembly of the head of bacteriophage T4",
+     "Nature"),
+    ("limma powers differential expression analyses for RNA-sequencing and microarray studies",
+     "Nucleic Acids Res"),
+    ("Trimmomatic: a flexible trimmer for Illumina sequence data", "Bioinformatics"),
+    ("The Sequence Alignment/Map format and SAMtools", "Bioinformatics"),
+    ("Gene set enrichment analysis: a knowledge-based approach for interpreting genome-wide "
+     "expression profiles",
+     "Proc Natl Acad Sci U S A"),
+    ("Measuring inconsistency in meta-analyses", "BMJ"),
+    ("Generalized Gradient Approximation Made Simple", "Phys Rev Lett"),
+    ("MEGA X: Molecular Evolutionary Genetics Analysis across Computing Platforms",
+     "Mol Biol Evol"),
+    ("G*Power 3: A flexible statistical power analysis program for the social, behavioral, and"
+     " biomedical sciences",
+     "Behav Res Methods"),
+    ("The PRISMA 2020 statement: an updated guideline for reporting systematic reviews", "BMJ"),
+    ("Fast gapped-read alignment with Bowtie 2", "Nat Methods"),
+    ("Cytoscape: a software environment for integrated models of biomolecular interaction "
+     "networks",
+     "Genome Res"),
+    ("MUSCLE: multiple sequence alignment with high accuracy and high throughput",
+     "Nucleic Acids Res"),
+    ("Welcome to the tidyverse", "Journal of Open Source Software"),
+    ("Deep Residual Learning for Image Recognition",
+     "Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition"),
+    ("Random Forests", "Machine Learning"),
+    ("Gapped BLAST and PSI-BLAST: a new generation of protein database search programs",
+     "Nucleic Acids Res"),
+    ("featureCounts: an efficient general purpose program for assigning sequence reads to "
+     "genomic features",
+     "Bioinformatics"),
+    ("STAR: ultrafast universal RNA-seq aligner", "Bioinformatics"),
+    ("RAxML version 8: a tool for phylogenetic analysis and post-analysis of large phylogenies",
+     "Bioinformatics"),
+    ("Protein measurement with the Folin phenol reagent", "J Biol Chem"),
+    ("UCSF Chimera—a visualization system for exploratory research and analysis", "J Comput Chem"),
+    ("Adam: A Method for Stochastic Optimization",
+     "International Conference on Learning Representations"),
+    ("ImageNet classification with deep convolutional neural networks",
+     "Advances in Neural Information Processing Systems"),
+    ("Statistical methods for assessing agreement between two methods of clinical measurement",
+     "Lancet"),
+    ("Bias in meta-analysis detected by a simple, graphical test", "BMJ"),
+    ("Nonparametric estimation from incomplete observations", "J Am Stat Assoc"),
+    ("The measurement of observer agreement for categorical data", "Biometrics"),
+    ("Using thematic analysis in psychology", "Qualitative Research in Psychology"),
+    ("Cutoff criteria for fit indexes in covariance structure analysis: Conventional criteria "
+     "versus new alternatives",
+     "Structural Equation Modeling"),
+    ("Coefficient alpha and the internal structure of tests", "Psychometrika"),
+    ("XGBoost: A Scalable Tree Boosting System",
+     "Proceedings of the 22nd ACM SIGKDD International Conference on Knowledge Discovery and "
+     "Data Mining"),
+    ("Density-functional thermochemistry. III. The role of exact exchange", "J Chem Phys"),
+    ("A simple method for the isolation and purification of total lipides from animal tissues",
+     "J Biol Chem"),
+    ("Fast and accurate short read alignment with Burrows-Wheeler transform", "Bioinformatics"),
+    ("Regression models and life-tables", "J R Stat Soc Series B"),
 )
 
 
@@ -260,10 +292,20 @@ def is_near(base: Corpus, pool: Corpus, title: str | None) -> bool:
         NEAR.get(base.name, ()))
 
 
-def to_match(item: Item, index: int, titles_only: bool) -> Match:
-    """A resolved reference whose record holds the item's title (and, if allowed, the rest)."""
+# What the records of an evaluation run hold: the title alone; the title and the journal (which a
+# reference list always gives); or everything the corpus has (abstract, keywords, topics too).
+FIELDS = ("titles", "titles+journals", "full")
+
+
+def to_match(item: Item, index: int, fields: str = "titles") -> Match:
+    """A resolved reference whose record holds the item's title (and, as ``fields`` allow, the
+    rest)."""
+    if fields not in FIELDS:
+        raise ValueError(f"fields must be one of {FIELDS}, not {fields!r}")
     record = Record(source="eval", title=item.title)
-    if not titles_only:
+    if fields != "titles":
+        record.journal = item.journal
+    if fields == "full":
         record.abstract = item.abstract
         record.keywords = list(item.keywords)
         record.topics = list(item.topics)
@@ -279,11 +321,11 @@ def to_manuscript(corpus: Corpus, matches: list[Match]) -> Manuscript:
 def seed_matches() -> tuple[Manuscript, list[Match], list[str]]:
     """The seed as the tests and part (a) use it: titles only, labels are reference numbers."""
     corpus = seed_corpus()
-    matches = [to_match(item, i + 1, titles_only=True) for i, item in enumerate(corpus.items)]
+    matches = [to_match(item, i + 1) for i, item in enumerate(corpus.items)]
     return to_manuscript(corpus, matches), matches, [i.label for i in corpus.items]
 
 
-def intruder_trial(base: Corpus, pool: Corpus, rng: random.Random, titles_only: bool,
+def intruder_trial(base: Corpus, pool: Corpus, rng: random.Random, fields: str = "titles",
                    n_intruders: int | None = None) -> tuple[Manuscript, list[Match], set[int]]:
     """``base``'s list with 3-5 of ``pool``'s items inserted; returns the intruders' positions."""
     k = n_intruders or rng.choice((3, 4, 5))
@@ -291,7 +333,7 @@ def intruder_trial(base: Corpus, pool: Corpus, rng: random.Random, titles_only: 
     items: list[tuple[Item, bool]] = [(i, False) for i in base.items]
     for intruder in intruders:
         items.insert(rng.randrange(len(items) + 1), (intruder, True))
-    matches = [to_match(item, n + 1, titles_only) for n, (item, _) in enumerate(items)]
+    matches = [to_match(item, n + 1, fields) for n, (item, _) in enumerate(items)]
     inserted = {n for n, (_, is_intruder) in enumerate(items) if is_intruder}
     return to_manuscript(base, matches), matches, inserted
 
@@ -352,7 +394,7 @@ def known_off_topic(base: Corpus, matches: list[Match]) -> set[int]:
     return {n for n, m in enumerate(matches) if m.record is not None and m.record.title in titles}
 
 
-def run_synthetic(corpora: list[Corpus], method: str, titles_only: bool, trials: int,
+def run_synthetic(corpora: list[Corpus], method: str, fields: str, trials: int,
                   seed: int = 7, lists: Collection[str] | None = None,
                   **outlier_options: Any) -> dict[tuple[str, str], Tally]:
     """Tallies per (list, intruder source) pair; ``lists`` limits the lists (not the pools)."""
@@ -362,7 +404,7 @@ def run_synthetic(corpora: list[Corpus], method: str, titles_only: bool, trials:
         for pool in (c for c in corpora if c is not base):
             tally = Tally()
             for _ in range(trials):
-                manuscript, matches, inserted = intruder_trial(base, pool, rng, titles_only)
+                manuscript, matches, inserted = intruder_trial(base, pool, rng, fields)
                 start = time.perf_counter()
                 scores = score_relatedness(manuscript, matches, method=method)
                 flagged = set(outliers(scores, **outlier_options))
@@ -374,17 +416,19 @@ def run_synthetic(corpora: list[Corpus], method: str, titles_only: bool, trials:
     return tallies
 
 
-def run_method_citations(corpora: list[Corpus], method: str, trials: int, seed: int = 7,
-                         per_list: int = 2, **outlier_options: Any) -> dict[str, tuple[int, int]]:
-    """Per list: (method citations inserted, how many of them were flagged), titles only."""
+def run_method_citations(corpora: list[Corpus], method: str, fields: str, trials: int,
+                         seed: int = 7, per_list: int = 2,
+                         **outlier_options: Any) -> dict[str, tuple[int, int]]:
+    """Per list: (method citations inserted, how many of them were flagged)."""
     rng = random.Random(seed)
-    methods = Corpus("method citations", "", None, [Item(t) for t in METHOD_CITATIONS],
+    methods = Corpus("method citations", "", None,
+                     [Item(title, journal=journal) for title, journal in METHOD_CITATIONS],
                      role="pool")
     counts: dict[str, tuple[int, int]] = {}
     for base in (c for c in corpora if c.role == "list"):
         inserted_total = flagged_total = 0
         for _ in range(trials):
-            manuscript, matches, inserted = intruder_trial(base, methods, rng, True, per_list)
+            manuscript, matches, inserted = intruder_trial(base, methods, rng, fields, per_list)
             flagged = set(outliers(score_relatedness(manuscript, matches, method=method),
                                    **outlier_options))
             inserted_total += len(inserted)
@@ -415,7 +459,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--z", type=float, help="z_threshold (default: the method's)")
     parser.add_argument("--ratio", type=float, help="max_ratio (default: the method's)")
-    parser.add_argument("--titles-only", action="store_true", help="skip the full-record runs")
+    parser.add_argument("--fields", default=",".join(FIELDS),
+                        help=f"what the records hold, any of {', '.join(FIELDS)}")
     parser.add_argument("--per-pair", action="store_true", help="print every list/pool pair")
     parser.add_argument("--method-citations", action="store_true",
                         help="also measure how often genuine method citations are flagged")
@@ -427,13 +472,12 @@ def main(argv: list[str] | None = None) -> int:
     for method in args.methods.split(","):
         print()
         print("\n".join(describe_seed(method, **options)))
-        for titles_only in (True,) if args.titles_only else (True, False):
-            tallies = run_synthetic(corpora, method, titles_only, args.trials, **options)
+        for fields in args.fields.split(","):
+            tallies = run_synthetic(corpora, method, fields, args.trials, **options)
             total = Tally()
             for tally in tallies.values():
                 total.add(tally)
-            mode = "titles only" if titles_only else "full records"
-            print(f"\n{method}, {mode}: {total.summary()}, "
+            print(f"\n{method}, {fields}: {total.summary()}, "
                   f"{1000 * total.seconds / total.trials:.0f} ms per list")
             by_list: dict[str, Tally] = {}
             for (base, _), tally in tallies.items():
@@ -443,14 +487,14 @@ def main(argv: list[str] | None = None) -> int:
             if args.per_pair:
                 for (base, pool), tally in tallies.items():
                     print(f"    {base} <- {pool}: {tally.summary()}")
-        if args.method_citations:
-            counts = run_method_citations(corpora, method, args.trials * 6, **options)
-            inserted = sum(n for n, _ in counts.values())
-            flagged = sum(f for _, f in counts.values())
-            print(f"\n{method}, method citations (2 per list, titles only): {flagged}/{inserted} "
-                  f"flagged ({flagged / inserted:.1%})")
-            for base, (n, f) in counts.items():
-                print(f"  list {base}: {f}/{n}")
+            if args.method_citations:
+                counts = run_method_citations(corpora, method, fields, args.trials * 6,
+                                              **options)
+                inserted = sum(n for n, _ in counts.values())
+                flagged = sum(f for _, f in counts.values())
+                print(f"  method citations (2 per list): {flagged}/{inserted} flagged "
+                      f"({flagged / inserted:.1%}): " + ", ".join(
+                          f"{base.split(' (')[0]} {f}/{n}" for base, (n, f) in counts.items()))
     return 0
 
 

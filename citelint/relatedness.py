@@ -3,11 +3,12 @@
 The subject of a manuscript is its title, abstract and keywords, plus the consensus of its own
 reference list (most references of a paper are on its topic). Each reference is represented by
 its matched record's title, abstract, keywords and OpenAlex topics, or by the citation's own title
-when it was not resolved. The default method (``"tfidf"``) runs offline with scikit-learn: TF-IDF
-cosine of each reference against the manuscript and against the centroid of the *other*
-references, averaged, and damped when the record's OpenAlex field disagrees with the list's
-majority. The optional ``"embedding"`` method uses a sentence-embedding model instead of TF-IDF
-(extra ``citelint[embeddings]``; see docs/offtopic.md for how the two compare).
+when it was not resolved, and by its journal. The default method (``"tfidf"``) runs offline
+with scikit-learn: TF-IDF cosine of each reference against the manuscript and against the
+centroid of the *other* references, averaged, and damped when the record's OpenAlex field
+disagrees with the list's majority. The optional ``"embedding"`` method uses a sentence-embedding
+model instead of TF-IDF (extra ``citelint[embeddings]``; see docs/offtopic.md for how the two
+compare).
 
 Outliers are judged against the list's own distribution (median and MAD, a one-sided modified
 z-score), never against a global cut-off, and never on a reference with no text to compare: no
@@ -67,7 +68,12 @@ def manuscript_subject(manuscript: Manuscript | None) -> str:
 
 
 def reference_text(match: Match) -> str:
-    """What is known of a reference's subject: its record's text, else the cited title."""
+    """What is known of a reference's subject: its record's text, else the cited title; and the
+    journal it appeared in (the record's, else the cited one), since a venue names a field.
+
+    A reference with no title, abstract or keywords has no text at all: a journal alone is not
+    enough to judge it.
+    """
     record = match.record
     parts: list[str] = []
     if record is not None:
@@ -79,7 +85,10 @@ def reference_text(match: Match) -> str:
             parts.append(match.reference.title or "")
     else:
         parts.append(match.reference.title or "")
-    return " ".join(p for p in parts if p).strip()
+    if not any(parts):
+        return ""
+    journal = (record.journal if record is not None else None) or match.reference.journal
+    return ". ".join(p.strip().rstrip(".") for p in [*parts, journal or ""] if p.strip())
 
 
 def reference_field(match: Match) -> tuple[str | None, str | None]:

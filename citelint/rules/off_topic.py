@@ -2,10 +2,11 @@
 
 What it checks
     How related each reference is to the manuscript: its record's title, abstract, keywords and
-    OpenAlex topics (or the cited title, when the reference was not resolved) are compared with
-    the manuscript's title, abstract and keywords and with the rest of the reference list, which
-    is mostly on topic. The references whose relatedness is unusually low *for this list* (median
-    and MAD of the list's own scores, not a global cut-off) are reported.
+    OpenAlex topics (or the cited title, when the reference was not resolved) and its journal are
+    compared with the manuscript's title, abstract and keywords and with the rest of the
+    reference list, which is mostly on topic. The references whose relatedness is unusually low
+    *for this list* (median and MAD of the list's own scores, not a global cut-off) are
+    reported.
 
 Why it matters
     An unrelated citation can be padding, citation manipulation (citation rings, coerced or
