@@ -252,7 +252,7 @@ def _citing_sentences(paragraph: Any) -> dict[Any, str]:
     return {element: sentence_at(text, offset) for element, offset in offsets}
 
 
-def note_citing_sections(root: Any, refs: list[Reference]) -> None:
+def _note_citing_sections(root: Any, refs: list[Reference]) -> None:
     """Record in each reference the sections whose text cites it (``<xref ref-type="bibr">``,
     whose ``rid`` may name several references), with the citing sentence: the heading path of
     the ``<sec>`` titles around the citation, "Abstract" in an abstract; a ``sec-type`` of
@@ -298,7 +298,7 @@ def read(text: str, path: str | None) -> Manuscript:
     for ref_list in _descendants(root, "ref-list"):
         for ref in _children(ref_list, "ref"):
             refs.append(_reference(ref, len(refs) + 1, path))
-    note_citing_sections(root, refs)
+    _note_citing_sections(root, refs)
     front = read_front(root)
     problems = []
     if not refs:

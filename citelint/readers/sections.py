@@ -33,10 +33,8 @@ def is_methods_heading(heading: str) -> bool:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\[(]?[A-Z])")
 _ABBREVIATION = re.compile(r"\b(al|e\.g|i\.e|cf|vs|Fig|Figs|Eq|Eqs|Ref|Refs|No|approx|ca|resp|"
                            r"[A-Z])\.$")
-EXCERPT_LENGTH = 300
-
-
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+EXCERPT_LENGTH = 300
 
 
 def paragraph_around(text: str, offset: int) -> tuple[int, int]:
