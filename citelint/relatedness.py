@@ -52,6 +52,12 @@ _GENERIC_WORDS = frozenset(
     "perspectives update challenges opportunities application applications method methods model "
     "models data results evidence impact association associated factors human patients".split()
 )
+# Words of journal names that say nothing of a field ("Int J Mol Sci", "Journal of ... Research").
+_VENUE_WORDS = frozenset(
+    "journal research international proceedings letters reports annals bulletin transactions "
+    "archives acta advances frontiers communications society conference int res proc lett rep "
+    "ann bull trans arch adv front commun soc am eur br".split()
+)
 # (z_threshold, max_ratio) per method: flag a score whose modified z-score is below -z_threshold
 # and which is below max_ratio x the list's median. Chosen on the evaluation in docs/offtopic.md
 # to keep false flags under one per 30 references.
@@ -102,7 +108,7 @@ def reference_field(match: Match) -> tuple[str | None, str | None]:
 def _stop_words() -> list[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return sorted(ENGLISH_STOP_WORDS | _GENERIC_WORDS)
+    return sorted(ENGLISH_STOP_WORDS | _GENERIC_WORDS | _VENUE_WORDS)
 
 
 def _normalise_token(token: str) -> str:
