@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--fail-on", choices=("error", "warning", "never"),
                      help="lowest severity that makes the exit code 1 (default: error)")
     run.add_argument("--baseline", type=Path, help="baseline file of accepted findings")
+    run.add_argument("--omit-suppressed", action="store_true",
+                     help="leave accepted findings (baseline, citelint-ignore) out of SARIF, for "
+                     "code-scanning viewers that would show them as open alerts")
     run.add_argument("--verbose", "-v", action="store_true",
                      help="list verified references in the text summary too")
     run.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -155,7 +158,7 @@ def _emit(report: Report, args: argparse.Namespace, config: Config) -> None:
     def draw(fmt: str, stream) -> str:
         color = args.color == "always" or (args.color == "auto" and stream.isatty())
         return render(fmt, report, fail_on=config.fail_on, source_root=Path.cwd(), color=color,
-                      verbose=args.verbose)
+                      verbose=args.verbose, include_suppressed=not args.omit_suppressed)
 
     for fmt, out in zip(formats_[: len(outputs)], outputs, strict=True):
         out.write_text(draw(fmt, _NoTTY), encoding="utf-8")

@@ -131,6 +131,26 @@ def test_a_baseline_accepts_todays_findings_and_a_new_problem_still_fails(tmp_pa
     assert active == [(16, "volume-mismatch")]
 
 
+def test_omit_suppressed_leaves_accepted_findings_out_of_sarif_only(tmp_path, capsys):
+    manuscript = SEED / "manuscript.txt"
+    baseline = tmp_path / "baseline.json"
+    assert main(["baseline", str(manuscript), *OFFLINE, "--output", str(baseline)]) == 0
+    sarif = tmp_path / "out.sarif"
+    for omit in (False, True):
+        capsys.readouterr()
+        code = main(["check", str(manuscript), *OFFLINE, "--baseline", str(baseline),
+                     "--format", "sarif", "--output", str(sarif), "--format", "json",
+                     *(["--omit-suppressed"] if omit else [])])
+        assert code == 0
+        results = json.loads(sarif.read_text("utf-8"))["runs"][0]["results"]
+        if omit:
+            assert results == []
+        else:
+            assert results and all(r.get("suppressions") for r in results)
+        report = json.loads(capsys.readouterr().out)
+        assert report["summary"]["suppressed"] > 0  # the JSON report keeps them either way
+
+
 def test_cache_dir_flag_names_the_cache_to_show(tmp_path, capsys):
     other = tmp_path / "elsewhere"
     assert main(["cache", "info", "--cache-dir", str(other)]) == 0

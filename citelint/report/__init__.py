@@ -16,15 +16,16 @@ FORMATS = ("json", "sarif", "junit", "markdown", "text")
 
 
 def render(fmt: str, report: Report, *, fail_on: str = "error", source_root: Path | None = None,
-           color: bool = False, verbose: bool = False) -> str:
+           color: bool = False, verbose: bool = False, include_suppressed: bool = True) -> str:
     """The report in format ``fmt``; ``fail_on`` grades JUnit failures, ``source_root`` makes
-    SARIF locations relative, ``color``/``verbose`` shape the text summary."""
+    SARIF locations relative, ``include_suppressed=False`` leaves accepted findings out of
+    SARIF, ``color``/``verbose`` shape the text summary."""
     if fmt == "json":
         return report.to_json() + "\n"
     if fmt == "sarif":
         from citelint.report.sarif import write_sarif
 
-        return write_sarif(report, source_root=source_root)
+        return write_sarif(report, source_root=source_root, include_suppressed=include_suppressed)
     if fmt == "junit":
         from citelint.report.junit import write_junit
 
