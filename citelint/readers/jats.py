@@ -25,7 +25,7 @@ from citelint.doi import clean_doi
 from citelint.models import Location, Manuscript, Reference, Suppression
 from citelint.readers import InputError, reader
 from citelint.readers.csl import reference_from_csl
-from citelint.readers.inline import IGNORE, parse_suppressions
+from citelint.readers.inline import IGNORE, orphan_problem, parse_suppressions
 from citelint.readers.sections import note_citation, sentence_at
 
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
@@ -180,6 +180,24 @@ def _accepted(ref: Any) -> list[Suppression]:
     return parse_suppressions("; ".join(notes))
 
 
+def _ignore_comments_outside_refs(root: Any, refs: dict[Any, Reference], path: str | None,
+                                  problems: list[str]) -> None:
+    """``citelint-ignore`` comments that are not inside a ``<ref>`` (those :func:`_accepted`
+    reads): one standing in a ``<ref-list>`` just before a ``<ref>`` (``refs``: the Reference of
+    each ``<ref>`` element) accepts findings on it; any other accepts nothing and is reported."""
+    for node in root.iter():
+        match = IGNORE.match((node.text or "").strip()) if callable(node.tag) else None
+        if not match or any(_local(a.tag) == "ref" for a in node.iterancestors()):
+            continue  # comments only come with lxml, whose elements know their neighbours
+        target = node.getnext()
+        while target is not None and callable(target.tag):
+            target = target.getnext()
+        if _local(node.getparent().tag) == "ref-list" and target in refs:
+            refs[target].suppressions += parse_suppressions(match.group("what"))
+        else:
+            problems.append(orphan_problem(path, node.sourceline))
+
+
 def _reference(ref: Any, index: int, path: str | None) -> Reference:
     reference = _cited(ref, index, path)
     reference.suppressions += _accepted(ref)
@@ -294,13 +312,15 @@ def sniff(text: str) -> bool:
 def read(text: str, path: str | None) -> Manuscript:
     """Read a JATS article (or a bare ``<ref-list>``): front matter and references."""
     root = parse_safely(text, path)
-    refs: list[Reference] = []
+    elements: dict[Any, Reference] = {}
     for ref_list in _descendants(root, "ref-list"):
         for ref in _children(ref_list, "ref"):
-            refs.append(_reference(ref, len(refs) + 1, path))
+            elements[ref] = _reference(ref, len(elements) + 1, path)
+    refs = list(elements.values())
     _note_citing_sections(root, refs)
     front = read_front(root)
-    problems = []
+    problems: list[str] = []
+    _ignore_comments_outside_refs(root, elements, path, problems)
     if not refs:
         problems.append(f"{path or '<input>'}: the XML has no <ref-list> with <ref> elements.")
     return Manuscript(path=path, format="jats", references=refs, title=front.get("title"),

@@ -204,3 +204,22 @@ def test_each_reference_records_the_sections_that_cite_it() -> None:
 
 def test_a_bare_reference_list_records_no_citing_sections() -> None:
     assert all(r.cited_in == [] for r in read_text(ARTICLE, "jats", "a.xml").references)
+
+
+def test_an_ignore_comment_just_before_a_ref_accepts_and_a_stray_one_is_reported() -> None:
+    text = ARTICLE.replace(
+        '<ref id="B2">', '<!-- citelint-ignore: doi-missing: none registered -->\n<ref id="B2">'
+    ).replace("</ref-list>", "<!-- citelint-ignore: title-mismatch -->\n</ref-list>").replace(
+        "<front>", "<front><!-- citelint-ignore: year-mismatch -->")
+    manuscript = read_text(text, "jats", "a.xml")
+    refs = manuscript.references
+    assert [(s.rule, s.reason) for s in refs[1].suppressions] == [
+        ("doi-missing", "none registered")]
+    assert refs[0].suppressions == [] and refs[2].suppressions == []
+    assert len(manuscript.problems) == 2
+    assert all("citelint-ignore comment is not on or just before a reference" in p
+               for p in manuscript.problems)
+    lines = text.split("\n")
+    expected = [str(next(n for n, line in enumerate(lines, 1) if rule in line))
+                for rule in ("year-mismatch", "title-mismatch")]
+    assert [p.split(":")[1] for p in manuscript.problems] == expected
