@@ -26,7 +26,7 @@ from citelint.models import Location, Manuscript, Reference, Suppression
 from citelint.readers import InputError, reader
 from citelint.readers.csl import reference_from_csl
 from citelint.readers.inline import IGNORE, orphan_problem, parse_suppressions
-from citelint.readers.sections import note_citation, sentence_at
+from citelint.readers.sections import note_citation, sentence_at, uncited_problems
 
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
 _NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
@@ -270,12 +270,15 @@ def _citing_sentences(paragraph: Any) -> dict[Any, str]:
     return {element: sentence_at(text, offset) for element, offset in offsets}
 
 
-def _note_citing_sections(root: Any, refs: list[Reference]) -> None:
+def _note_citing_sections(root: Any, refs: list[Reference]) -> list[tuple[str, int | None]]:
     """Record in each reference the sections whose text cites it (``<xref ref-type="bibr">``,
     whose ``rid`` may name several references), with the citing sentence: the heading path of
     the ``<sec>`` titles around the citation, "Abstract" in an abstract; a ``sec-type`` of
-    "methods" or "materials" marks a methods section whatever its title says."""
+    "methods" or "materials" marks a methods section whatever its title says.
+
+    Returns each ``rid`` cited that no ``<ref>`` has, with the line of its first citation."""
     by_id = {ref.location.element: ref for ref in refs if ref.location.element}
+    missing: dict[str, int | None] = {}
 
     def walk(element: Any, headings: tuple[str, ...], methods: bool,
              sentences: dict[Any, str]) -> None:
@@ -294,11 +297,14 @@ def _note_citing_sections(root: Any, refs: list[Reference]) -> None:
             for rid in (element.get("rid") or "").split():
                 if rid in by_id:
                     note_citation(by_id[rid], headings, methods, sentences.get(element))
+                else:
+                    missing.setdefault(rid, getattr(element, "sourceline", None))
         for child in element:
             if isinstance(child.tag, str):  # not a comment or processing instruction
                 walk(child, headings, methods, sentences)
 
     walk(root, (), False, {})
+    return list(missing.items())
 
 
 def sniff(text: str) -> bool:
@@ -317,9 +323,15 @@ def read(text: str, path: str | None) -> Manuscript:
         for ref in _children(ref_list, "ref"):
             elements[ref] = _reference(ref, len(elements) + 1, path)
     refs = list(elements.values())
-    _note_citing_sections(root, refs)
     front = read_front(root)
     problems: list[str] = []
+    where = path or "<input>"
+    for rid, line in _note_citing_sections(root, refs):
+        problems.append(f"{where}:{line or '?'}: the text cites {rid!r}, but no <ref> in the "
+                        "reference list has that id; correct the citation or add the reference.")
+    problems += uncited_problems(refs, path, name=lambda r: (
+        f"reference {r.index} ({r.location.element})" if r.location.element
+        else f"reference {r.index}"))
     _ignore_comments_outside_refs(root, elements, path, problems)
     if not refs:
         problems.append(f"{path or '<input>'}: the XML has no <ref-list> with <ref> elements.")

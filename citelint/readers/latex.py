@@ -31,6 +31,7 @@ from citelint.readers.sections import (
     paragraph_around,
     sentence_at,
     sentence_bounds,
+    uncited_problems,
 )
 
 _COMMENT = re.compile(r"(?<!\\)%.*")
@@ -357,8 +358,14 @@ def read(text: str, path: str | None) -> Manuscript:
     parts = _parts(main, base, kept, problems, (str(Path(path).resolve()),) if path else ())
     title, abstract, keywords = _front("".join(f.text[a:b] for f, a, b in parts), kept)
     listing = [f for f in dict.fromkeys(f for f, _, _ in parts) if f.has_list()]
+    written: list[Reference] = []  # the \bibitem lists of .tex files, not a generated .bbl
     if listing:
-        refs = [r for f in listing for r in f.references(kept, problems)]
+        refs = []
+        for file in listing:
+            found = file.references(kept, problems)
+            refs += found
+            if not file.biber and not (file.path or "").endswith(".bbl"):
+                written += found
         for index, ref in enumerate(refs, start=1):
             ref.index = index
     else:
@@ -368,5 +375,26 @@ def read(text: str, path: str | None) -> Manuscript:
             problems.append(f"{path or '<input>'}: no \\bibitem list and no \\bibliography or "
                             "\\addbibresource command was found.")
     _note_citing_sections(parts, refs, kept)
+    if written:
+        problems += _list_problems(parts, refs, written, path)
     return Manuscript(path=path, format="latex", references=refs, problems=problems,
                       title=title, abstract=abstract, keywords=keywords)
+
+
+def _list_problems(parts: list[tuple[_File, int, int]], refs: list[Reference],
+                   written: list[Reference], path: str | None) -> list[str]:
+    """For a ``\\bibitem`` list written in the document: the keys the text cites that no item
+    has (LaTeX prints "[?]"), and the items the text never cites (``\\nocite`` ones aside)."""
+    keys = _cited(parts)
+    listed = by_key(refs)
+    problems = [f"{file.where(offset)}: the text cites {key!r}, but no \\bibitem has that key; "
+                "correct the citation or add the reference."
+                for key, (file, offset) in keys.items() if key != "*" and key not in listed]
+    if "*" in keys:  # \nocite{*}: every item is listed on purpose
+        return problems
+    nocited = {key for file, start, end in parts
+               for _, key, command in _citations(file.text, start, end) if command == "nocite"}
+    hand_written = {id(r) for r in written}
+    exempt = [r for r in refs if r.location.key in nocited or id(r) not in hand_written]
+    return problems + uncited_problems(refs, path, exempt=exempt, name=lambda r: (
+        f"\\bibitem{{{r.location.key}}}" if r.location.key else f"reference {r.index}"))

@@ -10,7 +10,7 @@ statistical test may come from any field.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from citelint.models import CitingSection, Reference
 
@@ -108,3 +108,23 @@ class Outline:
     @property
     def path(self) -> list[str]:
         return [heading for _, heading in self._levels]
+
+
+def uncited_problems(refs: Sequence[Reference], path: str | None,
+                     exempt: Collection[Reference] = (),
+                     name: Callable[[Reference], str] = lambda r: f"reference {r.index}",
+                     ) -> list[str]:
+    """A located problem for each reference of the list that the text never cites (``exempt``:
+    those listed on purpose, e.g. by ``\\nocite``; ``name``: how the message names one).
+
+    Said only when the text cites at least half of the list: below that, the text most likely
+    cites in a way the reader does not see (superscripts lost in a plain-text copy), and every
+    reference would look uncited.
+    """
+    skipped = {id(r) for r in exempt}
+    judged = [r for r in refs if id(r) not in skipped]
+    if sum(1 for r in judged if r.cited_in) * 2 < len(judged):
+        return []
+    return [f"{r.location.path or path or '<input>'}:{r.location.line or '?'}: {name(r)} is in "
+            "the list, but the text never cites it; cite it where it is used, or remove it."
+            for r in judged if not r.cited_in]

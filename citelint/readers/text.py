@@ -16,7 +16,13 @@ from citelint.citation import parse_citation
 from citelint.doi import clean_doi
 from citelint.models import Location, Manuscript, Reference
 from citelint.readers import reader
-from citelint.readers.sections import Outline, note_citation, paragraph_around, sentence_at
+from citelint.readers.sections import (
+    Outline,
+    note_citation,
+    paragraph_around,
+    sentence_at,
+    uncited_problems,
+)
 
 _REF_HEADING = re.compile(
     r"^\s*(?:\d+\.?\s+)?(?:references?(?:\s+list)?|bibliography|literature\s+cited"
@@ -120,7 +126,15 @@ def read(text: str, path: str | None) -> Manuscript:
     by_number = {e.number: r for e, r in zip(entries, manuscript.references, strict=True)
                  if e.number is not None}
     if by_number and front_end > 0:
-        _note_citing_sections(lines[:front_end], by_number)
+        for line, number in _note_citing_sections(lines[:front_end], by_number):
+            manuscript.problems.append(
+                f"{path or '<input>'}:{line}: the text cites [{number}], but the list has no "
+                f"reference {number}; correct the citation or add the reference.")
+        printed = {id(ref): number for number, ref in by_number.items()}
+        unnumbered = [r for r in manuscript.references if id(r) not in printed]
+        manuscript.problems += uncited_problems(
+            manuscript.references, path, exempt=unnumbered,
+            name=lambda r: f"reference {printed[id(r)]}")
     return manuscript
 
 
@@ -148,10 +162,16 @@ def _cited_numbers(inside: str) -> list[int]:
     return numbers
 
 
-def _note_citing_sections(body: list[str], by_number: dict[int, Reference]) -> None:
+def _note_citing_sections(body: list[str],
+                          by_number: dict[int, Reference]) -> list[tuple[int, int]]:
     """Record in the references of a numbered list the sections of ``body`` (the lines before
     the list) that cite them with bracketed numbers, under headings such as "Introduction",
-    "2. Materials and methods" or "3.1 Cell culture" standing alone on their line."""
+    "2. Materials and methods" or "3.1 Cell culture" standing alone on their line.
+
+    Returns the (line, number) of each cited number the list does not have, when the text cites
+    the list at all; numbers beyond twice the list's last one are left alone ("[2020]")."""
+    missing: list[tuple[int, int]] = []
+    highest = max(by_number)
     text = "\n".join(body)
     outline = Outline()
     offset = floor = 0  # floor: where the text under the current heading starts
@@ -166,7 +186,10 @@ def _note_citing_sections(body: list[str], by_number: dict[int, Reference]) -> N
                 outline.enter(1, heading.group("named"))
         else:
             for match in _NUMBER_CITATION.finditer(line):
-                cited = [by_number[n] for n in _cited_numbers(match.group(1)) if n in by_number]
+                numbers = _cited_numbers(match.group(1))
+                cited = [by_number[n] for n in numbers if n in by_number]
+                missing += [(number + 1, n) for n in numbers
+                            if n not in by_number and 0 < n <= 2 * highest]
                 if cited:
                     start, end = paragraph_around(text, offset + match.start())
                     start = max(start, floor)
@@ -174,6 +197,8 @@ def _note_citing_sections(body: list[str], by_number: dict[int, Reference]) -> N
                     for ref in cited:
                         note_citation(ref, outline.path, excerpt=excerpt)
         offset += len(line) + 1
+    cites_the_list = any(ref.cited_in for ref in by_number.values())
+    return list(dict.fromkeys(missing)) if cites_the_list else []
 
 
 # --- finding the reference section ---------------------------------------------------------------

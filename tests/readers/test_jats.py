@@ -203,7 +203,20 @@ def test_each_reference_records_the_sections_that_cite_it() -> None:
 
 
 def test_a_bare_reference_list_records_no_citing_sections() -> None:
-    assert all(r.cited_in == [] for r in read_text(ARTICLE, "jats", "a.xml").references)
+    manuscript = read_text(ARTICLE, "jats", "a.xml")
+    assert all(r.cited_in == [] for r in manuscript.references)
+    assert manuscript.problems == []  # no text: nothing is said to be uncited
+
+
+def test_the_text_citing_a_missing_id_or_never_citing_a_ref_is_reported() -> None:
+    body = ('<body><sec><title>Introduction</title><p>Known <xref ref-type="bibr" rid="B1">1'
+            '</xref>, <xref ref-type="bibr" rid="B2 B9">2, 9</xref>.</p></sec></body>')
+    problems = read_text(ARTICLE.replace("</front>", "</front>" + body), "jats",
+                         "a.xml").problems
+    assert len(problems) == 2
+    assert "the text cites 'B9', but no <ref> in the reference list has that id" in problems[0]
+    assert problems[1].endswith(": reference 3 (B3) is in the list, but the text never cites it; "
+                                "cite it where it is used, or remove it.")
 
 
 def test_an_ignore_comment_just_before_a_ref_accepts_and_a_stray_one_is_reported() -> None:

@@ -257,3 +257,18 @@ def test_nocite_cites_from_no_section(tmp_path: Path) -> None:
                            "\\section{Results}\n\\cite{guo2022}\n\\bibliography{refs}")
     refs = {r.location.key: _sections(r) for r in read_file(tex).references}
     assert refs == {"guo2022": [("Results", False)], "wu2024": [], "zhu2024": []}
+
+
+def test_a_bibitem_list_reports_keys_it_lacks_and_items_never_cited() -> None:
+    def problems(body: str) -> list[str]:
+        text = BIBITEMS.replace("\\keywords{stem cells; wound healing}\n", body)
+        return read_text(text, "latex", "paper.tex").problems
+
+    keys = [r.location.key for r in read_text(BIBITEMS, "latex", "paper.tex").references]
+    assert len(keys) == 2
+    found = problems(f"As \\cite{{{keys[0]},missing}}.\n")
+    assert len(found) == 2
+    assert "the text cites 'missing', but no \\bibitem has that key" in found[0]
+    assert f"\\bibitem{{{keys[1]}}} is in the list, but the text never cites it" in found[1]
+    assert problems(f"As \\cite{{{keys[0]}}}.\\nocite{{{keys[1]}}}\n") == []
+    assert problems(f"As \\cite{{{keys[0]}}}.\\nocite{{*}}\n") == []
