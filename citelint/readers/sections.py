@@ -113,9 +113,11 @@ class Outline:
 def uncited_problems(refs: Sequence[Reference], path: str | None,
                      exempt: Collection[Reference] = (),
                      name: Callable[[Reference], str] = lambda r: f"reference {r.index}",
+                     cited_as: Callable[[Reference], str] = lambda r: "",
                      ) -> list[str]:
     """A located problem for each reference of the list that the text never cites (``exempt``:
-    those listed on purpose, e.g. by ``\\nocite``; ``name``: how the message names one).
+    those listed on purpose, e.g. by ``\\nocite``; ``name``: how the message names one;
+    ``cited_as``: the form of citation looked for, when the reader sees only one).
 
     Said only when the text cites at least half of the list: below that, the text most likely
     cites in a way the reader does not see (superscripts lost in a plain-text copy), and every
@@ -126,5 +128,5 @@ def uncited_problems(refs: Sequence[Reference], path: str | None,
     if sum(1 for r in judged if r.cited_in) * 2 < len(judged):
         return []
     return [f"{r.location.path or path or '<input>'}:{r.location.line or '?'}: {name(r)} is in "
-            "the list, but the text never cites it; cite it where it is used, or remove it."
-            for r in judged if not r.cited_in]
+            f"the list, but the text never cites it{cited_as(r)}; cite it where it is used, or "
+            "remove it." for r in judged if not r.cited_in]

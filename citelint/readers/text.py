@@ -134,7 +134,8 @@ def read(text: str, path: str | None) -> Manuscript:
         unnumbered = [r for r in manuscript.references if id(r) not in printed]
         manuscript.problems += uncited_problems(
             manuscript.references, path, exempt=unnumbered,
-            name=lambda r: f"reference {printed[id(r)]}")
+            name=lambda r: f"reference {printed[id(r)]}",
+            cited_as=lambda r: f" as [{printed[id(r)]}]")
     return manuscript
 
 

@@ -250,8 +250,8 @@ def test_a_full_text_reports_citations_of_missing_numbers_and_references_it_neve
     problems = read(FULL_TEXT).problems
     assert "refs.txt:14: the text cites [5], but the list has no reference 5; correct the " \
         "citation or add the reference." in problems
-    assert "refs.txt:25: reference 6 is in the list, but the text never cites it; cite it where " \
-        "it is used, or remove it." in problems
+    assert "refs.txt:25: reference 6 is in the list, but the text never cites it as [6]; cite " \
+        "it where it is used, or remove it." in problems
     assert not any("[2020]" in p for p in problems)  # beyond the list: a year, not a citation
     cited_all = read(FULL_TEXT.replace("[5]", "[6]").replace("[4-5]", "[4]")).problems
     assert [p for p in cited_all if "cites" in p] == []
