@@ -118,6 +118,11 @@ class _File:
     def has_list(self) -> bool:
         return self.biber or bool(_BIBITEM.search(self.text))
 
+    @property
+    def generated(self) -> bool:
+        """A list LaTeX tools wrote (a .bbl), not one the authors wrote in their .tex."""
+        return self.biber or (self.path or "").endswith(".bbl")
+
     def references(self, kept: list[str], problems: list[str]) -> list[Reference]:
         """Its printed list: biber ``\\entry`` data, or ``\\bibitem`` text."""
         if self.biber:
@@ -217,13 +222,29 @@ def _citations(text: str, start: int, end: int) -> Iterator[tuple[int, str, str]
                 yield match.start(), key, match.group(1)
 
 
-def _cited(parts: list[tuple[_File, int, int]]) -> dict[str, tuple[_File, int]]:
-    """Keys cited with ``\\cite``-family commands, in reading order of first citation, each with
-    the file and offset of that citation; ``*`` stands for ``\\nocite{*}``."""
-    keys: dict[str, tuple[_File, int]] = {}
-    for file, start, end in parts:
-        for offset, key, _ in _citations(file.text, start, end):
-            keys.setdefault(key, (file, offset))
+@dataclasses.dataclass(frozen=True)
+class _Citation:
+    """One key cited in the document: the part of the document it is in (its position in the
+    reading order of :func:`_parts`), its file and offset there, and the command."""
+
+    part: int
+    file: _File
+    offset: int
+    key: str
+    command: str
+
+
+def _document_citations(parts: list[tuple[_File, int, int]]) -> list[_Citation]:
+    """Every key the document cites, in reading order (``*`` for ``\\nocite{*}``)."""
+    return [_Citation(n, file, offset, key, command) for n, (file, start, end) in enumerate(parts)
+            for offset, key, command in _citations(file.text, start, end)]
+
+
+def _cited(citations: list[_Citation]) -> dict[str, _Citation]:
+    """Each key cited, in reading order of first citation, with that first citation."""
+    keys: dict[str, _Citation] = {}
+    for citation in citations:
+        keys.setdefault(citation.key, citation)
     return keys
 
 
@@ -245,8 +266,8 @@ def _citing_sentence(text: str, offset: int, kept: list[str]) -> str:
     return sentence_at(plain.replace("\uE003", ""), max(plain.find("\uE003"), 0))
 
 
-def _note_citing_sections(parts: list[tuple[_File, int, int]], refs: list[Reference],
-                          kept: list[str]) -> None:
+def _note_citing_sections(parts: list[tuple[_File, int, int]], citations: list[_Citation],
+                          refs: list[Reference], kept: list[str]) -> None:
     """Record in each of ``refs`` (by key) the sections whose text cites it: the heading path of
     the body's sectioning commands read so far, or "Abstract" in the ``abstract`` environment.
     ``\\nocite`` and citations within a ``thebibliography`` list cite from no section."""
@@ -255,24 +276,23 @@ def _note_citing_sections(parts: list[tuple[_File, int, int]], refs: list[Refere
     environment: str | None = None
     main = parts[0][0]
     body = _BEGIN_DOCUMENT.search(main.text)
-    for file, start, end in parts:
-        events: list[tuple[int, re.Match[str] | None, str]] = [
-            (m.start(), m, "") for m in _SECTIONING.finditer(
-                file.text, max(start, body.end()) if body and file is main else start, end)]
-        events += [(offset, None, key) for offset, key, command
-                   in _citations(file.text, start, end) if command != "nocite"]
-        for offset, match, key in sorted(events, key=lambda event: event[0]):
-            if match is None:
-                if key in keyed and environment != "thebibliography":
-                    headings = ["Abstract"] if environment == "abstract" else outline.path
-                    note_citation(keyed[key], headings,
-                                  excerpt=_citing_sentence(file.text, offset, kept))
-            elif match.group(2):
-                environment = match.group(3) if match.group(2) == "begin" else None
-            else:
-                heading, _ = brace_group(file.text, match.end())
-                heading = latex_to_text(_CITE.sub("", heading), kept)  # citations are no heading
-                outline.enter(_LEVELS[match.group(1)], heading)
+    events: list[tuple[int, int, re.Match[str] | _Citation]] = [
+        (n, m.start(), m) for n, (file, start, end) in enumerate(parts)
+        for m in _SECTIONING.finditer(
+            file.text, max(start, body.end()) if body and file is main else start, end)]
+    events += [(c.part, c.offset, c) for c in citations if c.command != "nocite"]
+    for _, _, event in sorted(events, key=lambda event: event[:2]):
+        if isinstance(event, _Citation):
+            if event.key in keyed and environment != "thebibliography":
+                headings = ["Abstract"] if environment == "abstract" else outline.path
+                note_citation(keyed[event.key], headings,
+                              excerpt=_citing_sentence(event.file.text, event.offset, kept))
+        elif event.group(2):
+            environment = event.group(3) if event.group(2) == "begin" else None
+        else:
+            heading, _ = brace_group(event.string, event.end())
+            heading = latex_to_text(_CITE.sub("", heading), kept)  # citations are no heading
+            outline.enter(_LEVELS[event.group(1)], heading)
 
 
 def _command_argument(text: str, name: str) -> str | None:
@@ -313,7 +333,7 @@ def _bib_files(parts: list[tuple[_File, int, int]], base: Path) -> list[tuple[Pa
     return files
 
 
-def _read_bib_files(parts: list[tuple[_File, int, int]], path: str | None,
+def _read_bib_files(citations: list[_Citation], path: str | None,
                     files: list[tuple[Path, str]], kept: list[str],
                     problems: list[str]) -> list[Reference]:
     entries: list[Reference] = []
@@ -333,12 +353,12 @@ def _read_bib_files(parts: list[tuple[_File, int, int]], path: str | None,
         refs, bib_problems = read_library(bib_text, str(file))
         entries.extend(refs)
         problems.extend(bib_problems)
-    keys = _cited(parts)
+    keys = _cited(citations)
     chosen, missing = select_cited(entries, keys)
     for key in missing:
-        cited_in, offset = keys[key]
-        problems.append(f"{cited_in.where(offset)}: the text cites {key!r}, which is in none of "
-                        "the bibliography files.")
+        first = keys[key]
+        problems.append(f"{first.file.where(first.offset)}: the text cites {key!r}, which is in "
+                        "none of the bibliography files.")
     return chosen
 
 
@@ -358,42 +378,42 @@ def read(text: str, path: str | None) -> Manuscript:
     parts = _parts(main, base, kept, problems, (str(Path(path).resolve()),) if path else ())
     title, abstract, keywords = _front("".join(f.text[a:b] for f, a, b in parts), kept)
     listing = [f for f in dict.fromkeys(f for f, _, _ in parts) if f.has_list()]
+    citations = _document_citations(parts)
     written: list[Reference] = []  # the \bibitem lists of .tex files, not a generated .bbl
     if listing:
         refs = []
         for file in listing:
             found = file.references(kept, problems)
             refs += found
-            if not file.biber and not (file.path or "").endswith(".bbl"):
+            if not file.generated:
                 written += found
         for index, ref in enumerate(refs, start=1):
             ref.index = index
     else:
         files = _bib_files(parts, base)
-        refs = _read_bib_files(parts, path, files, kept, problems) if files else []
+        refs = _read_bib_files(citations, path, files, kept, problems) if files else []
         if not files:
             problems.append(f"{path or '<input>'}: no \\bibitem list and no \\bibliography or "
                             "\\addbibresource command was found.")
-    _note_citing_sections(parts, refs, kept)
+    _note_citing_sections(parts, citations, refs, kept)
     if written:
-        problems += _list_problems(parts, refs, written, path)
+        problems += _list_problems(citations, refs, written, path)
     return Manuscript(path=path, format="latex", references=refs, problems=problems,
                       title=title, abstract=abstract, keywords=keywords)
 
 
-def _list_problems(parts: list[tuple[_File, int, int]], refs: list[Reference],
+def _list_problems(citations: list[_Citation], refs: list[Reference],
                    written: list[Reference], path: str | None) -> list[str]:
     """For a ``\\bibitem`` list written in the document: the keys the text cites that no item
     has (LaTeX prints "[?]"), and the items the text never cites (``\\nocite`` ones aside)."""
-    keys = _cited(parts)
+    keys = _cited(citations)
     listed = by_key(refs)
-    problems = [f"{file.where(offset)}: the text cites {key!r}, but no \\bibitem has that key; "
-                "correct the citation or add the reference."
-                for key, (file, offset) in keys.items() if key != "*" and key not in listed]
+    problems = [f"{first.file.where(first.offset)}: the text cites {key!r}, but no \\bibitem "
+                "has that key; correct the citation or add the reference."
+                for key, first in keys.items() if key != "*" and key not in listed]
     if "*" in keys:  # \nocite{*}: every item is listed on purpose
         return problems
-    nocited = {key for file, start, end in parts
-               for _, key, command in _citations(file.text, start, end) if command == "nocite"}
+    nocited = {c.key for c in citations if c.command == "nocite"}
     hand_written = {id(r) for r in written}
     exempt = [r for r in refs if r.location.key in nocited or id(r) not in hand_written]
     return problems + uncited_problems(refs, path, exempt=exempt, name=lambda r: (
