@@ -28,7 +28,7 @@ from citelint.readers import (
     select_cited,
 )
 from citelint.readers.inline import IGNORE, attach_comments, orphan_problem
-from citelint.readers.sections import Outline, note_citation, paragraph_around, sentence_at
+from citelint.readers.sections import Outline, citing_sentence, note_citation
 
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
@@ -99,9 +99,10 @@ def _outside_code(body: str) -> str:
     return _INLINE_CODE.sub(blank, _FENCE.sub(blank, body))
 
 
-def _citations(body: str) -> Iterator[tuple[int, str]]:
-    """Pandoc citations in the body outside code, in order: the offset and key of each."""
-    for match in _CITATION.finditer(_outside_code(body)):
+def _citations(code_free: str) -> Iterator[tuple[int, str]]:
+    """Pandoc citations in a body whose code is blanked out (:func:`_outside_code`), in order:
+    the offset and key of each."""
+    for match in _CITATION.finditer(code_free):
         key = match.group(1).strip("{}").rstrip(".,:;?!")
         if key and not _CROSSREF.match(key):
             yield match.start(), key
@@ -109,17 +110,18 @@ def _citations(body: str) -> Iterator[tuple[int, str]]:
 
 def cited_keys(body: str) -> list[str]:
     """Pandoc citation keys in the body (``[@a; @b, p. 3]``, ``@a``), first-citation order."""
-    return list(dict.fromkeys(key for _, key in _citations(body)))
+    return list(dict.fromkeys(key for _, key in _citations(_outside_code(body))))
 
 
 def _note_citing_sections(body: str, refs: list[Reference]) -> None:
     """Record in each of ``refs`` (by key) the sections of ``body`` that cite it: the path of the
     headings above each citation (those in code are not headings)."""
     keyed = by_key(refs)
-    headings = list(_HEADING.finditer(_outside_code(body)))
+    code_free = _outside_code(body)
+    headings = list(_HEADING.finditer(code_free))
     outline = Outline()
     done = floor = 0  # floor: where the text under the current heading starts
-    for offset, key in _citations(body):
+    for offset, key in _citations(code_free):
         while done < len(headings) and headings[done].start() < offset:
             atx, text, setext, underline = headings[done].groups()
             text = re.sub(r"[ \t]*\{[^{}]*\}$", "", text if atx else setext)  # {#id .class}
@@ -129,10 +131,8 @@ def _note_citing_sections(body: str, refs: list[Reference]) -> None:
             floor = headings[done].end()
             done += 1
         if key in keyed:
-            start, end = paragraph_around(body, offset)
-            start = max(start, floor)
             note_citation(keyed[key], outline.path,
-                          excerpt=sentence_at(body[start:end], offset - start))
+                          excerpt=citing_sentence(body, offset, floor))
 
 
 def html_comments(body: str) -> tuple[str, dict[int, tuple[str, bool]]]:

@@ -77,6 +77,14 @@ def sentence_at(text: str, offset: int) -> str:
     return " ".join(sentence.split())
 
 
+def citing_sentence(text: str, offset: int, floor: int = 0) -> str:
+    """The sentence of ``text`` (a plain source: Markdown, plain text) that holds the citation at
+    ``offset``, within its paragraph and after ``floor`` (the end of the heading above it)."""
+    start, end = paragraph_around(text, offset)
+    start = max(start, floor)
+    return sentence_at(text[start:end], offset - start)
+
+
 def note_citation(ref: Reference, headings: Sequence[str], methods: bool = False,
                   excerpt: str | None = None) -> None:
     """Record that the section under ``headings`` (outermost first) cites ``ref``, with the

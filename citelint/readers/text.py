@@ -18,9 +18,8 @@ from citelint.models import Location, Manuscript, Reference
 from citelint.readers import reader
 from citelint.readers.sections import (
     Outline,
+    citing_sentence,
     note_citation,
-    paragraph_around,
-    sentence_at,
     uncited_problems,
 )
 
@@ -192,9 +191,7 @@ def _note_citing_sections(body: list[str],
                 missing += [(number + 1, n) for n in numbers
                             if n not in by_number and 0 < n <= 2 * highest]
                 if cited:
-                    start, end = paragraph_around(text, offset + match.start())
-                    start = max(start, floor)
-                    excerpt = sentence_at(text[start:end], offset + match.start() - start)
+                    excerpt = citing_sentence(text, offset + match.start(), floor)
                     for ref in cited:
                         note_citation(ref, outline.path, excerpt=excerpt)
         offset += len(line) + 1
