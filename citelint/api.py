@@ -72,7 +72,8 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
     if offline is not None:
         config.offline = offline
     if not isinstance(manuscript, Manuscript):
-        manuscript = read_file(manuscript, input_format)
+        manuscript = read_file(manuscript, input_format,
+                               allow_outside=config.allow_outside_files)
     transport = None
     if sources is None:
         sources, built_checker, transport = build_sources(config)
