@@ -126,7 +126,7 @@ def _parse_into(ref: Reference, raw: str, style: str | None) -> None:
         ref.parse_error = ("The citation has no text besides its identifiers: no authors, title "
                            "or journal could be found.")
         return
-    if style and style != "vancouver" and parse_styled(ref, body, style):
+    if style and style != "vancouver" and parse_styled(ref, _strip_label(body), style):
         return
     if not _parse_author_date(ref, body) and not _parse_nlm_chapter(ref, body):
         _parse_vancouver(ref, body)
@@ -535,7 +535,7 @@ GRAMMARS: dict[str, dict[str, str]] = {
                       "title": "quoted", "year": "tail"},
     "apa": {"tail": rf",\s*{_V}(?:\s*\({_I}\))?(?:,\s*(?:[Aa]rticle\s+|pp?\.\s*)?{_P})?",
             "title": "stop", "year": "after-authors"},
-    "chicago-author-date": {"tail": rf",?\s+{_V}(?:\s*\({_I}\))?(?::\s*{_P})?",
+    "chicago-author-date": {"tail": rf",?\s+{_V}(?:\s*\({_I}\))?(?::\s+{_P})?",
                             "title": "stop", "year": "after-authors"},
     "harvard": {"tail": rf",?\s+{_V}(?:\s*\({_I}\))?,\s*{_P}", "title": "stop",
                 "year": "after-authors"},
@@ -569,7 +569,7 @@ def detect_style(texts: list[str]) -> str | None:
     return best
 
 
-_LABEL = re.compile(r"^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}\.(?=\s))\s*")
+_LABEL = re.compile(r"^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,3}\.(?=\s))\s*")
 
 
 def _strip_label(text: str) -> str:
@@ -620,9 +620,7 @@ def _styled_split(body: str, style: str) -> dict[str, str | None] | None:
         if not title:
             return None
     else:
-        title, journal = _split_title_source(rest)
-        if not journal:
-            return None
+        title, journal = _title_and_journal(rest)
     if not title or not journal or not _journal_like(journal):
         return None
     issue = fields.get("issue")
@@ -633,16 +631,25 @@ def _styled_split(body: str, style: str) -> dict[str, str | None] | None:
     return fields
 
 
+def _title_and_journal(text: str) -> tuple[str | None, str | None]:
+    """Split "Title. Journal" at the first full stop after which only a journal name follows."""
+    for offset in _breaks(text):
+        if _journal_like(text[offset:]):
+            return text[:offset], text[offset:]
+    return None, None
+
+
 def _journal_like(text: str) -> bool:
-    """A journal name: short, not a sentence; stops end only abbreviated words ("Reg.")."""
+    """A journal name: short, not a sentence; a full stop inside it ends an abbreviated word
+    ("Value Health Reg. Issues", "J. Electron. Imag."), not a sentence ("... Ecology. J")."""
     text = text.strip(" ,.;:")
     words = text.split()
-    if not words or len(words) > 14 or re.search(r"\d{4}", text):
+    if not words or len(words) > 14 or re.search(r"\d{4}|[?!]", text):
         return False
     for part in _BREAK.split(text)[:-1]:
         last = part.split()[-1].rstrip(".") if part.split() else ""
-        if len(part.split()) > 1 and len(last) > 6:
-            return False  # "... Ecology. Journal": a sentence ended, not an abbreviation
+        if len(part.split()) > 1 and not (last[:1].isupper() and len(last) <= 6):
+            return False
     return True
 
 
@@ -675,7 +682,8 @@ def split_names(authors: str) -> tuple[list[str], bool]:
             break
     first = None if names else re.match(_FIRST_INVERTED, text)
     if first is not None:  # MLA/Chicago: only the first name is inverted
-        later = re.split(rf"{_AND}", text[first.end():].strip(" ,"))
+        rest = re.sub(r"^(?:and\s+|&\s*)", "", text[first.end():].strip(" ,"))
+        later = re.split(rf"{_AND}", rest)
         names = [first.group(0), *(n.strip() for n in later if n.strip())]
     if not names:
         names = [n.strip() for n in re.split(r"\s*(?:;|,\s*and\s+|\s+and\s+|&)\s*", text)
