@@ -110,11 +110,13 @@ def _names(value: Any) -> list[dict[str, str]]:
     out = []
     for name in value if isinstance(value, list) else []:
         if isinstance(name, NameParts):
-            family = decode_latex(" ".join(name.von + name.last))
+            family = decode_latex(" ".join(name.last))
             given = decode_latex(" ".join(name.first))
-            if name.jr:
-                given = f"{given} {decode_latex(' '.join(name.jr))}".strip()
-            out.append({"family": family, "given": given} if given else {"literal": family})
+            parts = {"family": family, "given": given,
+                     "non-dropping-particle": decode_latex(" ".join(name.von)),
+                     "suffix": decode_latex(" ".join(name.jr))}
+            out.append({k: v for k, v in parts.items() if v} if given or name.von
+                       else {"literal": family})
         else:
             out.append({"literal": decode_latex(str(name))})
     return out
@@ -191,7 +193,8 @@ def read_library(text: str, path: str | None) -> tuple[list[Reference], list[str
             continue
         if entry is not None:
             location = Location(path, line=line, key=entry.key)
-            refs.append(reference_from_csl(entry_to_csl(entry), len(refs) + 1, location))
+            refs.append(reference_from_csl(entry_to_csl(entry), len(refs) + 1, location,
+                                           "bibtex"))
     return refs, problems
 
 

@@ -118,10 +118,10 @@ def _names(citation: Any) -> tuple[list[dict[str, str]], bool]:
         for person in group.iter():
             tag = _local(person.tag)
             if tag in ("name", "string-name") and _children(person, "surname"):
-                family = _first_text(person, "surname") or ""
-                prefix = _first_text(person, "prefix")
-                names.append({"family": f"{prefix} {family}" if prefix else family,
-                              "given": _first_text(person, "given-names") or ""})
+                names.append({"family": _first_text(person, "surname") or "",
+                              "given": _first_text(person, "given-names") or "",
+                              "non-dropping-particle": _first_text(person, "prefix") or "",
+                              "suffix": _first_text(person, "suffix") or ""})
             elif tag == "string-name" and not _children(person, "surname"):
                 names.append({"literal": _text(person) or ""})
             elif tag == "collab":
@@ -217,11 +217,12 @@ def _cited(ref: Any, index: int, path: str | None) -> Reference:
     structured = any(_local(c.tag) in _STRUCTURE for c in citation.iter() if c is not citation)
     text = _text(citation) or ""
     if structured:
-        reference = reference_from_csl(citation_to_csl(citation, ref_id), index, location)
+        reference = reference_from_csl(citation_to_csl(citation, ref_id), index, location,
+                                       "jats")
         if _local(citation.tag) != "element-citation":
             reference.raw = text  # what the article prints
         return reference
-    return parse_citation(text, index, location)
+    return parse_citation(text, index, location, "jats")
 
 
 def read_front(root: Any) -> dict[str, Any]:

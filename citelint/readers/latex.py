@@ -197,7 +197,7 @@ def read_bibitems(text: str, path: str | None, kept: list[str],
         body = text[pos:stop.start() if stop else end]
         location = Location(path, line=line_at(text, match.start()), key=key)
         raw = latex_to_text(body, kept)
-        ref = parse_citation(raw, number, location)
+        ref = parse_citation(raw, number, location, "latex")
         ref.location = location
         refs.append(ref)
     for line in attach_comments(refs, comments, text.split("\n")):

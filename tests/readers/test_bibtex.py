@@ -33,7 +33,7 @@ GOOD = r"""@string{cells = "Cells"}
 
 def test_fields_come_from_the_entry() -> None:
     ref = read_text(GOOD, "bibtex", "refs.bib").references[0]
-    assert ref.authors == ["Guo X", "Schaudinn C", "Blume-Peytavi U"]
+    assert ref.author_names == ["Guo X", "Schaudinn C", "Blume-Peytavi U"]
     assert ref.et_al is True
     assert ref.title == "Effects of adipose-derived stem cells in a human ex vivo wound model"
     assert (ref.journal, ref.year, ref.volume, ref.issue) == ("Cells", 2022, "11", "7")
@@ -52,7 +52,7 @@ def test_location_is_the_line_of_the_entry_and_its_key() -> None:
 
 def test_latex_is_decoded_and_names_are_kept_readable() -> None:
     ref = read_text(GOOD, "bibtex", "refs.bib").references[1]
-    assert ref.authors == ["Léger T", "Boháč M", "World Health Organization"]
+    assert ref.author_names == ["Léger T", "Boháč M", "World Health Organization"]
     assert (ref.journal, ref.year, ref.first_page, ref.type) == ("A Book", 2015, "150313",
                                                                  "chapter")
 
@@ -135,3 +135,27 @@ def test_parsing_in_threads_leaves_bibtexparser_logging_as_it_was(tmp_path, monk
         counts = list(pool.map(lambda _: len(read_file(path).references), range(8)))
     assert counts == [2] * 8
     assert logger.level == before
+
+
+NAMES = r"""@article{names,
+  author = {HU, Ming and van der Berg, Anna and Smith, Jr., John and {The MSC Group}},
+  title = {A title}, journal = {J}, year = 2020,
+}
+"""
+
+
+def test_names_stay_structured_from_the_entry() -> None:
+    # issue 11: "HU, Ming" was flattened to "HU M" and read back as the family name "M"
+    ref = read_text(NAMES, "bibtex", "refs.bib").references[0]
+    hu, berg, smith, group = ref.authors
+    assert (hu.family, hu.given, hu.particle) == ("HU", "Ming", None)
+    assert (berg.family, berg.given, berg.particle) == ("Berg", "Anna", "van der")
+    assert (smith.family, smith.given, smith.suffix) == ("Smith", "John", "Jr.")
+    assert (group.name, group.family) == ("The MSC Group", None)
+    assert ref.author_names == ["HU M", "van der Berg A", "Smith J Jr.", "The MSC Group"]
+
+
+def test_provenance_is_structured_bibtex() -> None:
+    ref = read_text(NAMES, "bibtex", "refs.bib").references[0]
+    assert (ref.provenance.origin, ref.provenance.format) == ("structured", "bibtex")
+    assert ref.provenance.confidence == {} and not ref.from_text

@@ -45,7 +45,7 @@ in skin repair and regeneration. Biomedicines 2024; 12:743-763.</mixed-citation>
 
 def test_element_citation_fields() -> None:
     ref = read_text(ARTICLE, "jats", "a.xml").references[0]
-    assert (ref.authors, ref.et_al) == (["Zhu Q", "Liao Y"], True)
+    assert (ref.author_names, ref.et_al) == (["Zhu Q", "Liao Y"], True)
     assert (ref.title, ref.journal, ref.year, ref.volume) == (
         "Compact bone mesenchymal stem cells", "Biochem Biophys Res Commun", 2024, "727")
     assert (ref.article_number, ref.first_page, ref.pages) == ("150313", None, "150313")
@@ -54,7 +54,7 @@ def test_element_citation_fields() -> None:
 
 def test_structured_mixed_citation_keeps_its_printed_text() -> None:
     ref = read_text(ARTICLE, "jats", "a.xml").references[1]
-    assert ref.authors == ["Guo X", "The MSC Group"]
+    assert ref.author_names == ["Guo X", "The MSC Group"]
     assert (ref.title, ref.journal, ref.year, ref.volume, ref.issue) == (
         "Effects", "Cells", 2022, "11", "7")
     assert (ref.first_page, ref.last_page) == ("1198", "1221")
@@ -63,7 +63,7 @@ def test_structured_mixed_citation_keeps_its_printed_text() -> None:
 
 def test_unstructured_mixed_citation_is_parsed_as_text() -> None:
     ref = read_text(ARTICLE, "jats", "a.xml").references[2]
-    assert ref.authors == ["Wu S", "Sun S", "Fu W"]
+    assert ref.author_names == ["Wu S", "Sun S", "Fu W"]
     assert (ref.journal, ref.year, ref.volume, ref.first_page, ref.last_page) == (
         "Biomedicines", 2024, "12", "743", "763")
 

@@ -30,12 +30,12 @@ Mesenchymal stem cells (MSCs) have emerged~as a tool. % a comment
 
 def test_bibitems_are_stripped_of_markup_and_parsed() -> None:
     first, second = read_text(BIBITEMS, "latex", "paper.tex").references
-    assert first.authors == ["Guo X", "Schaudinn C", "Blume-Peytavi U"]
+    assert first.author_names == ["Guo X", "Schaudinn C", "Blume-Peytavi U"]
     assert first.title == "Effects of adipose-derived stem cells in a human ex vivo wound model"
     assert (first.journal, first.year, first.volume, first.issue) == ("Cells", 2022, "11", "7")
     assert (first.first_page, first.last_page) == ("1198", "1221")
     assert first.doi == "10.3390/cells11071198"
-    assert second.authors == ["Clabaut A", "Léger T", "Boháč M"]
+    assert second.author_names == ["Clabaut A", "Léger T", "Boháč M"]
     assert "\\" not in first.raw and "{" not in second.raw
 
 
