@@ -226,7 +226,7 @@ def _cited(ref: Any, index: int, path: str | None) -> Reference:
         if _local(printed.tag) != "element-citation":
             reference.raw = _text(printed) or reference.raw  # what the article prints
         return reference
-    return parse_citation(_text(printed) or "", index, location, "jats")
+    return parse_citation(_text(printed) or "", index, location, input_format="jats")
 
 
 def _tagged_fields(citation: Any) -> int:

@@ -201,7 +201,7 @@ def read_bibitems(text: str, path: str | None, kept: list[str],
         body = text[pos:stop.start() if stop else end]
         location = Location(path, line=line_at(text, match.start()), key=key)
         raw = latex_to_text(decode_bibitem(body), kept)
-        ref = parse_citation(raw, number, location, "latex")
+        ref = parse_citation(raw, number, location, input_format="latex")
         ref.location = location
         tagged = tagged_fields(body)
         if tagged:  # revtex wrote the fields down: take them as given
