@@ -212,10 +212,11 @@ def read_bibitems(text: str, path: str | None, kept: list[str],
     return refs
 
 
-# the fields of a tagged \bibitem (revtex) that its tags give, not its parsed text: a field it
-# does not tag it does not print either (physics styles print no titles)
+# the fields of a tagged \bibitem (revtex) that its tags give, not its parsed text (with their
+# structured provenance): a field it does not tag it does not print either (physics styles print
+# no titles)
 _TAGGED = ("authors", "et_al", "title", "journal", "year", "volume", "issue", "first_page",
-           "last_page", "article_number", "doi", "publisher", "type")
+           "last_page", "article_number", "doi", "publisher", "type", "provenance")
 
 
 def _take_fields(ref: Reference, tagged: Reference) -> None:
