@@ -131,6 +131,7 @@ def parse_citation(raw: str, index: int, location: Location,
 
 _IDENTIFIER_CONFIDENCE = 0.95
 _LIKELY = 0.8
+_STYLED = 0.9  # a field the list's style grammar delimits on both sides
 _DOUBTFUL = 0.5
 
 
@@ -166,6 +167,10 @@ def _parse_into(ref: Reference, raw: str, style: str | None) -> None:
         return
     if not _parse_author_date(ref, body) and not _parse_nlm_chapter(ref, body):
         _parse_vancouver(ref, body)
+    if style and style != "vancouver":
+        # the list is written in another style and this citation does not follow it: what the
+        # general readings found may be misplaced
+        _doubt(ref, "title", "authors", "journal", "year", "volume", "issue", "pages")
     missing = []
     if not ref.title:
         missing.append("the title")
@@ -667,6 +672,7 @@ def _styled_split(body: str, style: str) -> dict[str, str | None] | None:
     if issue and _MONTH_ONLY.match(issue.strip()):
         fields["issue"] = None  # "(October)" is the month of issue, not an issue number
     fields.update(authors=authors, title=_segment_end(title.strip()),
+                  quoted="quoted" if quoted else None,
                   journal=journal.strip(" ,.;:"))
     return fields
 
@@ -748,6 +754,10 @@ def parse_styled(ref: Reference, body: str, style: str) -> bool:
     ref.authors = [cited_author(n) for n in names]
     ref.title = fields["title"]
     ref.journal = fields["journal"]
-    ref.year = int(fields["year"]) if fields.get("year") else None
+    year = fields.get("year")
+    ref.year = int(year) if year else None
+    # the locator matched the style's pattern whole, and a quoted title has its own delimiters
+    for name in ("year", "volume", "issue", "pages") + (("title",) if fields["quoted"] else ()):
+        ref.provenance.confidence[name] = _STYLED
     _take_source_numbers(ref, fields.get("volume"), fields.get("issue"), fields.get("pages"))
     return True

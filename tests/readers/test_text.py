@@ -266,5 +266,5 @@ def test_a_reference_starting_with_a_particle_is_not_a_wrapped_line():
             "4(1), 1-9.\n")
     refs = read_text(text, "text", "refs.txt").references
     assert [r.location.line for r in refs] == [1, 2, 3]
-    assert refs[1].authors[0] == "de Moura, E. T."
+    assert (refs[1].authors[0].particle, refs[1].authors[0].family) == ("de", "Moura")
     assert refs[2].journal == "Journal of Things"
