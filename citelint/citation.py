@@ -566,7 +566,9 @@ _NAME_LISTS = {
 _V = r"(?P<volume>[A-Za-z]{0,4}\d+[A-Za-z]?(?:\s+Suppl\.?(?:\s*\d+)?)?)"
 _I = r"(?P<issue>[^()]{1,24})"
 _NO = r"(?P<issue>[\w/\u2013-]{1,12})"  # after "no."
-_P = rf"(?P<pages>{_PAGES})"
+# a page range, or a locator with a lettered part ("2165-a-2166") that is no range to read but
+# still ends the journal
+_P = rf"(?P<pages>{_PAGES}|\d+[{_DASH}][a-z](?:[{_DASH}]\d+[a-z]?)?)"
 _Y = rf"(?P<year>{_YEAR})[a-z]?"
 _MONTH_DAY = rf"{_MONTH}(?:\s*[{_DASH}/]\s*{_MONTH})?(?:\s+\d{{1,2}},?)?"
 _MON = rf"(?:{_MONTH_DAY}\s+)"  # a month (and day) before a year
@@ -659,10 +661,14 @@ def _styled_split(body: str, style: str) -> dict[str, str | None] | None:
         fields["year"] = dated.group("year") or dated.group("year2")
         authors, rest = dated.group("authors").strip(), dated.group("rest").strip()
         names = _name_list_prefix(authors + " ")
-        if names is None or names[1].strip(" .,"):
+        if (names is None or names[1].strip(" .,")) and not _loose_names(authors):
             return None
     else:
         names = _name_list_prefix(front)
+        opening = re.search("[\u201c\"]", front)
+        if names is None and opening and _loose_names(front[: opening.start()]):
+            # a quoted title ends the author list, whatever form the names take
+            names = (front[: opening.start()].rstrip(" ,.:"), front[opening.start():])
         if names is None:
             return None
         authors, rest = names[0], names[1]
@@ -697,6 +703,14 @@ def _title_and_journal(text: str) -> tuple[str | None, str | None]:
         if _journal_like(text[offset:]):
             return text[:offset], text[offset:]
     return None, None
+
+
+def _loose_names(text: str) -> bool:
+    """Text that can only be an author list where the style puts one: no digits, a few words
+    per name ("Zheng, Y. xin ., & Zhan, H. S.", "Working Group on Widgets")."""
+    text = text.strip(" ,.")
+    return bool(text) and not any(c.isdigit() for c in text) and len(text.split()) <= 8 * (
+        1 + text.count(",") + text.count(";"))
 
 
 def _journal_like(text: str) -> bool:
@@ -740,6 +754,8 @@ def split_names(authors: str) -> tuple[list[str], bool]:
     """The names of an author list as written, and whether it ends in "et al."."""
     et_al = bool(re.search(rf"{_ETAL}\s*$", authors))
     text = re.sub(rf"{_ETAL}\s*$", "", authors).strip(" ,")
+    if re.search(r"\w{2,}\.$", text) and not re.search(r"\b(?:Jr|Sr)\.$", text):
+        text = text[:-1]  # the full stop that ends the list, not an initial's
     names: list[str] = []
     for pattern in (_INVERTED, _GIVEN_FIRST, _COMPACT, _FIRST_INVERTED):
         whole = re.fullmatch(rf"{pattern}(?:{_AND}{pattern})*", text)
@@ -749,13 +765,19 @@ def split_names(authors: str) -> tuple[list[str], bool]:
     first = None if names else re.match(_FIRST_INVERTED, text)
     if first is not None:  # MLA/Chicago: only the first name is inverted
         rest = re.sub(r"^(?:and\s+|&\s*)", "", text[first.end():].strip(" ,"))
-        later = re.split(rf"{_AND}", rest)
-        names = [first.group(0), *(n.strip() for n in later if n.strip())]
+        later = [n.strip() for n in re.split(rf"{_AND}", rest) if n.strip()]
+        if all(re.search(rf"\S\s+{_UPPER}[^\W\d_]", n) for n in later):  # "Ann Lee"
+            names = [first.group(0), *later]
     if not names:
-        names = [n.strip() for n in re.split(r"\s*(?:;|,?\s*\band\s+|&)\s*", text)
-                 if n.strip()]
-        if len(names) == 1 and all(" " in p.strip() for p in names[0].split(",")):
-            names = [n.strip() for n in names[0].split(",")]  # "Kim JY, Sohn JH"
+        names = []
+        for part in re.split(r"\s*(?:[;,&]|\band\b)\s*", text):
+            part = part.strip()
+            if not part:
+                continue
+            if names and not re.search(rf"{_UPPER}[^\W\d_]", part):
+                names[-1] += f", {part}"  # initials only ("Z. B.", "Y. xin ."): a given name
+            else:
+                names.append(part)
     return names, et_al
 
 
