@@ -203,14 +203,8 @@ def path_segment(identifier: str) -> str:
     return quote(identifier, safe="/()")
 
 
-class InvalidAnswer(ValueError):
-    """An answer that does not have the shape the source relies on (raised by a source's check).
-
-    ``str(exc)`` says what did not fit, in a few words.
-    """
-
-
-#: A source's check of an answer: returns nothing, raises :class:`InvalidAnswer` when it misfits.
+#: A source's check of an answer's shape: returns nothing, raises ``ValueError`` (e.g.
+#: :class:`citelint.service_schema.InvalidShape`) saying what does not fit.
 Accept = Callable[["Response"], None]
 
 
@@ -464,8 +458,8 @@ class Transport:
         ``kind`` labels the call in the stats (e.g. "singleton", "list", "search"). ``lane``
         separates requests that a host paces apart: Crossref limits single records and lists of
         records each with its own rate and concurrency, announced on the answers of each.
-        ``accept`` checks the answer's shape: an answer it rejects (:class:`InvalidAnswer`) is a
-        failed lookup and is not cached; a cached answer it rejects is ignored.
+        ``accept`` checks the answer's shape: an answer it rejects (``ValueError``) is a failed
+        lookup and is not cached; a cached answer it rejects is ignored.
         """
         full_url = requests.Request("GET", url, params=dict(params or {})).prepare().url or url
         self.add_secret(urlsplit(full_url).password)
@@ -512,7 +506,7 @@ class Transport:
             if accept is not None:
                 try:
                     accept(response)
-                except InvalidAnswer as exc:
+                except ValueError as exc:
                     raise _GiveUp(f"sent an answer citelint cannot use ({exc})") from None
         except (_Retry, _GiveUp) as last:
             reasons.append(last.reason)
@@ -552,7 +546,7 @@ class Transport:
         if accept is not None:
             try:
                 accept(response)
-            except InvalidAnswer:
+            except ValueError:
                 log.debug("Ignoring a cached answer of the wrong shape for %s", clean)
                 return None
         with self._lock:
