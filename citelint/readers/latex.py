@@ -23,7 +23,7 @@ from citelint.citation import parse_citation
 from citelint.models import Location, Manuscript, Reference
 from citelint.readers import InputError, by_key, line_at, reader, select_cited
 from citelint.readers.bbl import has_entries, read_entries
-from citelint.readers.bibtex import brace_group, decode_latex, read_library
+from citelint.readers.bibtex import brace_group, decode_latex, read_libraries
 from citelint.readers.inline import IGNORE, attach_comments, orphan_problem
 from citelint.readers.sections import (
     Outline,
@@ -336,23 +336,31 @@ def _bib_files(parts: list[tuple[_File, int, int]], base: Path) -> list[tuple[Pa
 def _read_bib_files(citations: list[_Citation], path: str | None,
                     files: list[tuple[Path, str]], kept: list[str],
                     problems: list[str]) -> list[Reference]:
-    entries: list[Reference] = []
+    texts: list[tuple[str, str | None]] = []
+    missing_files = []
     for file, where in files:
         if not file.is_file():
-            bbl = Path(path).with_suffix(".bbl") if path else None
-            if bbl and bbl.is_file():  # the compiled list is next to the .tex: read that instead
-                problems.append(f"{where}: {file.name} not found; read {bbl.name}.")
-                compiled = _load(bbl.read_text(encoding="utf-8-sig"), str(bbl), kept)
-                return compiled.references(kept, problems)
-            raise InputError(f"{where}: the bibliography file {file} does not exist.")
+            missing_files.append((file, where))
+            continue
         try:
-            bib_text = file.read_text(encoding="utf-8-sig")
+            texts.append((file.read_text(encoding="utf-8-sig"), str(file)))
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{where}: cannot read the bibliography file {file} "
                              f"({exc}).") from exc
-        refs, bib_problems = read_library(bib_text, str(file))
-        entries.extend(refs)
-        problems.extend(bib_problems)
+    bbl = Path(path).with_suffix(".bbl") if path else None
+    if missing_files and bbl and bbl.is_file():  # the compiled list is next to the .tex
+        file, where = missing_files[0]
+        problems.append(f"{where}: {file.name} not found; read {bbl.name}.")
+        compiled = _load(bbl.read_text(encoding="utf-8-sig"), str(bbl), kept)
+        return compiled.references(kept, problems)
+    if missing_files and not texts:
+        file, where = missing_files[0]
+        raise InputError(f"{where}: the bibliography file {file} does not exist.")
+    for file, where in missing_files:  # BibTeX too warns and reads the others
+        problems.append(f"{where}: the bibliography file {file} does not exist; the other "
+                        "files are read, and what the text cites from it is reported missing.")
+    entries, bib_problems = read_libraries(texts)
+    problems.extend(bib_problems)
     keys = _cited(citations)
     chosen, missing = select_cited(entries, keys)
     for key in missing:

@@ -15,6 +15,7 @@ import rispy
 from rispy.config import TAG_KEY_MAPPING
 
 from citelint.models import Location, Manuscript, Reference
+from citelint.normalize import page_range
 from citelint.readers import reader
 from citelint.readers.csl import reference_from_csl
 
@@ -55,10 +56,7 @@ def record_to_csl(record: dict[str, Any], key: str) -> dict[str, Any]:
     for name in [*(record.get("authors") or []), *(record.get("first_authors") or [])]:
         if name not in names:  # AU and A1 are synonyms; some exporters write both
             names.append(name)
-    pages = _first(record, "start_page")
-    end = _first(record, "end_page")
-    if pages and end and end != pages:
-        pages = f"{pages}-{end}"
+    pages = page_range(_first(record, "start_page"), _first(record, "end_page"))
     notes = record.get("notes") or []
     ignore = "; ".join(n.split(":", 1)[1] for n in notes
                        if isinstance(n, str) and n.lower().startswith("citelint-ignore:"))

@@ -106,6 +106,27 @@ def test_a_missing_bib_file_is_a_located_input_error(tmp_path: Path) -> None:
         read_file(tex)
 
 
+def test_one_missing_bib_file_of_several_is_reported_and_the_others_are_read(
+        tmp_path: Path) -> None:
+    tex = _paper(tmp_path, "\\cite{guo2022,wu2024}\n\\bibliography{absent,refs}")
+    manuscript = read_file(tex)
+    assert [r.location.key for r in manuscript.references] == ["guo2022", "wu2024"]
+    assert manuscript.problems[0].startswith(f"{tex}:4: the bibliography file ")
+    assert "absent.bib does not exist; the other files are read" in manuscript.problems[0]
+
+
+def test_a_crossref_may_name_an_entry_of_another_bib_file(tmp_path: Path) -> None:
+    (tmp_path / "books.bib").write_text("@book{bk, title={The Book}, year=2001}\n",
+                                        encoding="utf-8")
+    (tmp_path / "parts.bib").write_text("@incollection{ch, title={A chapter}, crossref={bk}}\n",
+                                        encoding="utf-8")
+    tex = tmp_path / "paper.tex"
+    tex.write_text("\\documentclass{article}\n\\begin{document}\n\\cite{ch}\n"
+                   "\\bibliography{parts,books}\n\\end{document}\n", encoding="utf-8")
+    ref = read_file(tex).references[0]
+    assert (ref.title, ref.journal, ref.year) == ("A chapter", "The Book", 2001)
+
+
 def test_a_broken_bib_entry_is_read_as_a_located_parse_error(tmp_path: Path) -> None:
     bib = "@article{guo2022, title={Unclosed\n\n@article{wu2024, title={Fine}}\n"
     tex = _paper(tmp_path, "\\cite{guo2022,wu2024}\\bibliography{refs}", bib=bib)
