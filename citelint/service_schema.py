@@ -101,7 +101,7 @@ class CrossrefWorkList(_Model):
 
 
 class CrossrefListAnswer(_Model):
-    """``/works?…``: ``{"status": "ok", "message-type": "work-list", "message": {"items": […]}}``."""
+    """``/works?…``: ``{"status": "ok", "message-type": "work-list", "message": {"items": …}}``."""
 
     status: Literal["ok"]
     message_type: Literal["work-list"] = Field(alias="message-type")
