@@ -424,7 +424,7 @@ class Transport:
         self._seconds = 0.0
         self.trip_after = trip_after
         self._give_ups: Counter[str] = Counter()  # consecutive, per service
-        self._lost: Counter[str] = Counter()  # seconds lost to failures, per service
+        self._lost: dict[str, float] = {}  # seconds lost to failures, per service
         self._down: dict[str, str] = {}  # service -> why it is not asked again
         self._hosts: set[str] = set()  # hosts redirects may lead to (besides the asked one)
 
@@ -568,7 +568,7 @@ class Transport:
             if service in self._down:  # went down while this request was in flight
                 return self._down[service]
             self._give_ups[service] += 1
-            self._lost[service] += lost
+            self._lost[service] = self._lost.get(service, 0.0) + lost
             why = None
             if isinstance(last, _GiveUp) and last.down:
                 why = "not asking it again in this run"
