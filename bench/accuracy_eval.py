@@ -56,8 +56,12 @@ def evaluate_list(path: Path, truth: list[dict[str, Any]], source: SnapshotSourc
     correct = errored = 0
     faults: dict[str, Counter[str]] = defaultdict(Counter)
     examples: list[dict[str, Any]] = []
+    # a text list has one reference a line: align by line, so that two references read as one
+    # count against the first (and the second is missing) instead of shifting every later one
+    one_per_line = path.suffix == ".txt"
     for result in report.results:
-        fact = by_index.get(result.reference.index)
+        key = result.reference.location.line if one_per_line else result.reference.index
+        fact = by_index.get(key)
         if fact is None:
             continue
         rules = {f.rule for f in result.findings if f.suppressed is None}
@@ -83,7 +87,8 @@ def evaluate_list(path: Path, truth: list[dict[str, Any]], source: SnapshotSourc
 
 
 def _parsed_fields(reference: Any) -> dict[str, Any]:
-    return {"index": reference.index, **{k: getattr(reference, k) for k in (
+    line = reference.location.line if str(reference.location.path).endswith(".txt") else None
+    return {"index": line or reference.index, **{k: getattr(reference, k) for k in (
         "title", "journal", "year", "volume", "issue", "first_page", "last_page",
         "article_number")}, "authors": len(reference.authors)}
 

@@ -2,7 +2,9 @@
 (:mod:`citelint.readers.bbl`), or a .tex's .bib files.
 
 A ``thebibliography`` list is the reference list as printed: each ``\\bibitem[label]{key} text``
-is stripped of LaTeX markup and parsed with :func:`citelint.citation.parse_citation`. A .tex that
+is decoded (revtex, natbib and AAS markup: :mod:`citelint.readers.bibmarkup`), stripped of LaTeX
+markup and parsed with :func:`citelint.citation.parse_citation`; the fields a revtex item tags
+(``\\bibinfo``) are taken as given. A .tex that
 names ``\\bibliography{refs}`` or ``\\addbibresource{refs.bib}`` instead has its list in those
 files: they are read (relative to the .tex) with the BibTeX reader and only the keys the text
 cites are kept, in order of first citation (``\\nocite{*}`` keeps them all). Title, abstract and
@@ -23,7 +25,9 @@ from citelint.citation import parse_citation
 from citelint.models import Location, Manuscript, Reference
 from citelint.readers import InputError, by_key, line_at, reader, select_cited
 from citelint.readers.bbl import has_entries, read_entries
+from citelint.readers.bibmarkup import decode_bibitem, tagged_fields
 from citelint.readers.bibtex import brace_group, decode_latex, read_libraries
+from citelint.readers.csl import reference_from_csl
 from citelint.readers.inline import IGNORE, attach_comments, orphan_problem
 from citelint.readers.sections import (
     Outline,
@@ -196,13 +200,30 @@ def read_bibitems(text: str, path: str | None, kept: list[str],
         stop = _END_LIST.search(text, pos, end)
         body = text[pos:stop.start() if stop else end]
         location = Location(path, line=line_at(text, match.start()), key=key)
-        raw = latex_to_text(body, kept)
+        raw = latex_to_text(decode_bibitem(body), kept)
         ref = parse_citation(raw, number, location)
         ref.location = location
+        tagged = tagged_fields(body)
+        if tagged:  # revtex wrote the fields down: take them as given
+            _take_fields(ref, reference_from_csl(tagged, number, location))
         refs.append(ref)
     for line in attach_comments(refs, comments, text.split("\n")):
         problems.append(orphan_problem(path, line))
     return refs
+
+
+# the fields of a tagged \bibitem (revtex) that its tags give, not its parsed text: a field it
+# does not tag it does not print either (physics styles print no titles)
+_TAGGED = ("authors", "et_al", "title", "journal", "year", "volume", "issue", "first_page",
+           "last_page", "article_number", "doi", "publisher", "type")
+
+
+def _take_fields(ref: Reference, tagged: Reference) -> None:
+    """Replace the fields parsed from ``ref``'s text by those its tags give (``tagged``)."""
+    for name in _TAGGED:
+        setattr(ref, name, getattr(tagged, name))
+    ref.doi = tagged.doi or ref.doi  # a DOI printed without a tag (\doi{...}) still counts
+    ref.parse_error = None
 
 
 def _citations(text: str, start: int, end: int) -> Iterator[tuple[int, str, str]]:

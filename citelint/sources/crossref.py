@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 import requests
 from crossref import restful
 
-from citelint import __version__
+from citelint import PROJECT_URL, __version__
 from citelint.doi import clean_doi, is_valid_doi
 from citelint.models import Record, Reference
 from citelint.records import record_from_crossref
@@ -148,7 +148,7 @@ class CrossrefSource:
         self.mailto = mailto or os.environ.get("CITELINT_MAILTO") or None
         self.http = CrossrefHTTP(transport, self.base_url, self.mailto)
         transport.allow(self.base_url)
-        etiquette = restful.Etiquette("citelint", __version__, "https://pypi.org/project/citelint/",
+        etiquette = restful.Etiquette("citelint", __version__, PROJECT_URL,
                                       self.mailto or "anonymous")
         self._works = _works_class(self.http)(etiquette=etiquette)
         self.workers = max(1, workers)
