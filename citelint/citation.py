@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from citelint.doi import find_doi
-from citelint.models import Location, Reference
+from citelint.models import Location, Provenance, Reference
+from citelint.names import cited_author
 from citelint.normalize import DASHES, is_initials, split_pages
 
 _DASH = "".join(re.escape(c) for c in DASHES)
@@ -88,17 +89,18 @@ _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della"
 
 
 def parse_references(texts: list[str], locations: list[Location] | None = None,
-                     first_index: int = 1) -> list[Reference]:
+                     first_index: int = 1, input_format: str = "text") -> list[Reference]:
     """Parse a whole reference list (plain strings, one per reference): its style family is
     detected once for the list (:func:`detect_style`), then each string is parsed with it."""
     style = detect_style(texts)
     locations = locations or [Location() for _ in texts]
-    return [parse_citation(text, first_index + n, location, style=style)
+    return [parse_citation(text, first_index + n, location, style=style,
+                           input_format=input_format)
             for n, (text, location) in enumerate(zip(texts, locations, strict=True))]
 
 
 def parse_citation(raw: str, index: int, location: Location,
-                   style: str | None = None) -> Reference:
+                   style: str | None = None, input_format: str = "text") -> Reference:
     """Split one cited reference into a :class:`Reference`; never raises.
 
     Understands Vancouver/AMA (``Authors. Title. Journal Year; Vol(Issue):Pages.``) and
@@ -111,13 +113,47 @@ def parse_citation(raw: str, index: int, location: Location,
     the citation is read with that family's grammar first (Nature, Science, IEEE, MLA, Chicago,
     ACS, Elsevier and Springer numbered, APA, Harvard...), and with the general readings when it
     does not fit.
+
+    The reference's provenance is "text" (from ``input_format``), with a confidence per field:
+    identifiers found by their own pattern are near-certain, fields of a citation whose whole
+    tail matched a known style are likely, and fields read by a looser fallback, or of a
+    citation that could not be fully parsed, are doubtful.
     """
-    ref = Reference(index=index, raw=raw, location=location)
+    ref = Reference(index=index, raw=raw, location=location,
+                    provenance=Provenance("text", input_format))
     try:
         _parse_into(ref, raw, style)
     except Exception as exc:  # the parser must never take the run down with it
         ref.parse_error = f"The citation could not be parsed ({type(exc).__name__}: {exc})."
+    _settle_confidence(ref)
     return ref
+
+
+_IDENTIFIER_CONFIDENCE = 0.95
+_LIKELY = 0.8
+_DOUBTFUL = 0.5
+
+
+def _settle_confidence(ref: Reference) -> None:
+    """Give every filled field a confidence: what the parse steps set, else a default."""
+    confidence = ref.provenance.confidence
+    filled = {"title": ref.title, "authors": ref.authors, "year": ref.year,
+              "journal": ref.journal or ref.publisher, "volume": ref.volume, "issue": ref.issue,
+              "pages": ref.pages, "doi": ref.doi, "pmid": ref.pmid}
+    for name, value in filled.items():
+        if not value:
+            confidence.pop(name, None)
+            continue
+        default = _IDENTIFIER_CONFIDENCE if name in ("doi", "pmid") else _LIKELY
+        confidence.setdefault(name, default)
+        if ref.parse_error and name not in ("doi", "pmid"):
+            confidence[name] = min(confidence[name], _DOUBTFUL)
+
+
+def _doubt(ref: Reference, *fields: str) -> None:
+    """Mark fields read by a fallback step as doubtful."""
+    for name in fields:
+        ref.provenance.confidence[name] = _DOUBTFUL
 
 
 def _parse_into(ref: Reference, raw: str, style: str | None) -> None:
@@ -180,11 +216,12 @@ def _parse_vancouver(ref: Reference, body: str) -> None:
             ref.year = int(loose.group("year"))
             _take_source_numbers(ref, loose.group("volume"), loose.group("issue"),
                                  loose.group("pages"))
+            _doubt(ref, "year", "volume", "issue", "pages", "journal")
         else:
             head = body
     head = head.strip().rstrip(".,;: ").strip()
     authors, et_al, rest = _split_authors(head)
-    ref.authors, ref.et_al = authors, et_al
+    ref.authors, ref.et_al = [cited_author(n) for n in authors], et_al
     title, source = _split_title_source(rest)
     ref.title = title or None
     if source:
@@ -207,7 +244,7 @@ def _parse_nlm_chapter(ref: Reference, body: str) -> bool:
     authors, et_al, title = _split_authors(chapter.group("head").strip().rstrip("."))
     if not title:
         return False
-    ref.authors, ref.et_al = authors, et_al
+    ref.authors, ref.et_al = [cited_author(n) for n in authors], et_al
     _fill_chapter(ref, _segment_end(title), chapter.group("book"), chapter.group("publisher"),
                   chapter.group("pages"))
     ref.year = int(chapter.group("year"))
@@ -393,7 +430,7 @@ def _parse_author_date(ref: Reference, body: str) -> bool:
 
 def _fill_author_date(ref: Reference, names: tuple[list[str], bool], year: int | None,
                       rest: str) -> None:
-    ref.authors, ref.et_al = names
+    ref.authors, ref.et_al = [cited_author(n) for n in names[0]], names[1]
     ref.year = year
     chapter = _APA_CHAPTER.match(rest.strip())
     if chapter:
@@ -411,6 +448,7 @@ def _fill_author_date(ref: Reference, names: tuple[list[str], bool], year: int |
                              match.group("pages"))
     elif any(c.isdigit() for c in source):
         ref.journal = source
+        _doubt(ref, "journal")
     else:
         ref.publisher = source
 
@@ -696,7 +734,8 @@ def parse_styled(ref: Reference, body: str, style: str) -> bool:
     fields = _styled_split(body, style)
     if fields is None:
         return False
-    ref.authors, ref.et_al = split_names(fields["authors"] or "")
+    names, ref.et_al = split_names(fields["authors"] or "")
+    ref.authors = [cited_author(n) for n in names]
     ref.title = fields["title"]
     ref.journal = fields["journal"]
     ref.year = int(fields["year"]) if fields.get("year") else None

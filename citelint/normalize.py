@@ -30,7 +30,7 @@ _QUOTES = str.maketrans({
     "`": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
     "\u00ab": '"', "\u00bb": '"',
 })
-_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "dos", "das",
+PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "dos", "das",
               "le", "la", "ter", "ten", "bin", "ibn", "al", "el", "y", "st", "st."}
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"}
 
@@ -124,6 +124,24 @@ def is_initials(token: str) -> bool:
             and token[0] not in DASHES)
 
 
+def cited_initials(given: str) -> str:
+    """Vancouver initials of given names, hyphens kept: "Xiaolei" → "X", "Yu-Jie" → "Y-J",
+    "D. K. W." → "DKW" (the form a structured name is cited in)."""
+    out = []
+    for word in re.sub(r"\.(?!-)", ". ", given).split():
+        parts = []
+        for part in word.split("-"):
+            part = part.strip(".")
+            if not part or not part[0].isalpha():
+                continue
+            # a run of initials stays whole ("DKW"); a given name gives its first letter
+            is_run = part.isalpha() and part.isupper() and len(part) <= 4
+            parts.append(part if is_run else part[0].upper())
+        if parts:
+            out.append("-".join(parts))
+    return "".join(out)
+
+
 def initials_of(given: str) -> str:
     """Initials of given names: "Xiaoli" -> "X", "Jean-Pierre" -> "JP", "D. K. W." -> "DKW"."""
     letters: list[str] = []
@@ -164,6 +182,6 @@ def split_name(name: str) -> tuple[str, str]:
         return " ".join(tokens[:-1]), "".join(c for c in tokens[-1] if c.isupper())
     # Given names first ("J. A. Smith", "Xiaoli Guo", "Ludwig van Beethoven").
     family_start = len(tokens) - 1
-    while family_start > 1 and tokens[family_start - 1].casefold() in _PARTICLES:
+    while family_start > 1 and tokens[family_start - 1].casefold() in PARTICLES:
         family_start -= 1
     return " ".join(tokens[family_start:]), initials_of(" ".join(tokens[:family_start]))

@@ -19,7 +19,7 @@ def test_nature_journal_stops_before_the_volume():
     assert (first.journal, first.volume, first.first_page, first.last_page, first.year) == (
         "Comput Hum", "29", "389", "407", 1995)
     assert first.title == "The history of humanities computing"
-    assert (refs[1].article_number, refs[1].et_al, refs[1].authors) == ("e11816", True,
+    assert (refs[1].article_number, refs[1].et_al, refs[1].author_names) == ("e11816", True,
                                                                           ["Li, J."])
 
 
@@ -30,7 +30,7 @@ def test_mla_volume_that_looks_like_a_year_is_not_the_journal():
     first = refs[0]
     assert (first.journal, first.volume, first.year, first.first_page, first.last_page) == (
         "Journal of Sensors", "2013", 2013, "1", "3")
-    assert first.authors == ["Smith, John", "Ann Lee"]
+    assert first.author_names == ["Smith, John", "Ann Lee"]
     assert first.doi == "10.1155/2013/123456"
 
 
@@ -71,11 +71,11 @@ def test_ieee_title_in_curly_quotes_is_taken_whole():
                 "screenshots,” J. Electron. Imag., vol. 28, no. 6, p. 063006, Nov. 2019, doi: "
                 "10.1117/1.jei.28.6.063006.")
     assert refs[0].title == "The Structure of Ordinary Water"
-    assert (refs[0].journal, refs[0].issue, refs[0].authors) == ("Science", "3946",
+    assert (refs[0].journal, refs[0].issue, refs[0].author_names) == ("Science", "3946",
                                                                   ["H. S. Frank"])
     second = refs[1]
     assert second.title == "Widget detection network: widget detection in mobile screenshots"
-    assert (second.authors, second.article_number, second.year) == (["L. Qi", "T. Wang"],
+    assert (second.author_names, second.article_number, second.year) == (["L. Qi", "T. Wang"],
                                                                     "063006", 2019)
 
 
@@ -98,7 +98,7 @@ def test_numbered_and_author_date_families(style, texts):
     assert (first.title, first.journal, first.volume, first.year) == (
         "The Structure of Ordinary Water", "Science", "169", 1970)
     assert (first.first_page, first.last_page) == ("635", "641")
-    assert second.authors[-1].replace(",", "").replace(".", "").split()[-1] in ("Wang", "T")
+    assert second.author_names[-1].replace(",", "").replace(".", "").split()[-1] in ("Wang", "T")
 
 
 def test_a_list_of_no_known_style_falls_back_to_the_general_readings():

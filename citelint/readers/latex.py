@@ -201,11 +201,11 @@ def read_bibitems(text: str, path: str | None, kept: list[str],
         body = text[pos:stop.start() if stop else end]
         location = Location(path, line=line_at(text, match.start()), key=key)
         raw = latex_to_text(decode_bibitem(body), kept)
-        ref = parse_citation(raw, number, location)
+        ref = parse_citation(raw, number, location, input_format="latex")
         ref.location = location
         tagged = tagged_fields(body)
         if tagged:  # revtex wrote the fields down: take them as given
-            _take_fields(ref, reference_from_csl(tagged, number, location))
+            _take_fields(ref, reference_from_csl(tagged, number, location, "revtex"))
         refs.append(ref)
     for line in attach_comments(refs, comments, text.split("\n")):
         problems.append(orphan_problem(path, line))
@@ -224,6 +224,7 @@ def _take_fields(ref: Reference, tagged: Reference) -> None:
         setattr(ref, name, getattr(tagged, name))
     ref.doi = tagged.doi or ref.doi  # a DOI printed without a tag (\doi{...}) still counts
     ref.parse_error = None
+    ref.provenance = tagged.provenance
 
 
 def _citations(text: str, start: int, end: int) -> Iterator[tuple[int, str, str]]:

@@ -58,7 +58,8 @@ def _ris_name(name: str) -> dict[str, str]:
     family, sep, given = name.partition(",")
     if not sep:
         return {"literal": name.strip()}
-    return {"family": family.strip(), "given": given.replace(",", " ").strip()}
+    given, _, suffix = given.partition(",")
+    return {"family": family.strip(), "given": given.strip(), "suffix": suffix.strip()}
 
 
 def record_to_csl(record: dict[str, Any], key: str) -> dict[str, Any]:
@@ -159,7 +160,7 @@ def read(text: str, path: str | None) -> Manuscript:
             refs.append(Reference(index=index, raw=" ".join(lines)[:300], location=location,
                                   parse_error=f"the RIS record could not be read: {error}"))
             continue
-        refs.append(reference_from_csl(record_to_csl(parsed[0], key), index, location))
+        refs.append(reference_from_csl(record_to_csl(parsed[0], key), index, location, "ris"))
     if not records and text.strip():
         problems.append(f"{where}:1: no RIS record (a 'TY  - ' line) was found.")
     return Manuscript(path=path, format="ris", references=refs, problems=problems)

@@ -27,7 +27,7 @@ ER  -
 
 def test_tags_become_fields() -> None:
     ref = read_text(RECORD, "ris", "refs.ris").references[0]
-    assert ref.authors == ["Guo X", "Blume-Peytavi U"]
+    assert ref.author_names == ["Guo X", "Blume-Peytavi U"]
     assert ref.title == "Effects of adipose-derived stem cells in a human ex vivo wound model"
     assert (ref.journal, ref.year, ref.volume, ref.issue) == ("Cells", 2022, "11", "7")
     assert (ref.first_page, ref.last_page) == ("1198", "1221")
@@ -42,7 +42,7 @@ def test_alternative_tags_are_used_when_the_usual_ones_are_missing() -> None:
     text = ("TY  - BOOK\nA1  - Léger, T.\nA1  - et al.\nT1  - A book\nJF  - Series\n"
             "Y1  - 2015\nER  - \n")
     ref = read_text(text, "ris", None).references[0]
-    assert (ref.authors, ref.et_al, ref.title, ref.journal, ref.year, ref.type) == (
+    assert (ref.author_names, ref.et_al, ref.title, ref.journal, ref.year, ref.type) == (
         ["Léger T"], True, "A book", "Series", 2015, "book")
 
 
