@@ -79,6 +79,8 @@ _NOISE = re.compile(
 )
 _ET_AL = re.compile(r"(?:^|[\s,])et\.?\s*al\.?$", re.IGNORECASE)
 _MAX_JOURNAL_CHARS = 200
+# a source ("Journal, 12(3), 45-67") is the journal and a few numbers
+_MAX_SOURCE_CHARS = _MAX_JOURNAL_CHARS + 100
 _BREAK = re.compile(r"(?<=[.?!])\s+")
 _NOT_A_BREAK = {"vs", "e.g", "i.e", "cf", "sp", "spp", "approx", "ca", "fig", "no", "dr", "mr",
                 "mrs", "ms", "st", "subsp", "var"}
@@ -195,8 +197,17 @@ def _take_identifiers(ref: Reference, text: str) -> str:
         text = _URL.sub(" ", text)
     text = _NOISE.sub(" ", text)
     text = re.sub(r"\s+([.,;:])", r"\1", " ".join(text.split()))
-    text = re.sub(r"(?:[.,;]\s*){2,}$", ".", text)
-    return text.strip(" ,;")
+    return _collapse_closing_stops(text).strip(" ,;")
+
+
+def _collapse_closing_stops(text: str) -> str:
+    """Two or more closing stops ("., ." or "..") become one full stop. Done by stripping, not
+    by a pattern anchored at the end, which retries at every stop of a long run of them."""
+    body = text.rstrip(".,; ")
+    closing = text[len(body):].lstrip(" ")
+    if sum(closing.count(c) for c in ".,;") < 2:
+        return text
+    return text[: len(text) - len(closing)] + "."
 
 
 # --- Vancouver / AMA -----------------------------------------------------------------------------
@@ -460,13 +471,16 @@ def _split_author_date_title(rest: str) -> tuple[str, str]:
     if quoted:
         source = re.sub(r"^In:?\s+", "", quoted.group("src")).strip().rstrip(".")
         return quoted.group("title").strip(), source
-    breaks = _breaks(rest)
-    for offset in breaks:
-        source = rest[offset:].strip().rstrip(".")
-        numbered = _SOURCE.match(source)
-        if (numbered and _stops_end_abbreviations(numbered.group("journal"))) \
-                or _looks_like_journal(source.split(",")[0]):
-            return _segment_end(rest[:offset]), source
+    for offset in _breaks(rest):
+        if len(rest) - offset <= _MAX_SOURCE_CHARS:
+            numbered = _SOURCE.match(rest[offset:].strip().rstrip("."))
+            if numbered and _stops_end_abbreviations(numbered.group("journal")):
+                return _segment_end(rest[:offset]), rest[offset:].strip().rstrip(".")
+        # only the text up to the next comma is looked at: a long tail is never copied per break
+        comma = rest.find(",", offset, offset + _MAX_SOURCE_CHARS + 1)
+        if comma != -1 or len(rest) - offset <= _MAX_SOURCE_CHARS:
+            if _looks_like_journal(rest[offset: comma if comma != -1 else len(rest)]):
+                return _segment_end(rest[:offset]), rest[offset:].strip().rstrip(".")
     return _segment_end(rest), ""
 
 
