@@ -133,6 +133,7 @@ def parse_citation(raw: str, index: int, location: Location,
 
 _IDENTIFIER_CONFIDENCE = 0.95
 _LIKELY = 0.8
+_STYLED = 0.9  # a field the list's style grammar delimits on both sides
 _DOUBTFUL = 0.5
 
 
@@ -168,6 +169,10 @@ def _parse_into(ref: Reference, raw: str, style: str | None) -> None:
         return
     if not _parse_author_date(ref, body) and not _parse_nlm_chapter(ref, body):
         _parse_vancouver(ref, body)
+    if style and style != "vancouver":
+        # the list is written in another style and this citation does not follow it: what the
+        # general readings found may be misplaced
+        _doubt(ref, "title", "authors", "journal", "year", "volume", "issue", "pages")
     missing = []
     if not ref.title:
         missing.append("the title")
@@ -548,7 +553,7 @@ _GIVEN_FIRST = rf"{_INITIALS}\s?{_SURNAME}(?:,?\s*(?:Jr|Sr|II|III|IV)\.?)?"
 _FIRST_INVERTED = (rf"{_SURNAME},\s*(?:{_INITIALS}"
                    rf"|{_GIVEN_WORD}(?:\s+(?:{_INITIALS}|{_GIVEN_WORD}))?)")
 # Vancouver/AMA and Springer: "Frank HS, Qi L"
-_COMPACT = rf"{_SURNAME}\s{_UPPER}{{1,4}}(?:\s(?:Jr|Sr|II|III|IV))?"
+_COMPACT = rf"{_SURNAME}\s{_UPPER}(?:-?{_UPPER}){{0,3}}(?:\s(?:Jr|Sr|II|III|IV))?"
 _NAME_LISTS = {
     "compact": re.compile(rf"^(?P<names>{_COMPACT}(?:,\s*{_COMPACT})*{_ETAL}?)"),
     "inverted": re.compile(rf"^(?P<names>{_INVERTED}(?:{_AND}{_INVERTED})*{_ETAL}?)"),
@@ -600,9 +605,11 @@ _YEAR_AFTER_AUTHORS = re.compile(
     rf"^(?P<authors>.+?)(?:\s*\(\s*{_Y}(?:,[^()]*)?\s*\)\.?"
     rf"|,?\s+{_Y.replace('<year>', '<year2>')}\.)\s+(?P<rest>.+)$")
 _MONTH_ONLY = re.compile(rf"^{_MONTH}$", re.IGNORECASE)
+# a title in quotes: the closing quote is the partner of the opening one, and comes before the
+# punctuation that ends the title ("Title," / "Title". / 'Title')
 _QUOTED_TITLE = re.compile(
-    r"(?P<open>[\u201c\"\u2018'])(?P<title>[^\u201c\u201d\"]{3,}?)[,.]?(?P<close>[\u201d\"\u2019'])"
-    r"[,.]?\s*")
+    r"(?:\u201c(?P<curly>.{3,}?)[,.]?\u201d|\"(?P<straight>[^\"]{3,}?)[,.]?\""
+    r"|\u2018(?P<single>.{3,}?)[,.]?\u2019)(?=[,.:;]|\s|$)[,.]?\s*")
 
 
 def detect_style(texts: list[str]) -> str | None:
@@ -662,7 +669,7 @@ def _styled_split(body: str, style: str) -> dict[str, str | None] | None:
     rest = rest.strip().lstrip(".,:; ").strip()
     quoted = _QUOTED_TITLE.match(rest)
     if quoted:
-        title = quoted.group("title").strip()
+        title = next(t for t in quoted.group("curly", "straight", "single") if t).strip()
         journal: str | None = rest[quoted.end():].strip(" ,.")
         journal = re.sub(r"^In:?\s+", "", journal or "") or None
     elif grammar["title"] == "quoted":
@@ -679,6 +686,7 @@ def _styled_split(body: str, style: str) -> dict[str, str | None] | None:
     if issue and _MONTH_ONLY.match(issue.strip()):
         fields["issue"] = None  # "(October)" is the month of issue, not an issue number
     fields.update(authors=authors, title=_segment_end(title.strip()),
+                  quoted="quoted" if quoted else None,
                   journal=journal.strip(" ,.;:"))
     return fields
 
@@ -700,9 +708,15 @@ def _journal_like(text: str) -> bool:
         return False
     for part in _BREAK.split(text)[:-1]:
         last = part.split()[-1].rstrip(".") if part.split() else ""
-        if len(part.split()) > 1 and not (last[:1].isupper() and len(last) <= 6):
+        if len(part.split()) > 1 and not _abbreviated(last):
             return False
     return True
+
+
+def _abbreviated(word: str) -> bool:
+    """A word as ISO 4 abbreviates it: capitalised, short, cut before a vowel ("Reg", "Natl")."""
+    return (word[:1].isupper() and len(word) <= 5 and word[-1:].isalpha()
+            and word[-1].casefold() not in "aeiouy")
 
 
 def _name_list_prefix(text: str) -> tuple[str, str] | None:
@@ -738,8 +752,10 @@ def split_names(authors: str) -> tuple[list[str], bool]:
         later = re.split(rf"{_AND}", rest)
         names = [first.group(0), *(n.strip() for n in later if n.strip())]
     if not names:
-        names = [n.strip() for n in re.split(r"\s*(?:;|,\s*and\s+|\s+and\s+|&)\s*", text)
+        names = [n.strip() for n in re.split(r"\s*(?:;|,?\s*\band\s+|&)\s*", text)
                  if n.strip()]
+        if len(names) == 1 and all(" " in p.strip() for p in names[0].split(",")):
+            names = [n.strip() for n in names[0].split(",")]  # "Kim JY, Sohn JH"
     return names, et_al
 
 
@@ -752,6 +768,10 @@ def parse_styled(ref: Reference, body: str, style: str) -> bool:
     ref.authors = [cited_author(n) for n in names]
     ref.title = fields["title"]
     ref.journal = fields["journal"]
-    ref.year = int(fields["year"]) if fields.get("year") else None
+    year = fields.get("year")
+    ref.year = int(year) if year else None
+    # the locator matched the style's pattern whole, and a quoted title has its own delimiters
+    for name in ("year", "volume", "issue", "pages") + (("title",) if fields["quoted"] else ()):
+        ref.provenance.confidence[name] = _STYLED
     _take_source_numbers(ref, fields.get("volume"), fields.get("issue"), fields.get("pages"))
     return True
