@@ -85,7 +85,7 @@ def _expand_last_page(first: str, last: str) -> str:
     last_digits = tail.group(2)
     if len(last_digits) < len(digits):
         expanded = digits[: len(digits) - len(last_digits)] + last_digits
-        if int(expanded) > int(digits):
+        if int(expanded) >= int(digits):  # "129-29" is page 129 alone, as "129-129" is
             return prefix + expanded + tail.group(3)
     if not tail.group(1) and prefix:
         return prefix + last_digits + tail.group(3)

@@ -28,6 +28,7 @@ from citelint.normalize import (
         ("S13-8", ("S13", "S18")),
         ("95-102", ("95", "102")),
         ("pp. 45\u201367", ("45", "67")),
+        ("129\u201329", ("129", None)),  # Chicago's short form of the one-page range 129-129
     ],
 )
 def test_split_pages_reads_ranges_locators_and_abbreviations(text, expected):
