@@ -351,8 +351,17 @@ def _continues(previous: str, line: str) -> bool:
         return False
     if line[:1].isspace() and not previous[:1].isspace():
         return True  # hanging indent
+    if _PARTICLE_START.match(stripped) and looks_like_reference(stripped) and (
+            previous.rstrip().endswith(".") or _ENDS_WITH_LINK.search(previous)):
+        return False  # "de Moura, E. T., ... (2016)." starts the next reference
     return (stripped[0].islower() or stripped[0].isdigit()
             or previous.rstrip().endswith(("-", ",", ";", ":", "&", "and")))
+
+
+_ENDS_WITH_LINK = re.compile(r"(?:https?://|\b10\.\d{4,9}/)\S+$")
+# a family name that starts with a lower-case particle: "de Moura", "van der Berg", "von Haller"
+_PARTICLE_START = re.compile(r"^(?:(?:van|von|de|der|den|del|della|da|di|du|dos|das|le|la|ter|ten)"
+                             r"\s+)+[A-Z]")
 
 
 def _is_heading(line: str) -> bool:
