@@ -20,7 +20,7 @@ def test_escape_sequences_from_citations_and_records_never_reach_the_terminal():
     hostile = "Title\x1b[2J\x1b]0;owned\x07\nfake line\u202e"
     reference = ref(1, raw=f"Smith J. {hostile}. Nature. 2020.", title=hostile)
     finding = Finding("title-mismatch", "error", f"Cited title {hostile!s}", cited=hostile,
-                      expected=f"Record\x9b31m title\x1b]8;;http://x\x1b\\",
+                      expected="Record\x9b31m title\x1b]8;;http://x\x1b\\",
                       evidence={"source": "crossref\x1bc"})
     result = ReferenceResult(reference, matched(reference, record()), "problem", [finding],
                              reason="why\x1b[1A")
