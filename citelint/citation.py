@@ -546,14 +546,14 @@ _GIVEN_WORD = rf"{_UPPER}[\w\u2019'\-]+"
 _AND = r"(?:,\s*(?:and\s+|&\s*)?|;\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*)"
 _ETAL = r"(?:,?\s+et\s+al\.?)"
 # "Li, J., Jing, Y. & Liu, Y." / "Li, J.; Jing, Y.": family name, comma, initials
-_INVERTED = rf"{_SURNAME},\s*{_INITIALS}(?:,?\s*(?:Jr|Sr|II|III|IV)\.?)?"
+_INVERTED = rf"{_SURNAME},\s*{_INITIALS}(?:,?\s*(?:Jr|Sr|II|III|IV)\b\.?)?"
 # "H. S. Frank, L. Qi and T. Wang": initials, family name
-_GIVEN_FIRST = rf"{_INITIALS}\s?{_SURNAME}(?:,?\s*(?:Jr|Sr|II|III|IV)\.?)?"
+_GIVEN_FIRST = rf"{_INITIALS}\s?{_SURNAME}(?:,?\s*(?:Jr|Sr|II|III|IV)\b\.?)?"
 # MLA and Chicago: "Frank, Henry S., and Lei Qi" / "Li, J., Y. Jing, Y. Liu, et al."
 _FIRST_INVERTED = (rf"{_SURNAME},\s*(?:{_INITIALS}"
                    rf"|{_GIVEN_WORD}(?:\s+(?:{_INITIALS}|{_GIVEN_WORD}))?)")
 # Vancouver/AMA and Springer: "Frank HS, Qi L"
-_COMPACT = rf"{_SURNAME}\s{_UPPER}(?:-?{_UPPER}){{0,3}}(?:\s(?:Jr|Sr|II|III|IV))?"
+_COMPACT = rf"{_SURNAME}\s{_UPPER}(?:-?{_UPPER}){{0,3}}(?:\s(?:Jr|Sr|II|III|IV)\b)?"
 _NAME_LISTS = {
     "compact": re.compile(rf"^(?P<names>{_COMPACT}(?:,\s*{_COMPACT})*{_ETAL}?)"),
     "inverted": re.compile(rf"^(?P<names>{_INVERTED}(?:{_AND}{_INVERTED})*{_ETAL}?)"),
@@ -587,12 +587,12 @@ GRAMMARS: dict[str, dict[str, str]] = {
                           "title": "comma", "year": "tail"},
     "acs": {"tail": rf",?\s+{_Y},\s*{_V}(?:\s*\({_I}\))?,\s*{_P}", "title": "stop",
             "year": "tail"},
-    "ieee": {"tail": rf",\s*vol\.\s*{_V}(?:,\s*no\.\s*{_NO})?"
+    "ieee": {"tail": rf",\s*vol\.\s*{_V}(?:,\s*nos?\.\s*{_NO})?"
                      rf"(?:,\s*(?:pp?\.|[Aa]rt\.\s*no\.)\s*{_P})?,\s*{_MON}?{_Y}",
              "title": "quoted", "year": "tail"},
-    "mla": {"tail": rf",\s*(?:vol\.\s*)?{_V}(?:,\s*no\.\s*{_NO})?,\s*{_MON}?{_Y}"
+    "mla": {"tail": rf",\s*(?:vol\.\s*)?{_V}(?:,\s*nos?\.\s*{_NO})?,\s*{_MON}?{_Y}"
                     rf"(?:,\s*pp?\.\s*{_P})?", "title": "quoted", "year": "tail"},
-    "chicago-notes": {"tail": rf",?\s+{_V}(?:,\s*no\.\s*{_NO})?\s*\({_MON}?{_Y}\)(?::\s*{_P})?",
+    "chicago-notes": {"tail": rf",?\s+{_V}(?:,\s*nos?\.\s*{_NO})?\s*\({_MON}?{_Y}\)(?::\s*{_P})?",
                       "title": "quoted", "year": "tail"},
     "apa": {"tail": rf",\s*{_V}(?:\s*\({_I}\))?(?:,\s*(?:[Aa]rticle\s+|pp?\.\s*)?{_P})?",
             "title": "stop", "year": "after-authors"},

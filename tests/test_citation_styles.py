@@ -171,3 +171,11 @@ def test_roman_volumes_open_ranges_and_a_name_list_that_ends_in_a_title_word():
     assert (refs[1].journal, refs[1].first_page or refs[1].article_number) == ("Psyche", "107")
     assert [a.family for a in refs[2].authors] == ["Madrigal Martínez", "García Viveros"]
     assert refs[2].title == "Harmonic interaction of the unified power flow controller"
+
+
+def test_a_family_name_starting_like_a_suffix_is_not_cut():
+    refs = read("Twigden, K. M., Sritharan, S. & Henry, R. S. Cyclic testing of walls. Eng. "
+                "Struct. 140, 406–420 (2017).",
+                "King, M. L., Jr. & Iiyama, T. A second paper. Nature 1, 1–2 (1960).")
+    assert [a.family for a in refs[0].authors] == ["Twigden", "Sritharan", "Henry"]
+    assert [a.family for a in refs[1].authors] == ["King", "Iiyama"]
