@@ -91,7 +91,7 @@ def csl_item(work: dict[str, Any], item_id: str) -> dict[str, Any] | None:
     item: dict[str, Any] = {
         "id": item_id, "type": "article-journal", "title": _clean(title),
         "container-title": _clean(journal),
-        "author": [{"family": a["family"], "given": a["given"]} for a in authors],
+        "author": [{"family": a["family"], "given": _given(a["given"])} for a in authors],
         "issued": {"date-parts": [[int(year)]]}, "volume": str(work["volume"]),
     }
     if work.get("issue"):
@@ -104,6 +104,12 @@ def csl_item(work: dict[str, Any], item_id: str) -> dict[str, Any] | None:
     if work.get("DOI"):
         item["DOI"] = work["DOI"]
     return item
+
+
+def _given(given: str) -> str:
+    """Given names with each part capitalised ("Chun-yung" -> "Chun-Yung"): citeproc-py 0.11
+    initialises a lower-case part as "C.-. yung ." where CSL processors write "C.-Y."."""
+    return re.sub(r"(?<![^\s\-])([a-z])", lambda m: m.group(1).upper(), given)
 
 
 # --- faults --------------------------------------------------------------------------------------
@@ -235,6 +241,7 @@ def render(style_xml: bytes, items: list[dict[str, Any]], work_dir: Path) -> lis
     )
     from citeproc.source.json import CiteProcJSON
 
+    _fix_page_ranges()
     path = work_dir / "style.csl"
     path.write_bytes(style_xml)
     style = CitationStylesStyle(str(path), validate=False)
@@ -245,6 +252,25 @@ def render(style_xml: bytes, items: list[dict[str, Any]], work_dir: Path) -> lis
     order = list(bibliography.keys)
     by_id = dict(zip(order, entries, strict=True))
     return [by_id[item["id"]] for item in items]
+
+
+def _fix_page_ranges() -> None:
+    """citeproc-py (0.11) shortens a range whose pages differ in length by comparing digits from
+    the left ("1-14" becomes "1-4"); CSL abbreviates only pages of equal length. Render those
+    ranges in full, as the styles do."""
+    from citeproc import model
+
+    owner = next(c for c in vars(model).values()
+                 if isinstance(c, type) and "_format_last_page" in vars(c))
+    original = vars(owner)["_format_last_page"]
+    if getattr(original, "fixed", False):
+        return
+
+    def format_last_page(self, first, last):
+        return last if len(first) != len(last) else original(self, first, last)
+
+    format_last_page.fixed = True  # type: ignore[attr-defined]
+    owner._format_last_page = format_last_page
 
 
 _NUMBER = re.compile(r"^(\[\d+\]|\(\d+\)|\d+\.)(?=\S)")

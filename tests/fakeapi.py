@@ -11,9 +11,10 @@ through the environment (``CITELINT_CROSSREF_URL=<url>/crossref``,
 - ``/openalex/works?filter=doi:a|b`` and ``/openalex/works?search=…``: ``{"meta","results",
   "group_by"}`` (search results carry ``relevance_score``); ``/openalex/works/{W-id | doi URL}``
   singletons; 404 and 429 bodies are OpenAlex's recorded HTML.
-- ``/doi/api/handles/{doi}``: the handle API (``responseCode`` 1, or 100 with HTTP 404).
+- ``/doi/api/handles/{doi}``: the handle API (``responseCode`` 1, or 100 with HTTP 404); a
+  shortDOI in :attr:`FakeAPI.aliases` answers with an ``HS_ALIAS`` value naming its DOI.
 
-Shapes follow the real recordings in ``/work/shared/api-examples`` (see its SOURCES.md). Three
+Shapes follow the real recordings in ``fixtures/api-examples`` (see its SOURCES.md). Three
 shapes were never recorded and are built from the documentation: Crossref ``/works`` with
 ``query.bibliographic`` or ``filter=doi:…`` (same list shape as the recorded journal and
 ``filter=prefix`` routes), OpenAlex
@@ -50,7 +51,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from citelint.doi import clean_doi
 from citelint.records import is_crossref_work
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "api-examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "api-examples"
 SERVICES = ("crossref", "openalex", "doi")
 REDACTED = "<redacted>"
 _SECRET_PARAMS = {"api_key", "api-key", "apikey"}
@@ -160,6 +161,8 @@ class FakeAPI:
         self.crossref: dict[str, dict[str, Any]] = {}
         self.openalex: list[dict[str, Any]] = []
         self.registered: set[str] = {d.lower() for d in registered}
+        # shortDOIs: "10/abc" → the DOI it is an alias of (served as an HS_ALIAS value)
+        self.aliases: dict[str, str] = {}
         self.derive_openalex = derive_openalex
         self.requests: list[Recorded] = []
         self.rejected_by_rate_limit = 0
@@ -193,7 +196,7 @@ class FakeAPI:
 
     @classmethod
     def from_examples(cls, **kwargs: Any) -> FakeAPI:
-        """Serve the real recorded works in /work/shared/api-examples (Crossref and OpenAlex)."""
+        """Serve the real recorded works in fixtures/api-examples (Crossref and OpenAlex)."""
         api = cls(**kwargs)
         for path in sorted((EXAMPLES / "crossref").glob("works_10.*.json")):
             api.add(json.loads(path.read_text(encoding="utf-8"))["message"])
@@ -434,6 +437,11 @@ class FakeAPI:
         handle = path.removeprefix("/api/handles/")
         known = (handle.lower() in self.registered or handle.lower() in self.crossref
                  or any(clean_doi(w.get("doi")) == handle.lower() for w in self.openalex))
+        if handle.lower() in self.aliases:
+            alias = {"index": 1, "type": "HS_ALIAS", "ttl": 86400,
+                     "data": {"format": "string", "value": self.aliases[handle.lower()]}}
+            return 200, "application/json", _json({"responseCode": 1, "handle": handle,
+                                                   "values": [alias]})
         if not path.startswith("/api/handles/") or not known:
             return 404, "application/json", _json({"responseCode": 100, "handle": handle})
         value = {"index": 1, "type": "URL", "ttl": 86400, "timestamp": "2024-01-01T00:00:00Z",
