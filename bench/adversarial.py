@@ -68,6 +68,15 @@ def cases(scale: float = 1.0) -> dict[str, Callable[[], object]]:
         "JATS paragraph of 5,000 citations": _reader(
             "jats", JATS.format(filler='Also <xref ref-type="bibr" rid="B1">1</xref>. '
                                 * (n // 4))),
+        "one reference wrapped over 20,000 lines": _reader(
+            "text", "References\n1. Smith J. A title of a work. Nature. 2020;1:2.\n"
+            + "continued\n" * n),
+        "RIS pages '1' then '-' x 20,000": _reader(
+            "ris", "TY  - JOUR\nTI  - A title\nSP  - 1" + "-" * n + "\nER  - \n"),
+        "Markdown '[@a' x 20,000 on one line": _reader(
+            "markdown", MARKDOWN.format(filler="[@a" * n)),
+        "Markdown '<!--' x 20,000, never closed": _reader(
+            "markdown", MARKDOWN.format(filler="<!--" * n)),
         "citation '..' x 20,000 then '!'": _citation("Smith J. " + ".." * n + "!"),
         "citation '(2020). ' x 20,000": _citation("Smith J, Doe A. " + "(2020). " * n),
         "citation ', ' x 20,000 then '!'": _citation(", " * n + "!"),
