@@ -160,3 +160,41 @@ def test_names_the_patterns_miss_are_still_the_authors_before_the_year_or_quoted
                    "635–41.")
     assert [a.written for a in chicago[0].authors] == ["MEARS, N.", "P. WILLIAMSON"]
     assert chicago[0].title == "The ‘Holy Days’ of Queen Elizabeth I"
+
+
+def test_roman_volumes_open_ranges_and_a_name_list_that_ends_in_a_title_word():
+    refs = read("HOBBS, A. G. SOME AMUSING INSTANCES OF NASAL REFLEX. JAMA XXVIII, 789 (1897).",
+                "Cockerell, T. D. A. A New Bee of the Genus Emphor. Psyche 20, 107– (1913).",
+                "Madrigal Martínez, M. & García Viveros, H. Harmonic interaction of the unified "
+                "power flow controller. Int. Trans. Electr. Energ. Syst. 25, 3139-3154 (2014).")
+    assert (refs[0].journal, refs[0].volume, refs[0].article_number) == ("JAMA", "XXVIII", "789")
+    assert (refs[1].journal, refs[1].first_page or refs[1].article_number) == ("Psyche", "107")
+    assert [a.family for a in refs[2].authors] == ["Madrigal Martínez", "García Viveros"]
+    assert refs[2].title == "Harmonic interaction of the unified power flow controller"
+
+
+def test_a_family_name_starting_like_a_suffix_is_not_cut():
+    refs = read("Twigden, K. M., Sritharan, S. & Henry, R. S. Cyclic testing of walls. Eng. "
+                "Struct. 140, 406–420 (2017).",
+                "King, M. L., Jr. & Iiyama, T. A second paper. Nature 1, 1–2 (1960).")
+    assert [a.family for a in refs[0].authors] == ["Twigden", "Sritharan", "Henry"]
+    assert [a.family for a in refs[1].authors] == ["King", "Iiyama"]
+
+
+def test_long_journal_letter_locator_colon_title_and_quotes_inside_a_quoted_title():
+    nature = read("Boettiger, C. & Temple Lang, D. Treebase: an R package for discovery of "
+                  "phylogenies. Methods Ecol Evol 3, 1060–1066 (2012).",
+                  "Rahimi, N. et al. Characterization of surface defects on Be-implanted GaSb. "
+                  "Journal of Vacuum Science & Technology B, Nanotechnology and Microelectronics: "
+                  "Materials, Processing, Measurement, and Phenomena 32, 04E109 (2014).")
+    assert [a.family for a in nature[0].authors] == ["Boettiger", "Temple Lang"]
+    assert nature[0].title.startswith("Treebase: an R package")
+    assert nature[1].journal.endswith("Measurement, and Phenomena")
+    assert nature[1].article_number == "04E109"
+    chicago = read("Okawa, C. M. P. “Contributions of the Research Group “Urban Water” of the "
+                   "State University”. Ciência E Natura 42 (2020): e12.",
+                   "Frank, H. S. “The Structure of Ordinary Water”. Science 169, no. 3946 (1970): "
+                   "635–41.")
+    assert chicago[0].title == "Contributions of the Research Group “Urban Water” of the State " \
+                               "University"
+    assert chicago[0].journal == "Ciência E Natura"
