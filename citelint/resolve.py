@@ -113,7 +113,7 @@ class Resolver:
         answers: dict[str, str | LookupFailure | None] = {}
         for match in matches:
             short = clean_doi(match.reference.doi)
-            if not is_short_doi(short):
+            if short is None or not is_short_doi(short):
                 continue
             if short not in answers:
                 try:
