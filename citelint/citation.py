@@ -546,14 +546,14 @@ _GIVEN_WORD = rf"{_UPPER}[\w\u2019'\-]+"
 _AND = r"(?:,\s*(?:and\s+|&\s*)?|;\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*)"
 _ETAL = r"(?:,?\s+et\s+al\.?)"
 # "Li, J., Jing, Y. & Liu, Y." / "Li, J.; Jing, Y.": family name, comma, initials
-_INVERTED = rf"{_SURNAME},\s*{_INITIALS}(?:,?\s*(?:Jr|Sr|II|III|IV)\.?)?"
+_INVERTED = rf"{_SURNAME},\s*{_INITIALS}(?:,?\s*(?:Jr|Sr|II|III|IV)\b\.?)?"
 # "H. S. Frank, L. Qi and T. Wang": initials, family name
-_GIVEN_FIRST = rf"{_INITIALS}\s?{_SURNAME}(?:,?\s*(?:Jr|Sr|II|III|IV)\.?)?"
+_GIVEN_FIRST = rf"{_INITIALS}\s?{_SURNAME}(?:,?\s*(?:Jr|Sr|II|III|IV)\b\.?)?"
 # MLA and Chicago: "Frank, Henry S., and Lei Qi" / "Li, J., Y. Jing, Y. Liu, et al."
 _FIRST_INVERTED = (rf"{_SURNAME},\s*(?:{_INITIALS}"
                    rf"|{_GIVEN_WORD}(?:\s+(?:{_INITIALS}|{_GIVEN_WORD}))?)")
 # Vancouver/AMA and Springer: "Frank HS, Qi L"
-_COMPACT = rf"{_SURNAME}\s{_UPPER}(?:-?{_UPPER}){{0,3}}(?:\s(?:Jr|Sr|II|III|IV))?"
+_COMPACT = rf"{_SURNAME}\s{_UPPER}(?:-?{_UPPER}){{0,3}}(?:\s(?:Jr|Sr|II|III|IV)\b)?"
 _NAME_LISTS = {
     "compact": re.compile(rf"^(?P<names>{_COMPACT}(?:,\s*{_COMPACT})*{_ETAL}?)"),
     "inverted": re.compile(rf"^(?P<names>{_INVERTED}(?:{_AND}{_INVERTED})*{_ETAL}?)"),
@@ -563,10 +563,14 @@ _NAME_LISTS = {
         rf"\s+{_SURNAME}))*{_ETAL}?)"),
 }
 
-_V = r"(?P<volume>[A-Za-z]{0,4}\d+[A-Za-z]?(?:\s+Suppl\.?(?:\s*\d+)?)?)"
+_V = (r"(?P<volume>(?:[A-Za-z]{0,4}\d+[A-Za-z]?|[IVXLC]{1,8})"  # 12, A12, or XXVIII
+      r"(?:\s+Suppl\.?(?:\s*\d+)?)?)")
 _I = r"(?P<issue>[^()]{1,24})"
 _NO = r"(?P<issue>[\w/\u2013-]{1,12})"  # after "no."
-_P = rf"(?P<pages>{_PAGES})"
+# a page range; a locator with a lettered part ("2165-a-2166") that is no range to read but
+# still ends the journal
+_P = (rf"(?P<pages>{_PAGES}|\d+[{_DASH}][a-z](?:[{_DASH}]\d+[a-z]?)?"
+      rf"|\d+(?=[{_DASH}]))[{_DASH}]?")  # an open range ("107-") gives its first page
 _Y = rf"(?P<year>{_YEAR})[a-z]?"
 _MONTH_DAY = rf"{_MONTH}(?:\s*[{_DASH}/]\s*{_MONTH})?(?:\s+\d{{1,2}},?)?"
 _MON = rf"(?:{_MONTH_DAY}\s+)"  # a month (and day) before a year
@@ -583,12 +587,12 @@ GRAMMARS: dict[str, dict[str, str]] = {
                           "title": "comma", "year": "tail"},
     "acs": {"tail": rf",?\s+{_Y},\s*{_V}(?:\s*\({_I}\))?,\s*{_P}", "title": "stop",
             "year": "tail"},
-    "ieee": {"tail": rf",\s*vol\.\s*{_V}(?:,\s*no\.\s*{_NO})?"
+    "ieee": {"tail": rf",\s*vol\.\s*{_V}(?:,\s*nos?\.\s*{_NO})?"
                      rf"(?:,\s*(?:pp?\.|[Aa]rt\.\s*no\.)\s*{_P})?,\s*{_MON}?{_Y}",
              "title": "quoted", "year": "tail"},
-    "mla": {"tail": rf",\s*vol\.\s*{_V}(?:,\s*no\.\s*{_NO})?,\s*{_MON}?{_Y}"
+    "mla": {"tail": rf",\s*(?:vol\.\s*)?{_V}(?:,\s*nos?\.\s*{_NO})?,\s*{_MON}?{_Y}"
                     rf"(?:,\s*pp?\.\s*{_P})?", "title": "quoted", "year": "tail"},
-    "chicago-notes": {"tail": rf",?\s+{_V}(?:,\s*no\.\s*{_NO})?\s*\({_MON}?{_Y}\)(?::\s*{_P})?",
+    "chicago-notes": {"tail": rf",?\s+{_V}(?:,\s*nos?\.\s*{_NO})?\s*\({_MON}?{_Y}\)(?::\s*{_P})?",
                       "title": "quoted", "year": "tail"},
     "apa": {"tail": rf",\s*{_V}(?:\s*\({_I}\))?(?:,\s*(?:[Aa]rticle\s+|pp?\.\s*)?{_P})?",
             "title": "stop", "year": "after-authors"},
@@ -659,10 +663,14 @@ def _styled_split(body: str, style: str) -> dict[str, str | None] | None:
         fields["year"] = dated.group("year") or dated.group("year2")
         authors, rest = dated.group("authors").strip(), dated.group("rest").strip()
         names = _name_list_prefix(authors + " ")
-        if names is None or names[1].strip(" .,"):
+        if (names is None or names[1].strip(" .,")) and not _loose_names(authors):
             return None
     else:
         names = _name_list_prefix(front)
+        opening = re.search("[\u201c\"]", front)
+        if names is None and opening and _loose_names(front[: opening.start()]):
+            # a quoted title ends the author list, whatever form the names take
+            names = (front[: opening.start()].rstrip(" ,.:"), front[opening.start():])
         if names is None:
             return None
         authors, rest = names[0], names[1]
@@ -699,6 +707,14 @@ def _title_and_journal(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _loose_names(text: str) -> bool:
+    """Text that can only be an author list where the style puts one: no digits, a few words
+    per name ("Zheng, Y. xin ., & Zhan, H. S.", "Working Group on Widgets")."""
+    text = text.strip(" ,.")
+    return bool(text) and not any(c.isdigit() for c in text) and len(text.split()) <= 8 * (
+        1 + text.count(",") + text.count(";"))
+
+
 def _journal_like(text: str) -> bool:
     """A journal name: short, not a sentence; a full stop inside it ends an abbreviated word
     ("Value Health Reg. Issues", "J. Electron. Imag."), not a sentence ("... Ecology. J")."""
@@ -728,8 +744,10 @@ def _name_list_prefix(text: str) -> tuple[str, str] | None:
             continue
         end = match.end("names")
         after = text[end:]
-        # the list must end at a separator: ". " / ", " / ": " before the title
-        if after and not re.match(r"^\.?[,.:]?\s|^\.$|^\s*[\u201c\"(]", after):
+        # the list must end at a separator before the title: ". ", ", ", ": ", a quote, or a
+        # space after an initial's full stop ("Li, J. & Liu, Y. Large deletions")
+        if after and not (re.match(r"^\.?[,.:]\s|^\.$|^\s*[\u201c\"(]", after)
+                          or (after[:1].isspace() and text[end - 1] == ".")):
             continue
         if best is None or end > len(best[0]):
             best = (text[:end], after)
@@ -740,6 +758,8 @@ def split_names(authors: str) -> tuple[list[str], bool]:
     """The names of an author list as written, and whether it ends in "et al."."""
     et_al = bool(re.search(rf"{_ETAL}\s*$", authors))
     text = re.sub(rf"{_ETAL}\s*$", "", authors).strip(" ,")
+    if re.search(r"\w{2,}\.$", text) and not re.search(r"\b(?:Jr|Sr)\.$", text):
+        text = text[:-1]  # the full stop that ends the list, not an initial's
     names: list[str] = []
     for pattern in (_INVERTED, _GIVEN_FIRST, _COMPACT, _FIRST_INVERTED):
         whole = re.fullmatch(rf"{pattern}(?:{_AND}{pattern})*", text)
@@ -749,13 +769,19 @@ def split_names(authors: str) -> tuple[list[str], bool]:
     first = None if names else re.match(_FIRST_INVERTED, text)
     if first is not None:  # MLA/Chicago: only the first name is inverted
         rest = re.sub(r"^(?:and\s+|&\s*)", "", text[first.end():].strip(" ,"))
-        later = re.split(rf"{_AND}", rest)
-        names = [first.group(0), *(n.strip() for n in later if n.strip())]
+        later = [n.strip() for n in re.split(rf"{_AND}", rest) if n.strip()]
+        if all(re.search(rf"\S\s+{_UPPER}[^\W\d_]", n) for n in later):  # "Ann Lee"
+            names = [first.group(0), *later]
     if not names:
-        names = [n.strip() for n in re.split(r"\s*(?:;|,?\s*\band\s+|&)\s*", text)
-                 if n.strip()]
-        if len(names) == 1 and all(" " in p.strip() for p in names[0].split(",")):
-            names = [n.strip() for n in names[0].split(",")]  # "Kim JY, Sohn JH"
+        names = []
+        for part in re.split(r"\s*(?:[;,&]|\band\b)\s*", text):
+            part = part.strip()
+            if not part:
+                continue
+            if names and not re.search(rf"{_UPPER}[^\W\d_]", part):
+                names[-1] += f", {part}"  # initials only ("Z. B.", "Y. xin ."): a given name
+            else:
+                names.append(part)
     return names, et_al
 
 

@@ -137,3 +137,45 @@ def test_hyphenated_initials_in_compact_names():
                 "PLoS ONE 7:e47971")
     assert [a.written for a in refs[0].authors] == ["Fu C-Z", "Si W-R", "Yang D", "Yang J"]
     assert [a.family for a in refs[1].authors] == ["Kim", "Sohn", "Choi"] and refs[1].et_al
+
+
+def test_a_lettered_locator_still_ends_the_journal_and_is_not_read_as_pages():
+    refs = read("Rietz, R. (2001). In the Wake of the Plague. JAMA: The Journal of the American "
+                "Medical Association, 286(17), 2165-a-2166.",
+                "Frank, H. S. (1970). The Structure of Ordinary Water. Science, 169(3946), "
+                "635–641.")
+    first = refs[0]
+    assert first.journal == "JAMA: The Journal of the American Medical Association"
+    assert (first.first_page, first.last_page, first.article_number) == (None, None, None)
+
+
+def test_names_the_patterns_miss_are_still_the_authors_before_the_year_or_quoted_title():
+    apa = read("Zheng, Y. xin ., & Zhan, H. S. (2020). Efficacy of a gel. Evid Based Med, 20, 1-9.",
+               "Frank, H. S. (1970). The Structure of Ordinary Water. Science, 169(3946), 635–641.")
+    assert [a.written for a in apa[0].authors] == ["Zheng, Y. xin.", "Zhan, H. S."]
+    assert apa[0].title == "Efficacy of a gel"
+    chicago = read("MEARS, N., and P. WILLIAMSON. “The ‘Holy Days’ of Queen Elizabeth I”. History "
+                   "105, no. 365 (2020): 201–28.",
+                   "Frank, H. S. “The Structure of Ordinary Water”. Science 169, no. 3946 (1970): "
+                   "635–41.")
+    assert [a.written for a in chicago[0].authors] == ["MEARS, N.", "P. WILLIAMSON"]
+    assert chicago[0].title == "The ‘Holy Days’ of Queen Elizabeth I"
+
+
+def test_roman_volumes_open_ranges_and_a_name_list_that_ends_in_a_title_word():
+    refs = read("HOBBS, A. G. SOME AMUSING INSTANCES OF NASAL REFLEX. JAMA XXVIII, 789 (1897).",
+                "Cockerell, T. D. A. A New Bee of the Genus Emphor. Psyche 20, 107– (1913).",
+                "Madrigal Martínez, M. & García Viveros, H. Harmonic interaction of the unified "
+                "power flow controller. Int. Trans. Electr. Energ. Syst. 25, 3139-3154 (2014).")
+    assert (refs[0].journal, refs[0].volume, refs[0].article_number) == ("JAMA", "XXVIII", "789")
+    assert (refs[1].journal, refs[1].first_page or refs[1].article_number) == ("Psyche", "107")
+    assert [a.family for a in refs[2].authors] == ["Madrigal Martínez", "García Viveros"]
+    assert refs[2].title == "Harmonic interaction of the unified power flow controller"
+
+
+def test_a_family_name_starting_like_a_suffix_is_not_cut():
+    refs = read("Twigden, K. M., Sritharan, S. & Henry, R. S. Cyclic testing of walls. Eng. "
+                "Struct. 140, 406–420 (2017).",
+                "King, M. L., Jr. & Iiyama, T. A second paper. Nature 1, 1–2 (1960).")
+    assert [a.family for a in refs[0].authors] == ["Twigden", "Sritharan", "Henry"]
+    assert [a.family for a in refs[1].authors] == ["King", "Iiyama"]
