@@ -288,6 +288,9 @@ def _take_source_numbers(ref: Reference, volume: str | None, issue: str | None,
             ref.article_number = first
 
 
+_INITIAL = re.compile(r"[^\W\d_]\.")
+
+
 def _breaks(text: str) -> list[int]:
     """Offsets where a new dot-separated segment starts, skipping "vs.", "e.g." and initials."""
     out = []
@@ -297,7 +300,7 @@ def _breaks(text: str) -> list[int]:
         if token.casefold().rstrip(".") in _NOT_A_BREAK and not token.isupper():
             continue
         # "J. A. Smith": an initial followed by another initial is not the end of a segment.
-        if len(token) == 1 and token.isupper() and re.match(r"[^\W\d_]\.", text[match.end():]):
+        if len(token) == 1 and token.isupper() and _INITIAL.match(text, match.end()):
             continue
         out.append(match.end())
     return out
