@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from citelint.config import Config
+from citelint.corroborate import corroborate
 from citelint.matching import CONFIDENT, confidence_without
 from citelint.models import CITED_FIELDS, Finding, Manuscript, Match, ReferenceResult, Status
 from citelint.resolve import cited_doi
@@ -146,7 +147,7 @@ def check_matches(manuscript: Manuscript, matches: Sequence[Match],
                 per_reference[position].append(finding)
     results = []
     for position, match in enumerate(matches):
-        findings = per_reference[position]
+        findings = corroborate(per_reference[position], match)
         for finding in findings:
             _hedge_uncertain_match(match, finding)
             if finding.rule in config.severity:
