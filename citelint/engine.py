@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from citelint.config import Config
+from citelint.corroborate import corroborate
 from citelint.matching import CONFIDENT, confidence_without
 from citelint.models import CITED_FIELDS, Finding, Manuscript, Match, ReferenceResult, Status
 from citelint.resolve import cited_doi
@@ -196,7 +197,7 @@ def check_matches(manuscript: Manuscript, matches: Sequence[Match],
         _contained(rule, matches, context, per_reference)
     results = []
     for position, match in enumerate(matches):
-        findings = per_reference[position]
+        findings = corroborate(per_reference[position], match)
         for finding in findings:
             _hedge_uncertain_match(match, finding)
             if finding.rule in config.severity and "internal_error" not in finding.evidence:
