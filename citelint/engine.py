@@ -37,6 +37,18 @@ def _hedge_uncertain_match(match: Match, finding: Finding) -> None:
                         f"{confidence:.2f}): check that this record is the cited work.")
 
 
+def _withhold_uncertain_fix(match: Match, finding: Finding) -> None:
+    """A fix comes only from a record that is surely the cited work: when the fields other than
+    the one it corrects agree below the confident level (or none was compared), the finding keeps
+    its evidence but loses its fix, so ``citelint fix`` never writes a wrong match's values."""
+    if finding.fix is None:
+        return
+    confidence = (confidence_without(match.field_scores, finding.fix.field)
+                  if match.record is not None else None)
+    if confidence is None or confidence < CONFIDENT:
+        finding.fix = None
+
+
 def enabled_rules(config: Config) -> list[ModuleType]:
     """The rule modules that run under ``config``."""
     return [rule for rule in all_rules() if config.rule_enabled(rule.ID)]
@@ -114,6 +126,7 @@ def check_matches(manuscript: Manuscript, matches: Sequence[Match],
         findings = per_reference[position]
         for finding in findings:
             _hedge_uncertain_match(match, finding)
+            _withhold_uncertain_fix(match, finding)
             if finding.rule in config.severity:
                 finding.severity = config.severity[finding.rule]  # type: ignore[assignment]
         results.append(ReferenceResult(match.reference, match, "unverified", findings))

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from citelint.matching import same_number
-from citelint.models import Finding, Match, Severity
+from citelint.models import Finding, Fix, Match, Severity
 from citelint.rules import CheckContext, record_evidence
 from citelint.rules.pages_article_number import article_number
 
@@ -37,7 +37,9 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
         if not same_number(cited_first, number):
             yield Finding(ID, SEVERITY, f"Cited {cited_first}, but the record gives article "
                           f"number {number}.", field="pages", cited=cited_first, expected=number,
-                          evidence=record_evidence(match))
+                          evidence=record_evidence(match),
+                          fix=Fix("pages", number, "unsafe",
+                                  f"replace {cited_first} with article number {number}"))
         return
     if not record.first_page:
         return
@@ -52,4 +54,6 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
                  if single and record.last_page else expected)
         yield Finding(ID, SEVERITY, f"Cited pages {cited}, but the record gives {gives}.",
                       field="pages", cited=cited, expected=expected,
-                      evidence=record_evidence(match))
+                      evidence=record_evidence(match),
+                      fix=Fix("pages", expected, "unsafe",
+                              f"replace pages {cited} with {expected}"))
