@@ -61,7 +61,7 @@ class FileFix:
         """A unified diff from the file as it is to the file as fixed ("" when unchanged)."""
         lines = difflib.unified_diff(self.original.splitlines(keepends=True),
                                      self.fixed.splitlines(keepends=True),
-                                     fromfile=f"a/{self.path}", tofile=f"b/{self.path}")
+                                     fromfile=str(self.path), tofile=str(self.path))
         return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
     def summary(self, dry_run: bool) -> str:

@@ -13,7 +13,8 @@ import re
 from citelint.fix import Edit, FixError
 from citelint.models import Author, Fix, Reference
 
-_TAG = re.compile(r"^([A-Z][A-Z0-9])(\s{1,2}-(?:\s|$))(.*?)(\r?\n|\r)?$", re.DOTALL)
+_TAG = re.compile(r"^([A-Z][A-Z0-9])([ \t]{1,2}-(?:[ \t]|(?=[\r\n])|$))(.*?)(\r\n|\n|\r)?$",
+                  re.DOTALL)
 
 #: fix field → the tags that hold it, in the order the reader prefers them (the first is added)
 TAGS = {"doi": ("DO",), "journal": ("JO", "JF", "T2", "JA", "J2"), "volume": ("VL",),
