@@ -154,3 +154,16 @@ def test_unfixed_lists_the_findings_no_applied_fix_corrected(tmp_path):
     report = Report(Manuscript(str(path), "bibtex", [result.reference]), [result])
     outcome = fix_file(path, "bibtex", [result])
     assert [f.rule for _, f in unfixed(report, [outcome])] == ["journal-mismatch"]
+
+
+def test_the_json_report_carries_each_fix_and_stays_schema_valid():
+    from citelint.report.json import report_to_dict, validate
+
+    result = _result(_finding("author-mismatch", Fix("authors", authors("Guo X"), "unsafe",
+                                                     "replace the author list")))
+    document = report_to_dict(Report(Manuscript("refs.bib", "bibtex", [result.reference]),
+                                     [result]))
+    validate(document)
+    assert document["references"][0]["findings"][0]["fix"] == {
+        "field": "authors", "value": ["Guo X"], "safety": "unsafe",
+        "description": "replace the author list"}
