@@ -32,7 +32,7 @@ def test_fail_on_never_exits_zero_and_json_goes_to_stdout(capsys):
     code = main(["check", str(SEED / "manuscript.txt"), *OFFLINE, "--fail-on", "never",
                  "--format", "json"])
     assert code == 0
-    assert json.loads(capsys.readouterr().out)["schema_version"] == 1
+    assert json.loads(capsys.readouterr().out)["schema_version"] == 2
 
 
 def test_fail_on_decides_which_severities_fail(tmp_path):

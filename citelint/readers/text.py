@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from citelint.citation import parse_citation
+from citelint.citation import parse_references
 from citelint.doi import clean_doi
 from citelint.models import Location, Manuscript, Reference
 from citelint.readers import reader
@@ -117,11 +117,9 @@ def read(text: str, path: str | None) -> Manuscript:
     if front_end > 0:
         _read_front_matter(manuscript, lines, front_end)
     entries = _split_references(lines, start, end, manuscript, path)
-    for position, entry in enumerate(entries, start=1):
-        raw = entry.text.strip()
-        manuscript.references.append(
-            parse_citation(raw, position, Location(path=path, line=entry.line))
-        )
+    manuscript.references = parse_references(
+        [entry.text.strip() for entry in entries],
+        [Location(path=path, line=entry.line) for entry in entries])
     by_number = {e.number: r for e, r in zip(entries, manuscript.references, strict=True)
                  if e.number is not None}
     if by_number and front_end > 0:

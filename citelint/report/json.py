@@ -1,7 +1,9 @@
 """The JSON report: the versioned, schema-described serialisation of a Report.
 
 The schema ships inside the package (``report/schema.json``); :func:`validate` checks a report
-against it. ``SCHEMA_VERSION`` changes only when the shape changes incompatibly.
+against it. ``SCHEMA_VERSION`` changes only when the shape changes incompatibly (version 2: cited
+authors are structured objects, and each reference carries its provenance and the fields that
+were and were not compared).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from citelint.models import Finding, Location, Match, ReferenceResult, Report
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATUSES = ("verified", "problem", "not-found", "unverified")
 
 
@@ -59,7 +61,10 @@ def _result(result: ReferenceResult) -> dict[str, Any]:
         "raw": ref.raw,
         "location": _location(ref.location),
         "parsed": ref.parsed(),
+        "provenance": ref.provenance.to_dict(),
         "status": result.status,
+        "compared": result.compared,
+        "not_compared": result.not_compared,
         "match": _match(match),
         "findings": [_finding(f) for f in result.findings],
         "searched": match.searched,

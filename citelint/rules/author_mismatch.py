@@ -35,7 +35,7 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     comparison = compare_authors(ref.authors, ref.et_al, record.authors)
     recorded = [a.display() for a in record.authors]
     evidence = record_evidence(match, record_authors=recorded)
-    cited = ", ".join(ref.authors) + (", et al." if ref.et_al else "")
+    cited = ", ".join(ref.author_names) + (", et al." if ref.et_al else "")
     fix = Fix("authors", list(record.authors), "unsafe",
               f"replace the author list with the record's {len(recorded)} authors")
     if comparison.extra:

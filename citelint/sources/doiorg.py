@@ -1,16 +1,18 @@
 """Is a DOI registered at all? Asked of the DOI system's handle API (``/api/handles/{doi}``).
 
 Used for DOIs that Crossref and OpenAlex do not know (DataCite, mEDRA, JaLC…): a DOI the handle
-system knows exists even when no metadata source has it. This module answers only that yes/no
-question; it reads no metadata and follows no redirects to publishers' sites.
+system knows exists even when no metadata source has it; and for shortDOIs (``10/fqd6hj``), to
+learn the DOI they stand for. It reads no metadata and follows no redirects to publishers'
+sites.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import quote
 
-from citelint.doi import clean_doi
+from citelint.doi import clean_doi, is_valid_doi
 from citelint.sources import SourceUnavailable
 from citelint.sources.transport import Transport
 
@@ -49,3 +51,30 @@ class DoiHandleSource:
             return False
         raise SourceUnavailable(f"doi.org answered responseCode {code!r} for {handle}; "
                                 "cannot tell whether it is registered.")
+
+    def full_doi(self, short: str) -> str | None:
+        """The DOI a shortDOI (``10/fqd6hj``) stands for, or None when the DOI system has no
+        such shortDOI. A shortDOI is a handle alias: its record holds an ``HS_ALIAS`` value
+        naming the DOI (a resolver that follows the alias answers with the DOI's own handle
+        instead, which is read as well).
+
+        Raises :class:`~citelint.sources.SourceUnavailable` when it cannot tell.
+        """
+        handle = clean_doi(short) or short
+        url = f"{self.base_url}/api/handles/{quote(handle, safe='/')}"
+        response = self.transport.get(url, {}, service="doi.org", kind="handle")
+        data = response.data if isinstance(response.data, dict) else {}
+        code = data.get("responseCode")
+        if response.status == 404 or code == HANDLE_NOT_FOUND:
+            return None
+        if code != HANDLE_FOUND:
+            raise SourceUnavailable(f"doi.org answered responseCode {code!r} for {handle}; "
+                                    "cannot tell which DOI it stands for.")
+        for value in data.get("values") or []:
+            target = (value.get("data") or {}).get("value") if isinstance(value, dict) else None
+            if value.get("type") == "HS_ALIAS" and isinstance(target, str):
+                return clean_doi(re.sub(r"^(?:hdl|doi):", "", target.strip()))
+        named = clean_doi(str(data.get("handle") or ""))
+        if named and named != handle and is_valid_doi(named):
+            return named
+        raise SourceUnavailable(f"doi.org knows {handle} but names no DOI for it.")

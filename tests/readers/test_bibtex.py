@@ -33,7 +33,7 @@ GOOD = r"""@string{cells = "Cells"}
 
 def test_fields_come_from_the_entry() -> None:
     ref = read_text(GOOD, "bibtex", "refs.bib").references[0]
-    assert ref.authors == ["Guo X", "Schaudinn C", "Blume-Peytavi U"]
+    assert ref.author_names == ["Guo X", "Schaudinn C", "Blume-Peytavi U"]
     assert ref.et_al is True
     assert ref.title == "Effects of adipose-derived stem cells in a human ex vivo wound model"
     assert (ref.journal, ref.year, ref.volume, ref.issue) == ("Cells", 2022, "11", "7")
@@ -52,7 +52,7 @@ def test_location_is_the_line_of_the_entry_and_its_key() -> None:
 
 def test_latex_is_decoded_and_names_are_kept_readable() -> None:
     ref = read_text(GOOD, "bibtex", "refs.bib").references[1]
-    assert ref.authors == ["Léger T", "Boháč M", "World Health Organization"]
+    assert ref.author_names == ["Léger T", "Boháč M", "World Health Organization"]
     assert (ref.journal, ref.year, ref.first_page, ref.type) == ("A Book", 2015, "150313",
                                                                  "chapter")
 
@@ -135,3 +135,97 @@ def test_parsing_in_threads_leaves_bibtexparser_logging_as_it_was(tmp_path, monk
         counts = list(pool.map(lambda _: len(read_file(path).references), range(8)))
     assert counts == [2] * 8
     assert logger.level == before
+
+
+# --- structures met in real .bib collections (issue #13) --------------------------------------
+
+CONCATENATED = r"""@string{MPOLLACK = "Martha E. Pollack"}
+@string{AAAI = "Proceedings of the " # "National Conference on Artificial Intelligence"}
+@inproceedings{veloso1994,
+  author = {Manuela M. Veloso and } # MPOLLACK # { and Michael T. Cox},
+  title = {Rationale-based monitoring},
+  booktitle = AAAI # { (AAAI-94)},
+  year = 1994, month = aug,
+}
+"""
+
+
+def test_string_macros_are_joined_by_concatenation_as_bibtex_does() -> None:
+    ref = read_text(CONCATENATED, "bibtex", "refs.bib").references[0]
+    assert ref.author_names == ["Veloso MM", "Pollack ME", "Cox MT"]
+    assert ref.journal == ("Proceedings of the National Conference on Artificial Intelligence "
+                           "(AAAI-94)")
+
+
+def test_an_undefined_string_macro_is_a_located_problem() -> None:
+    text = "@article{a, title = {Stars}, journal = JNLNOWHERE, year = 2001}\n"
+    manuscript = read_text(text, "bibtex", "refs.bib")
+    assert manuscript.references[0].journal is None
+    assert manuscript.problems == ["refs.bib:1: entry 'a' uses 'JNLNOWHERE', which no @string "
+                                   "defines; BibTeX prints nothing there. Define it or write "
+                                   "the text in braces."]
+
+
+CROSSREF = r"""@InProceedings{part1,
+  author = {Doe, Jane}, title = {A paper in the proceedings},
+  crossref = {PROC94}, pages = {10--20},
+}
+@InCollection{part2, author = {Roe, Rick}, title = {A chapter}, crossref = {book01}}
+@Proceedings{proc94,
+  title = {Proceedings of the Workshop}, booktitle = {Proc. Workshop},
+  year = 1994, publisher = {ACM}, editor = {Ed, Ed},
+}
+@Book{book01, title = {The Book}, year = {2001}, publisher = {Springer}}
+@Article{orphan, title = {Orphan}, crossref = {nowhere}, year = 2000}
+"""
+
+
+def test_crossref_fields_are_inherited_and_a_part_takes_the_parent_title() -> None:
+    manuscript = read_text(CROSSREF, "bibtex", "refs.bib")
+    part1, part2 = manuscript.references[:2]
+    assert (part1.year, part1.journal, part1.publisher, part1.author_names) == (
+        1994, "Proc. Workshop", "ACM", ["Doe J"])  # its own author, not the parent's editor
+    assert (part1.title, part1.pages) == ("A paper in the proceedings", "10-20")
+    assert (part2.year, part2.journal, part2.publisher) == (2001, "The Book", "Springer")
+    assert manuscript.problems == [
+        "refs.bib:11: entry 'orphan' takes fields from crossref 'nowhere', which no entry has; "
+        "the fields it would inherit (book title, year...) are missing."]
+
+
+def test_aas_journal_macros_name_their_journal() -> None:
+    text = (r"@ARTICLE{2001ApJ...500L...1S, author = {{Smith}, J.}, title = {Stars},"
+            r" journal = {\apj}, year = 2001, volume = 500, pages = {L1}}"
+            "\n" r"@ARTICLE{b, title = {Galaxies}, journal = {\mnras}, year = 2003}"
+            "\n" r"@ARTICLE{c, title = {Dust}, journal = {\aap}, year = 2004}")
+    journals = [r.journal for r in read_text(text, "bibtex", "ads.bib").references]
+    assert journals == ["Astrophysical Journal", "Monthly Notices of the Royal Astronomical "
+                        "Society", "Astronomy and Astrophysics"]
+
+
+def test_an_unknown_journal_macro_is_left_to_the_latex_decoder() -> None:
+    text = r"@ARTICLE{a, title = {Stars}, journal = {\emph{Nature}}, year = 2001}"
+    assert read_text(text, "bibtex", "a.bib").references[0].journal == "Nature"
+
+
+NAMES = r"""@article{names,
+  author = {HU, Ming and van der Berg, Anna and Smith, Jr., John and {The MSC Group}},
+  title = {A title}, journal = {J}, year = 2020,
+}
+"""
+
+
+def test_names_stay_structured_from_the_entry() -> None:
+    # issue 11: "HU, Ming" was flattened to "HU M" and read back as the family name "M"
+    ref = read_text(NAMES, "bibtex", "refs.bib").references[0]
+    hu, berg, smith, group = ref.authors
+    assert (hu.family, hu.given, hu.particle) == ("HU", "Ming", None)
+    assert (berg.family, berg.given, berg.particle) == ("Berg", "Anna", "van der")
+    assert (smith.family, smith.given, smith.suffix) == ("Smith", "John", "Jr.")
+    assert (group.name, group.family) == ("The MSC Group", None)
+    assert ref.author_names == ["HU M", "van der Berg A", "Smith J Jr.", "The MSC Group"]
+
+
+def test_provenance_is_structured_bibtex() -> None:
+    ref = read_text(NAMES, "bibtex", "refs.bib").references[0]
+    assert (ref.provenance.origin, ref.provenance.format) == ("structured", "bibtex")
+    assert ref.provenance.confidence == {} and not ref.from_text

@@ -131,7 +131,7 @@ def test_non_ascii_names_survive():
     ms = read("References\n1. Sierra-S\u00e1nchez \u00c1, Hor\u0148\u00e1kov\u00e1 \u013d. "
               "A \u201cquoted\u201d title \u2013 here. Rev Esp 2019; 3: 1\u20139.\n")
     ref = ms.references[0]
-    assert ref.authors == ["Sierra-S\u00e1nchez \u00c1", "Hor\u0148\u00e1kov\u00e1 \u013d"]
+    assert ref.author_names == ["Sierra-S\u00e1nchez \u00c1", "Hor\u0148\u00e1kov\u00e1 \u013d"]
     assert ref.title == "A \u201cquoted\u201d title \u2013 here"
     assert ref.location.line == 2
 
