@@ -95,10 +95,13 @@ def _latex(value: str, ascii_only: bool) -> str:
 
 
 def _name(author: Author, ascii_only: bool) -> str:
-    if author.family:
-        family = _latex(author.family, ascii_only)
-        return f"{family}, {_latex(author.given, ascii_only)}" if author.given else family
-    return "{" + _latex(author.name or "", ascii_only) + "}"
+    """BibTeX's "von Last, Jr, First" form, or a braced literal name."""
+    if not author.family:
+        return "{" + _latex(author.name or "", ascii_only) + "}"
+    parts = [author.full_family or "", author.suffix, author.given]
+    if not author.suffix:
+        parts = [author.full_family or "", author.given]
+    return ", ".join(_latex(p, ascii_only) for p in parts if p)
 
 
 class Editor:

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from citelint.fix import Edit, FixError
-from citelint.models import Fix, Reference
+from citelint.models import Author, Fix, Reference
 
 _DECODER = json.JSONDecoder()
 
@@ -63,6 +63,14 @@ def _elements(text: str, start: int) -> list[int]:
     return starts
 
 
+def _csl_name(author: Author) -> dict[str, str]:
+    if not author.family:
+        return {"literal": author.name or ""}
+    parts = {"family": author.family, "given": author.given,
+             "non-dropping-particle": author.particle, "suffix": author.suffix}
+    return {k: v for k, v in parts.items() if v}
+
+
 class Editor:
     """Edits for one CSL-JSON text; the items' offsets are found once."""
 
@@ -94,9 +102,7 @@ class Editor:
     def _value(self, fix: Fix, old: Any) -> Any:
         value = fix.value
         if fix.field == "authors":
-            return [{"family": a.family, "given": a.given} if a.family and a.given
-                    else {"family": a.family} if a.family else {"literal": a.name}
-                    for a in value]
+            return [_csl_name(a) for a in value]
         if fix.field == "year":
             if isinstance(old, dict) and "date-parts" not in old:
                 return {**{k: v for k, v in old.items() if k not in ("raw", "literal")},

@@ -22,9 +22,10 @@ TAGS = {"doi": ("DO",), "journal": ("JO", "JF", "T2", "JA", "J2"), "volume": ("V
 
 
 def _ris_name(author: Author) -> str:
-    if author.family:
-        return f"{author.family}, {author.given}" if author.given else author.family
-    return author.name or ""
+    """RIS's "Family, Given[, Suffix]" form, or the literal name."""
+    if not author.family:
+        return author.name or ""
+    return ", ".join(p for p in (author.full_family, author.given, author.suffix) if p)
 
 
 class Editor:

@@ -77,7 +77,7 @@ def test_authors_are_written_as_bibtex_names_and_et_al_goes():
     out = _fix(BIB, _ref("guo2022", 4), Fix("authors", authors))
     assert "  author    = {Guo, X and Blume-Peytavi, U and {WHO Study Group}},\n" in out
     ref = read_text(out, "bibtex", "refs.bib").references[0]
-    assert ref.authors == ["Guo X", "Blume-Peytavi U", "WHO Study Group"] and not ref.et_al
+    assert ref.author_names == ["Guo X", "Blume-Peytavi U", "WHO Study Group"] and not ref.et_al
 
 
 def test_an_ascii_file_gets_latex_accents_and_a_utf8_file_keeps_its_letters():
@@ -115,3 +115,10 @@ def test_a_key_used_twice_is_found_by_its_line():
 def test_an_entry_that_is_gone_is_a_located_fix_error():
     with pytest.raises(FixError, match="no entry with the key 'gone'"):
         Editor(BIB).edits(_ref("gone", 1), Fix("doi", "10.1/x", "safe"))
+
+
+def test_a_particle_and_a_suffix_take_their_bibtex_places():
+    fix = Fix("authors", [Author(family="Berg", particle="van der", given="Anna", suffix="Jr")])
+    out = _fix(BIB, _ref("guo2022", 4), fix)
+    assert "  author    = {van der Berg, Jr, Anna},\n" in out
+    assert read_text(out, "bibtex", "refs.bib").references[0].authors[0].family.endswith("Berg")

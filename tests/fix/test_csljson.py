@@ -66,7 +66,7 @@ def test_a_multi_line_author_list_is_rewritten_indented():
     assert ('    "author": [\n      {\n        "family": "Guo",\n        "given": "X"\n      },'
             in out)
     ref = read_text(out, "csl-json", "refs.json").references[0]
-    assert ref.authors == ["Guo X", "WHO Study Group"]
+    assert ref.author_names == ["Guo X", "WHO Study Group"]
 
 
 def test_an_items_object_is_edited_too():

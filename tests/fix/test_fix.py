@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from factories import authors, matched, record, ref, run_rule
+from factories import cited as cited_names
 
 from citelint.engine import check_matches
 from citelint.fix import chosen_fixes, fix_file, unfixed
@@ -41,7 +42,7 @@ def _fixes(findings: list[Finding]) -> dict[str, tuple[str, object, str]]:
 
 
 def test_additions_and_invented_ranges_are_safe_fixes_from_a_sound_match():
-    cited = ref(1, title=TITLE, authors=["Guo X", "Vogt A"], year=2022, journal="Cells",
+    cited = ref(1, title=TITLE, authors=cited_names("Guo X", "Vogt A"), year=2022, journal="Cells",
                 first_page="1198", last_page="1221")
     rec = record(title=TITLE, authors=authors("Guo X", "Vogt A"), year=2022, journal="Cells",
                  volume="11", article_number="1198", doi="10.3390/cells11071198")
@@ -53,7 +54,7 @@ def test_additions_and_invented_ranges_are_safe_fixes_from_a_sound_match():
 
 
 def test_overwriting_what_the_author_wrote_is_an_unsafe_fix():
-    cited = ref(1, title=TITLE, authors=["Guo X", "Vogt A", "Medicine C"], year=2015,
+    cited = ref(1, title=TITLE, authors=cited_names("Guo X", "Vogt A", "Medicine C"), year=2015,
                 journal="Ecol Lett", volume="12", issue="4", first_page="5", last_page="9")
     rec = record(title=TITLE, authors=authors("Guo X", "Vogt A"), year=2012, year_print=2012,
                  year_online=2011, journal="Global Change Biology", volume="11", issue="7",
@@ -78,7 +79,7 @@ def test_a_malformed_doi_is_replaced_only_as_an_unsafe_fix():
 
 
 def test_a_year_that_may_be_the_other_publication_date_gets_no_fix():
-    cited = ref(1, title=TITLE, authors=["Guo X"], year=2023, journal="Cells")
+    cited = ref(1, title=TITLE, authors=cited_names("Guo X"), year=2023, journal="Cells")
     rec = record(title=TITLE, authors=authors("Guo X"), year=2022, journal="Cells")
     [year] = [f for f in _findings(cited, rec) if f.rule == "year-mismatch"]
     assert year.severity == "warning" and year.fix is None
@@ -86,7 +87,8 @@ def test_a_year_that_may_be_the_other_publication_date_gets_no_fix():
 
 def test_an_uncertain_match_gives_no_fix_but_keeps_its_evidence():
     # a sibling paper: near-identical title, but other authors, year, volume and pages
-    cited = ref(1, title="Conditioned medium heals wounds in diabetic rats", authors=["Guo X"],
+    cited = ref(1, title="Conditioned medium heals wounds in diabetic rats",
+                authors=cited_names("Guo X"),
                 year=2021, volume="12", first_page="100", last_page="110")
     rec = record(title="Conditioned medium heals wounds in diabetic mice",
                  authors=authors("Ortiz L"), year=2020, volume="11", first_page="5",

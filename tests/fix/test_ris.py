@@ -63,7 +63,7 @@ def test_authors_replace_the_au_lines_where_they_stood():
     out = _fix(RIS, _ref(1), Fix("authors", authors))
     assert out.startswith("TY  - JOUR\nAU  - Guo, X\nAU  - Vogt, A\nAU  - Rancan, F\nTI  - ")
     ref = read_text(out, "ris", "refs.ris").references[0]
-    assert ref.authors == ["Guo X", "Vogt A", "Rancan F"] and not ref.et_al
+    assert ref.author_names == ["Guo X", "Vogt A", "Rancan F"] and not ref.et_al
 
 
 def test_journal_volume_and_the_year_of_a_date_are_corrected_in_place():
