@@ -8,8 +8,9 @@ Off-topic is left out (it judges a list's subject, not a reference's facts).
 For every list it prints and writes (``--json``) three tables:
 
 - false errors: correct references with an error-level finding, by rule;
-- recall per fault class: the share of faulty references with any finding (any severity) or a
-  not-found verdict, and the share flagged by the fault's own rule;
+- recall per fault class: the share of faulty references with any finding (any severity, but not
+  the doi-missing suggestion) or a not-found verdict, and the share flagged by the fault's own
+  rule;
 - parsing (text lists only): per field, how often the parsed value equals the record's.
 
     python bench/accuracy_eval.py bench/data/styles [--json bench/results/accuracy.json]
@@ -64,7 +65,9 @@ def evaluate_list(path: Path, truth: list[dict[str, Any]], source: SnapshotSourc
         fact = by_index.get(key)
         if fact is None:
             continue
-        rules = {f.rule for f in result.findings if f.suppressed is None}
+        # a suggestion (doi-missing) says nothing about the fault
+        rules = {f.rule for f in result.findings
+                 if f.suppressed is None and f.rule != "doi-missing"}
         errors = [f for f in result.findings if f.severity == "error" and f.suppressed is None]
         if fact["case"] == "correct":
             correct += 1

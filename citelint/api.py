@@ -76,7 +76,8 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
     if offline is not None:
         config.offline = offline
     if not isinstance(manuscript, Manuscript):
-        manuscript = read_file(manuscript, input_format)
+        manuscript = read_file(manuscript, input_format,
+                               allow_outside=config.allow_outside_files)
     transport = None
     doi_expander = None
     if sources is None:

@@ -79,6 +79,8 @@ _NOISE = re.compile(
 )
 _ET_AL = re.compile(r"(?:^|[\s,])et\.?\s*al\.?$", re.IGNORECASE)
 _MAX_JOURNAL_CHARS = 200
+# a source ("Journal, 12(3), 45-67") is the journal and a few numbers
+_MAX_SOURCE_CHARS = _MAX_JOURNAL_CHARS + 100
 _BREAK = re.compile(r"(?<=[.?!])\s+")
 _NOT_A_BREAK = {"vs", "e.g", "i.e", "cf", "sp", "spp", "approx", "ca", "fig", "no", "dr", "mr",
                 "mrs", "ms", "st", "subsp", "var"}
@@ -131,6 +133,7 @@ def parse_citation(raw: str, index: int, location: Location,
 
 _IDENTIFIER_CONFIDENCE = 0.95
 _LIKELY = 0.8
+_STYLED = 0.9  # a field the list's style grammar delimits on both sides
 _DOUBTFUL = 0.5
 
 
@@ -166,6 +169,10 @@ def _parse_into(ref: Reference, raw: str, style: str | None) -> None:
         return
     if not _parse_author_date(ref, body) and not _parse_nlm_chapter(ref, body):
         _parse_vancouver(ref, body)
+    if style and style != "vancouver":
+        # the list is written in another style and this citation does not follow it: what the
+        # general readings found may be misplaced
+        _doubt(ref, "title", "authors", "journal", "year", "volume", "issue", "pages")
     missing = []
     if not ref.title:
         missing.append("the title")
@@ -195,8 +202,17 @@ def _take_identifiers(ref: Reference, text: str) -> str:
         text = _URL.sub(" ", text)
     text = _NOISE.sub(" ", text)
     text = re.sub(r"\s+([.,;:])", r"\1", " ".join(text.split()))
-    text = re.sub(r"(?:[.,;]\s*){2,}$", ".", text)
-    return text.strip(" ,;")
+    return _collapse_closing_stops(text).strip(" ,;")
+
+
+def _collapse_closing_stops(text: str) -> str:
+    """Two or more closing stops ("., ." or "..") become one full stop. Done by stripping, not
+    by a pattern anchored at the end, which retries at every stop of a long run of them."""
+    body = text.rstrip(".,; ")
+    closing = text[len(body):].lstrip(" ")
+    if sum(closing.count(c) for c in ".,;") < 2:
+        return text
+    return text[: len(text) - len(closing)] + "."
 
 
 # --- Vancouver / AMA -----------------------------------------------------------------------------
@@ -460,13 +476,16 @@ def _split_author_date_title(rest: str) -> tuple[str, str]:
     if quoted:
         source = re.sub(r"^In:?\s+", "", quoted.group("src")).strip().rstrip(".")
         return quoted.group("title").strip(), source
-    breaks = _breaks(rest)
-    for offset in breaks:
-        source = rest[offset:].strip().rstrip(".")
-        numbered = _SOURCE.match(source)
-        if (numbered and _stops_end_abbreviations(numbered.group("journal"))) \
-                or _looks_like_journal(source.split(",")[0]):
-            return _segment_end(rest[:offset]), source
+    for offset in _breaks(rest):
+        if len(rest) - offset <= _MAX_SOURCE_CHARS:
+            numbered = _SOURCE.match(rest[offset:].strip().rstrip("."))
+            if numbered and _stops_end_abbreviations(numbered.group("journal")):
+                return _segment_end(rest[:offset]), rest[offset:].strip().rstrip(".")
+        # only the text up to the next comma is looked at: a long tail is never copied per break
+        comma = rest.find(",", offset, offset + _MAX_SOURCE_CHARS + 1)
+        if comma != -1 or len(rest) - offset <= _MAX_SOURCE_CHARS:
+            if _looks_like_journal(rest[offset: comma if comma != -1 else len(rest)]):
+                return _segment_end(rest[:offset]), rest[offset:].strip().rstrip(".")
     return _segment_end(rest), ""
 
 
@@ -534,7 +553,7 @@ _GIVEN_FIRST = rf"{_INITIALS}\s?{_SURNAME}(?:,?\s*(?:Jr|Sr|II|III|IV)\.?)?"
 _FIRST_INVERTED = (rf"{_SURNAME},\s*(?:{_INITIALS}"
                    rf"|{_GIVEN_WORD}(?:\s+(?:{_INITIALS}|{_GIVEN_WORD}))?)")
 # Vancouver/AMA and Springer: "Frank HS, Qi L"
-_COMPACT = rf"{_SURNAME}\s{_UPPER}{{1,4}}(?:\s(?:Jr|Sr|II|III|IV))?"
+_COMPACT = rf"{_SURNAME}\s{_UPPER}(?:-?{_UPPER}){{0,3}}(?:\s(?:Jr|Sr|II|III|IV))?"
 _NAME_LISTS = {
     "compact": re.compile(rf"^(?P<names>{_COMPACT}(?:,\s*{_COMPACT})*{_ETAL}?)"),
     "inverted": re.compile(rf"^(?P<names>{_INVERTED}(?:{_AND}{_INVERTED})*{_ETAL}?)"),
@@ -547,7 +566,9 @@ _NAME_LISTS = {
 _V = r"(?P<volume>[A-Za-z]{0,4}\d+[A-Za-z]?(?:\s+Suppl\.?(?:\s*\d+)?)?)"
 _I = r"(?P<issue>[^()]{1,24})"
 _NO = r"(?P<issue>[\w/\u2013-]{1,12})"  # after "no."
-_P = rf"(?P<pages>{_PAGES})"
+# a page range, or a locator with a lettered part ("2165-a-2166") that is no range to read but
+# still ends the journal
+_P = rf"(?P<pages>{_PAGES}|\d+[{_DASH}][a-z](?:[{_DASH}]\d+[a-z]?)?)"
 _Y = rf"(?P<year>{_YEAR})[a-z]?"
 _MONTH_DAY = rf"{_MONTH}(?:\s*[{_DASH}/]\s*{_MONTH})?(?:\s+\d{{1,2}},?)?"
 _MON = rf"(?:{_MONTH_DAY}\s+)"  # a month (and day) before a year
@@ -586,9 +607,11 @@ _YEAR_AFTER_AUTHORS = re.compile(
     rf"^(?P<authors>.+?)(?:\s*\(\s*{_Y}(?:,[^()]*)?\s*\)\.?"
     rf"|,?\s+{_Y.replace('<year>', '<year2>')}\.)\s+(?P<rest>.+)$")
 _MONTH_ONLY = re.compile(rf"^{_MONTH}$", re.IGNORECASE)
+# a title in quotes: the closing quote is the partner of the opening one, and comes before the
+# punctuation that ends the title ("Title," / "Title". / 'Title')
 _QUOTED_TITLE = re.compile(
-    r"(?P<open>[\u201c\"\u2018'])(?P<title>[^\u201c\u201d\"]{3,}?)[,.]?(?P<close>[\u201d\"\u2019'])"
-    r"[,.]?\s*")
+    r"(?:\u201c(?P<curly>.{3,}?)[,.]?\u201d|\"(?P<straight>[^\"]{3,}?)[,.]?\""
+    r"|\u2018(?P<single>.{3,}?)[,.]?\u2019)(?=[,.:;]|\s|$)[,.]?\s*")
 
 
 def detect_style(texts: list[str]) -> str | None:
@@ -638,17 +661,21 @@ def _styled_split(body: str, style: str) -> dict[str, str | None] | None:
         fields["year"] = dated.group("year") or dated.group("year2")
         authors, rest = dated.group("authors").strip(), dated.group("rest").strip()
         names = _name_list_prefix(authors + " ")
-        if names is None or names[1].strip(" .,"):
+        if (names is None or names[1].strip(" .,")) and not _loose_names(authors):
             return None
     else:
         names = _name_list_prefix(front)
+        opening = re.search("[\u201c\"]", front)
+        if names is None and opening and _loose_names(front[: opening.start()]):
+            # a quoted title ends the author list, whatever form the names take
+            names = (front[: opening.start()].rstrip(" ,.:"), front[opening.start():])
         if names is None:
             return None
         authors, rest = names[0], names[1]
     rest = rest.strip().lstrip(".,:; ").strip()
     quoted = _QUOTED_TITLE.match(rest)
     if quoted:
-        title = quoted.group("title").strip()
+        title = next(t for t in quoted.group("curly", "straight", "single") if t).strip()
         journal: str | None = rest[quoted.end():].strip(" ,.")
         journal = re.sub(r"^In:?\s+", "", journal or "") or None
     elif grammar["title"] == "quoted":
@@ -665,6 +692,7 @@ def _styled_split(body: str, style: str) -> dict[str, str | None] | None:
     if issue and _MONTH_ONLY.match(issue.strip()):
         fields["issue"] = None  # "(October)" is the month of issue, not an issue number
     fields.update(authors=authors, title=_segment_end(title.strip()),
+                  quoted="quoted" if quoted else None,
                   journal=journal.strip(" ,.;:"))
     return fields
 
@@ -677,6 +705,14 @@ def _title_and_journal(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _loose_names(text: str) -> bool:
+    """Text that can only be an author list where the style puts one: no digits, a few words
+    per name ("Zheng, Y. xin ., & Zhan, H. S.", "Working Group on Widgets")."""
+    text = text.strip(" ,.")
+    return bool(text) and not any(c.isdigit() for c in text) and len(text.split()) <= 8 * (
+        1 + text.count(",") + text.count(";"))
+
+
 def _journal_like(text: str) -> bool:
     """A journal name: short, not a sentence; a full stop inside it ends an abbreviated word
     ("Value Health Reg. Issues", "J. Electron. Imag."), not a sentence ("... Ecology. J")."""
@@ -686,9 +722,15 @@ def _journal_like(text: str) -> bool:
         return False
     for part in _BREAK.split(text)[:-1]:
         last = part.split()[-1].rstrip(".") if part.split() else ""
-        if len(part.split()) > 1 and not (last[:1].isupper() and len(last) <= 6):
+        if len(part.split()) > 1 and not _abbreviated(last):
             return False
     return True
+
+
+def _abbreviated(word: str) -> bool:
+    """A word as ISO 4 abbreviates it: capitalised, short, cut before a vowel ("Reg", "Natl")."""
+    return (word[:1].isupper() and len(word) <= 5 and word[-1:].isalpha()
+            and word[-1].casefold() not in "aeiouy")
 
 
 def _name_list_prefix(text: str) -> tuple[str, str] | None:
@@ -712,6 +754,8 @@ def split_names(authors: str) -> tuple[list[str], bool]:
     """The names of an author list as written, and whether it ends in "et al."."""
     et_al = bool(re.search(rf"{_ETAL}\s*$", authors))
     text = re.sub(rf"{_ETAL}\s*$", "", authors).strip(" ,")
+    if re.search(r"\w{2,}\.$", text) and not re.search(r"\b(?:Jr|Sr)\.$", text):
+        text = text[:-1]  # the full stop that ends the list, not an initial's
     names: list[str] = []
     for pattern in (_INVERTED, _GIVEN_FIRST, _COMPACT, _FIRST_INVERTED):
         whole = re.fullmatch(rf"{pattern}(?:{_AND}{pattern})*", text)
@@ -721,11 +765,19 @@ def split_names(authors: str) -> tuple[list[str], bool]:
     first = None if names else re.match(_FIRST_INVERTED, text)
     if first is not None:  # MLA/Chicago: only the first name is inverted
         rest = re.sub(r"^(?:and\s+|&\s*)", "", text[first.end():].strip(" ,"))
-        later = re.split(rf"{_AND}", rest)
-        names = [first.group(0), *(n.strip() for n in later if n.strip())]
+        later = [n.strip() for n in re.split(rf"{_AND}", rest) if n.strip()]
+        if all(re.search(rf"\S\s+{_UPPER}[^\W\d_]", n) for n in later):  # "Ann Lee"
+            names = [first.group(0), *later]
     if not names:
-        names = [n.strip() for n in re.split(r"\s*(?:;|,\s*and\s+|\s+and\s+|&)\s*", text)
-                 if n.strip()]
+        names = []
+        for part in re.split(r"\s*(?:[;,&]|\band\b)\s*", text):
+            part = part.strip()
+            if not part:
+                continue
+            if names and not re.search(rf"{_UPPER}[^\W\d_]", part):
+                names[-1] += f", {part}"  # initials only ("Z. B.", "Y. xin ."): a given name
+            else:
+                names.append(part)
     return names, et_al
 
 
@@ -738,6 +790,10 @@ def parse_styled(ref: Reference, body: str, style: str) -> bool:
     ref.authors = [cited_author(n) for n in names]
     ref.title = fields["title"]
     ref.journal = fields["journal"]
-    ref.year = int(fields["year"]) if fields.get("year") else None
+    year = fields.get("year")
+    ref.year = int(year) if year else None
+    # the locator matched the style's pattern whole, and a quoted title has its own delimiters
+    for name in ("year", "volume", "issue", "pages") + (("title",) if fields["quoted"] else ()):
+        ref.provenance.confidence[name] = _STYLED
     _take_source_numbers(ref, fields.get("volume"), fields.get("issue"), fields.get("pages"))
     return True

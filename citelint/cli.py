@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -93,6 +94,9 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
                          help="JSON Lines file of Crossref/OpenAlex records (repeatable)")
     command.add_argument("--offline", action="store_true", default=None,
                          help="use only the cache and snapshots; no network")
+    command.add_argument("--allow-outside-files", action="store_true", default=None,
+                         help="let an input's \\input, \\bibliography or Markdown "
+                         "'bibliography:' read files outside the input's directory")
     command.add_argument("--config", type=Path, help="config file (default: found walking up)")
     command.add_argument("--mailto", help="contact e-mail for the Crossref/OpenAlex polite pools")
     command.add_argument("--cache-dir", type=Path, help="where the HTTP response cache lives")
@@ -111,7 +115,8 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace, start: Path) -> Config:
-    flags = {"offline": args.offline, "mailto": args.mailto, "cache_dir": args.cache_dir,
+    flags = {"offline": args.offline, "allow_outside_files": args.allow_outside_files,
+             "mailto": args.mailto, "cache_dir": args.cache_dir,
              "snapshots": args.snapshot, "sources": args.sources, "enable": args.enable,
              "disable": args.disable, "fail_on": getattr(args, "fail_on", None),
              "baseline": getattr(args, "baseline", None)}
@@ -144,7 +149,7 @@ def _apply_subject(manuscript: Manuscript, args: argparse.Namespace) -> None:
 
 
 def _run_check(args: argparse.Namespace, path: Path, config: Config) -> Report:
-    manuscript = read_file(path, args.input_format)
+    manuscript = read_file(path, args.input_format, allow_outside=config.allow_outside_files)
     if not manuscript.references and manuscript.problems:
         raise InputError("; ".join(manuscript.problems))
     _apply_subject(manuscript, args)
@@ -172,7 +177,12 @@ def _emit(report: Report, args: argparse.Namespace, config: Config) -> None:
                       verbose=args.verbose, include_suppressed=not args.omit_suppressed)
 
     for fmt, out in zip(formats_[: len(outputs)], outputs, strict=True):
-        out.write_text(draw(fmt, _NoTTY), encoding="utf-8")
+        try:
+            out.write_text(draw(fmt, _NoTTY), encoding="utf-8")
+        except OSError as exc:
+            reason = "a directory" if out.is_dir() else (exc.strerror or str(exc)).lower()
+            raise UsageError(f"Cannot write the {fmt} report to {out} ({reason}); give "
+                             "--output a file in a writable directory.") from exc
     if to_stdout:
         sys.stdout.write(draw(to_stdout[0], sys.stdout))
     elif "text" not in formats_:  # every format went to a file: still tell the person
@@ -198,7 +208,20 @@ def exit_code(report: Report, fail_on: str) -> int:
     return EXIT_OK
 
 
+def _check_outputs(outputs: Sequence[Path]) -> None:
+    """Refuse, before the run, report files that cannot be written."""
+    for out in outputs:
+        folder = out.parent if str(out.parent) else Path(".")
+        if out.is_dir():
+            raise UsageError(f"--output {out} is a directory; name a file in it instead.")
+        if not folder.is_dir() or not os.access(folder, os.W_OK) or (
+                out.exists() and not os.access(out, os.W_OK)):
+            raise UsageError(f"Cannot write the report to {out}: its directory does not exist "
+                             "or is not writable; give --output a file in a writable directory.")
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
+    _check_outputs(args.output or [])
     config = _config(args, args.inputs[0] if args.inputs else Path.cwd())
     code = EXIT_OK
     for path in _inputs(args, config):
@@ -209,6 +232,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_baseline(args: argparse.Namespace) -> int:
+    _check_outputs([args.output])
     config = _config(args, args.inputs[0] if args.inputs else Path.cwd())
     reports = [_run_check(args, path, config) for path in _inputs(args, config)]
     total = write_baseline(reports, args.output, args.reason)

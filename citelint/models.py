@@ -177,6 +177,7 @@ class Manuscript:
     doi: str | None = None
     # located, non-fatal input problems ("refs.ris:10: unknown RIS tag ...")
     problems: list[str] = dataclasses.field(default_factory=list)
+    encoding: str | None = None  # of the file read ("utf-8", "cp1252"...); None: given as text
 
 
 @dataclass

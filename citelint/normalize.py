@@ -39,7 +39,8 @@ def split_pages(text: str | None) -> tuple[str | None, str | None]:
     """Split a cited page range into ``(first, last)``.
 
     Handles hyphens, en/em dashes and ``--`` ("1198-1221", "1607–1623", "1198--1221"), letter
-    prefixes ("S13-S18"), e-locators ("e12333" gives ``("e12333", None)``) and expands abbreviated
+    prefixes ("S13-S18"), e-locators ("e12333" gives ``("e12333", None)``), a first page and those
+    after it ("678-+", ADS's way, or "73ff." give ``("678", None)``) and expands abbreviated
     ranges ("123-9" gives ``("123", "129")``, "S13-8" gives ``("S13", "S18")``). Text that is not a
     page range gives ``(None, None)``.
     """
@@ -47,6 +48,7 @@ def split_pages(text: str | None) -> tuple[str | None, str | None]:
         return None, None
     text = re.sub(rf"\s*[{_DASH_CLASS}]+\s*(?:{'|'.join(map(re.escape, _NO_PAGE - {'', '-'}))})"
                   r"\s*$", "", text, flags=re.IGNORECASE)  # "100364-nan": no end page given
+    text = re.sub(rf"\s*[{_DASH_CLASS}]*\s*(?:\+|ff\.?)\s*$", "", text)  # "678-+": 678 on
     match = _RANGE_RE.match(text)
     if not match:
         return None, None
@@ -83,7 +85,7 @@ def _expand_last_page(first: str, last: str) -> str:
     last_digits = tail.group(2)
     if len(last_digits) < len(digits):
         expanded = digits[: len(digits) - len(last_digits)] + last_digits
-        if int(expanded) > int(digits):
+        if int(expanded) >= int(digits):  # "129-29" is page 129 alone, as "129-129" is
             return prefix + expanded + tail.group(3)
     if not tail.group(1) and prefix:
         return prefix + last_digits + tail.group(3)

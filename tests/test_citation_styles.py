@@ -113,3 +113,50 @@ def test_a_reference_off_the_list_style_is_still_read():
                 "Li, J. et al. Large chromosomal deletions. PeerJ 9, e11816 (2021).",
                 "Keller P, Ortiz L. A title here. J Foo. 2020;12(3):45-67.")
     assert (refs[2].journal, refs[2].volume, refs[2].year) == ("J Foo", "12", 2020)
+
+
+@pytest.mark.parametrize("texts", [
+    ("Niparko, J. K. “A Tribute to Howard E. 'Rocky' Stone”. Archives of Otolaryngology - Head "
+     "and Neck Surgery 120, no. 2 (1994): 129–29.",
+     "Frank, H. S. “The Structure of Ordinary Water”. Science 169, no. 3946 (1970): 635–41."),
+    ("Niparko, J. K. (1994). A Tribute to Howard E. 'Rocky' Stone. Archives of Otolaryngology - "
+     "Head and Neck Surgery, 120(2), 129–129.",
+     "Frank, H. S. (1970). The Structure of Ordinary Water. Science, 169(3946), 635–641."),
+])
+def test_quotes_inside_a_title_and_an_initial_before_them(texts):
+    first = read(*texts)[0]
+    assert first.title == "A Tribute to Howard E. 'Rocky' Stone"
+    assert first.journal == "Archives of Otolaryngology - Head and Neck Surgery"
+    assert (first.first_page or first.article_number, first.last_page) == ("129", None)
+
+
+def test_hyphenated_initials_in_compact_names():
+    refs = read("Fu C-Z, Si W-R, Yang D, Yang J (2021) Numerical Study of Heat Transfer. "
+                "Mathematical Problems in Engineering 2021:1–13",
+                "Kim JY, Sohn JH, Choi J-M, et al (2012) Alveolar Macrophages Play a Key Role. "
+                "PLoS ONE 7:e47971")
+    assert [a.written for a in refs[0].authors] == ["Fu C-Z", "Si W-R", "Yang D", "Yang J"]
+    assert [a.family for a in refs[1].authors] == ["Kim", "Sohn", "Choi"] and refs[1].et_al
+
+
+def test_a_lettered_locator_still_ends_the_journal_and_is_not_read_as_pages():
+    refs = read("Rietz, R. (2001). In the Wake of the Plague. JAMA: The Journal of the American "
+                "Medical Association, 286(17), 2165-a-2166.",
+                "Frank, H. S. (1970). The Structure of Ordinary Water. Science, 169(3946), "
+                "635–641.")
+    first = refs[0]
+    assert first.journal == "JAMA: The Journal of the American Medical Association"
+    assert (first.first_page, first.last_page, first.article_number) == (None, None, None)
+
+
+def test_names_the_patterns_miss_are_still_the_authors_before_the_year_or_quoted_title():
+    apa = read("Zheng, Y. xin ., & Zhan, H. S. (2020). Efficacy of a gel. Evid Based Med, 20, 1-9.",
+               "Frank, H. S. (1970). The Structure of Ordinary Water. Science, 169(3946), 635–641.")
+    assert [a.written for a in apa[0].authors] == ["Zheng, Y. xin.", "Zhan, H. S."]
+    assert apa[0].title == "Efficacy of a gel"
+    chicago = read("MEARS, N., and P. WILLIAMSON. “The ‘Holy Days’ of Queen Elizabeth I”. History "
+                   "105, no. 365 (2020): 201–28.",
+                   "Frank, H. S. “The Structure of Ordinary Water”. Science 169, no. 3946 (1970): "
+                   "635–41.")
+    assert [a.written for a in chicago[0].authors] == ["MEARS, N.", "P. WILLIAMSON"]
+    assert chicago[0].title == "The ‘Holy Days’ of Queen Elizabeth I"

@@ -155,3 +155,22 @@ def test_cache_dir_flag_names_the_cache_to_show(tmp_path, capsys):
     other = tmp_path / "elsewhere"
     assert main(["cache", "info", "--cache-dir", str(other)]) == 0
     assert str(other) in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("output", ["/", "{tmp}", "{tmp}/missing/report.json"])
+def test_an_output_that_cannot_be_written_is_a_usage_error_before_the_run(tmp_path, capsys,
+                                                                          output):
+    code = main(["check", str(SEED / "manuscript.txt"), *OFFLINE, "--format", "json",
+                 "--output", output.format(tmp=tmp_path)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("citelint: ") and "--output" in err and "Traceback" not in err
+
+
+def test_unreadable_inputs_are_usage_errors_without_a_traceback(tmp_path, capsys):
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    for path in (loop, tmp_path, Path("/dev/zero")):
+        assert main(["check", str(path), *OFFLINE]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"citelint: {path}: ") and "Traceback" not in err

@@ -57,7 +57,7 @@ def _decoder() -> LatexNodes2Text:
     context = get_default_latex_context_db()
     context.add_context_category("citelint", prepend=True,
                                  macros=[MacroTextSpec("url", simplify_repl="%s")])
-    return LatexNodes2Text(latex_context=context, math_mode="verbatim")
+    return LatexNodes2Text(latex_context=context, math_mode="text")
 
 
 _LATEX = _decoder()

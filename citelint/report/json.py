@@ -87,7 +87,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "citelint", "version": report.tool_version},
-        "input": {"path": manuscript.path, "format": manuscript.format},
+        "input": {"path": manuscript.path, "format": manuscript.format,
+                  "encoding": manuscript.encoding},
         "manuscript": {"title": manuscript.title, "doi": manuscript.doi,
                        "keywords": manuscript.keywords,
                        "has_abstract": bool(manuscript.abstract),

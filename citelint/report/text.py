@@ -63,6 +63,8 @@ def write_text(report: Report, color: bool = False, verbose: bool = False) -> st
                  + ", ".join(f"{n} {s}" for s, n in statuses.items()) + ".")
     lines.append(f"Findings: {counts['error']} errors, {counts['warning']} warnings, "
                  f"{counts['info']} info.")
+    if manuscript.encoding not in (None, "utf-8"):
+        lines.append(f"Read as {manuscript.encoding} (the file is not UTF-8).")
     for problem in manuscript.problems:
         lines.append(f"Input problem: {problem}")
     return "\n".join(lines) + "\n"

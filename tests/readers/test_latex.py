@@ -198,8 +198,8 @@ def test_an_unreadable_or_self_including_file_is_reported_and_the_rest_read(
     assert [r.location.key for r in manuscript.references] == ["zhu2024", "wu2024"]
     loop = tmp_path / "loop.tex"
     assert manuscript.problems == [
-        f"{tex}:4: cannot read the included file {tmp_path / 'missing.tex'} "
-        "(FileNotFoundError); its citations and references are not checked.",
+        f"{tex}:4: cannot read {tmp_path / 'missing.tex'} (it does not exist). Its citations "
+        "and references are not checked.",
         f"{loop}:1: {loop} includes itself (or nests deeper than 10 files); it is read once."]
 
 
