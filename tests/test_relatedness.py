@@ -1,6 +1,6 @@
 """Relatedness scores and outlier selection (citelint.relatedness), on the seed and synthetic lists.
 
-The seed and the api-examples corpora are read from ../shared through bench/offtopic_eval.py,
+The seed and the api-examples corpora are read from fixtures/ through bench/offtopic_eval.py,
 the evaluation script whose figures docs/offtopic.md reports.
 """
 
@@ -17,7 +17,6 @@ from citelint.models import CitingSection, Manuscript, Match, Record, Reference
 from citelint.relatedness import outliers, score_relatedness
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 
 
 ev = load_offtopic_eval()

@@ -24,7 +24,7 @@ from citelint.models import (
 )
 from citelint.report.sarif import FINGERPRINT_KEY, report_to_sarif, write_sarif
 
-SCHEMA_PATH = (Path(__file__).resolve().parents[2].parent / "shared" / "schemas"
+SCHEMA_PATH = (Path(__file__).resolve().parents[2] / "fixtures" / "schemas"
                / "sarif-schema-2.1.0.json")
 
 
