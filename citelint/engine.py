@@ -100,7 +100,7 @@ def _verdict(match: Match, findings: list[Finding],
     if failed:
         return "unverified", (f"The {', '.join(dict.fromkeys(failed))} check failed with an "
                               "internal error, so this reference is not verified.")
-    unchecked = unchecked_doi_reason(match)
+    unchecked = unchecked_doi_reason(match) or unchecked_notices_reason(match)
     if unchecked:
         return "unverified", unchecked
     if not set(compared) - {"title"}:
@@ -153,6 +153,25 @@ def unchecked_doi_reason(match: Match) -> str | None:
         f"not in {', '.join(match.searched)}")
     return (f"The cited work was found (its record has {found}), but the cited DOI {doi} could "
             f"not be checked ({why}).")
+
+
+#: The source of the notices on a work (publishers' and Retraction Watch's, in ``updated-by``);
+#: OpenAlex's ``is_retracted`` is a second opinion, not a substitute.
+NOTICE_SOURCE = "crossref"
+
+
+def unchecked_notices_reason(match: Match) -> str | None:
+    """Why the work's retraction status is unchecked: Crossref, which carries retraction
+    notices, failed for this reference and none of its records is Crossref's. A work matched
+    elsewhere is then not "verified": no retraction known is not "not retracted". (Offline, not
+    asking is the user's choice, and the reference says which sources were not asked.)"""
+    failed = [f for f in match.failures if f.source == NOTICE_SOURCE and not f.offline]
+    held = {r.source for r in (match.record, *match.others) if r is not None}
+    if not failed or NOTICE_SOURCE in held or match.record is None:
+        return None
+    return (f"The work was found in {match.record.source}, but whether it has been retracted is "
+            f"unchecked: {NOTICE_SOURCE}, which carries retraction notices, could not be asked "
+            f"({failed[0].reason})")
 
 
 def unverified_reason(match: Match) -> str:

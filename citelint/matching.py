@@ -224,14 +224,13 @@ def confidence_without(field_scores: dict[str, float], field: str) -> float | No
 
 
 def rank_candidates(ref: Reference, candidates: list[Record]) -> list[tuple[Record, Score]]:
-    """Candidates with their scores, best first; the same DOI is scored once."""
-    seen: set[str] = set()
-    ranked = []
+    """Candidates with their scores, best first. A work that several sources hold (one DOI) is
+    ranked once, by its best-scoring record: a sparse record from one source never hides a fuller
+    one from another."""
+    best: dict[str, tuple[Record, Score]] = {}
     for record in candidates:
         key = record.doi or record.id or f"{id(record)}"
-        if key in seen:
-            continue
-        seen.add(key)
-        ranked.append((record, score_candidate(ref, record)))
-    ranked.sort(key=lambda pair: pair[1].total, reverse=True)
-    return ranked
+        scored = (record, score_candidate(ref, record))
+        if key not in best or scored[1].total > best[key][1].total:
+            best[key] = scored
+    return sorted(best.values(), key=lambda pair: pair[1].total, reverse=True)
