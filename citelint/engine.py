@@ -38,6 +38,18 @@ def _hedge_uncertain_match(match: Match, finding: Finding) -> None:
                         f"{confidence:.2f}): check that this record is the cited work.")
 
 
+def _withhold_uncertain_fix(match: Match, finding: Finding) -> None:
+    """A fix comes only from a record that is surely the cited work: when the fields other than
+    the one it corrects agree below the confident level (or none was compared), the finding keeps
+    its evidence but loses its fix, so ``citelint fix`` never writes a wrong match's values."""
+    if finding.fix is None:
+        return
+    confidence = (confidence_without(match.field_scores, finding.fix.field)
+                  if match.record is not None else None)
+    if confidence is None or confidence < CONFIDENT:
+        finding.fix = None
+
+
 def internal_error(rule: ModuleType, exc: Exception, what: str = "this reference") -> Finding:
     """The finding that stands for a rule that failed with ``exc``: a bug in citelint, reported
     where it happened (severity info, so that it never fails the run) instead of ending it. The
@@ -200,6 +212,7 @@ def check_matches(manuscript: Manuscript, matches: Sequence[Match],
         findings = corroborate(per_reference[position], match)
         for finding in findings:
             _hedge_uncertain_match(match, finding)
+            _withhold_uncertain_fix(match, finding)
             if finding.rule in config.severity and "internal_error" not in finding.evidence:
                 finding.severity = config.severity[finding.rule]  # type: ignore[assignment]
         results.append(ReferenceResult(match.reference, match, "unverified", findings))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from citelint.journals import compare_journals
+from citelint.journals import compare_journals, is_article_type
 from citelint.models import Record, Reference
 from citelint.names import compare_authors
 from citelint.normalize import DASHES, american_spelling, comparable, strip_markup
@@ -196,7 +196,8 @@ def score_candidate(ref: Reference, record: Record) -> Score:
     if ref.year and record.years():
         gap = min(abs(ref.year - y) for y in record.years())
         parts["year"] = 1.0 if gap == 0 else 0.5 if gap == 1 else 0.0
-    if ref.journal and record.journal:
+    # a publication type in the journal position ("Randomized Controlled Trial") names no journal
+    if ref.journal and record.journal and not is_article_type(ref.journal):
         relation = compare_journals(ref.journal, record.journal, record.journal_short,
                                     record.issn).relation
         parts["journal"] = 0.0 if relation == "different" else 1.0
