@@ -12,7 +12,15 @@ from types import ModuleType
 
 from citelint.config import Config
 from citelint.matching import CONFIDENT, confidence_without
-from citelint.models import CITED_FIELDS, Finding, Manuscript, Match, ReferenceResult, Status
+from citelint.models import (
+    CITED_FIELDS,
+    Finding,
+    Manuscript,
+    Match,
+    ReferenceResult,
+    Severity,
+    Status,
+)
 from citelint.resolve import cited_doi
 from citelint.rules import CheckContext, all_rules
 from citelint.rules.reference_not_found import is_not_found
@@ -35,6 +43,20 @@ def _hedge_uncertain_match(match: Match, finding: Finding) -> None:
     finding.evidence["match_confidence"] = round(confidence, 3)
     finding.message += (f" The match itself is uncertain (the other fields agree at "
                         f"{confidence:.2f}): check that this record is the cited work.")
+
+
+def regraded(severity: str, default: str, configured: str) -> Severity:
+    """A finding's severity under a severity override of its rule.
+
+    The override replaces the rule's default severity; a finding the rule itself graded above
+    or below its default (a year that may be the online-first date, a missing volume) moves by
+    the same number of steps, within info..error, so the rule's distinctions survive. The
+    downgrade of errors on uncertain matches is applied afterwards, so an override cannot undo
+    it.
+    """
+    order: tuple[Severity, ...] = ("info", "warning", "error")
+    shifted = order.index(severity) + order.index(configured) - order.index(default)
+    return order[min(max(shifted, 0), len(order) - 1)]
 
 
 def enabled_rules(config: Config) -> list[ModuleType]:
@@ -144,13 +166,15 @@ def check_matches(manuscript: Manuscript, matches: Sequence[Match],
         if hasattr(rule, "check_list"):
             for position, finding in rule.check_list(matches, context):
                 per_reference[position].append(finding)
+    defaults = {rule.ID: rule.SEVERITY for rule in rules}
     results = []
     for position, match in enumerate(matches):
         findings = per_reference[position]
         for finding in findings:
+            if finding.rule in config.severity and finding.rule in defaults:
+                finding.severity = regraded(finding.severity, defaults[finding.rule],
+                                            config.severity[finding.rule])
             _hedge_uncertain_match(match, finding)
-            if finding.rule in config.severity:
-                finding.severity = config.severity[finding.rule]  # type: ignore[assignment]
         results.append(ReferenceResult(match.reference, match, "unverified", findings))
     for rule in rules:
         annotate = getattr(rule, "annotate", None)
