@@ -19,7 +19,9 @@ For every list it prints and writes (``--json``) three tables:
 from __future__ import annotations
 
 import argparse
+import html
 import json
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -111,6 +113,7 @@ def parse_accuracy(parsed: list[dict[str, Any]], truth: list[dict[str, Any]],
             continue
         total += 1
         title = work["title"][0] if isinstance(work["title"], list) else work["title"]
+        title = html.unescape(re.sub(r"<[^>]+>", "", title))  # as the corpus renders it
         hits["title"] += comparable(got["title"] or "") == comparable(title)
         hits["year"] += got["year"] == work["issued"]["date-parts"][0][0]
         hits["volume"] += got["volume"] == work.get("volume")

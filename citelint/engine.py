@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from citelint.config import Config
+from citelint.corroborate import corroborate
 from citelint.matching import CONFIDENT, confidence_without
 from citelint.models import (
     CITED_FIELDS,
@@ -59,6 +60,50 @@ def regraded(severity: str, default: str, configured: str) -> Severity:
     return order[min(max(shifted, 0), len(order) - 1)]
 
 
+def _withhold_uncertain_fix(match: Match, finding: Finding) -> None:
+    """A fix comes only from a record that is surely the cited work: when the fields other than
+    the one it corrects agree below the confident level (or none was compared), the finding keeps
+    its evidence but loses its fix, so ``citelint fix`` never writes a wrong match's values."""
+    if finding.fix is None:
+        return
+    confidence = (confidence_without(match.field_scores, finding.fix.field)
+                  if match.record is not None else None)
+    if confidence is None or confidence < CONFIDENT:
+        finding.fix = None
+
+
+def internal_error(rule: ModuleType, exc: Exception, what: str = "this reference") -> Finding:
+    """The finding that stands for a rule that failed with ``exc``: a bug in citelint, reported
+    where it happened (severity info, so that it never fails the run) instead of ending it. The
+    reference it concerns is not verified."""
+    detail = f"{type(exc).__name__}: {exc}"
+    return Finding(rule.ID, "info", f"The {rule.ID} check failed on {what} with an internal "
+                   f"error ({detail}), so it was not checked. This is a bug in citelint: please "
+                   "report it with the citation and the output of 'citelint --version'.",
+                   evidence={"internal_error": detail})
+
+
+def _contained(rule: ModuleType, matches: Sequence[Match], context: CheckContext,
+               per_reference: list[list[Finding]]) -> None:
+    """Run one rule over every reference; a failure costs only the reference (or, for a rule
+    over the whole list, the list's check) it happened on."""
+    if hasattr(rule, "check"):
+        for position, match in enumerate(matches):
+            try:
+                per_reference[position].extend(rule.check(match, context))
+            except Exception as exc:  # a bug in one rule must not end the run
+                per_reference[position].append(internal_error(rule, exc))
+    if hasattr(rule, "check_list"):
+        try:
+            listed = list(rule.check_list(matches, context))
+        except Exception as exc:
+            for findings in per_reference:
+                findings.append(internal_error(rule, exc, "the reference list"))
+            return
+        for position, finding in listed:
+            per_reference[position].append(finding)
+
+
 def enabled_rules(config: Config) -> list[ModuleType]:
     """The rule modules that run under ``config``."""
     return [rule for rule in all_rules() if config.rule_enabled(rule.ID)]
@@ -73,7 +118,11 @@ def _verdict(match: Match, findings: list[Finding],
         return "unverified", unverified_reason(match)
     if any(f.severity in ("error", "warning") for f in active):
         return "problem", None
-    unchecked = unchecked_doi_reason(match)
+    failed = [f.rule for f in findings if "internal_error" in f.evidence]
+    if failed:
+        return "unverified", (f"The {', '.join(dict.fromkeys(failed))} check failed with an "
+                              "internal error, so this reference is not verified.")
+    unchecked = unchecked_doi_reason(match) or unchecked_notices_reason(match)
     if unchecked:
         return "unverified", unchecked
     if not set(compared) - {"title"}:
@@ -128,6 +177,25 @@ def unchecked_doi_reason(match: Match) -> str | None:
             f"not be checked ({why}).")
 
 
+#: The source of the notices on a work (publishers' and Retraction Watch's, in ``updated-by``);
+#: OpenAlex's ``is_retracted`` is a second opinion, not a substitute.
+NOTICE_SOURCE = "crossref"
+
+
+def unchecked_notices_reason(match: Match) -> str | None:
+    """Why the work's retraction status is unchecked: Crossref, which carries retraction
+    notices, failed for this reference and none of its records is Crossref's. A work matched
+    elsewhere is then not "verified": no retraction known is not "not retracted". (Offline, not
+    asking is the user's choice, and the reference says which sources were not asked.)"""
+    failed = [f for f in match.failures if f.source == NOTICE_SOURCE and not f.offline]
+    held = {r.source for r in (match.record, *match.others) if r is not None}
+    if not failed or NOTICE_SOURCE in held or match.record is None:
+        return None
+    return (f"The work was found in {match.record.source}, but whether it has been retracted is "
+            f"unchecked: {NOTICE_SOURCE}, which carries retraction notices, could not be asked "
+            f"({failed[0].reason})")
+
+
 def unverified_reason(match: Match) -> str:
     """Why a reference without a record could not be judged, in a sentence."""
     if match.reference.parse_error:
@@ -160,26 +228,28 @@ def check_matches(manuscript: Manuscript, matches: Sequence[Match],
     rules = enabled_rules(config)
     per_reference: list[list[Finding]] = [[] for _ in matches]
     for rule in rules:
-        if hasattr(rule, "check"):
-            for position, match in enumerate(matches):
-                per_reference[position].extend(rule.check(match, context))
-        if hasattr(rule, "check_list"):
-            for position, finding in rule.check_list(matches, context):
-                per_reference[position].append(finding)
+        _contained(rule, matches, context, per_reference)
     defaults = {rule.ID: rule.SEVERITY for rule in rules}
     results = []
     for position, match in enumerate(matches):
-        findings = per_reference[position]
+        findings = corroborate(per_reference[position], match)
         for finding in findings:
-            if finding.rule in config.severity and finding.rule in defaults:
+            if (finding.rule in config.severity and finding.rule in defaults
+                    and "internal_error" not in finding.evidence):
                 finding.severity = regraded(finding.severity, defaults[finding.rule],
                                             config.severity[finding.rule])
             _hedge_uncertain_match(match, finding)
+            _withhold_uncertain_fix(match, finding)
         results.append(ReferenceResult(match.reference, match, "unverified", findings))
     for rule in rules:
         annotate = getattr(rule, "annotate", None)
-        if annotate is not None:  # e.g. off-topic adds each reference's relatedness score
+        if annotate is None:
+            continue
+        try:  # e.g. off-topic adds each reference's relatedness score
             annotate(results, context)
+        except Exception as exc:
+            for result in results:
+                result.findings.append(internal_error(rule, exc, "the reference list"))
     return results
 
 

@@ -1,14 +1,33 @@
 """The readable summary: one block per reference with findings, cited versus record values.
 
 Plain text by default; ``color=True`` adds ANSI colours (the CLI asks for them only on a TTY).
+Every value that comes from an input or a service goes through :func:`printable` first: a
+citation or a record's title must not clear the screen, set the window title or fake a line.
 """
 
 from __future__ import annotations
 
+import re
+
 from citelint.models import Finding, ReferenceResult, Report
+
+# Terminal escape sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST) and two-character
+# escapes, and the 8-bit CSI.
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])"
+                     r"|\x9b[0-?]*[ -/]*[@-~]")
+# Line breaks and tabs become spaces; other C0/C1 controls, DEL and bidirectional overrides
+# (which reorder what is shown) are dropped.
+_CONTROLS = {**{c: None for c in [*range(0x20), *range(0x7f, 0xa0), *range(0x202a, 0x202f),
+                                  *range(0x2066, 0x206a)]},
+             **{ord(c): " " for c in "\t\n\r\v\f\x85\u2028\u2029"}}
 
 _COLORS = {"error": "31", "warning": "33", "info": "36", "verified": "32", "problem": "31",
            "not-found": "35", "unverified": "90"}
+
+
+def printable(value: object) -> str:
+    """``value`` as one line of text that is safe to print to a terminal."""
+    return _ESCAPE.sub("", str(value)).translate(_CONTROLS)
 
 
 def _paint(text: str, key: str, color: bool) -> str:
@@ -21,28 +40,29 @@ def _short(text: str, width: int = 110) -> str:
 
 def _finding_lines(finding: Finding, color: bool) -> list[str]:
     label = _paint(f"{finding.severity:<7}", finding.severity, color)
-    lines = [f"    {label} {finding.rule}: {finding.message}"]
-    compared = [f"{label}: {value}" for label, value in (("cited", finding.cited),
-                                                        ("record", finding.expected))
+    lines = [f"    {label} {finding.rule}: {printable(finding.message)}"]
+    compared = [f"{label}: {printable(value)}" for label, value in (("cited", finding.cited),
+                                                                   ("record", finding.expected))
                 if value is not None]
     if compared:
         lines.append("            " + "   ".join(compared))
     source = finding.evidence.get("source")
     if source:
         doi = finding.evidence.get("doi")
-        lines.append(f"            source: {source}" + (f" (doi:{doi})" if doi else ""))
+        lines.append(f"            source: {printable(source)}"
+                     + (f" (doi:{printable(doi)})" if doi else ""))
     if finding.suppressed:
-        lines.append(f"            suppressed: {finding.suppressed}")
+        lines.append(f"            suppressed: {printable(finding.suppressed)}")
     return lines
 
 
 def _block(result: ReferenceResult, color: bool) -> list[str]:
     ref = result.reference
-    where = ref.location.describe()
+    where = printable(ref.location.describe())
     head = f"[{ref.index}] {_paint(result.status, result.status, color)}  {where}"
-    lines = [head, f"    {_short(ref.raw)}"]
+    lines = [head, f"    {_short(printable(ref.raw))}"]
     if result.reason:
-        lines.append(f"    reason: {result.reason}")
+        lines.append(f"    reason: {printable(result.reason)}")
     for finding in result.findings:
         lines.extend(_finding_lines(finding, color))
     return lines
@@ -59,12 +79,12 @@ def write_text(report: Report, color: bool = False, verbose: bool = False) -> st
     statuses = {s: sum(r.status == s for r in report.results)
                 for s in ("verified", "problem", "not-found", "unverified")}
     manuscript = report.manuscript
-    lines.append(f"{manuscript.path or '<input>'}: {len(report.results)} references: "
+    lines.append(f"{printable(manuscript.path or '<input>')}: {len(report.results)} references: "
                  + ", ".join(f"{n} {s}" for s, n in statuses.items()) + ".")
     lines.append(f"Findings: {counts['error']} errors, {counts['warning']} warnings, "
                  f"{counts['info']} info.")
     if manuscript.encoding not in (None, "utf-8"):
         lines.append(f"Read as {manuscript.encoding} (the file is not UTF-8).")
     for problem in manuscript.problems:
-        lines.append(f"Input problem: {problem}")
+        lines.append(f"Input problem: {printable(problem)}")
     return "\n".join(lines) + "\n"
