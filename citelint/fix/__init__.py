@@ -148,7 +148,11 @@ def fix_file(path: Path, format: str, results: Sequence[ReferenceResult],
         outcome.skipped.append(f"{path}: citelint fix edits BibTeX, CSL-JSON and RIS files; "
                                f"apply the {len(todo)} fixes to this {format} file by hand.")
         return outcome
-    editor = importlib.import_module(module).Editor(text)
+    try:
+        editor = importlib.import_module(module).Editor(text)
+    except FixError as exc:
+        outcome.skipped.append(f"{path}: no fix was written: {exc}")
+        return outcome
     taken: list[Edit] = []
     for ref, fix in todo:
         where = ref.location.describe()

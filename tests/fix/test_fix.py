@@ -169,3 +169,11 @@ def test_the_json_report_carries_each_fix_and_stays_schema_valid():
     assert document["references"][0]["findings"][0]["fix"] == {
         "field": "authors", "value": ["Guo X"], "safety": "unsafe",
         "description": "replace the author list"}
+
+
+def test_a_file_that_no_longer_parses_gets_no_fix_and_a_sentence(tmp_path):
+    path = tmp_path / "refs.json"
+    path.write_text('[{"id": "k1", "page": "1198-1221"', "utf-8")
+    outcome = fix_file(path, "csl-json", [_result(_finding("pages-article-number",
+                                                           Fix("pages", "1198", "safe")))])
+    assert not outcome.changed and "no fix was written" in outcome.skipped[0]
