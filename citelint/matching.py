@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from citelint.journals import compare_journals
+from citelint.journals import compare_journals, is_article_type
 from citelint.models import Record, Reference
 from citelint.names import compare_authors
 from citelint.normalize import DASHES, american_spelling, comparable, strip_markup
@@ -196,7 +196,8 @@ def score_candidate(ref: Reference, record: Record) -> Score:
     if ref.year and record.years():
         gap = min(abs(ref.year - y) for y in record.years())
         parts["year"] = 1.0 if gap == 0 else 0.5 if gap == 1 else 0.0
-    if ref.journal and record.journal:
+    # a publication type in the journal position ("Randomized Controlled Trial") names no journal
+    if ref.journal and record.journal and not is_article_type(ref.journal):
         relation = compare_journals(ref.journal, record.journal, record.journal_short,
                                     record.issn).relation
         parts["journal"] = 0.0 if relation == "different" else 1.0
@@ -223,14 +224,13 @@ def confidence_without(field_scores: dict[str, float], field: str) -> float | No
 
 
 def rank_candidates(ref: Reference, candidates: list[Record]) -> list[tuple[Record, Score]]:
-    """Candidates with their scores, best first; the same DOI is scored once."""
-    seen: set[str] = set()
-    ranked = []
+    """Candidates with their scores, best first. A work that several sources hold (one DOI) is
+    ranked once, by its best-scoring record: a sparse record from one source never hides a fuller
+    one from another."""
+    best: dict[str, tuple[Record, Score]] = {}
     for record in candidates:
         key = record.doi or record.id or f"{id(record)}"
-        if key in seen:
-            continue
-        seen.add(key)
-        ranked.append((record, score_candidate(ref, record)))
-    ranked.sort(key=lambda pair: pair[1].total, reverse=True)
-    return ranked
+        scored = (record, score_candidate(ref, record))
+        if key not in best or scored[1].total > best[key][1].total:
+            best[key] = scored
+    return sorted(best.values(), key=lambda pair: pair[1].total, reverse=True)

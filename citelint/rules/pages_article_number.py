@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 
 from citelint.matching import same_number, same_pages
-from citelint.models import Finding, Match, Record, Severity
+from citelint.models import Finding, Fix, Match, Record, Severity
 from citelint.rules import CheckContext, describe_record, record_evidence
 
 ID = "pages-article-number"
@@ -49,4 +49,6 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     yield Finding(ID, SEVERITY, f"Cited pages {cited}, but {describe_record(record)} gives this "
                   f"work article number {number}, not a page range; cite it as {number}.",
                   field="pages", cited=cited, expected=number,
-                  evidence=record_evidence(match, record_article_number=number))
+                  evidence=record_evidence(match, record_article_number=number),
+                  fix=Fix("pages", number, "safe",
+                          f"cite article number {number} instead of pages {cited}"))

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from citelint.matching import same_number, same_page, same_pages
-from citelint.models import Finding, Match, Severity
+from citelint.models import Finding, Fix, Match, Severity
 from citelint.rules import CheckContext, record_evidence
 from citelint.rules.pages_article_number import article_number
 
@@ -41,7 +41,9 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
             return  # a range for an article number: pages-article-number says it
         yield Finding(ID, SEVERITY, f"Cited {cited_first}, but the record gives article "
                       f"number {number}.", field="pages", cited=cited_first, expected=number,
-                      evidence=record_evidence(match))
+                      evidence=record_evidence(match),
+                      fix=Fix("pages", number, "unsafe",
+                              f"replace {cited_first} with article number {number}"))
         return
     if not record.first_page:
         return
@@ -51,4 +53,5 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     gives = (f"only {expected} (a single page, or an article number)"
              if single and record.last_page else expected)
     yield Finding(ID, SEVERITY, f"Cited pages {cited}, but the record gives {gives}.",
-                  field="pages", cited=cited, expected=expected, evidence=record_evidence(match))
+                  field="pages", cited=cited, expected=expected, evidence=record_evidence(match),
+                  fix=Fix("pages", expected, "unsafe", f"replace pages {cited} with {expected}"))
