@@ -35,6 +35,9 @@ PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della",
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"}
 
 
+_MAX_PAGES_CHARS = 100
+
+
 def split_pages(text: str | None) -> tuple[str | None, str | None]:
     """Split a cited page range into ``(first, last)``.
 
@@ -44,8 +47,8 @@ def split_pages(text: str | None) -> tuple[str | None, str | None]:
     ranges ("123-9" gives ``("123", "129")``, "S13-8" gives ``("S13", "S18")``). Text that is not a
     page range gives ``(None, None)``.
     """
-    if not text:
-        return None, None
+    if not text or len(text) > _MAX_PAGES_CHARS:  # no range is that long; the patterns below
+        return None, None  # would take time quadratic in a long run of dashes
     text = re.sub(rf"\s*[{_DASH_CLASS}]+\s*(?:{'|'.join(map(re.escape, _NO_PAGE - {'', '-'}))})"
                   r"\s*$", "", text, flags=re.IGNORECASE)  # "100364-nan": no end page given
     text = re.sub(rf"\s*[{_DASH_CLASS}]*\s*(?:\+|ff\.?)\s*$", "", text)  # "678-+": 678 on
