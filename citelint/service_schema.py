@@ -140,6 +140,7 @@ class OpenAlexBiblio(_Model):
 
 class OpenAlexIds(_Model):
     pmid: str | None = None
+    pmcid: str | None = None
 
 
 class OpenAlexTopic(_Named):
