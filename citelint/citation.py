@@ -682,6 +682,8 @@ def _styled_split(body: str, style: str) -> dict[str, str | None] | None:
         authors, rest = names[0], names[1]
     rest = rest.strip().lstrip(".,:; ").strip()
     quoted = _QUOTED_TITLE.match(rest)
+    title: str | None
+    journal: str | None
     if quoted:
         title, journal = _quoted_title(rest)
     elif grammar["title"] == "quoted":
