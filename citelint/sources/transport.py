@@ -410,7 +410,7 @@ class Transport:
         self.session = session or requests.Session()
         # redirects are followed here, by hand (see _redirect_target): requests must not even
         # work out where one leads, as it raises on an address it cannot parse
-        self.session.get_redirect_target = lambda _response: None  # type: ignore[method-assign]
+        self.session.get_redirect_target = lambda _response: None  # type: ignore[method-assign, assignment]
         adapter = requests.adapters.HTTPAdapter(pool_connections=8, pool_maxsize=16)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
