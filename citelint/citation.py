@@ -339,6 +339,8 @@ def _split_authors(head: str) -> tuple[list[str], bool, str]:
         if len(rest_breaks) < 2:
             break
         candidate = _segment_end(head[consumed: rest_breaks[0]])
+        if head[rest_breaks[0]:][:1].islower():
+            break  # "Intracranial V. cholerae sialidase": a species in the title, not a name
         more, more_et_al, more_title = _names_in_segment(candidate)
         if not more or more_title is not None or not all(_is_strict_name(n) for n in more):
             break
@@ -717,7 +719,7 @@ def _quoted_title(text: str) -> tuple[str, str | None]:
     chosen = ends[0]
     for end in ends:
         after = re.sub(r"^[,.]?\s*(?:In:?\s+)?", "", text[end + 1:]).strip(" ,.")
-        if after and _journal_like(after):
+        if after and _journal_like(after) and not re.search("[\u201c\u201d\"]", after):
             chosen = end
             break
     journal = re.sub(r"^[,.]?\s*(?:In:?\s+)?", "", text[chosen + 1:]).strip(" ,.")

@@ -248,22 +248,34 @@ def _cmd_fix(args: argparse.Namespace) -> int:
 
     config = _config(args, args.inputs[0] if args.inputs else Path.cwd())
     levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[config.fail_on]
-    code = EXIT_OK
+    code, read_any = EXIT_OK, False
     for path in _inputs(args, config):
-        report = _run_check(args, path, config)
-        outcomes = fix_report(report, unsafe=args.unsafe_fixes, input_format=args.input_format)
+        try:  # one unreadable input is reported; the others are still fixed
+            report = _run_check(args, path, config)
+            outcomes = fix_report(report, unsafe=args.unsafe_fixes,
+                                  input_format=args.input_format)
+        except InputError as exc:
+            print(f"citelint: {exc}", file=sys.stderr)
+            continue
+        read_any = True
         for outcome in outcomes:
             if args.diff:
                 sys.stdout.write(outcome.diff())
                 code = max(code, EXIT_FINDINGS if outcome.changed else EXIT_OK)
             elif outcome.changed:
-                outcome.write()
+                try:
+                    outcome.write()
+                except OSError as exc:
+                    print(f"citelint: {outcome.path}: cannot write the fixes "
+                          f"({exc.strerror or exc}); the file is unchanged.", file=sys.stderr)
+                    code = EXIT_USAGE
+                    continue
             for problem in outcome.skipped:
                 print(f"citelint: {problem}", file=sys.stderr)
             print(outcome.summary(dry_run=args.diff), file=sys.stderr)
         if not args.diff and any(f.severity in levels for _, f in unfixed(report, outcomes)):
             code = EXIT_FINDINGS
-    return code
+    return code if read_any else EXIT_USAGE  # 2 only when no input could be read
 
 
 def _cmd_rules(_args: argparse.Namespace) -> int:

@@ -189,12 +189,18 @@ def _options_map(value: Any, where: str, _base: Path | None) -> dict[str, dict[s
         if not isinstance(options, Mapping):
             raise ConfigError(f"{place}: expected a table of option = value")
         declared = getattr(get_rule(rule), "OPTIONS", {})
-        clean = {str(k).replace("-", "_"): v for k, v in options.items()}
-        for name in clean:
+        clean = {}
+        for key, given in options.items():
+            name = str(key).replace("-", "_")
             if name not in declared:
                 known = ", ".join(sorted(declared)) or "none"
                 raise ConfigError(f"{place}: unknown option {name!r} (rule {rule} takes: "
                                   f"{known})")
+            try:
+                clean[name] = declared[name].validate(given)
+            except ValueError as exc:
+                raise ConfigError(f"{place}.{key}: {exc} (`citelint explain {rule}` describes "
+                                  "its options)") from None
         out[rule] = clean
     return out
 

@@ -13,7 +13,15 @@ from types import ModuleType
 from citelint.config import Config
 from citelint.corroborate import corroborate
 from citelint.matching import CONFIDENT, confidence_without
-from citelint.models import CITED_FIELDS, Finding, Manuscript, Match, ReferenceResult, Status
+from citelint.models import (
+    CITED_FIELDS,
+    Finding,
+    Manuscript,
+    Match,
+    ReferenceResult,
+    Severity,
+    Status,
+)
 from citelint.resolve import cited_doi
 from citelint.rules import CheckContext, all_rules
 from citelint.rules.reference_not_found import is_not_found
@@ -38,15 +46,30 @@ def _hedge_uncertain_match(match: Match, finding: Finding) -> None:
                         f"{confidence:.2f}): check that this record is the cited work.")
 
 
+def regraded(severity: str, default: str, configured: str) -> Severity:
+    """A finding's severity under a severity override of its rule.
+
+    The override replaces the rule's default severity; a finding the rule itself graded above
+    or below its default (a year that may be the online-first date, a missing volume) moves by
+    the same number of steps, within info..error, so the rule's distinctions survive. The
+    downgrade of errors on uncertain matches is applied afterwards, so an override cannot undo
+    it.
+    """
+    order: tuple[Severity, ...] = ("info", "warning", "error")
+    shifted = order.index(severity) + order.index(configured) - order.index(default)
+    return order[min(max(shifted, 0), len(order) - 1)]
+
+
 def _withhold_uncertain_fix(match: Match, finding: Finding) -> None:
     """A fix comes only from a record that is surely the cited work: when the fields other than
-    the one it corrects agree below the confident level (or none was compared), the finding keeps
-    its evidence but loses its fix, so ``citelint fix`` never writes a wrong match's values."""
+    the one it corrects agree below the confident level, or nothing but the title backs the
+    match, the finding keeps its evidence but loses its fix, so ``citelint fix`` never writes a
+    wrong match's values."""
     if finding.fix is None:
         return
     confidence = (confidence_without(match.field_scores, finding.fix.field)
                   if match.record is not None else None)
-    if confidence is None or confidence < CONFIDENT:
+    if confidence is None or confidence < CONFIDENT or not set(match.field_scores) - {"title"}:
         finding.fix = None
 
 
@@ -207,14 +230,17 @@ def check_matches(manuscript: Manuscript, matches: Sequence[Match],
     per_reference: list[list[Finding]] = [[] for _ in matches]
     for rule in rules:
         _contained(rule, matches, context, per_reference)
+    defaults = {rule.ID: rule.SEVERITY for rule in rules}
     results = []
     for position, match in enumerate(matches):
         findings = corroborate(per_reference[position], match)
         for finding in findings:
+            if (finding.rule in config.severity and finding.rule in defaults
+                    and "internal_error" not in finding.evidence):
+                finding.severity = regraded(finding.severity, defaults[finding.rule],
+                                            config.severity[finding.rule])
             _hedge_uncertain_match(match, finding)
             _withhold_uncertain_fix(match, finding)
-            if finding.rule in config.severity and "internal_error" not in finding.evidence:
-                finding.severity = config.severity[finding.rule]  # type: ignore[assignment]
         results.append(ReferenceResult(match.reference, match, "unverified", findings))
     for rule in rules:
         annotate = getattr(rule, "annotate", None)

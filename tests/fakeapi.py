@@ -7,7 +7,10 @@ through the environment (``CITELINT_CROSSREF_URL=<url>/crossref``,
 - ``/crossref/works/{doi}``: ``{"status":"ok","message-type":"work",…}`` or 404 ``text/plain``
   "Resource not found." with the recorded ``x-rate-limit-*`` / ``x-api-pool`` headers;
   ``/crossref/works?query.bibliographic=…&rows=N[&select=…]`` and
-  ``/crossref/works?filter=doi:a,doi:b``: a ``work-list`` whose items carry a ``score``.
+  ``/crossref/works?filter=doi:a,doi:b``: a ``work-list`` whose items carry a ``score``;
+  ``query.container-title=…`` with ``filter=from-pub-date:Y,until-pub-date:Y`` lists the works
+  of that year whose container titles share a word with the query (Crossref's field query and
+  date filters, as documented; the real ranking is not imitated).
 - ``/openalex/works?filter=doi:a|b`` and ``/openalex/works?search=…``: ``{"meta","results",
   "group_by"}`` (search results carry ``relevance_score``); ``/openalex/works/{W-id | doi URL}``
   singletons; 404 and 429 bodies are OpenAlex's recorded HTML.
@@ -102,6 +105,14 @@ def _lane(service: str, path: str) -> str:
 
 def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
+
+
+def _issued_year(work: dict[str, Any]) -> int:
+    """The year of a Crossref work's ``issued`` date (0 when it has none)."""
+    try:
+        return int(work["issued"]["date-parts"][0][0])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return 0
 
 
 def _crossref_text(work: dict[str, Any]) -> str:
@@ -379,13 +390,24 @@ class FakeAPI:
             return 404, "text/plain", b"Resource not found."
         rows = int(query.get("rows", 20))
         terms = query.get("query.bibliographic") or query.get("query") or ""
-        dois = [value.lower() for name, _, value in
-                (f.partition(":") for f in query.get("filter", "").split(",")) if name == "doi"]
+        filters = [f.partition(":") for f in query.get("filter", "").split(",")]
+        dois = [value.lower() for name, _, value in filters if name == "doi"]
+        years = {name: int(value[:4]) for name, _, value in filters
+                 if name in ("from-pub-date", "until-pub-date")}
+        journal = query.get("query.container-title")
         scored = []
         if dois:  # repeated filters of one name are ORed; filter-only answers score 0.0
             scored = [(0.0, self.crossref[d]) for d in dict.fromkeys(dois) if d in self.crossref]
         for work in self.crossref.values() if not dois else ():
-            overlap = len(_words(terms) & _words(_crossref_text(work)))
+            if years and not (years.get("from-pub-date", 0) <= _issued_year(work)
+                              <= years.get("until-pub-date", 9999)):
+                continue
+            if journal is not None:  # a field query: words of the container titles only
+                overlap = len(_words(journal) & _words(" ".join(
+                    [*(work.get("container-title") or []),
+                     *(work.get("short-container-title") or [])])))
+            else:
+                overlap = len(_words(terms) & _words(_crossref_text(work)))
             if overlap:
                 scored.append((overlap * 10.0 + len(_words(terms)) / 100, work))
         scored.sort(key=lambda pair: -pair[0])

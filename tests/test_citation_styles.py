@@ -198,3 +198,11 @@ def test_long_journal_letter_locator_colon_title_and_quotes_inside_a_quoted_titl
     assert chicago[0].title == "Contributions of the Research Group “Urban Water” of the State " \
                                "University"
     assert chicago[0].journal == "Ciência E Natura"
+
+
+def test_a_species_abbreviation_in_a_vancouver_title_is_not_an_author():
+    refs = read("Dhanushkodi A, McDonald MP. Intracranial V. cholerae Sialidase Protects against "
+                "Excitotoxic Neurodegeneration. PLoS ONE. 2011;6(12):e29285.",
+                "Frank HS. The Structure of Ordinary Water. Science. 1970;169:635-41.")
+    assert [a.family for a in refs[0].authors] == ["Dhanushkodi", "McDonald"]
+    assert refs[0].title.startswith("Intracranial V. cholerae Sialidase")

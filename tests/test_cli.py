@@ -174,3 +174,32 @@ def test_unreadable_inputs_are_usage_errors_without_a_traceback(tmp_path, capsys
         assert main(["check", str(path), *OFFLINE]) == 2
         err = capsys.readouterr().err
         assert err.startswith(f"citelint: {path}: ") and "Traceback" not in err
+
+
+def test_a_rule_option_of_the_wrong_type_is_a_configuration_error_at_load(tmp_path, capsys):
+    (tmp_path / ".git").mkdir()
+    config = tmp_path / "citelint.toml"
+    config.write_text('[options.duplicate-reference]\nthreshold = "high"\n', "utf-8")
+    refs = tmp_path / "refs.bib"
+    refs.write_text("@article{a, title={A study of soil}, author={Keller, P}, year={2020}}\n",
+                    "utf-8")
+    assert main(["check", str(refs), *OFFLINE]) == 2  # a bad configuration, not "findings" (1)
+    err = capsys.readouterr().err
+    assert f"{config}: options.duplicate-reference.threshold: expected a number from 0 to 1, " \
+           "not 'high'" in err
+
+
+def test_a_bibliography_outside_the_inputs_directory_needs_the_flag(tmp_path, capsys,
+                                                                   monkeypatch):
+    notes = tmp_path / "notes.bib"
+    notes.write_text("@article{a, title={Private notes}, journal={J}, year={2020}}\n", "utf-8")
+    (tmp_path / "paper").mkdir()
+    paper = tmp_path / "paper" / "paper.md"
+    paper.write_text("---\nbibliography: ../notes.bib\n---\n\n# Intro\n\nText [@a].\n", "utf-8")
+    assert main(["check", str(paper), "--offline"]) == 2
+    assert "outside the input's directory" in capsys.readouterr().err
+    monkeypatch.setenv("CITELINT_ALLOW_OUTSIDE_FILES", "1")
+    assert main(["check", str(paper), "--offline", "--format", "json", "--enable",
+                 "doi-invalid"]) == 3  # read, and offline: nothing could be verified
+    report = json.loads(capsys.readouterr().out)
+    assert [r["parsed"]["title"] for r in report["references"]] == ["Private notes"]

@@ -86,11 +86,15 @@ def _count(n: int, one: str, many: str) -> str:
 def chosen_fixes(result: ReferenceResult, unsafe: bool) -> tuple[list[Fix], list[Fix]]:
     """The fixes to apply to one reference, and the unsafe ones held back.
 
-    Accepted (suppressed) findings are not fixed. Several findings may carry the same correction
-    (two author-mismatch findings on one list); the first fix for a field wins.
+    Only a reference whose match stands (``verified`` or ``problem``) is fixed: an unverified
+    one (its cited DOI unchecked, a rule failed) is not. Accepted (suppressed) findings are not
+    fixed. Several findings may carry the same correction (two author-mismatch findings on one
+    list); the first fix for a field wins.
     """
     apply: dict[str, Fix] = {}
     held: dict[str, Fix] = {}
+    if result.status not in ("verified", "problem"):
+        return [], []
     for finding in result.findings:
         fix = finding.fix
         if fix is None or finding.suppressed is not None:
@@ -148,7 +152,11 @@ def fix_file(path: Path, format: str, results: Sequence[ReferenceResult],
         outcome.skipped.append(f"{path}: citelint fix edits BibTeX, CSL-JSON and RIS files; "
                                f"apply the {len(todo)} fixes to this {format} file by hand.")
         return outcome
-    editor = importlib.import_module(module).Editor(text)
+    try:
+        editor = importlib.import_module(module).Editor(text)
+    except FixError as exc:
+        outcome.skipped.append(f"{path}: no fix was written: {exc}")
+        return outcome
     taken: list[Edit] = []
     for ref, fix in todo:
         where = ref.location.describe()

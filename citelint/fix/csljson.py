@@ -1,7 +1,7 @@
 """Write fixes into a CSL-JSON file, in place.
 
-The items are found by position in the top-level list (or the ``items`` list), the same order the
-reader numbers them in, and checked against the reference's ``id``. Within an item, the members'
+An item is found by its ``id`` (the reference's key), or, for an item without one, by its position
+in the top-level list (or the ``items`` list). Within an item, the members'
 value spans come from the standard library's JSON decoder, so a fix rewrites one member's value
 (kept on one line when it was on one line, indented like the file when it spanned lines) or adds
 a member after the item's last one with the same separator. Numbers stay numbers.
@@ -87,17 +87,30 @@ class Editor:
                 self.items = _elements(text, items[3]) if items else [pos]
         except (json.JSONDecodeError, IndexError, TypeError) as exc:
             raise FixError(f"the file is no longer the CSL-JSON that was checked ({exc}).") from exc
+        self.ids: dict[str, int] | None = None  # item id → where the item starts, when needed
 
-    def _item(self, ref: Reference) -> list[_Member]:
-        position = ref.index - 1
-        if not 0 <= position < len(self.items) or not self.text.startswith("{",
-                                                                            self.items[position]):
-            raise FixError(f"item {ref.index} is not an object in the file any more.")
-        members, _ = _members(self.text, self.items[position])
-        ids = [json.loads(self.text[m[3]:m[4]]) for m in members if m[0] == "id"]
-        if ids and str(ids[0]) != ref.location.key:
-            raise FixError(f"item {ref.index} is no longer the item with id {ref.location.key!r}.")
-        return members
+    def _item(self, ref: Reference) -> tuple[int, list[_Member]]:
+        """The item the reference was read from: by its ``id`` (a Markdown manuscript numbers
+        references in citing order), or by position for an item without one ("item 3")."""
+        if self.ids is None:
+            self.ids = {}
+            for start in self.items:
+                if self.text.startswith("{", start):
+                    members, _ = _members(self.text, start)
+                    for key, _, _, value_start, value_end in members:
+                        if key == "id":
+                            item_id = json.loads(self.text[value_start:value_end])
+                            self.ids.setdefault(str(item_id), start)
+        key = ref.location.key or ""
+        start = self.ids.get(key)
+        if start is None and (numbered := re.fullmatch(r"item (\d+)", key)):
+            position = int(numbered.group(1)) - 1
+            if 0 <= position < len(self.items) and self.text.startswith("{",
+                                                                        self.items[position]):
+                start = self.items[position]
+        if start is None:
+            raise FixError(f"no item with the id {key!r} is in the file any more.")
+        return start, _members(self.text, start)[0]
 
     def _value(self, fix: Fix, old: Any) -> Any:
         value = fix.value
@@ -128,7 +141,7 @@ class Editor:
         names = FIELDS.get(fix.field)
         if names is None:
             raise FixError(f"CSL-JSON has no variable for {fix.field!r}.")
-        members = self._item(ref)
+        item_start, members = self._item(ref)
         text = self.text
         target = next((m for n in names for m in members if m[0] == n), None)
         if target is not None:
@@ -142,7 +155,7 @@ class Editor:
         _, key_start, key_end, value_start, end = members[-1]
         # the new member is written like the last one: the same whitespace before its key (after
         # the comma, or after the brace when it is the only member) and around its colon
-        before = text[members[-2][4] if len(members) > 1 else self.items[ref.index - 1]:key_start]
+        before = text[members[-2][4] if len(members) > 1 else item_start:key_start]
         gap = before[before.find(",") + 1:] if len(members) > 1 else before[1:]
         colon = text[key_end:value_start]
         value = self._dump(self._value(fix, None), self._indent(key_start), False)

@@ -53,7 +53,32 @@ def _finding_lines(finding: Finding, color: bool) -> list[str]:
                      + (f" (doi:{printable(doi)})" if doi else ""))
     if finding.suppressed:
         lines.append(f"            suppressed: {printable(finding.suppressed)}")
+    elif finding.fix is not None:
+        lines.append(f"            fix ({finding.fix.safety}): "
+                     f"{printable(finding.fix.description)}")
     return lines
+
+
+def _fixable(report: Report) -> str | None:
+    """How many of the findings ``citelint fix`` can correct, safe and unsafe apart (only for
+    references read from a file it edits: BibTeX, CSL-JSON or RIS)."""
+    from citelint.fix import EDITORS
+
+    manuscript = report.manuscript
+
+    def editable(path: str | None) -> bool:
+        if path is None or path == manuscript.path:
+            return manuscript.format in EDITORS
+        return path.lower().endswith((".bib", ".json", ".ris"))
+
+    fixes = {(id(r.reference), f.fix.field): f.fix.safety for r, f in report.findings()
+             if f.fix is not None and editable(r.reference.location.path)}
+    safe = sum(s == "safe" for s in fixes.values())
+    unsafe = len(fixes) - safe
+    if not fixes:
+        return None
+    return (f"Fixable: {safe} with 'citelint fix', {unsafe} more with 'citelint fix "
+            "--unsafe-fixes' (preview with --diff).")
 
 
 def _block(result: ReferenceResult, color: bool) -> list[str]:
@@ -83,6 +108,9 @@ def write_text(report: Report, color: bool = False, verbose: bool = False) -> st
                  + ", ".join(f"{n} {s}" for s, n in statuses.items()) + ".")
     lines.append(f"Findings: {counts['error']} errors, {counts['warning']} warnings, "
                  f"{counts['info']} info.")
+    fixable = _fixable(report)
+    if fixable:
+        lines.append(fixable)
     if manuscript.encoding not in (None, "utf-8"):
         lines.append(f"Read as {manuscript.encoding} (the file is not UTF-8).")
     for problem in manuscript.problems:

@@ -25,11 +25,11 @@ from citelint.matching import same_number, title_difference, title_similarity
 from citelint.models import Finding, Match, Reference, Severity
 from citelint.names import split_cited_name
 from citelint.normalize import comparable
-from citelint.rules import CheckContext
+from citelint.rules import CheckContext, Option
 
 ID = "duplicate-reference"
 SEVERITY: Severity = "error"
-OPTIONS = {"threshold": 0.95}
+OPTIONS = {"threshold": Option(0.95, float, minimum=0.0, maximum=1.0)}
 
 
 _ERRATUM = re.compile(r"\b(?:errat(?:um|a)|corrigend(?:um|a)|correction(?:\s+to)?|"

@@ -24,11 +24,11 @@ from collections.abc import Iterator
 
 from citelint.matching import TitleDifference, title_difference, title_similarity
 from citelint.models import Finding, Match, Severity
-from citelint.rules import CheckContext, record_evidence
+from citelint.rules import CheckContext, Option, record_evidence
 
 ID = "title-mismatch"
 SEVERITY: Severity = "error"
-OPTIONS = {"threshold": 0.9}
+OPTIONS = {"threshold": Option(0.9, float, minimum=0.0, maximum=1.0)}
 
 
 def check(match: Match, context: CheckContext) -> Iterator[Finding]:

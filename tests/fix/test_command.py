@@ -164,3 +164,24 @@ def test_a_plain_text_list_is_left_alone_with_a_sentence_saying_so(tmp_path, cap
     err = capsys.readouterr().err
     assert path.read_text("utf-8") == text
     assert "citelint fix edits BibTeX, CSL-JSON and RIS files; apply the 2 fixes" in err
+
+
+def test_a_markdown_manuscript_has_its_csl_json_bibliography_fixed(tmp_path, capsys):
+    formats = Path(__file__).resolve().parents[2] / "fixtures" / "formats"
+    for name in ("paper.md", "refs.json"):
+        (tmp_path / name).write_bytes((formats / name).read_bytes())
+    assert main(["fix", str(tmp_path / "paper.md"), *OFFLINE]) in (0, 1)
+    assert f"{tmp_path / 'refs.json'}: applied 1 fix" in capsys.readouterr().err
+    refs = {r.location.key: r for r in read_file(tmp_path / "refs.json").references}
+    assert refs["smolinska2023current"].doi == "10.33549/physiolres.935186"
+    assert (tmp_path / "paper.md").read_bytes() == (formats / "paper.md").read_bytes()
+
+
+def test_an_unreadable_input_is_reported_and_the_others_are_still_fixed(tmp_path, capsys):
+    path = _write(tmp_path, "refs.bib")
+    code = main(["fix", str(tmp_path / "missing.bib"), str(path), *OFFLINE])
+    err = capsys.readouterr().err
+    assert "missing.bib: cannot read the file" in err
+    assert read_file(path).references[0].doi == "10.3390/cells11071198"
+    assert code == 1  # the journal-mismatch left in refs.bib; 2 only when nothing was read
+    assert main(["fix", str(tmp_path / "missing.bib"), *OFFLINE]) == 2

@@ -82,6 +82,17 @@ def test_non_ascii_is_escaped_only_in_an_ascii_file():
     assert '"Revista Española"' in _fix(utf8, _ref(1, "guo2022"), fix)
 
 
-def test_an_item_that_moved_is_a_fix_error():
-    with pytest.raises(FixError, match="no longer the item with id 'wu2024'"):
-        Editor(CSL).edits(_ref(1, "wu2024"), Fix("doi", "10.1/x", "safe"))
+def test_an_item_is_found_by_its_id_whatever_the_references_number():
+    out = _fix(CSL, _ref(1, "wu2024"), Fix("doi", "10.3390/x", "safe"))
+    assert json.loads(out)[1]["DOI"] == "10.3390/x" and "DOI" not in json.loads(out)[0]
+
+
+def test_an_item_without_an_id_is_found_by_its_position():
+    text = '[{"title": "A"}, {"title": "B", "page": "5-9"}]'
+    out = _fix(text, _ref(2, "item 2"), Fix("pages", "5", "safe"))
+    assert out == '[{"title": "A"}, {"title": "B", "page": "5"}]'
+
+
+def test_an_item_that_is_gone_is_a_fix_error():
+    with pytest.raises(FixError, match="no item with the id 'gone'"):
+        Editor(CSL).edits(_ref(1, "gone"), Fix("doi", "10.1/x", "safe"))

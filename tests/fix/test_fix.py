@@ -169,3 +169,24 @@ def test_the_json_report_carries_each_fix_and_stays_schema_valid():
     assert document["references"][0]["findings"][0]["fix"] == {
         "field": "authors", "value": ["Guo X"], "safety": "unsafe",
         "description": "replace the author list"}
+
+
+def test_a_file_that_no_longer_parses_gets_no_fix_and_a_sentence(tmp_path):
+    path = tmp_path / "refs.json"
+    path.write_text('[{"id": "k1", "page": "1198-1221"', "utf-8")
+    outcome = fix_file(path, "csl-json", [_result(_finding("pages-article-number",
+                                                           Fix("pages", "1198", "safe")))])
+    assert not outcome.changed and "no fix was written" in outcome.skipped[0]
+
+
+def test_a_match_backed_by_the_title_alone_gives_no_fix():
+    cited = ref(1, title=TITLE)
+    findings = _findings(cited, record(title=TITLE, doi="10.3390/cells11071198"))
+    [doi] = [f for f in findings if f.rule == "doi-missing"]
+    assert doi.expected == "10.3390/cells11071198" and doi.fix is None
+
+
+def test_an_unverified_reference_is_not_fixed():
+    result = _result(_finding("doi-missing", Fix("doi", "10.1/x", "safe")))
+    result.status = "unverified"
+    assert chosen_fixes(result, unsafe=True) == ([], [])

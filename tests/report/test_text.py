@@ -31,3 +31,20 @@ def test_escape_sequences_from_citations_and_records_never_reach_the_terminal():
         assert "\x1b" not in visible and "\x9b" not in visible and "\u202e" not in visible
         assert "owned" not in text and "\nfake line" not in text
         assert "Title fake line" in text and "Record title" in text
+
+
+def test_a_fixable_finding_shows_its_fix_and_the_summary_counts_fixes_by_safety():
+    from citelint.models import Fix, Location
+
+    reference = ref(1, title="A title", location=Location("refs.bib", line=1, key="k"))
+    findings = [Finding("doi-missing", "info", "Add the DOI.", field="doi", expected="10.1/x",
+                        fix=Fix("doi", "10.1/x", "safe", "add doi 10.1/x")),
+                Finding("journal-mismatch", "error", "Other journal.", field="journal",
+                        fix=Fix("journal", "Cells", "unsafe", 'replace journal "X" with "Cells"'))]
+    result = ReferenceResult(reference, matched(reference, record()), "problem", findings)
+    text = write_text(Report(Manuscript("refs.bib", "bibtex", [reference]), [result]))
+    assert "fix (safe): add doi 10.1/x" in text
+    assert "Fixable: 1 with 'citelint fix', 1 more with 'citelint fix --unsafe-fixes'" in text
+    reference.location = Location("refs.txt", line=1)
+    plain = write_text(Report(Manuscript("refs.txt", "text", [reference]), [result]))
+    assert "Fixable" not in plain  # citelint fix does not edit plain text
