@@ -203,7 +203,8 @@ def unverified_reason(match: Match) -> str:
         return f"The citation could not be parsed: {match.reference.parse_error}"
     failed = [f for f in match.failures if not f.offline]
     if failed:
-        return "A lookup failed: " + "; ".join(f"{f.source}: {f.reason}" for f in failed)
+        told = dict.fromkeys(f"{f.source}: {f.reason.rstrip('.')}" for f in failed)
+        return "A lookup failed: " + "; ".join(told) + "."
     if match.failures:
         where = f"not in {', '.join(match.searched)}; " if match.searched else ""
         skipped = ", ".join(dict.fromkeys(f.source for f in match.failures))

@@ -81,12 +81,17 @@ def _fixable(report: Report) -> str | None:
             "--unsafe-fixes' (preview with --diff).")
 
 
-def _block(result: ReferenceResult, color: bool) -> list[str]:
+def _block(result: ReferenceResult, color: bool, told: dict[str, int]) -> list[str]:
+    """The lines of one reference; a reason already given for an earlier reference (``told``:
+    reason → its index) is referred to, not repeated (a source down fails every reference)."""
     ref = result.reference
     where = printable(ref.location.describe())
     head = f"[{ref.index}] {_paint(result.status, result.status, color)}  {where}"
     lines = [head, f"    {_short(printable(ref.raw))}"]
-    if result.reason:
+    if result.reason and result.reason in told:
+        lines.append(f"    reason: as for [{told[result.reason]}] above.")
+    elif result.reason:
+        told[result.reason] = ref.index
         lines.append(f"    reason: {printable(result.reason)}")
     for finding in result.findings:
         lines.extend(_finding_lines(finding, color))
@@ -96,9 +101,10 @@ def _block(result: ReferenceResult, color: bool) -> list[str]:
 def write_text(report: Report, color: bool = False, verbose: bool = False) -> str:
     """The terminal summary. Without ``verbose``, verified references are not listed."""
     lines: list[str] = []
+    told: dict[str, int] = {}
     for result in report.results:
         if verbose or result.findings or result.status != "verified":
-            lines.extend(_block(result, color))
+            lines.extend(_block(result, color, told))
             lines.append("")
     counts = report.counts()
     statuses = {s: sum(r.status == s for r in report.results)
