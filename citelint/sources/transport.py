@@ -370,9 +370,10 @@ class Transport:
     reported unverified at once, with the reason it went down), after ``trip_after`` give-ups in
     a row, at once when its host cannot be reached or refuses access (401/403) or asks to wait
     longer than ``max_retry_after`` or a request used its whole ``request_budget`` without an
-    answer, and when the time lost to its failures passes ``source_budget``. Every request ends within ``request_budget`` seconds (retries, waits and
-    slow bodies included), and nothing is asked once ``run_budget`` seconds have passed since the
-    transport was made (None: no run budget).
+    answer, and when the time lost to its failures passes ``source_budget``. Every request
+    ends within ``request_budget`` seconds (retries, waits and slow bodies included), and
+    nothing is asked once ``run_budget`` seconds have passed since the transport was made (None:
+    no run budget).
     """
 
     def __init__(
