@@ -43,12 +43,13 @@ def enabled_rules(config: Config) -> list[ModuleType]:
 
 
 def _verdict(match: Match, findings: list[Finding]) -> tuple[Status, str | None]:
-    active = [f for f in findings if f.suppressed is None]
     if match.record is None:
         if is_not_found(match):
             return "not-found", f"No record matches in {', '.join(match.searched)}."
         return "unverified", unverified_reason(match)
-    if any(f.severity in ("error", "warning") for f in active):
+    # an accepted finding still describes a problem: the reference is "problem, accepted"
+    # (ReferenceResult.accepted), never "verified"
+    if any(f.severity in ("error", "warning") for f in findings):
         return "problem", None
     unchecked = unchecked_doi_reason(match)
     if unchecked:
@@ -128,3 +129,15 @@ def assign_verdicts(results: Sequence[ReferenceResult]) -> None:
     """Set each result's status and reason from its match and (unsuppressed) findings."""
     for result in results:
         result.status, result.reason = _verdict(result.match, result.findings)
+
+
+def unverified_cause(results: Sequence[ReferenceResult]) -> str | None:
+    """Why nothing could be verified, when every reference is unverified: ``"sources-failed"``
+    when a source was asked and failed (network unreachable, outage, errors), else
+    ``"sources-not-asked"`` (offline with nothing cached, no source configured, or only
+    snapshots that do not hold the references). ``None`` when something was verified, found to
+    be a problem or not found, or there are no references."""
+    if not results or any(r.status != "unverified" for r in results):
+        return None
+    failed = any(not f.offline for r in results for f in r.match.failures)
+    return "sources-failed" if failed else "sources-not-asked"

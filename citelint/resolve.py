@@ -37,7 +37,8 @@ Failures = dict[str, tuple[LookupFailure, set[str]]]
 
 
 def _failure(source: Source, exc: SourceUnavailable) -> LookupFailure:
-    return LookupFailure(source.name, str(exc), offline=isinstance(exc, NotInCache))
+    offline = isinstance(exc, NotInCache) or (isinstance(exc, PartialAnswer) and exc.offline)
+    return LookupFailure(source.name, str(exc), offline=offline)
 
 
 def _lookup_dois(sources: Sequence[Source], dois: list[str],

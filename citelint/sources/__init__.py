@@ -27,22 +27,27 @@ class NotInCache(SourceUnavailable):
 class PartialAnswer(SourceUnavailable):
     """A batch lookup that failed part-way: ``found`` holds the records that did arrive.
 
-    ``failed`` lists the lower-case DOIs whose lookup failed (neither found nor known-absent).
+    ``failed`` lists the lower-case DOIs whose lookup failed (neither found nor known-absent);
+    ``offline`` is True when none of them was asked (offline, not in the cache), as for
+    :class:`NotInCache`.
     """
 
-    def __init__(self, message: str, found: dict[str, Record], failed: list[str]) -> None:
+    def __init__(self, message: str, found: dict[str, Record], failed: list[str],
+                 offline: bool = False) -> None:
         super().__init__(message)
         self.found = found
         self.failed = failed
+        self.offline = offline
 
     @classmethod
     def check(cls, service: str, asked: int, found: dict[str, Record],
-              failures: dict[str, str]) -> None:
-        """Raise when any of the ``asked`` DOIs failed (``failures`` maps DOI → reason)."""
+              failures: dict[str, SourceUnavailable]) -> None:
+        """Raise when any of the ``asked`` DOIs failed (``failures`` maps DOI → what failed)."""
         if failures:
             first = next(iter(failures.values()))
+            offline = all(isinstance(exc, NotInCache) for exc in failures.values())
             raise cls(f"{service} could not be asked about {len(failures)} of {asked} DOIs: "
-                      f"{first}", found, sorted(failures))
+                      f"{first}", found, sorted(failures), offline)
 
 
 class Source(Protocol):

@@ -129,7 +129,7 @@ class CrossrefSource:
                  for i in range(0, len(filterable), self.batch_size)]
         tasks += [(self._by_path, (d,)) for d in wanted if not _FILTERABLE.fullmatch(d)]
         found: dict[str, Record] = {}
-        failures: dict[str, str] = {}
+        failures: dict[str, SourceUnavailable] = {}
 
         def look_up(task: tuple[Callable[[tuple[str, ...]], list[dict[str, Any]]],
                                 tuple[str, ...]]) -> None:
@@ -137,7 +137,7 @@ class CrossrefSource:
             try:
                 works = fetch(batch)
             except SourceUnavailable as exc:
-                failures.update(dict.fromkeys(batch, str(exc)))
+                failures.update(dict.fromkeys(batch, exc))
                 return
             for work in works:
                 doi = clean_doi(work.get("DOI"))

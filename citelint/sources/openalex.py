@@ -138,14 +138,14 @@ class OpenAlexSource:
         wanted = {clean_doi(d) or d.lower() for d in dois if d}
         asked = sorted(d for d in wanted if is_valid_doi(d))  # valid DOIs hold no "|" or ","
         found: dict[str, Record] = {}
-        failures: dict[str, str] = {}
+        failures: dict[str, SourceUnavailable] = {}
         for start in range(0, len(asked), MAX_FILTER_VALUES):
             batch = asked[start:start + MAX_FILTER_VALUES]
             try:
                 results = self._ask(self._works().filter_or(doi=batch).select(FIELDS),
                                     len(batch))
             except SourceUnavailable as exc:
-                failures.update(dict.fromkeys(batch, str(exc)))
+                failures.update(dict.fromkeys(batch, exc))
                 continue
             for work in results:
                 doi = clean_doi(work.get("doi"))
