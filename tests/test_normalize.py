@@ -2,7 +2,14 @@
 
 import pytest
 
-from citelint.normalize import fold_text, initials_of, is_initials, split_name, split_pages
+from citelint.normalize import (
+    fold_text,
+    initials_of,
+    is_initials,
+    page_range,
+    split_name,
+    split_pages,
+)
 
 
 @pytest.mark.parametrize(
@@ -88,3 +95,34 @@ def test_is_initials_accepts_initials_only():
 def test_initials_of_given_names():
     assert initials_of("Jean-Pierre") == "JP"
     assert initials_of("D. K. W.") == "DKW"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("96ra77", ("96ra77", None)),  # a Science Signaling e-locator is one locator
+        ("96ra77-96ra77", ("96ra77", None)),
+        ("eaav1234", ("eaav1234", None)),
+        ("100364-nan", ("100364", None)),  # "EP  - nan": no end page, not a page called nan
+        ("100364\u2013NaN", ("100364", None)),
+        ("xvi\u2013xviii", ("xvi", "xviii")),
+        ("XI-XIV", ("XI", "XIV")),
+        ("1198-1198", ("1198", None)),
+    ],
+)
+def test_split_pages_reads_e_locators_roman_numerals_and_missing_end_pages(text, expected):
+    assert split_pages(text) == expected
+
+
+@pytest.mark.parametrize("text", ["x-12", "mix", "civil"])
+def test_split_pages_mixes_no_roman_and_arabic_and_reads_no_words(text):
+    assert split_pages(text) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [("1198", "1221", "1198-1221"), ("100364", "nan", "100364"), ("96ra77", "96ra77", "96ra77"),
+     ("12", None, "12"), (None, "12", None), ("5", " ", "5")],
+)
+def test_page_range_joins_first_and_last_pages_leaving_out_placeholders(first, last, expected):
+    assert page_range(first, last) == expected

@@ -15,7 +15,7 @@ from pathlib import Path
 from citelint.models import Manuscript, Reference
 
 # Modules that hold readers; importing one registers its readers.
-_READER_MODULES = ("text", "bibtex", "ris", "csljson", "jats", "latex", "markdown")
+_READER_MODULES = ("text", "bibtex", "ris", "wos", "csljson", "jats", "latex", "markdown")
 
 
 class InputError(Exception):
@@ -28,16 +28,21 @@ class ReaderSpec:
     extensions: tuple[str, ...]
     sniff: Callable[[str], bool]
     read: Callable[[str, str | None], Manuscript]
+    # an export format that databases save as .txt: its sniffer is asked before a .txt is read
+    # as plain text
+    saved_as_txt: bool = False
 
 
 _REGISTRY: dict[str, ReaderSpec] = {}
 
 
-def reader(name: str, extensions: tuple[str, ...] = (), sniff: Callable[[str], bool] | None = None):
+def reader(name: str, extensions: tuple[str, ...] = (), sniff: Callable[[str], bool] | None = None,
+           saved_as_txt: bool = False):
     """Register ``read(text, path) -> Manuscript`` under ``name``."""
 
     def register(func: Callable[[str, str | None], Manuscript]):
-        _REGISTRY[name] = ReaderSpec(name, extensions, sniff or (lambda _text: False), func)
+        _REGISTRY[name] = ReaderSpec(name, extensions, sniff or (lambda _text: False), func,
+                                     saved_as_txt)
         return func
 
     return register
@@ -93,12 +98,16 @@ def formats() -> list[str]:
 
 
 def detect_format(text: str, path: str | None = None) -> str:
-    """Choose a reader: by extension first, then by content, falling back to plain text."""
+    """Choose a reader: by extension first (a .txt that a database export format recognises as
+    its own is read as that export), then by content, falling back to plain text."""
     registry = _load_all()
     if path:
         suffix = Path(path).suffix.lower()
         for spec in registry.values():
             if suffix in spec.extensions:
+                if spec.name == "text":  # unless it is an export saved as .txt
+                    return next((s.name for s in registry.values()
+                                 if s.saved_as_txt and s.sniff(text)), "text")
                 return spec.name
     for spec in registry.values():
         if spec.name != "text" and spec.sniff(text):

@@ -15,18 +15,20 @@ import threading
 from typing import Any
 
 import bibtexparser
+from bibtexparser.library import Library
 from bibtexparser.middlewares import (
     NameParts,
     NormalizeFieldKeys,
     RemoveEnclosingMiddleware,
-    ResolveStringReferencesMiddleware,
     SeparateCoAuthors,
     SplitNameParts,
 )
+from bibtexparser.middlewares.middleware import LibraryMiddleware
 from bibtexparser.middlewares.names import split_multiple_persons_names
 from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     Entry,
+    Field,
     MiddlewareErrorBlock,
     ParsingFailedBlock,
 )
@@ -35,8 +37,10 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 from citelint.models import Location, Manuscript, Reference
 from citelint.readers import reader
 from citelint.readers.csl import reference_from_csl
+from citelint.readers.journal_macros import expand_journal_macros
 
 _VERBATIM = {"doi", "url", "eprint", "pmid", "citelint-ignore", "citelint_ignore"}
+_CONTAINERS = {"journal", "journaltitle", "booktitle"}
 
 # BibTeX/BibLaTeX entry types → CSL types (reference_from_csl maps these to Reference.type)
 TYPES = {
@@ -85,13 +89,88 @@ def brace_group(text: str, start: int, open_char: str = "{",
     return text[start + 1:], len(text)
 
 
+# the month macros every BibTeX style defines
+_MONTHS = {m[:3].lower(): m for m in ("January", "February", "March", "April", "May", "June",
+                                      "July", "August", "September", "October", "November",
+                                      "December")}
+_UNDEFINED = "citelint_undefined_strings"
+
+
+def concatenated_parts(value: str) -> list[str]:
+    """The parts of a BibTeX field value joined by ``#`` (outside braces and quotes), stripped:
+    ``{A and } # POLLACK # { and B}`` gives ``["{A and }", "POLLACK", "{ and B}"]``."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for pos, char in enumerate(value):
+        escaped = pos > 0 and value[pos - 1] == "\\"
+        if char == "{" and not escaped:
+            depth += 1
+        elif char == "}" and not escaped:
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            parts.append(value[start:pos].strip())
+            start = pos + 1
+    parts.append(value[start:].strip())
+    return parts
+
+
+def _expand_value(value: str, strings: dict[str, str], undefined: list[str]) -> str:
+    """A raw field value with its ``@string`` macros replaced and its ``#`` parts joined, as
+    BibTeX does; names no ``@string`` defines go to ``undefined`` (BibTeX warns and prints
+    nothing for them)."""
+    text = []
+    for part in concatenated_parts(value):
+        if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
+            text.append(part[1:-1])
+        elif part.isdigit():
+            text.append(part)
+        elif part.lower() in strings:
+            text.append(strings[part.lower()])
+        elif part.lower() in _MONTHS:
+            text.append(_MONTHS[part.lower()])
+        elif part:
+            undefined.append(part)
+    return "".join(text)
+
+
+class _ResolveStrings(LibraryMiddleware):
+    """``@string`` macros and ``#`` concatenation, as BibTeX reads them (bibtexparser's own
+    middleware replaces a field only when it is one macro name alone). Each value comes back
+    in braces, for the enclosure middleware to remove."""
+
+    @classmethod
+    def metadata_key(cls) -> str:
+        return "citelint_resolve_strings"
+
+    def transform(self, library: Library) -> Library:
+        strings: dict[str, str] = {}
+        for block in library.strings:  # in file order: a macro may use the ones before it
+            strings[block.key.lower()] = _expand_value(str(block.value), strings, [])
+        for entry in library.entries:
+            undefined: list[str] = []
+            for field in entry.fields:
+                if isinstance(field.value, str) and not _enclosed_once(field.value):
+                    field.value = "{" + _expand_value(field.value, strings, undefined) + "}"
+            if undefined:
+                entry.parser_metadata[_UNDEFINED] = undefined
+        return library
+
+
+def _enclosed_once(value: str) -> bool:
+    """A value that is one braced or quoted group, with nothing to expand."""
+    parts = concatenated_parts(value)
+    return len(parts) == 1 and len(value) >= 2 and (value[0], value[-1]) in (("{", "}"),
+                                                                               ('"', '"'))
+
+
 # bibtexparser's loggers are process-wide: parses that quieten them take turns, so that one
 # thread cannot restore the level another one set.
 _QUIET_PARSE = threading.Lock()
 
 
 def _parse(text: str) -> bibtexparser.Library:
-    stack = [ResolveStringReferencesMiddleware(), RemoveEnclosingMiddleware(),
+    stack = [_ResolveStrings(), RemoveEnclosingMiddleware(),
              NormalizeFieldKeys(), SeparateCoAuthors(), SplitNameParts()]
     logger = logging.getLogger("bibtexparser")
     with _QUIET_PARSE:
@@ -128,8 +207,12 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
         value = field.value
         if key in ("author", "editor"):
             fields[key] = _names(value)
+        elif isinstance(value, str) and key in _VERBATIM:
+            fields[key] = value.strip()
         elif isinstance(value, str):
-            fields[key] = value.strip() if key in _VERBATIM else decode_latex(value)
+            if key in _CONTAINERS:
+                value = expand_journal_macros(value)
+            fields[key] = decode_latex(value)
     item: dict[str, Any] = {"id": entry.key, "type": TYPES.get(entry.entry_type.lower(), "")}
     item["author"] = fields.get("author") or fields.get("editor") or []
     item["title"] = fields.get("title")
@@ -164,10 +247,10 @@ def _failed_reference(block: ParsingFailedBlock, index: int, path: str | None) -
     )
 
 
-def read_library(text: str, path: str | None) -> tuple[list[Reference], list[str]]:
-    """Every entry of a BibTeX text as References (file order), and located problems."""
-    refs: list[Reference] = []
-    problems: list[str] = []
+def _blocks(text: str, path: str | None,
+            problems: list[str]) -> list[tuple[Entry | ParsingFailedBlock, int | None]]:
+    """The entries of one BibTeX text (and the blocks that could not be read), with lines."""
+    found: list[tuple[Entry | ParsingFailedBlock, int | None]] = []
     where = path or "<input>"
     for block in _parse(text).blocks:
         line = block.start_line + 1 if block.start_line is not None else None
@@ -187,12 +270,75 @@ def read_library(text: str, path: str | None) -> tuple[list[Reference], list[str
             problems.append(f"{where}:{line}: entry {entry.key!r} was read only in part "
                             f"({block.error}).")
         elif isinstance(block, ParsingFailedBlock):
+            found.append((block, line))
+        if entry is not None:
+            undefined = entry.parser_metadata.get(_UNDEFINED)
+            if undefined:
+                names = ", ".join(repr(n) for n in dict.fromkeys(undefined))
+                problems.append(f"{where}:{line}: entry {entry.key!r} uses {names}, which no "
+                                "@string defines; BibTeX prints nothing there. Define it or "
+                                "write the text in braces.")
+            found.append((entry, line))
+    return found
+
+
+# fields an entry never takes from the one it cross-references
+_NOT_INHERITED = {"crossref", "xref", "ids", "entryset", "label", "shorthand", "citelint-ignore",
+                  "citelint_ignore"}
+_PART_TYPES = {"inproceedings", "incollection", "inbook", "conference", "inreference"}
+
+
+def _inherit(entry: Entry, parents: dict[str, Entry], seen: tuple[str, ...] = ()) -> bool:
+    """Give ``entry`` the fields of the entry its ``crossref`` names (by key, in any case) that
+    it lacks, as BibTeX does; a part of a book or proceedings also takes the parent's title as
+    its ``booktitle`` when it has none, as biblatex does. False when no entry has that key."""
+    name = entry.fields_dict.get("crossref")
+    if name is None or not isinstance(name.value, str):
+        return True
+    parent = parents.get(name.value.strip().lower())
+    if parent is None:
+        return False
+    if parent.key.lower() not in seen:  # a parent may cross-reference in turn
+        _inherit(parent, parents, (*seen, entry.key.lower()))
+    own = entry.fields_dict
+    for field in parent.fields:
+        if field.key not in own and field.key not in _NOT_INHERITED:
+            entry.set_field(Field(field.key, field.value))
+    title = parent.fields_dict.get("title")
+    if (entry.entry_type.lower() in _PART_TYPES and title is not None
+            and "booktitle" not in entry.fields_dict):
+        entry.set_field(Field("booktitle", title.value))
+    return True
+
+
+def read_libraries(files: list[tuple[str, str | None]]) -> tuple[list[Reference], list[str]]:
+    """Every entry of some BibTeX texts (``(text, path)`` each) as References, in order, and
+    located problems. The texts are one database, as BibTeX reads the files of one
+    ``\\bibliography``: an entry may cross-reference one in another file."""
+    problems: list[str] = []
+    found = [(block, line, path) for text, path in files
+             for block, line in _blocks(text, path, problems)]
+    parents: dict[str, Entry] = {}
+    for block, _, _ in found:
+        if isinstance(block, Entry):
+            parents.setdefault(block.key.lower(), block)
+    refs: list[Reference] = []
+    for block, line, path in found:
+        if isinstance(block, ParsingFailedBlock):
             refs.append(_failed_reference(block, len(refs) + 1, path))
             continue
-        if entry is not None:
-            location = Location(path, line=line, key=entry.key)
-            refs.append(reference_from_csl(entry_to_csl(entry), len(refs) + 1, location))
+        if not _inherit(block, parents):
+            problems.append(f"{path or '<input>'}:{line}: entry {block.key!r} takes fields from "
+                            f"crossref {block.fields_dict['crossref'].value!r}, which no entry "
+                            "has; the fields it would inherit (book title, year...) are missing.")
+        location = Location(path, line=line, key=block.key)
+        refs.append(reference_from_csl(entry_to_csl(block), len(refs) + 1, location))
     return refs, problems
+
+
+def read_library(text: str, path: str | None) -> tuple[list[Reference], list[str]]:
+    """Every entry of a BibTeX text as References (file order), and located problems."""
+    return read_libraries([(text, path)])
 
 
 def sniff(text: str) -> bool:

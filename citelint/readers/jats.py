@@ -7,8 +7,12 @@ nothing is expanded. Only then is it parsed by lxml (when installed, for source 
 entity resolution, DTD loading and network access switched off. HTML named entities that JATS
 DTDs define (``&nbsp;``) are turned into character references first, since the DTD is never read.
 
-``<element-citation>`` and structured ``<mixed-citation>`` are read field by field;
-a ``<mixed-citation>`` that is only text goes through :func:`citelint.citation.parse_citation`.
+``<element-citation>``, ``<nlm-citation>`` (NLM DTD 2.x) and structured ``<mixed-citation>`` are
+read field by field; when a ``<ref>`` holds several, the fields come from the one that tags most
+(SciELO prints an untagged ``<mixed-citation>`` beside a tagged ``<element-citation>``). A
+``<ref>`` whose citations are only text goes through :func:`citelint.citation.parse_citation`.
+Citations of a range (``<xref rid="B7">7</xref>–<xref rid="B12">12</xref>``) cite every reference
+of the list from the first to the last.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from defusedxml import DefusedXmlException
 from citelint.citation import parse_citation
 from citelint.doi import clean_doi
 from citelint.models import Location, Manuscript, Reference, Suppression
+from citelint.normalize import DASHES, page_range
 from citelint.readers import InputError, reader
 from citelint.readers.csl import reference_from_csl
 from citelint.readers.inline import IGNORE, orphan_problem, parse_suppressions
@@ -37,6 +42,9 @@ _TYPES = {"journal": "article-journal", "book": "book", "chapter": "chapter",
           "software": "software", "patent": "patent", "preprint": "preprint"}
 # sec-type values (JATS 1.3 suggests "materials", "methods" and their "|" combination)
 _METHODS_TYPES = {"methods", "materials", "materials|methods", "methods|materials"}
+# NLM 2.x (PLOS 2004-2006) has <nlm-citation>; JATS has <element-citation> (tagged, not printed)
+# and <mixed-citation> (printed, tagged or not); <citation> is the older name of both
+_CITATIONS = ("element-citation", "nlm-citation", "mixed-citation", "citation")
 _STRUCTURE = {"surname", "article-title", "source", "year", "volume", "fpage", "person-group",
               "string-name", "name", "pub-id", "elocation-id", "chapter-title"}
 
@@ -139,8 +147,7 @@ def citation_to_csl(citation: Any, ref_id: str | None) -> dict[str, Any]:
     if et_al:
         names.append({"literal": "et al."})
     ids = {p.get("pub-id-type", "").lower(): _text(p) for p in _descendants(citation, "pub-id")}
-    fpage, lpage = _first_text(citation, "fpage"), _first_text(citation, "lpage")
-    page = f"{fpage}-{lpage}" if fpage and lpage else fpage
+    page = page_range(_first_text(citation, "fpage"), _first_text(citation, "lpage"))
     links = _descendants(citation, "ext-link") + _descendants(citation, "uri")
     url = None
     for link in links:
@@ -208,20 +215,25 @@ def _cited(ref: Any, index: int, path: str | None) -> Reference:
     ref_id = ref.get("id")
     line = getattr(ref, "sourceline", None)
     location = Location(path, line=line, element=ref_id)
-    citations = [c for c in ref.iter()
-                 if _local(c.tag) in ("element-citation", "mixed-citation", "citation")]
+    citations = [c for c in ref.iter() if _local(c.tag) in _CITATIONS]
     if not citations:
         return Reference(index=index, raw=_text(ref) or "", location=location,
                          parse_error="the <ref> holds no element-citation or mixed-citation")
-    citation = citations[0]
-    structured = any(_local(c.tag) in _STRUCTURE for c in citation.iter() if c is not citation)
-    text = _text(citation) or ""
-    if structured:
-        reference = reference_from_csl(citation_to_csl(citation, ref_id), index, location)
-        if _local(citation.tag) != "element-citation":
-            reference.raw = text  # what the article prints
+    printed = next((c for c in citations if _local(c.tag) == "mixed-citation"), citations[0])
+    tagged = max(citations, key=_tagged_fields)
+    if _tagged_fields(tagged):
+        reference = reference_from_csl(citation_to_csl(tagged, ref_id), index, location)
+        if _local(printed.tag) != "element-citation":
+            reference.raw = _text(printed) or reference.raw  # what the article prints
         return reference
-    return parse_citation(text, index, location)
+    return parse_citation(_text(printed) or "", index, location)
+
+
+def _tagged_fields(citation: Any) -> int:
+    """How many kinds of field a citation element tags (0 for one that is only text). A
+    ``<ref>`` may hold the printed text untagged beside a tagged copy (SciELO does): the fields
+    come from the copy that tags most, never from re-parsing the text."""
+    return len({_local(c.tag) for c in citation.iter() if c is not citation} & _STRUCTURE)
 
 
 def read_front(root: Any) -> dict[str, Any]:
@@ -251,6 +263,39 @@ def _is_citation(element: Any) -> bool:
     return _local(element.tag) == "xref" and element.get("ref-type") == "bibr"
 
 
+def _sole_citation(element: Any) -> Any | None:
+    """The citation an element is, or wraps alone (``<sup><xref …>7</xref></sup>``)."""
+    if _is_citation(element):
+        return element
+    inner = list(element)
+    if (len(inner) == 1 and _local(element.tag) in ("sup", "bold", "italic")
+            and not (element.text or "").strip() and not (inner[0].tail or "").strip()
+            and _is_citation(inner[0])):
+        return inner[0]
+    return None
+
+
+def _range_ends(first: Any, second: Any) -> tuple[Any, Any] | None:
+    """The two citations of a range, when two neighbouring elements are citations (or wrap
+    one) with only a dash between them: ``7–12``."""
+    between = (first.tail or "").strip()
+    if not between or any(c not in DASHES for c in between):
+        return None
+    ends = _sole_citation(first), _sole_citation(second)
+    return ends if ends[0] is not None and ends[1] is not None else None
+
+
+def _between(refs: list[Reference], position: dict[str, int], first: Any,
+             second: Any) -> list[Reference]:
+    """The references a range of citations cites beyond its two ends: those the list holds
+    between the last one ``first`` names and the first one ``second`` names."""
+    start = position.get(((first.get("rid") or "").split() or [""])[-1])
+    end = position.get(((second.get("rid") or "").split() or [""])[0])
+    if start is None or end is None or end <= start + 1:
+        return []
+    return refs[start + 1:end]
+
+
 def _citing_sentences(paragraph: Any) -> dict[Any, str]:
     """The sentence around each citation (``<xref ref-type="bibr">``) of a paragraph."""
     parts: list[str] = []
@@ -274,10 +319,12 @@ def _note_citing_sections(root: Any, refs: list[Reference]) -> list[tuple[str, i
     """Record in each reference the sections whose text cites it (``<xref ref-type="bibr">``,
     whose ``rid`` may name several references), with the citing sentence: the heading path of
     the ``<sec>`` titles around the citation, "Abstract" in an abstract; a ``sec-type`` of
-    "methods" or "materials" marks a methods section whatever its title says.
+    "methods" or "materials" marks a methods section whatever its title says. Two citations
+    with only a dash between them (``7–12``) cite the references listed between them too.
 
     Returns each ``rid`` cited that no ``<ref>`` has, with the line of its first citation."""
     by_id = {ref.location.element: ref for ref in refs if ref.location.element}
+    position = {ref.location.element: n for n, ref in enumerate(refs) if ref.location.element}
     missing: dict[str, int | None] = {}
 
     def walk(element: Any, headings: tuple[str, ...], methods: bool,
@@ -299,9 +346,16 @@ def _note_citing_sections(root: Any, refs: list[Reference]) -> list[tuple[str, i
                     note_citation(by_id[rid], headings, methods, sentences.get(element))
                 else:
                     missing.setdefault(rid, getattr(element, "sourceline", None))
+        previous = None
         for child in element:
-            if isinstance(child.tag, str):  # not a comment or processing instruction
-                walk(child, headings, methods, sentences)
+            if not isinstance(child.tag, str):  # a comment or processing instruction
+                continue
+            ends = _range_ends(previous, child) if previous is not None else None
+            if ends is not None:
+                for ref in _between(refs, position, *ends):
+                    note_citation(ref, headings, methods, sentences.get(ends[0]))
+            walk(child, headings, methods, sentences)
+            previous = child
 
     walk(root, (), False, {})
     return list(missing.items())

@@ -2,7 +2,9 @@
 (:mod:`citelint.readers.bbl`), or a .tex's .bib files.
 
 A ``thebibliography`` list is the reference list as printed: each ``\\bibitem[label]{key} text``
-is stripped of LaTeX markup and parsed with :func:`citelint.citation.parse_citation`. A .tex that
+is decoded (revtex, natbib and AAS markup: :mod:`citelint.readers.bibmarkup`), stripped of LaTeX
+markup and parsed with :func:`citelint.citation.parse_citation`; the fields a revtex item tags
+(``\\bibinfo``) are taken as given. A .tex that
 names ``\\bibliography{refs}`` or ``\\addbibresource{refs.bib}`` instead has its list in those
 files: they are read (relative to the .tex) with the BibTeX reader and only the keys the text
 cites are kept, in order of first citation (``\\nocite{*}`` keeps them all). Title, abstract and
@@ -23,7 +25,9 @@ from citelint.citation import parse_citation
 from citelint.models import Location, Manuscript, Reference
 from citelint.readers import InputError, by_key, line_at, reader, select_cited
 from citelint.readers.bbl import has_entries, read_entries
-from citelint.readers.bibtex import brace_group, decode_latex, read_library
+from citelint.readers.bibmarkup import decode_bibitem, tagged_fields
+from citelint.readers.bibtex import brace_group, decode_latex, read_libraries
+from citelint.readers.csl import reference_from_csl
 from citelint.readers.inline import IGNORE, attach_comments, orphan_problem
 from citelint.readers.sections import (
     Outline,
@@ -196,13 +200,30 @@ def read_bibitems(text: str, path: str | None, kept: list[str],
         stop = _END_LIST.search(text, pos, end)
         body = text[pos:stop.start() if stop else end]
         location = Location(path, line=line_at(text, match.start()), key=key)
-        raw = latex_to_text(body, kept)
+        raw = latex_to_text(decode_bibitem(body), kept)
         ref = parse_citation(raw, number, location)
         ref.location = location
+        tagged = tagged_fields(body)
+        if tagged:  # revtex wrote the fields down: take them as given
+            _take_fields(ref, reference_from_csl(tagged, number, location))
         refs.append(ref)
     for line in attach_comments(refs, comments, text.split("\n")):
         problems.append(orphan_problem(path, line))
     return refs
+
+
+# the fields of a tagged \bibitem (revtex) that its tags give, not its parsed text: a field it
+# does not tag it does not print either (physics styles print no titles)
+_TAGGED = ("authors", "et_al", "title", "journal", "year", "volume", "issue", "first_page",
+           "last_page", "article_number", "doi", "publisher", "type")
+
+
+def _take_fields(ref: Reference, tagged: Reference) -> None:
+    """Replace the fields parsed from ``ref``'s text by those its tags give (``tagged``)."""
+    for name in _TAGGED:
+        setattr(ref, name, getattr(tagged, name))
+    ref.doi = tagged.doi or ref.doi  # a DOI printed without a tag (\doi{...}) still counts
+    ref.parse_error = None
 
 
 def _citations(text: str, start: int, end: int) -> Iterator[tuple[int, str, str]]:
@@ -336,23 +357,31 @@ def _bib_files(parts: list[tuple[_File, int, int]], base: Path) -> list[tuple[Pa
 def _read_bib_files(citations: list[_Citation], path: str | None,
                     files: list[tuple[Path, str]], kept: list[str],
                     problems: list[str]) -> list[Reference]:
-    entries: list[Reference] = []
+    texts: list[tuple[str, str | None]] = []
+    missing_files = []
     for file, where in files:
         if not file.is_file():
-            bbl = Path(path).with_suffix(".bbl") if path else None
-            if bbl and bbl.is_file():  # the compiled list is next to the .tex: read that instead
-                problems.append(f"{where}: {file.name} not found; read {bbl.name}.")
-                compiled = _load(bbl.read_text(encoding="utf-8-sig"), str(bbl), kept)
-                return compiled.references(kept, problems)
-            raise InputError(f"{where}: the bibliography file {file} does not exist.")
+            missing_files.append((file, where))
+            continue
         try:
-            bib_text = file.read_text(encoding="utf-8-sig")
+            texts.append((file.read_text(encoding="utf-8-sig"), str(file)))
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{where}: cannot read the bibliography file {file} "
                              f"({exc}).") from exc
-        refs, bib_problems = read_library(bib_text, str(file))
-        entries.extend(refs)
-        problems.extend(bib_problems)
+    bbl = Path(path).with_suffix(".bbl") if path else None
+    if missing_files and bbl and bbl.is_file():  # the compiled list is next to the .tex
+        file, where = missing_files[0]
+        problems.append(f"{where}: {file.name} not found; read {bbl.name}.")
+        compiled = _load(bbl.read_text(encoding="utf-8-sig"), str(bbl), kept)
+        return compiled.references(kept, problems)
+    if missing_files and not texts:
+        file, where = missing_files[0]
+        raise InputError(f"{where}: the bibliography file {file} does not exist.")
+    for file, where in missing_files:  # BibTeX too warns and reads the others
+        problems.append(f"{where}: the bibliography file {file} does not exist; the other "
+                        "files are read, and what the text cites from it is reported missing.")
+    entries, bib_problems = read_libraries(texts)
+    problems.extend(bib_problems)
     keys = _cited(citations)
     chosen, missing = select_cited(entries, keys)
     for key in missing:

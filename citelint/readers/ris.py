@@ -15,11 +15,23 @@ import rispy
 from rispy.config import TAG_KEY_MAPPING
 
 from citelint.models import Location, Manuscript, Reference
+from citelint.normalize import page_range
 from citelint.readers import reader
 from citelint.readers.csl import reference_from_csl
 
 # "TY  - JOUR"; tolerant of one space or a missing space after the dash, as some exporters write
 _TAG = re.compile(r"^([A-Z][A-Z0-9])\s{1,2}-(?:\s(.*)|)$")
+
+# tags of the RIS specification (and of the exporters that follow older versions of it) that
+# rispy has no field for: read quietly. VO is an older tag for the volume, J1 for an abbreviated
+# journal name, BT for a book title; U1-U5 are user fields, LK a link, M2 a note, CP/PP places.
+_STANDARD_TAGS = {"U1", "U2", "U3", "U4", "U5", "LK", "VO", "J1", "BT", "ED", "M2", "CP", "PP",
+                  "CT", "RD", "L3", "IN", "AV", "NV", "SE"}
+# lines some exporters put between records: Ovid's links after each record ("Link to the Ovid
+# Full Text or citation:" and the URL), JSTOR-style headers ("Provider: JSTOR")
+_LINK = re.compile(r"^\s*link to (?:the )?[^:]*:\s*$", re.IGNORECASE)
+_TRAILER = re.compile(r"^\s*(?:link to (?:the )?[^:]*:|https?://\S+|(?:provider|database|content)"
+                      r"\s*:.*)\s*$", re.IGNORECASE)
 
 # RIS reference types → CSL types
 _TYPES = {
@@ -55,23 +67,23 @@ def record_to_csl(record: dict[str, Any], key: str) -> dict[str, Any]:
     for name in [*(record.get("authors") or []), *(record.get("first_authors") or [])]:
         if name not in names:  # AU and A1 are synonyms; some exporters write both
             names.append(name)
-    pages = _first(record, "start_page")
-    end = _first(record, "end_page")
-    if pages and end and end != pages:
-        pages = f"{pages}-{end}"
+    pages = page_range(_first(record, "start_page"), _first(record, "end_page"))
     notes = record.get("notes") or []
     ignore = "; ".join(n.split(":", 1)[1] for n in notes
                        if isinstance(n, str) and n.lower().startswith("citelint-ignore:"))
     accession = _first(record, "accession_number") or ""
+    extra = record.get("unknown_tag") or {}
+    older = {tag: next((v for v in extra.get(tag, []) if v), None) for tag in ("VO", "J1", "BT")}
     return {
         "id": _first(record, "id") or key,
         "type": _TYPES.get((_first(record, "type_of_reference") or "").upper(), ""),
         "author": [_ris_name(n) for n in names if isinstance(n, str) and n.strip()],
         "title": _first(record, "title", "primary_title"),
         "container-title": _first(record, "journal_name", "alternate_title3", "secondary_title",
-                                  "alternate_title2", "alternate_title1"),
+                                  "alternate_title2", "alternate_title1") or older["J1"]
+                           or older["BT"],
         "issued": {"raw": _first(record, "year", "publication_year", "date") or ""},
-        "volume": _first(record, "volume"),
+        "volume": _first(record, "volume") or older["VO"],
         "issue": _first(record, "number"),
         "page": pages,
         "publisher": _first(record, "publisher"),
@@ -88,6 +100,7 @@ def _records(text: str, where: str) -> tuple[list[tuple[int, list[str]]], list[s
     problems: list[str] = []
     current: list[str] | None = None
     start = 0
+    previous = ""
     for number, line in enumerate(text.splitlines(), start=1):
         match = _TAG.match(line)
         tag, value = (match.group(1), (match.group(2) or "").strip()) if match else (None, "")
@@ -98,19 +111,22 @@ def _records(text: str, where: str) -> tuple[list[tuple[int, list[str]]], list[s
                 records.append((start, current))
             current, start = [f"TY  - {value}"], number
         elif current is None:
-            if line.strip() and tag != "ER":
+            if line.strip() and tag != "ER" and not _TRAILER.match(line):
                 problems.append(f"{where}:{number}: text outside a record (before any TY line) "
                                 "is ignored.")
         elif tag == "ER":
             records.append((start, current))
             current = None
         elif tag is not None:
-            if tag not in TAG_KEY_MAPPING:
+            if tag not in TAG_KEY_MAPPING and tag not in _STANDARD_TAGS:
                 problems.append(f"{where}:{number}: unknown RIS tag {tag!r} in the record that "
                                 f"starts at line {start}; the record is still read.")
             current.append(f"{tag}  - {value}")
+        elif _TRAILER.match(line) and (_LINK.match(line) or _LINK.match(previous)):
+            pass  # an Ovid link and its URL inside a record: no part of the previous tag
         elif line.strip():
             current.append(f"      {line.strip()}")  # continuation of the previous tag
+        previous = line
     if current is not None:
         problems.append(f"{where}:{start}: the last record has no ER line; read it to the end "
                         "of the file.")
@@ -124,7 +140,7 @@ def sniff(text: str) -> bool:
                 and re.search(r"^ER\s{1,2}-", text, re.MULTILINE))
 
 
-@reader("ris", extensions=(".ris",), sniff=sniff)
+@reader("ris", extensions=(".ris",), sniff=sniff, saved_as_txt=True)
 def read(text: str, path: str | None) -> Manuscript:
     """Read a RIS file: one Reference per record, in file order."""
     where = path or "<input>"

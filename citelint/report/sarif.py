@@ -27,6 +27,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import quote
 
+from citelint import DISTRIBUTION
 from citelint.baseline import fingerprint
 from citelint.models import Location, Reference, ReferenceResult, Report, Run, Severity
 
@@ -49,7 +50,7 @@ def _tool_version(report: Report) -> str:
 def _information_uri() -> str | None:
     """The project's home page from the installed package metadata, when it declares one."""
     try:
-        meta = metadata.metadata("citelint")
+        meta = metadata.metadata(DISTRIBUTION)
     except metadata.PackageNotFoundError:
         return None
     for entry in meta.get_all("Project-URL") or []:

@@ -32,7 +32,7 @@ How to act
     suppress the finding with the reason); if it does not, replace or remove it.
 
 Options (``[options.off-topic]``)
-    method          "auto" (default: "embedding" when the ``citelint[embeddings]`` extra is
+    method          "auto" (default: "embedding" when the ``embeddings`` extra is
                     installed, else "tfidf"), "tfidf" (offline, milliseconds, catches only the
                     blatant cases) or "embedding" (all-MiniLM-L6-v2 sentence embeddings, shipped
                     in the extra; markedly better on titles alone, see docs/offtopic.md). The

@@ -20,7 +20,7 @@ from urllib.parse import quote
 import requests
 from crossref import restful
 
-from citelint import __version__
+from citelint import PROJECT_URL, __version__
 from citelint.doi import clean_doi, is_valid_doi
 from citelint.models import Record, Reference
 from citelint.records import record_from_crossref
@@ -105,7 +105,7 @@ class CrossrefSource:
         self.base_url = base_url or os.environ.get("CITELINT_CROSSREF_URL") or DEFAULT_URL
         self.mailto = mailto or os.environ.get("CITELINT_MAILTO") or None
         self.http = CrossrefHTTP(transport, self.base_url, self.mailto)
-        etiquette = restful.Etiquette("citelint", __version__, "https://pypi.org/project/citelint/",
+        etiquette = restful.Etiquette("citelint", __version__, PROJECT_URL,
                                       self.mailto or "anonymous")
         self._works = _works_class(self.http)(etiquette=etiquette)
         self.workers = max(1, workers)

@@ -38,7 +38,7 @@ from tenacity import (
     wait_random,
 )
 
-from citelint import __version__
+from citelint import PROJECT_URL, __version__
 from citelint.sources import NotInCache, SourceUnavailable
 
 log = logging.getLogger("citelint.sources")
@@ -55,7 +55,7 @@ DEFAULT_CACHE_TTL = 30 * 24 * 3600.0
 
 def user_agent(mailto: str | None = None) -> str:
     """The User-Agent citelint sends: its name and version, plus the contact address when given."""
-    agent = f"citelint/{__version__} (https://pypi.org/project/citelint/"
+    agent = f"citelint/{__version__} ({PROJECT_URL}"
     return agent + (f"; mailto:{mailto})" if mailto else ")")
 
 

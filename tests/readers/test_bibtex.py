@@ -135,3 +135,73 @@ def test_parsing_in_threads_leaves_bibtexparser_logging_as_it_was(tmp_path, monk
         counts = list(pool.map(lambda _: len(read_file(path).references), range(8)))
     assert counts == [2] * 8
     assert logger.level == before
+
+
+# --- structures met in real .bib collections (issue #13) --------------------------------------
+
+CONCATENATED = r"""@string{MPOLLACK = "Martha E. Pollack"}
+@string{AAAI = "Proceedings of the " # "National Conference on Artificial Intelligence"}
+@inproceedings{veloso1994,
+  author = {Manuela M. Veloso and } # MPOLLACK # { and Michael T. Cox},
+  title = {Rationale-based monitoring},
+  booktitle = AAAI # { (AAAI-94)},
+  year = 1994, month = aug,
+}
+"""
+
+
+def test_string_macros_are_joined_by_concatenation_as_bibtex_does() -> None:
+    ref = read_text(CONCATENATED, "bibtex", "refs.bib").references[0]
+    assert ref.authors == ["Veloso MM", "Pollack ME", "Cox MT"]
+    assert ref.journal == ("Proceedings of the National Conference on Artificial Intelligence "
+                           "(AAAI-94)")
+
+
+def test_an_undefined_string_macro_is_a_located_problem() -> None:
+    text = "@article{a, title = {Stars}, journal = JNLNOWHERE, year = 2001}\n"
+    manuscript = read_text(text, "bibtex", "refs.bib")
+    assert manuscript.references[0].journal is None
+    assert manuscript.problems == ["refs.bib:1: entry 'a' uses 'JNLNOWHERE', which no @string "
+                                   "defines; BibTeX prints nothing there. Define it or write "
+                                   "the text in braces."]
+
+
+CROSSREF = r"""@InProceedings{part1,
+  author = {Doe, Jane}, title = {A paper in the proceedings},
+  crossref = {PROC94}, pages = {10--20},
+}
+@InCollection{part2, author = {Roe, Rick}, title = {A chapter}, crossref = {book01}}
+@Proceedings{proc94,
+  title = {Proceedings of the Workshop}, booktitle = {Proc. Workshop},
+  year = 1994, publisher = {ACM}, editor = {Ed, Ed},
+}
+@Book{book01, title = {The Book}, year = {2001}, publisher = {Springer}}
+@Article{orphan, title = {Orphan}, crossref = {nowhere}, year = 2000}
+"""
+
+
+def test_crossref_fields_are_inherited_and_a_part_takes_the_parent_title() -> None:
+    manuscript = read_text(CROSSREF, "bibtex", "refs.bib")
+    part1, part2 = manuscript.references[:2]
+    assert (part1.year, part1.journal, part1.publisher, part1.authors) == (
+        1994, "Proc. Workshop", "ACM", ["Doe J"])  # its own author, not the parent's editor
+    assert (part1.title, part1.pages) == ("A paper in the proceedings", "10-20")
+    assert (part2.year, part2.journal, part2.publisher) == (2001, "The Book", "Springer")
+    assert manuscript.problems == [
+        "refs.bib:11: entry 'orphan' takes fields from crossref 'nowhere', which no entry has; "
+        "the fields it would inherit (book title, year...) are missing."]
+
+
+def test_aas_journal_macros_name_their_journal() -> None:
+    text = (r"@ARTICLE{2001ApJ...500L...1S, author = {{Smith}, J.}, title = {Stars},"
+            r" journal = {\apj}, year = 2001, volume = 500, pages = {L1}}"
+            "\n" r"@ARTICLE{b, title = {Galaxies}, journal = {\mnras}, year = 2003}"
+            "\n" r"@ARTICLE{c, title = {Dust}, journal = {\aap}, year = 2004}")
+    journals = [r.journal for r in read_text(text, "bibtex", "ads.bib").references]
+    assert journals == ["Astrophysical Journal", "Monthly Notices of the Royal Astronomical "
+                        "Society", "Astronomy and Astrophysics"]
+
+
+def test_an_unknown_journal_macro_is_left_to_the_latex_decoder() -> None:
+    text = r"@ARTICLE{a, title = {Stars}, journal = {\emph{Nature}}, year = 2001}"
+    assert read_text(text, "bibtex", "a.bib").references[0].journal == "Nature"

@@ -236,3 +236,77 @@ def test_an_ignore_comment_just_before_a_ref_accepts_and_a_stray_one_is_reported
     expected = [str(next(n for n, line in enumerate(lines, 1) if rule in line))
                 for rule in ("year-mismatch", "title-mismatch")]
     assert [p.split(":")[1] for p in manuscript.problems] == expected
+
+
+# --- structures met in real articles (issue #13) ----------------------------------------------
+
+NLM_CITATION = """<article><back><ref-list>
+<ref id="pbio-0020001-b1"><label>1</label><nlm-citation citation-type="journal">
+<person-group person-group-type="author"><name><surname>Abrams</surname><given-names>PA
+</given-names></name><name><surname>Matsuda</surname><given-names>H</given-names></name></person-group>
+<year>1997</year><article-title>Prey adaptation as a cause of predator-prey cycles</article-title>
+<source>Evolution</source><volume>51</volume><fpage>1742</fpage><lpage>1750</lpage>
+</nlm-citation></ref>
+</ref-list></back></article>"""
+
+
+def test_an_nlm_citation_of_the_nlm_2_dtd_is_read_field_by_field() -> None:
+    ref = read_text(NLM_CITATION, "jats", "plos.xml").references[0]
+    assert ref.parse_error is None
+    assert (ref.authors, ref.year, ref.journal, ref.volume) == (
+        ["Abrams PA", "Matsuda H"], 1997, "Evolution", "51")
+    assert (ref.title, ref.first_page, ref.last_page) == (
+        "Prey adaptation as a cause of predator-prey cycles", "1742", "1750")
+
+
+SCIELO = """<article><back><ref-list>
+<ref id="B1"><mixed-citation>1. Silva JA, Costa MB. Avaliação da qualidade do sono em idosos.
+Rev Saude Publica. 2012;46(3):451-8. [citado 2014 mar 3]. Disponível em: http://x.org/a
+</mixed-citation><element-citation publication-type="journal"><person-group
+person-group-type="author"><name><surname>Silva</surname><given-names>JA</given-names></name>
+<name><surname>Costa</surname><given-names>MB</given-names></name></person-group>
+<article-title>Avaliação da qualidade do sono em idosos</article-title>
+<source>Rev Saude Publica</source><year>2012</year><volume>46</volume><issue>3</issue>
+<fpage>451</fpage><lpage>458</lpage></element-citation></ref>
+</ref-list></back></article>"""
+
+
+def test_a_tagged_element_citation_wins_over_an_untagged_mixed_citation_beside_it() -> None:
+    ref = read_text(SCIELO, "jats", "scielo.xml").references[0]
+    assert (ref.authors, ref.title, ref.year) == (
+        ["Silva JA", "Costa MB"], "Avaliação da qualidade do sono em idosos", 2012)
+    assert (ref.journal, ref.volume, ref.issue, ref.pages) == (
+        "Rev Saude Publica", "46", "3", "451-458")
+    assert ref.raw.startswith("1. Silva JA, Costa MB.")  # the printed text stays the raw one
+
+
+def _ranged_article(citations: str) -> str:
+    refs = "".join(f'<ref id="B{n}"><element-citation><person-group><name><surname>A{n}</surname>'
+                   f'</name></person-group><article-title>Work {n}</article-title><year>2001'
+                   f'</year></element-citation></ref>' for n in range(1, 13))
+    return (f"<article><body><sec><title>Introduction</title><p>Known before {citations}.</p>"
+            f"</sec></body><back><ref-list>{refs}</ref-list></back></article>")
+
+
+@pytest.mark.parametrize("citations", [
+    '<xref ref-type="bibr" rid="B1">1</xref>, <xref ref-type="bibr" rid="B7">7</xref>\u2013'
+    '<xref ref-type="bibr" rid="B12">12</xref>',
+    '<sup><xref ref-type="bibr" rid="B1">1</xref>,<xref ref-type="bibr" rid="B7">7</xref>-'
+    '<xref ref-type="bibr" rid="B12">12</xref></sup>',
+    '<xref ref-type="bibr" rid="B1">1</xref>, <sup><xref ref-type="bibr" rid="B7">7</xref></sup>'
+    ' \u2014 <sup><xref ref-type="bibr" rid="B12">12</xref></sup>',
+])
+def test_a_range_of_citations_cites_every_reference_between_its_ends(citations: str) -> None:
+    manuscript = read_text(_ranged_article(citations), "jats", "a.xml")
+    cited = [r.location.element for r in manuscript.references if r.cited_in]
+    assert cited == ["B1", "B7", "B8", "B9", "B10", "B11", "B12"]
+    uncited = [p.split("(")[1].split(")")[0] for p in manuscript.problems if "never cites" in p]
+    assert uncited == ["B2", "B3", "B4", "B5", "B6"]
+    assert manuscript.references[8].cited_in[0].excerpt.startswith("Known before")
+
+
+def test_citations_separated_by_a_comma_are_no_range() -> None:
+    manuscript = read_text(_ranged_article(
+        '<xref ref-type="bibr" rid="B7">7</xref>, <xref ref-type="bibr" rid="B12">12</xref>'),
+        "jats", "a.xml")
+    assert [r.location.element for r in manuscript.references if r.cited_in] == ["B7", "B12"]

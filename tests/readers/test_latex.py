@@ -106,6 +106,27 @@ def test_a_missing_bib_file_is_a_located_input_error(tmp_path: Path) -> None:
         read_file(tex)
 
 
+def test_one_missing_bib_file_of_several_is_reported_and_the_others_are_read(
+        tmp_path: Path) -> None:
+    tex = _paper(tmp_path, "\\cite{guo2022,wu2024}\n\\bibliography{absent,refs}")
+    manuscript = read_file(tex)
+    assert [r.location.key for r in manuscript.references] == ["guo2022", "wu2024"]
+    assert manuscript.problems[0].startswith(f"{tex}:4: the bibliography file ")
+    assert "absent.bib does not exist; the other files are read" in manuscript.problems[0]
+
+
+def test_a_crossref_may_name_an_entry_of_another_bib_file(tmp_path: Path) -> None:
+    (tmp_path / "books.bib").write_text("@book{bk, title={The Book}, year=2001}\n",
+                                        encoding="utf-8")
+    (tmp_path / "parts.bib").write_text("@incollection{ch, title={A chapter}, crossref={bk}}\n",
+                                        encoding="utf-8")
+    tex = tmp_path / "paper.tex"
+    tex.write_text("\\documentclass{article}\n\\begin{document}\n\\cite{ch}\n"
+                   "\\bibliography{parts,books}\n\\end{document}\n", encoding="utf-8")
+    ref = read_file(tex).references[0]
+    assert (ref.title, ref.journal, ref.year) == ("A chapter", "The Book", 2001)
+
+
 def test_a_broken_bib_entry_is_read_as_a_located_parse_error(tmp_path: Path) -> None:
     bib = "@article{guo2022, title={Unclosed\n\n@article{wu2024, title={Fine}}\n"
     tex = _paper(tmp_path, "\\cite{guo2022,wu2024}\\bibliography{refs}", bib=bib)
@@ -272,3 +293,59 @@ def test_a_bibitem_list_reports_keys_it_lacks_and_items_never_cited() -> None:
     assert f"\\bibitem{{{keys[1]}}} is in the list, but the text never cites it" in found[1]
     assert problems(f"As \\cite{{{keys[0]}}}.\\nocite{{{keys[1]}}}\n") == []
     assert problems(f"As \\cite{{{keys[0]}}}.\\nocite{{*}}\n") == []
+
+
+# --- \bibitem markup of revtex, natbib and AAS lists (issue #13) -------------------------------
+
+REVTEX_BBL = r"""%merlin.mbs apsrev4-2.bst 2010-07-25 4.21a (PWD, AO, DPC) hacked
+\begin{thebibliography}{3}%
+\makeatletter
+\providecommand \bibinfo  [0]{\@secondoftwo}%
+\providecommand \BibitemShut  [1]{\csname bibitem#1\endcsname}%
+\let\auto@bib@innerbib\@empty
+%</preamble>
+\bibitem [{\citenamefont {{Rubin}}\ \emph {et~al.}(1978)\citenamefont
+  {{Rubin}}, \citenamefont {{Thonnard}},\ and\ \citenamefont {{Ford}}}]{vera}%
+  \BibitemOpen
+  \bibfield  {author} {\bibinfo {author} {\bibfnamefont {V.~C.}\ \bibnamefont
+  {{Rubin}}}, \bibinfo {author} {\bibfnamefont {N.}~\bibnamefont {{Thonnard}}},
+  \ and\ \bibinfo {author} {\bibfnamefont {W.~K.}\ \bibnamefont {{Ford}},
+  \bibfnamefont {Jr.}},\ }\href {\doibase 10.1086/182804} {\bibfield  {journal}
+  {\bibinfo  {journal} {Astrophys. J.}\ }\textbf {\bibinfo {volume} {225}},\
+  \bibinfo {pages} {L107} (\bibinfo {year} {1978})}\BibitemShut {NoStop}%
+\bibitem [{\citenamefont {Audit}\ and\ \citenamefont {Check}(2024)}]{audit}
+\BibitemOpen
+\bibfield {author} {\bibinfo {author} {\bibnamefont {Audit}, \bibfnamefont {A.}}and\ \bibinfo
+{author} {\bibnamefont {Check}, \bibfnamefont {B.}},\ }
+\bibfield {title} {\enquote {\bibinfo {title} {Synthetic oscillator baseline},}\ }
+\href@noop {} {\bibfield {journal} {\bibinfo {journal} {Synthetic Physics}\ }\textbf {\bibinfo
+{volume} {1}},\ \bibinfo {pages} {1--3} (\bibinfo {year} {2024})}\BibitemShut {NoStop}
+\end{thebibliography}
+"""
+
+
+def test_a_revtex_bbl_reads_its_tagged_fields_and_prints_no_markup(tmp_path: Path) -> None:
+    bbl = tmp_path / "paper.bbl"
+    bbl.write_text(REVTEX_BBL, encoding="utf-8")
+    manuscript = read_file(bbl)
+    rubin, audit = manuscript.references
+    assert rubin.raw == ("V. C. Rubin, N. Thonnard, and W. K. Ford, Jr., Astrophys. J. 225, L107 "
+                         "(1978) doi:10.1086/182804")
+    assert (rubin.authors, rubin.journal, rubin.volume, rubin.first_page, rubin.year) == (
+        ["Rubin VC", "Thonnard N", "Ford WK"], "Astrophys. J.", "225", "L107", 1978)
+    assert (rubin.title, rubin.doi, rubin.parse_error) == (None, "10.1086/182804", None)
+    assert (audit.authors, audit.title, audit.pages) == (
+        ["Audit A", "Check B"], "Synthetic oscillator baseline", "1-3")
+    assert "NoStop" not in audit.raw and "@noop" not in audit.raw
+
+
+def test_aas_journal_macros_in_bibitem_text_print_their_journal(tmp_path: Path) -> None:
+    tex = tmp_path / "paper.tex"
+    tex.write_text("\\documentclass{aastex631}\n\\begin{document}\n\\citet{s01}\n"
+                   "\\begin{thebibliography}{}\n"
+                   "\\bibitem[{Smith} et~al.(2001){Smith}, {Jones}, \\& {Doe}]{s01}\n"
+                   "{Smith}, J., {Jones}, K., \\& {Doe}, J. 2001, \\apj, 500, L1\n"
+                   "\\end{thebibliography}\n\\end{document}\n", encoding="utf-8")
+    ref = read_file(tex).references[0]
+    assert ref.raw == "Smith, J., Jones, K., & Doe, J. 2001, Astrophysical Journal, 500, L1"
+    assert ref.year == 2001

@@ -88,3 +88,64 @@ def test_the_fixture_reads() -> None:
     manuscript = read_file(Path(__file__).parents[2] / "fixtures" / "formats" / "refs.ris")
     assert len(manuscript.references) == 5 and not manuscript.problems
     assert manuscript.references[1].suppressions[0].rule == "pages-article-number"
+
+
+# --- structures met in real exports (issue #13) -----------------------------------------------
+
+VENDOR = """Provider: Example Publisher
+Database: Example Journals
+Content: text/plain; charset="UTF-8"
+
+TY  - JOUR
+AU  - Smith, Jane
+TI  - A study
+JO  - J Test
+PY  - 2019
+VO  - 41
+SP  - 100364
+EP  - nan
+U1  - screened
+U2  - include
+U3  - 2
+U4  - x
+U5  - y
+LK  - https://example.org/article
+UR  - https://example.org/a
+Link to the Ovid Full Text or citation:
+http://ovidsp.example.org/ovidweb.cgi?T=JS&AN=123
+ER  -
+
+Link to the External Link Resolver:
+http://resolver.example.org/?id=123
+
+TY  - JOUR
+TI  - Signalling
+JO  - Sci Signal
+PY  - 2009
+SP  - 96ra77
+EP  - 96ra77
+ER  -
+"""
+
+
+def test_standard_tags_and_vendor_trailers_are_read_quietly() -> None:
+    manuscript = read_text(VENDOR, "ris", "export.ris")
+    assert manuscript.problems == []
+    first, second = manuscript.references
+    assert (first.volume, first.first_page, first.last_page, first.pages) == (
+        "41", "100364", None, "100364")  # EP nan is no end page
+    assert first.url == "https://example.org/a"  # the Ovid link is no part of the UR
+    assert (second.first_page, second.last_page, second.pages) == ("96ra77", None, "96ra77")
+
+
+def test_a_tag_outside_the_standard_is_still_reported() -> None:
+    text = "TY  - JOUR\nTI  - A study\nZZ  - what\nER  - \n"
+    assert read_text(text, "ris", "x.ris").problems == [
+        "x.ris:3: unknown RIS tag 'ZZ' in the record that starts at line 1; the record is still "
+        "read."]
+
+
+def test_a_ris_export_saved_as_txt_is_read_as_ris(tmp_path: Path) -> None:
+    path = tmp_path / "export.txt"
+    path.write_text(RECORD, encoding="utf-8")
+    assert read_file(path).format == "ris"

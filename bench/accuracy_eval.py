@@ -1,0 +1,153 @@
+"""Measure citelint on the multi-style corpus built by ``build_style_corpus.py``.
+
+Each list (one per style, plus the BibTeX file) is checked against its snapshot as a closed
+world: the snapshot is taken to hold every work there is, as Crossref and OpenAlex together would
+when both answer, so a reference no record matches is "not found" rather than "not held here".
+Off-topic is left out (it judges a list's subject, not a reference's facts).
+
+For every list it prints and writes (``--json``) three tables:
+
+- false errors: correct references with an error-level finding, by rule;
+- recall per fault class: the share of faulty references with any finding (any severity) or a
+  not-found verdict, and the share flagged by the fault's own rule;
+- parsing (text lists only): per field, how often the parsed value equals the record's.
+
+    python bench/accuracy_eval.py bench/data/styles [--json bench/results/accuracy.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from citelint.api import check
+from citelint.config import Config
+from citelint.sources.snapshot import SnapshotSource
+
+#: the rule that names each fault
+FAULT_RULES = {
+    "title-word": {"title-mismatch"},
+    "author-edit": {"author-mismatch"},
+    "year": {"year-mismatch"},
+    "volume": {"volume-mismatch"},
+    "pages": {"pages-mismatch"},
+    "article-range": {"pages-article-number"},
+    "fabricated": {"reference-not-found"},
+}
+
+
+class ClosedWorld(SnapshotSource):
+    """A snapshot that holds every work there is: absence means the work does not exist."""
+
+    name = "closed-world"
+    authoritative = True
+
+
+def evaluate_list(path: Path, truth: list[dict[str, Any]], source: SnapshotSource,
+                  config: Config) -> dict[str, Any]:
+    report = check(path, config=config, sources=[source])
+    by_index = {t["index"]: t for t in truth}
+    false_errors: Counter[str] = Counter()
+    correct = errored = 0
+    faults: dict[str, Counter[str]] = defaultdict(Counter)
+    examples: list[dict[str, Any]] = []
+    for result in report.results:
+        fact = by_index.get(result.reference.index)
+        if fact is None:
+            continue
+        rules = {f.rule for f in result.findings if f.suppressed is None}
+        errors = [f for f in result.findings if f.severity == "error" and f.suppressed is None]
+        if fact["case"] == "correct":
+            correct += 1
+            if errors:
+                errored += 1
+                false_errors.update({f.rule for f in errors})
+                examples.append({"index": fact["index"], "raw": result.reference.raw,
+                                 "errors": [f.message for f in errors]})
+            continue
+        tally = faults[fact["case"]]
+        tally["total"] += 1
+        if rules or result.status == "not-found":
+            tally["flagged"] += 1
+        if rules & FAULT_RULES[fact["case"]]:
+            tally["by_rule"] += 1
+    return {"list": path.name, "references": len(report.results), "correct": correct,
+            "correct_with_error": errored, "false_errors_by_rule": dict(false_errors),
+            "faults": {k: dict(v) for k, v in faults.items()}, "false_error_examples": examples,
+            "parsed": [_parsed_fields(r.reference) for r in report.results]}
+
+
+def _parsed_fields(reference: Any) -> dict[str, Any]:
+    return {"index": reference.index, **{k: getattr(reference, k) for k in (
+        "title", "journal", "year", "volume", "issue", "first_page", "last_page",
+        "article_number")}, "authors": len(reference.authors)}
+
+
+def parse_accuracy(parsed: list[dict[str, Any]], truth: list[dict[str, Any]],
+                   records: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """Per field, the share of correct references whose parsed value is the record's."""
+    from citelint.normalize import comparable
+
+    hits: Counter[str] = Counter()
+    total = 0
+    by_index = {p["index"]: p for p in parsed}
+    for fact in truth:
+        work = records.get((fact.get("doi") or "").lower())
+        got = by_index.get(fact["index"])
+        if fact["case"] != "correct" or work is None or got is None:
+            continue
+        total += 1
+        title = work["title"][0] if isinstance(work["title"], list) else work["title"]
+        hits["title"] += comparable(got["title"] or "") == comparable(title)
+        hits["year"] += got["year"] == work["issued"]["date-parts"][0][0]
+        hits["volume"] += got["volume"] == work.get("volume")
+        pages = work.get("page") or work.get("article-number") or ""
+        first = pages.split("-")[0]
+        hits["pages"] += (got["first_page"] or got["article_number"]) == first
+        hits["journal"] += bool(got["journal"])
+        hits["authors"] += got["authors"] > 0
+    return {k: round(v / total, 3) for k, v in sorted(hits.items())} if total else {}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--only", action="append", default=[], help="list file name(s)")
+    args = parser.parse_args(argv)
+    truth = [json.loads(line) for line in open(args.corpus / "truth.jsonl", encoding="utf-8")]
+    source = ClosedWorld(args.corpus / "snapshot.jsonl")
+    records = {}
+    for line in open(args.corpus / "snapshot.jsonl", encoding="utf-8"):
+        work = json.loads(line)
+        records[work["DOI"].lower()] = work
+    config = Config(offline=True, disable=["off-topic"])
+    lists = sorted({t["list"] for t in truth})
+    results = []
+    for name in lists:
+        if args.only and name not in args.only:
+            continue
+        started = time.monotonic()
+        facts = [t for t in truth if t["list"] == name]
+        outcome = evaluate_list(args.corpus / name, facts, source, config)
+        outcome["parse_accuracy"] = parse_accuracy(outcome.pop("parsed"), facts, records)
+        outcome["seconds"] = round(time.monotonic() - started, 1)
+        results.append(outcome)
+        recall = " ".join(f"{k}={v.get('flagged', 0)}/{v['total']}({v.get('by_rule', 0)})"
+                          for k, v in sorted(outcome["faults"].items()))
+        print(f"{name:24} false errors {outcome['correct_with_error']:2}/{outcome['correct']}"
+              f" {outcome['false_errors_by_rule']}  recall {recall}  parse "
+              f"{outcome['parse_accuracy']}", file=sys.stderr)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
