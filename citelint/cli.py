@@ -252,7 +252,7 @@ def _nothing_verified_note(run: Run, fail_on: str) -> str | None:
     if cause is None:
         return None
     _, conditions = fail_on_parts(fail_on)
-    why = ("the sources asked could not answer (see the reasons above)"
+    why = ("the sources asked could not answer (the report gives the reasons)"
            if cause == "sources-failed" else
            "no source could be asked (offline or no source configured, and no cached answer "
            "or snapshot holds them)")

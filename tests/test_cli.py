@@ -35,17 +35,24 @@ def test_fail_on_never_exits_zero_and_json_goes_to_stdout(capsys):
     assert json.loads(capsys.readouterr().out)["schema_version"] == 1
 
 
-def test_fail_on_decides_which_severities_fail(tmp_path):
+def year_off_by_one(tmp_path, *more_lines):
+    """A list whose first reference cites 2021 for a work the snapshot dates 2022 (a year
+    warning and a DOI suggestion); the check arguments and the list's path."""
     refs = tmp_path / "refs.txt"
-    refs.write_text("1. Guo X, Vogt A. Effects of stem cells on wounds. Cells 2021; 11:1198.\n",
-                    "utf-8")
+    lines = ["1. Guo X, Vogt A. Effects of stem cells on wounds. Cells 2021; 11:1198.",
+             *more_lines]
+    refs.write_text("".join(f"{line}\n" for line in lines), "utf-8")
     snapshot = tmp_path / "records.jsonl"
     snapshot.write_text(json.dumps({
         "DOI": "10.3390/cells1", "title": ["Effects of stem cells on wounds"],
         "author": [{"family": "Guo", "given": "X"}, {"family": "Vogt", "given": "A"}],
         "container-title": ["Cells"], "issued": {"date-parts": [[2022]]}, "volume": "11",
         "article-number": "1198"}) + "\n", "utf-8")
-    args = ["check", str(refs), "--snapshot", str(snapshot), "--offline"]
+    return ["check", str(refs), "--snapshot", str(snapshot), "--offline"], refs
+
+
+def test_fail_on_decides_which_severities_fail(tmp_path):
+    args, _ = year_off_by_one(tmp_path)
     assert main(args + ["--fail-on", "error"]) == 0  # only a year warning and a DOI suggestion
     assert main(args + ["--fail-on", "warning"]) == 1
     assert main(args + ["--fail-on", "never"]) == 0
@@ -265,17 +272,8 @@ def test_output_extension_chooses_the_format(bib_and_notes, tmp_path, capsys):
 
 
 def test_concise_github_and_quiet_formats(tmp_path, capsys):
-    refs = tmp_path / "refs.txt"
-    refs.write_text("1. Guo X, Vogt A. Effects of stem cells on wounds. Cells 2021; 11:1198.\n"
-                    "2. Nobody N. A work no snapshot holds, with a title. J Nowhere 2020; 1:1-2.\n",
-                    "utf-8")
-    snapshot = tmp_path / "records.jsonl"
-    snapshot.write_text(json.dumps({
-        "DOI": "10.3390/cells1", "title": ["Effects of stem cells on wounds"],
-        "author": [{"family": "Guo", "given": "X"}, {"family": "Vogt", "given": "A"}],
-        "container-title": ["Cells"], "issued": {"date-parts": [[2022]]}, "volume": "11",
-        "article-number": "1198"}) + "\n", "utf-8")
-    args = ["check", str(refs), "--snapshot", str(snapshot), "--offline"]
+    args, refs = year_off_by_one(
+        tmp_path, "2. Nobody N. A work no snapshot holds, with a title. J Nowhere 2020; 1:1-2.")
     assert main([*args, "-f", "concise"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert f"{refs}:1:1: year-mismatch " in lines[0] and "2021" in lines[0]

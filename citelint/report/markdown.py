@@ -133,8 +133,17 @@ def _report_markdown(report: Report, max_references: int) -> str:
     if unverified:
         lines += [f"<details><summary>{_plural(len(unverified), 'unverified reference')} "
                   "(a source did not answer; not checked, not cleared)</summary>", ""]
-        lines += [f"- [{r.reference.index}] {escape_cell(short_citation(r.reference))}: "
-                  f"{escape_cell(r.reason or 'no reason given')}" for r in unverified]
+        by_reason: dict[str, list[ReferenceResult]] = {}
+        for result in unverified:
+            by_reason.setdefault(result.reason or "no reason given", []).append(result)
+        for reason, results in by_reason.items():  # a shared reason (an outage) is said once
+            if len(results) == 1:
+                lines.append(f"- [{results[0].reference.index}] "
+                             f"{escape_cell(short_citation(results[0].reference))}: "
+                             f"{escape_cell(reason)}")
+            else:
+                indexes = ", ".join(f"[{r.reference.index}]" for r in results)
+                lines.append(f"- {len(results)} references ({indexes}): {escape_cell(reason)}")
         lines += ["", "</details>", ""]
 
     accepted = [(r, f) for r, f in report.findings(include_suppressed=True)

@@ -91,3 +91,16 @@ def test_clean_report_says_no_findings() -> None:
     report = sample_report()
     report.results = report.results[1:2]
     assert "No findings." in write_markdown(report)
+
+
+def test_a_run_is_one_summary_and_a_shared_unverified_reason_is_said_once() -> None:
+    from citelint.models import Run, UnreadableInput
+
+    refs = [Reference(index=n, raw=f"Doe A. Work {n}. 2019.") for n in (1, 2, 3)]
+    down = "A lookup failed: crossref: the network could not be reached."
+    report = Report(Manuscript("a.bib", "bibtex", refs),
+                    [ReferenceResult(r, Match(r), "unverified", reason=down) for r in refs])
+    text = write_markdown(Run([report, UnreadableInput("b.bib", "b.bib: no entry.")]))
+    assert text.count(down) == 1 and "3 references ([1], [2], [3])" in text
+    assert "## citelint: a.bib" in text and "## citelint: b.bib" in text
+    assert "Could not be read: b.bib: no entry." in text
