@@ -8,8 +8,9 @@ Off-topic is left out (it judges a list's subject, not a reference's facts).
 For every list it prints and writes (``--json``) three tables:
 
 - false errors: correct references with an error-level finding, by rule;
-- recall per fault class: the share of faulty references with any finding (any severity) or a
-  not-found verdict, and the share flagged by the fault's own rule;
+- recall per fault class: the share of faulty references with any finding (any severity, but not
+  the doi-missing suggestion) or a not-found verdict, and the share flagged by the fault's own
+  rule;
 - parsing (text lists only): per field, how often the parsed value equals the record's.
 
     python bench/accuracy_eval.py bench/data/styles [--json bench/results/accuracy.json]
@@ -56,11 +57,17 @@ def evaluate_list(path: Path, truth: list[dict[str, Any]], source: SnapshotSourc
     correct = errored = 0
     faults: dict[str, Counter[str]] = defaultdict(Counter)
     examples: list[dict[str, Any]] = []
+    # a text list has one reference a line: align by line, so that two references read as one
+    # count against the first (and the second is missing) instead of shifting every later one
+    one_per_line = path.suffix == ".txt"
     for result in report.results:
-        fact = by_index.get(result.reference.index)
+        key = result.reference.location.line if one_per_line else result.reference.index
+        fact = by_index.get(key)
         if fact is None:
             continue
-        rules = {f.rule for f in result.findings if f.suppressed is None}
+        # a suggestion (doi-missing) says nothing about the fault
+        rules = {f.rule for f in result.findings
+                 if f.suppressed is None and f.rule != "doi-missing"}
         errors = [f for f in result.findings if f.severity == "error" and f.suppressed is None]
         if fact["case"] == "correct":
             correct += 1
@@ -83,7 +90,8 @@ def evaluate_list(path: Path, truth: list[dict[str, Any]], source: SnapshotSourc
 
 
 def _parsed_fields(reference: Any) -> dict[str, Any]:
-    return {"index": reference.index, **{k: getattr(reference, k) for k in (
+    line = reference.location.line if str(reference.location.path).endswith(".txt") else None
+    return {"index": line or reference.index, **{k: getattr(reference, k) for k in (
         "title", "journal", "year", "volume", "issue", "first_page", "last_page",
         "article_number")}, "authors": len(reference.authors)}
 

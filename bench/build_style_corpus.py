@@ -235,6 +235,7 @@ def render(style_xml: bytes, items: list[dict[str, Any]], work_dir: Path) -> lis
     )
     from citeproc.source.json import CiteProcJSON
 
+    _fix_page_ranges()
     path = work_dir / "style.csl"
     path.write_bytes(style_xml)
     style = CitationStylesStyle(str(path), validate=False)
@@ -245,6 +246,25 @@ def render(style_xml: bytes, items: list[dict[str, Any]], work_dir: Path) -> lis
     order = list(bibliography.keys)
     by_id = dict(zip(order, entries, strict=True))
     return [by_id[item["id"]] for item in items]
+
+
+def _fix_page_ranges() -> None:
+    """citeproc-py (0.11) shortens a range whose pages differ in length by comparing digits from
+    the left ("1-14" becomes "1-4"); CSL abbreviates only pages of equal length. Render those
+    ranges in full, as the styles do."""
+    from citeproc import model
+
+    owner = next(c for c in vars(model).values()
+                 if isinstance(c, type) and "_format_last_page" in vars(c))
+    original = vars(owner)["_format_last_page"]
+    if getattr(original, "fixed", False):
+        return
+
+    def format_last_page(self, first, last):
+        return last if len(first) != len(last) else original(self, first, last)
+
+    format_last_page.fixed = True  # type: ignore[attr-defined]
+    owner._format_last_page = format_last_page
 
 
 _NUMBER = re.compile(r"^(\[\d+\]|\(\d+\)|\d+\.)(?=\S)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from citelint import __version__
 from citelint.baseline import apply_suppressions, load_baseline
@@ -21,13 +22,18 @@ from citelint.resolve import DoiChecker, Progress, resolve_references
 from citelint.sources import Source
 from citelint.sources.snapshot import SnapshotSource
 
+if TYPE_CHECKING:
+    from citelint.sources.doiorg import DoiHandleSource
+
 SEARCH_WORKERS = 3  # Crossref's polite pool allows 3 requests in flight
 
 
-def build_sources(config: Config) -> tuple[list[Source], DoiChecker | None, object | None]:
+def build_sources(config: Config) -> tuple[list[Source], DoiHandleSource | None,
+                                           object | None]:
     """Snapshots first (local and cheap), then the online sources the config enables.
 
-    Returns the sources, the DOI registration checker, and the transport (for its stats).
+    Returns the sources, doi.org's handle API (when the config enables it: whether a DOI is
+    registered, which DOI a shortDOI stands for), and the transport (for its stats).
     """
     sources: list[Source] = []
     if config.snapshots:
@@ -46,10 +52,8 @@ def build_sources(config: Config) -> tuple[list[Source], DoiChecker | None, obje
         "openalex": lambda: OpenAlexSource(transport, config.openalex_url,
                                            config.openalex_api_key, config.mailto)}
     sources += [built[name]() for name in online]
-    checker = None
-    if "doi" in config.sources:
-        checker = DoiHandleSource(transport, config.doi_url).is_registered
-    return sources, checker, transport
+    handles = DoiHandleSource(transport, config.doi_url) if "doi" in config.sources else None
+    return sources, handles, transport
 
 
 def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
@@ -72,16 +76,20 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
     if offline is not None:
         config.offline = offline
     if not isinstance(manuscript, Manuscript):
-        manuscript = read_file(manuscript, input_format)
+        manuscript = read_file(manuscript, input_format,
+                               allow_outside=config.allow_outside_files)
     transport = None
+    doi_expander = None
     if sources is None:
-        sources, built_checker, transport = build_sources(config)
-        doi_checker = doi_checker or built_checker
+        sources, handles, transport = build_sources(config)
+        if handles is not None:  # doi.org: DOIs no other source knows, and shortDOIs
+            doi_checker = doi_checker or handles.is_registered
+            doi_expander = handles.full_doi
     # Searches run side by side when a service is involved: the transport keeps each host
     # within its announced concurrency and rate limits.
     workers = SEARCH_WORKERS if transport is not None else 1
     matches = resolve_references(manuscript.references, sources, doi_checker=doi_checker,
-                                 progress=progress, workers=workers)
+                                 progress=progress, workers=workers, doi_expander=doi_expander)
     results = check_matches(manuscript, matches, config)
     report = Report(manuscript, results, tool_version=__version__)
     entries = load_baseline(config.baseline) if config.baseline else []

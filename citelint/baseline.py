@@ -59,7 +59,8 @@ def fingerprint(reference: Reference) -> str:
     if doi:
         basis = f"doi:{doi}"
     elif reference.title or reference.authors:
-        author = comparable(split_name(reference.authors[0])[0]) if reference.authors else ""
+        author = (comparable(split_name(reference.authors[0].as_cited())[0])
+                  if reference.authors else "")
         year = reference.year if reference.year is not None else ""
         basis = f"cite:{author}|{year}|{comparable(reference.title or '')}"
     else:
@@ -71,7 +72,7 @@ def short_citation(reference: Reference, width: int = 80) -> str:
     """A one-line label for a reference: ``Keller P et al. (2020) Title of the work…``."""
     parts = []
     if reference.authors:
-        first = reference.authors[0].strip()
+        first = reference.authors[0].as_cited().strip()
         more = len(reference.authors) > 1 or reference.et_al
         parts.append(f"{first} et al." if more else first)
     if reference.year is not None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from citelint.doi import find_doi
-from citelint.models import Location, Reference
+from citelint.models import Location, Provenance, Reference
+from citelint.names import cited_author
 from citelint.normalize import DASHES, is_initials, split_pages
 
 _DASH = "".join(re.escape(c) for c in DASHES)
@@ -78,6 +79,8 @@ _NOISE = re.compile(
 )
 _ET_AL = re.compile(r"(?:^|[\s,])et\.?\s*al\.?$", re.IGNORECASE)
 _MAX_JOURNAL_CHARS = 200
+# a source ("Journal, 12(3), 45-67") is the journal and a few numbers
+_MAX_SOURCE_CHARS = _MAX_JOURNAL_CHARS + 100
 _BREAK = re.compile(r"(?<=[.?!])\s+")
 _NOT_A_BREAK = {"vs", "e.g", "i.e", "cf", "sp", "spp", "approx", "ca", "fig", "no", "dr", "mr",
                 "mrs", "ms", "st", "subsp", "var"}
@@ -87,7 +90,19 @@ _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della"
               "le", "la", "ter", "ten", "bin", "ibn", "al", "el", "y", "mac", "mc"}
 
 
-def parse_citation(raw: str, index: int, location: Location) -> Reference:
+def parse_references(texts: list[str], locations: list[Location] | None = None,
+                     first_index: int = 1, input_format: str = "text") -> list[Reference]:
+    """Parse a whole reference list (plain strings, one per reference): its style family is
+    detected once for the list (:func:`detect_style`), then each string is parsed with it."""
+    style = detect_style(texts)
+    locations = locations or [Location() for _ in texts]
+    return [parse_citation(text, first_index + n, location, style=style,
+                           input_format=input_format)
+            for n, (text, location) in enumerate(zip(texts, locations, strict=True))]
+
+
+def parse_citation(raw: str, index: int, location: Location,
+                   style: str | None = None, input_format: str = "text") -> Reference:
     """Split one cited reference into a :class:`Reference`; never raises.
 
     Understands Vancouver/AMA (``Authors. Title. Journal Year; Vol(Issue):Pages.``) and
@@ -95,23 +110,69 @@ def parse_citation(raw: str, index: int, location: Location) -> Reference:
     chapters in both (``type`` "chapter", the book's title as ``journal``). A single
     page-like locator ("727:150313", "50:e12333") is reported as ``article_number``; a range as
     ``first_page``/``last_page``. The DOI is kept as cleaned even when it is not valid.
+
+    ``style`` is the list's style family (a key of :data:`GRAMMARS`, from :func:`detect_style`):
+    the citation is read with that family's grammar first (Nature, Science, IEEE, MLA, Chicago,
+    ACS, Elsevier and Springer numbered, APA, Harvard...), and with the general readings when it
+    does not fit.
+
+    The reference's provenance is "text" (from ``input_format``), with a confidence per field:
+    identifiers found by their own pattern are near-certain, fields of a citation whose whole
+    tail matched a known style are likely, and fields read by a looser fallback, or of a
+    citation that could not be fully parsed, are doubtful.
     """
-    ref = Reference(index=index, raw=raw, location=location)
+    ref = Reference(index=index, raw=raw, location=location,
+                    provenance=Provenance("text", input_format))
     try:
-        _parse_into(ref, raw)
+        _parse_into(ref, raw, style)
     except Exception as exc:  # the parser must never take the run down with it
         ref.parse_error = f"The citation could not be parsed ({type(exc).__name__}: {exc})."
+    _settle_confidence(ref)
     return ref
 
 
-def _parse_into(ref: Reference, raw: str) -> None:
+_IDENTIFIER_CONFIDENCE = 0.95
+_LIKELY = 0.8
+_STYLED = 0.9  # a field the list's style grammar delimits on both sides
+_DOUBTFUL = 0.5
+
+
+def _settle_confidence(ref: Reference) -> None:
+    """Give every filled field a confidence: what the parse steps set, else a default."""
+    confidence = ref.provenance.confidence
+    filled = {"title": ref.title, "authors": ref.authors, "year": ref.year,
+              "journal": ref.journal or ref.publisher, "volume": ref.volume, "issue": ref.issue,
+              "pages": ref.pages, "doi": ref.doi, "pmid": ref.pmid}
+    for name, value in filled.items():
+        if not value:
+            confidence.pop(name, None)
+            continue
+        default = _IDENTIFIER_CONFIDENCE if name in ("doi", "pmid") else _LIKELY
+        confidence.setdefault(name, default)
+        if ref.parse_error and name not in ("doi", "pmid"):
+            confidence[name] = min(confidence[name], _DOUBTFUL)
+
+
+def _doubt(ref: Reference, *fields: str) -> None:
+    """Mark fields read by a fallback step as doubtful."""
+    for name in fields:
+        ref.provenance.confidence[name] = _DOUBTFUL
+
+
+def _parse_into(ref: Reference, raw: str, style: str | None) -> None:
     body = _take_identifiers(ref, " ".join(raw.split()))
     if not body:
         ref.parse_error = ("The citation has no text besides its identifiers: no authors, title "
                            "or journal could be found.")
         return
+    if style and style != "vancouver" and parse_styled(ref, _strip_label(body), style):
+        return
     if not _parse_author_date(ref, body) and not _parse_nlm_chapter(ref, body):
         _parse_vancouver(ref, body)
+    if style and style != "vancouver":
+        # the list is written in another style and this citation does not follow it: what the
+        # general readings found may be misplaced
+        _doubt(ref, "title", "authors", "journal", "year", "volume", "issue", "pages")
     missing = []
     if not ref.title:
         missing.append("the title")
@@ -141,8 +202,17 @@ def _take_identifiers(ref: Reference, text: str) -> str:
         text = _URL.sub(" ", text)
     text = _NOISE.sub(" ", text)
     text = re.sub(r"\s+([.,;:])", r"\1", " ".join(text.split()))
-    text = re.sub(r"(?:[.,;]\s*){2,}$", ".", text)
-    return text.strip(" ,;")
+    return _collapse_closing_stops(text).strip(" ,;")
+
+
+def _collapse_closing_stops(text: str) -> str:
+    """Two or more closing stops ("., ." or "..") become one full stop. Done by stripping, not
+    by a pattern anchored at the end, which retries at every stop of a long run of them."""
+    body = text.rstrip(".,; ")
+    closing = text[len(body):].lstrip(" ")
+    if sum(closing.count(c) for c in ".,;") < 2:
+        return text
+    return text[: len(text) - len(closing)] + "."
 
 
 # --- Vancouver / AMA -----------------------------------------------------------------------------
@@ -162,11 +232,12 @@ def _parse_vancouver(ref: Reference, body: str) -> None:
             ref.year = int(loose.group("year"))
             _take_source_numbers(ref, loose.group("volume"), loose.group("issue"),
                                  loose.group("pages"))
+            _doubt(ref, "year", "volume", "issue", "pages", "journal")
         else:
             head = body
     head = head.strip().rstrip(".,;: ").strip()
     authors, et_al, rest = _split_authors(head)
-    ref.authors, ref.et_al = authors, et_al
+    ref.authors, ref.et_al = [cited_author(n) for n in authors], et_al
     title, source = _split_title_source(rest)
     ref.title = title or None
     if source:
@@ -189,7 +260,7 @@ def _parse_nlm_chapter(ref: Reference, body: str) -> bool:
     authors, et_al, title = _split_authors(chapter.group("head").strip().rstrip("."))
     if not title:
         return False
-    ref.authors, ref.et_al = authors, et_al
+    ref.authors, ref.et_al = [cited_author(n) for n in authors], et_al
     _fill_chapter(ref, _segment_end(title), chapter.group("book"), chapter.group("publisher"),
                   chapter.group("pages"))
     ref.year = int(chapter.group("year"))
@@ -375,7 +446,7 @@ def _parse_author_date(ref: Reference, body: str) -> bool:
 
 def _fill_author_date(ref: Reference, names: tuple[list[str], bool], year: int | None,
                       rest: str) -> None:
-    ref.authors, ref.et_al = names
+    ref.authors, ref.et_al = [cited_author(n) for n in names[0]], names[1]
     ref.year = year
     chapter = _APA_CHAPTER.match(rest.strip())
     if chapter:
@@ -393,6 +464,7 @@ def _fill_author_date(ref: Reference, names: tuple[list[str], bool], year: int |
                              match.group("pages"))
     elif any(c.isdigit() for c in source):
         ref.journal = source
+        _doubt(ref, "journal")
     else:
         ref.publisher = source
 
@@ -404,13 +476,16 @@ def _split_author_date_title(rest: str) -> tuple[str, str]:
     if quoted:
         source = re.sub(r"^In:?\s+", "", quoted.group("src")).strip().rstrip(".")
         return quoted.group("title").strip(), source
-    breaks = _breaks(rest)
-    for offset in breaks:
-        source = rest[offset:].strip().rstrip(".")
-        numbered = _SOURCE.match(source)
-        if (numbered and _stops_end_abbreviations(numbered.group("journal"))) \
-                or _looks_like_journal(source.split(",")[0]):
-            return _segment_end(rest[:offset]), source
+    for offset in _breaks(rest):
+        if len(rest) - offset <= _MAX_SOURCE_CHARS:
+            numbered = _SOURCE.match(rest[offset:].strip().rstrip("."))
+            if numbered and _stops_end_abbreviations(numbered.group("journal")):
+                return _segment_end(rest[:offset]), rest[offset:].strip().rstrip(".")
+        # only the text up to the next comma is looked at: a long tail is never copied per break
+        comma = rest.find(",", offset, offset + _MAX_SOURCE_CHARS + 1)
+        if comma != -1 or len(rest) - offset <= _MAX_SOURCE_CHARS:
+            if _looks_like_journal(rest[offset: comma if comma != -1 else len(rest)]):
+                return _segment_end(rest[:offset]), rest[offset:].strip().rstrip(".")
     return _segment_end(rest), ""
 
 
@@ -457,3 +532,268 @@ def _is_given_first(text: str) -> bool:
     words = text.split()
     return (len(words) >= 2 and _is_loose_name(text) and not is_initials(words[-1])
             and all(is_initials(w) and "." in w for w in words[:-1]))
+
+
+# --- styled lists: one grammar per style family, detected once per list -------------------------
+
+_LETTER = r"[^\W\d_]"
+_UPPER = r"(?:[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0391-\u03a9\u0400-\u042f])"
+_INITIALS = rf"(?:{_UPPER}[a-z]?\.(?:\s?-?\s?{_UPPER}[a-z]?\.)*)"
+_SURNAME = (rf"(?:(?:{'|'.join(sorted(_PARTICLES))}|d'|O')\s?)*"
+            rf"{_UPPER}[\w'\u2019\-]*(?:[\s-](?:{_UPPER}[\w'\u2019\-]+|(?:{'|'.join(sorted(_PARTICLES))})))"
+            r"{0,3}")
+_GIVEN_WORD = rf"{_UPPER}[\w\u2019'\-]+"
+_AND = r"(?:,\s*(?:and\s+|&\s*)?|;\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*)"
+_ETAL = r"(?:,?\s+et\s+al\.?)"
+# "Li, J., Jing, Y. & Liu, Y." / "Li, J.; Jing, Y.": family name, comma, initials
+_INVERTED = rf"{_SURNAME},\s*{_INITIALS}(?:,?\s*(?:Jr|Sr|II|III|IV)\.?)?"
+# "H. S. Frank, L. Qi and T. Wang": initials, family name
+_GIVEN_FIRST = rf"{_INITIALS}\s?{_SURNAME}(?:,?\s*(?:Jr|Sr|II|III|IV)\.?)?"
+# MLA and Chicago: "Frank, Henry S., and Lei Qi" / "Li, J., Y. Jing, Y. Liu, et al."
+_FIRST_INVERTED = (rf"{_SURNAME},\s*(?:{_INITIALS}"
+                   rf"|{_GIVEN_WORD}(?:\s+(?:{_INITIALS}|{_GIVEN_WORD}))?)")
+# Vancouver/AMA and Springer: "Frank HS, Qi L"
+_COMPACT = rf"{_SURNAME}\s{_UPPER}(?:-?{_UPPER}){{0,3}}(?:\s(?:Jr|Sr|II|III|IV))?"
+_NAME_LISTS = {
+    "compact": re.compile(rf"^(?P<names>{_COMPACT}(?:,\s*{_COMPACT})*{_ETAL}?)"),
+    "inverted": re.compile(rf"^(?P<names>{_INVERTED}(?:{_AND}{_INVERTED})*{_ETAL}?)"),
+    "given-first": re.compile(rf"^(?P<names>{_GIVEN_FIRST}(?:{_AND}{_GIVEN_FIRST})*{_ETAL}?)"),
+    "first-inverted": re.compile(
+        rf"^(?P<names>{_FIRST_INVERTED}(?:{_AND}(?:{_GIVEN_FIRST}|{_GIVEN_WORD}(?:\s+{_INITIALS})?"
+        rf"\s+{_SURNAME}))*{_ETAL}?)"),
+}
+
+_V = r"(?P<volume>[A-Za-z]{0,4}\d+[A-Za-z]?(?:\s+Suppl\.?(?:\s*\d+)?)?)"
+_I = r"(?P<issue>[^()]{1,24})"
+_NO = r"(?P<issue>[\w/\u2013-]{1,12})"  # after "no."
+# a page range, or a locator with a lettered part ("2165-a-2166") that is no range to read but
+# still ends the journal
+_P = rf"(?P<pages>{_PAGES}|\d+[{_DASH}][a-z](?:[{_DASH}]\d+[a-z]?)?)"
+_Y = rf"(?P<year>{_YEAR})[a-z]?"
+_MONTH_DAY = rf"{_MONTH}(?:\s*[{_DASH}/]\s*{_MONTH})?(?:\s+\d{{1,2}},?)?"
+_MON = rf"(?:{_MONTH_DAY}\s+)"  # a month (and day) before a year
+#: What follows the journal in each style family (the year is elsewhere for author-date styles).
+#: ``title``: how the title is set off ("quoted", "stop": a full stop, "comma": a comma);
+#: ``year``: where the year stands ("tail": in the pattern, "after-authors": author-date).
+GRAMMARS: dict[str, dict[str, str]] = {
+    "vancouver": {"tail": rf"\.?\s+{_Y}(?:\s+{_MONTH_DAY})?"
+                          rf"\s*;\s*{_V}?(?:\s*\({_I}\))?(?:\s*:\s*{_P})?",
+                  "title": "stop", "year": "tail"},
+    "nature": {"tail": rf",?\s+{_V}(?:\s*\({_I}\))?,\s*{_P}\s*\({_MON}?{_Y}\)",
+               "title": "stop", "year": "tail"},
+    "elsevier-numbered": {"tail": rf",?\s+{_V}(?:\s*\({_I}\))?\s*\({_MON}?{_Y}\)\s*{_P}",
+                          "title": "comma", "year": "tail"},
+    "acs": {"tail": rf",?\s+{_Y},\s*{_V}(?:\s*\({_I}\))?,\s*{_P}", "title": "stop",
+            "year": "tail"},
+    "ieee": {"tail": rf",\s*vol\.\s*{_V}(?:,\s*no\.\s*{_NO})?"
+                     rf"(?:,\s*(?:pp?\.|[Aa]rt\.\s*no\.)\s*{_P})?,\s*{_MON}?{_Y}",
+             "title": "quoted", "year": "tail"},
+    "mla": {"tail": rf",\s*vol\.\s*{_V}(?:,\s*no\.\s*{_NO})?,\s*{_MON}?{_Y}"
+                    rf"(?:,\s*pp?\.\s*{_P})?", "title": "quoted", "year": "tail"},
+    "chicago-notes": {"tail": rf",?\s+{_V}(?:,\s*no\.\s*{_NO})?\s*\({_MON}?{_Y}\)(?::\s*{_P})?",
+                      "title": "quoted", "year": "tail"},
+    "apa": {"tail": rf",\s*{_V}(?:\s*\({_I}\))?(?:,\s*(?:[Aa]rticle\s+|pp?\.\s*)?{_P})?",
+            "title": "stop", "year": "after-authors"},
+    "chicago-author-date": {"tail": rf",?\s+{_V}(?:\s*\({_I}\))?(?::\s+{_P})?",
+                            "title": "stop", "year": "after-authors"},
+    "harvard": {"tail": rf",?\s+{_V}(?:\s*\({_I}\))?,\s*{_P}", "title": "stop",
+                "year": "after-authors"},
+    "springer": {"tail": rf",?\s+{_V}(?:\s*\({_I}\))?:\s*{_P}", "title": "stop",
+                 "year": "after-authors"},
+}
+_TAILS = {name: re.compile(rf"(?P<tail>{g['tail']})\s*[.,;]?\s*$")
+          for name, g in GRAMMARS.items()}
+_YEAR_AFTER_AUTHORS = re.compile(
+    rf"^(?P<authors>.+?)(?:\s*\(\s*{_Y}(?:,[^()]*)?\s*\)\.?"
+    rf"|,?\s+{_Y.replace('<year>', '<year2>')}\.)\s+(?P<rest>.+)$")
+_MONTH_ONLY = re.compile(rf"^{_MONTH}$", re.IGNORECASE)
+# a title in quotes: the closing quote is the partner of the opening one, and comes before the
+# punctuation that ends the title ("Title," / "Title". / 'Title')
+_QUOTED_TITLE = re.compile(
+    r"(?:\u201c(?P<curly>.{3,}?)[,.]?\u201d|\"(?P<straight>[^\"]{3,}?)[,.]?\""
+    r"|\u2018(?P<single>.{3,}?)[,.]?\u2019)(?=[,.:;]|\s|$)[,.]?\s*")
+
+
+def detect_style(texts: list[str]) -> str | None:
+    """The style family most of a list's references follow (a key of :data:`GRAMMARS`), or None.
+
+    A list is written in one style, so the family is chosen once for the whole list: the
+    grammar whose pattern reads the most references (at least half of them, and at least two).
+    """
+    bodies = [_strip_label(" ".join(t.split())) for t in texts]
+    bodies = [_body_without_identifiers(b) for b in bodies if b]
+    counts = {name: sum(1 for body in bodies if _styled_split(body, name) is not None)
+              for name in GRAMMARS}
+    best = max(counts, key=lambda name: counts[name], default=None)
+    if best is None or counts[best] < 2 or counts[best] * 2 < len(bodies):
+        return None
+    return best
+
+
+_LABEL = re.compile(r"^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,3}\.(?=\s))\s*")
+
+
+def _strip_label(text: str) -> str:
+    return _LABEL.sub("", text)
+
+
+def _body_without_identifiers(text: str) -> str:
+    return _take_identifiers(Reference(index=0, raw=text), text)
+
+
+def _styled_split(body: str, style: str) -> dict[str, str | None] | None:
+    """The fields of ``body`` read with one family's grammar, or None when it does not fit.
+
+    Returns authors text, title, journal and the locator's values; every value is what is
+    written (no guessing): a part that cannot be told apart is None.
+    """
+    grammar = GRAMMARS[style]
+    tail = _TAILS[style].search(body)
+    if tail is None:
+        return None
+    front = body[: tail.start()].strip()
+    fields: dict[str, str | None] = {k: tail.groupdict().get(k)
+                                     for k in ("volume", "issue", "pages", "year")}
+    if grammar["year"] == "after-authors":
+        dated = _YEAR_AFTER_AUTHORS.match(front)
+        if dated is None:
+            return None
+        fields["year"] = dated.group("year") or dated.group("year2")
+        authors, rest = dated.group("authors").strip(), dated.group("rest").strip()
+        names = _name_list_prefix(authors + " ")
+        if (names is None or names[1].strip(" .,")) and not _loose_names(authors):
+            return None
+    else:
+        names = _name_list_prefix(front)
+        opening = re.search("[\u201c\"]", front)
+        if names is None and opening and _loose_names(front[: opening.start()]):
+            # a quoted title ends the author list, whatever form the names take
+            names = (front[: opening.start()].rstrip(" ,.:"), front[opening.start():])
+        if names is None:
+            return None
+        authors, rest = names[0], names[1]
+    rest = rest.strip().lstrip(".,:; ").strip()
+    quoted = _QUOTED_TITLE.match(rest)
+    if quoted:
+        title = next(t for t in quoted.group("curly", "straight", "single") if t).strip()
+        journal: str | None = rest[quoted.end():].strip(" ,.")
+        journal = re.sub(r"^In:?\s+", "", journal or "") or None
+    elif grammar["title"] == "quoted":
+        return None
+    elif grammar["title"] == "comma":
+        title, _, journal = rest.rpartition(", ")
+        if not title:
+            return None
+    else:
+        title, journal = _title_and_journal(rest)
+    if not title or not journal or not _journal_like(journal):
+        return None
+    issue = fields.get("issue")
+    if issue and _MONTH_ONLY.match(issue.strip()):
+        fields["issue"] = None  # "(October)" is the month of issue, not an issue number
+    fields.update(authors=authors, title=_segment_end(title.strip()),
+                  quoted="quoted" if quoted else None,
+                  journal=journal.strip(" ,.;:"))
+    return fields
+
+
+def _title_and_journal(text: str) -> tuple[str | None, str | None]:
+    """Split "Title. Journal" at the first full stop after which only a journal name follows."""
+    for offset in _breaks(text):
+        if _journal_like(text[offset:]):
+            return text[:offset], text[offset:]
+    return None, None
+
+
+def _loose_names(text: str) -> bool:
+    """Text that can only be an author list where the style puts one: no digits, a few words
+    per name ("Zheng, Y. xin ., & Zhan, H. S.", "Working Group on Widgets")."""
+    text = text.strip(" ,.")
+    return bool(text) and not any(c.isdigit() for c in text) and len(text.split()) <= 8 * (
+        1 + text.count(",") + text.count(";"))
+
+
+def _journal_like(text: str) -> bool:
+    """A journal name: short, not a sentence; a full stop inside it ends an abbreviated word
+    ("Value Health Reg. Issues", "J. Electron. Imag."), not a sentence ("... Ecology. J")."""
+    text = text.strip(" ,.;:")
+    words = text.split()
+    if not words or len(words) > 14 or re.search(r"\d{4}|[?!]", text):
+        return False
+    for part in _BREAK.split(text)[:-1]:
+        last = part.split()[-1].rstrip(".") if part.split() else ""
+        if len(part.split()) > 1 and not _abbreviated(last):
+            return False
+    return True
+
+
+def _abbreviated(word: str) -> bool:
+    """A word as ISO 4 abbreviates it: capitalised, short, cut before a vowel ("Reg", "Natl")."""
+    return (word[:1].isupper() and len(word) <= 5 and word[-1:].isalpha()
+            and word[-1].casefold() not in "aeiouy")
+
+
+def _name_list_prefix(text: str) -> tuple[str, str] | None:
+    """``(authors, rest)``: the longest author list of any form at the start of ``text``."""
+    best: tuple[str, str] | None = None
+    for pattern in _NAME_LISTS.values():
+        match = pattern.match(text)
+        if match is None:
+            continue
+        end = match.end("names")
+        after = text[end:]
+        # the list must end at a separator: ". " / ", " / ": " before the title
+        if after and not re.match(r"^\.?[,.:]?\s|^\.$|^\s*[\u201c\"(]", after):
+            continue
+        if best is None or end > len(best[0]):
+            best = (text[:end], after)
+    return best
+
+
+def split_names(authors: str) -> tuple[list[str], bool]:
+    """The names of an author list as written, and whether it ends in "et al."."""
+    et_al = bool(re.search(rf"{_ETAL}\s*$", authors))
+    text = re.sub(rf"{_ETAL}\s*$", "", authors).strip(" ,")
+    if re.search(r"\w{2,}\.$", text) and not re.search(r"\b(?:Jr|Sr)\.$", text):
+        text = text[:-1]  # the full stop that ends the list, not an initial's
+    names: list[str] = []
+    for pattern in (_INVERTED, _GIVEN_FIRST, _COMPACT, _FIRST_INVERTED):
+        whole = re.fullmatch(rf"{pattern}(?:{_AND}{pattern})*", text)
+        if whole:
+            names = [m.group("n") for m in re.finditer(rf"(?:^|{_AND})(?P<n>{pattern})", text)]
+            break
+    first = None if names else re.match(_FIRST_INVERTED, text)
+    if first is not None:  # MLA/Chicago: only the first name is inverted
+        rest = re.sub(r"^(?:and\s+|&\s*)", "", text[first.end():].strip(" ,"))
+        later = [n.strip() for n in re.split(rf"{_AND}", rest) if n.strip()]
+        if all(re.search(rf"\S\s+{_UPPER}[^\W\d_]", n) for n in later):  # "Ann Lee"
+            names = [first.group(0), *later]
+    if not names:
+        names = []
+        for part in re.split(r"\s*(?:[;,&]|\band\b)\s*", text):
+            part = part.strip()
+            if not part:
+                continue
+            if names and not re.search(rf"{_UPPER}[^\W\d_]", part):
+                names[-1] += f", {part}"  # initials only ("Z. B.", "Y. xin ."): a given name
+            else:
+                names.append(part)
+    return names, et_al
+
+
+def parse_styled(ref: Reference, body: str, style: str) -> bool:
+    """Fill ``ref`` from ``body`` read with the list's style family; False when it does not fit."""
+    fields = _styled_split(body, style)
+    if fields is None:
+        return False
+    names, ref.et_al = split_names(fields["authors"] or "")
+    ref.authors = [cited_author(n) for n in names]
+    ref.title = fields["title"]
+    ref.journal = fields["journal"]
+    year = fields.get("year")
+    ref.year = int(year) if year else None
+    # the locator matched the style's pattern whole, and a quoted title has its own delimiters
+    for name in ("year", "volume", "issue", "pages") + (("title",) if fields["quoted"] else ()):
+        ref.provenance.confidence[name] = _STYLED
+    _take_source_numbers(ref, fields.get("volume"), fields.get("issue"), fields.get("pages"))
+    return True

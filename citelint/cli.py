@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import inspect
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -108,6 +109,9 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
                          help="JSON Lines file of Crossref/OpenAlex records (repeatable)")
     command.add_argument("--offline", action="store_true", default=None,
                          help="use only the cache and snapshots; no network")
+    command.add_argument("--allow-outside-files", action="store_true", default=None,
+                         help="let an input's \\input, \\bibliography or Markdown "
+                         "'bibliography:' read files outside the input's directory")
     command.add_argument("--config", type=Path, help="config file (default: found walking up)")
     command.add_argument("--mailto", help="contact e-mail for the Crossref/OpenAlex polite pools")
     command.add_argument("--cache-dir", type=Path, help="where the HTTP response cache lives")
@@ -126,7 +130,8 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace, start: Path) -> Config:
-    flags = {"offline": args.offline, "mailto": args.mailto, "cache_dir": args.cache_dir,
+    flags = {"offline": args.offline, "allow_outside_files": args.allow_outside_files,
+             "mailto": args.mailto, "cache_dir": args.cache_dir,
              "snapshots": args.snapshot, "sources": args.sources, "enable": args.enable,
              "disable": args.disable, "fail_on": getattr(args, "fail_on", None),
              "baseline": getattr(args, "baseline", None)}
@@ -159,7 +164,7 @@ def _apply_subject(manuscript: Manuscript, args: argparse.Namespace) -> None:
 
 
 def _run_check(args: argparse.Namespace, path: Path, config: Config) -> Report:
-    manuscript = read_file(path, args.input_format)
+    manuscript = read_file(path, args.input_format, allow_outside=config.allow_outside_files)
     if not manuscript.references:
         found = "; ".join(manuscript.problems) or (
             f"{path}: no reference was found in it ({manuscript.format}); check that it is a "
@@ -211,8 +216,9 @@ def _emit(run: Run, args: argparse.Namespace, config: Config,
         try:
             out.write_text(draw(fmt, _NoTTY), encoding="utf-8")
         except OSError as exc:
-            raise UsageError(f"{out}: cannot write the {fmt} report ({exc.strerror or exc})."
-                             ) from exc
+            reason = "a directory" if out.is_dir() else (exc.strerror or str(exc)).lower()
+            raise UsageError(f"Cannot write the {fmt} report to {out} ({reason}); give "
+                             "--output a file in a writable directory.") from exc
     if stdout_format:
         sys.stdout.write(draw(stdout_format, sys.stdout))
     elif "text" not in [fmt for fmt, _ in files]:  # every format went to a file: tell the person
@@ -264,7 +270,20 @@ def _nothing_verified_note(run: Run, fail_on: str) -> str | None:
     return f"citelint: no reference could be verified: {why}; {outcome}."
 
 
+def _check_outputs(outputs: Sequence[Path]) -> None:
+    """Refuse, before the run, report files that cannot be written."""
+    for out in outputs:
+        folder = out.parent if str(out.parent) else Path(".")
+        if out.is_dir():
+            raise UsageError(f"--output {out} is a directory; name a file in it instead.")
+        if not folder.is_dir() or not os.access(folder, os.W_OK) or (
+                out.exists() and not os.access(out, os.W_OK)):
+            raise UsageError(f"Cannot write the report to {out}: its directory does not exist "
+                             "or is not writable; give --output a file in a writable directory.")
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
+    _check_outputs(args.output or [])
     config = _config(args, args.inputs[0] if args.inputs else Path.cwd())
     paths = _inputs(args, config)
     destinations = _destinations(args)  # usage errors before any work
@@ -296,6 +315,7 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
     config = _config(args, args.inputs[0] if args.inputs else Path.cwd())
     if args.output is None:
         args.output = config.baseline or Path("citelint-baseline.json")
+    _check_outputs([args.output])
     # regenerating a baseline keeps the reasons of the entries it already holds
     config.baseline = args.output if args.output.is_file() else None
     reports = [_run_check(args, path, config) for path in _inputs(args, config)]

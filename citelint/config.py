@@ -65,6 +65,8 @@ class Config:
     mailto: str | None = None
     cache_dir: Path | None = None  # None: the user cache directory (platformdirs)
     offline: bool = False
+    # let an input's \input, \bibliography or bibliography: read files outside its directory
+    allow_outside_files: bool = False
     snapshots: list[Path] = field(default_factory=list)
     baseline: Path | None = None
     manuscripts: list[Path] = field(default_factory=list)
@@ -294,6 +296,7 @@ _FIELD_CHECKS: dict[str, Check] = {
     "mailto": _mailto,
     "cache_dir": _path,
     "offline": _bool,
+    "allow_outside_files": _bool,
     "snapshots": _path_list,
     "baseline": _path,
     "manuscripts": _path_list,
@@ -313,6 +316,7 @@ ENV_VARS: dict[str, str] = {
     "CITELINT_MAILTO": "mailto",
     "CITELINT_CACHE_DIR": "cache_dir",
     "CITELINT_OFFLINE": "offline",
+    "CITELINT_ALLOW_OUTSIDE_FILES": "allow_outside_files",
     "CITELINT_CROSSREF_URL": "crossref_url",
     "CITELINT_OPENALEX_URL": "openalex_url",
     "CITELINT_DOI_URL": "doi_url",
@@ -379,7 +383,10 @@ def find_config_file(start: Path) -> Path | None:
     Looks in ``start`` (or its directory, for a file) and then each parent, stopping after the
     directory that holds ``.git`` (the repository root) or at the file-system root.
     """
-    start = Path(start).resolve()
+    try:
+        start = Path(start).resolve()
+    except RuntimeError:  # a symlink loop (Python < 3.13): reading the input will say so
+        start = Path(start).absolute()
     directory = start if start.is_dir() else start.parent
     for folder in (directory, *directory.parents):
         for name in CONFIG_FILENAMES:

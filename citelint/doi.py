@@ -14,6 +14,11 @@ _PREFIXES = re.compile(
     r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi\s*:\s*|doi\s+|urn:doi:|info:doi/)", re.IGNORECASE
 )
 _FIND_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
+# a shortDOI (https://shortdoi.org): an alias of a DOI, "10/" and a short code, which doi.org
+# resolves like the DOI itself
+_SHORT_RE = re.compile(r"^10/[a-z0-9]{2,12}$")
+_FIND_SHORT = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi\s*:?\s*)(10/[A-Za-z0-9]{2,12})\b",
+                         re.IGNORECASE)
 _TRAILING = ".,;:)]}>'\"\u201d\u2019"
 
 
@@ -40,10 +45,18 @@ def is_valid_doi(doi: str | None) -> bool:
     return bool(doi) and bool(_DOI_RE.match(doi or ""))
 
 
+def is_short_doi(doi: str | None) -> bool:
+    """True when ``doi`` (already cleaned) is a shortDOI such as ``10/fqd6hj``: an alias the DOI
+    system resolves to a full DOI, not a malformed one."""
+    return bool(doi) and bool(_SHORT_RE.match(doi or ""))
+
+
 def find_doi(text: str) -> tuple[str | None, str | None]:
     """Find a DOI in free text. Returns ``(doi, as_written)``; both None when there is none."""
     match = re.search(r"(?:https?://(?:dx\.)?doi\.org/|doi\s*:?\s*)?" + _FIND_RE.pattern, text,
                       re.IGNORECASE)
+    if not match and (short := _FIND_SHORT.search(text)):
+        return clean_doi(short.group(1)), short.group(0)
     if not match:
         # a DOI label followed by something that is not a DOI at all: keep it so it can be judged
         label = re.search(r"\bdoi\s*:\s*(\S+)", text, re.IGNORECASE)

@@ -12,7 +12,7 @@ from types import ModuleType
 
 from citelint.config import Config
 from citelint.matching import CONFIDENT, confidence_without
-from citelint.models import Finding, Manuscript, Match, ReferenceResult, Status
+from citelint.models import CITED_FIELDS, Finding, Manuscript, Match, ReferenceResult, Status
 from citelint.resolve import cited_doi
 from citelint.rules import CheckContext, all_rules
 from citelint.rules.reference_not_found import is_not_found
@@ -42,7 +42,8 @@ def enabled_rules(config: Config) -> list[ModuleType]:
     return [rule for rule in all_rules() if config.rule_enabled(rule.ID)]
 
 
-def _verdict(match: Match, findings: list[Finding]) -> tuple[Status, str | None]:
+def _verdict(match: Match, findings: list[Finding],
+             compared: list[str]) -> tuple[Status, str | None]:
     if match.record is None:
         if is_not_found(match):
             return "not-found", f"No record matches in {', '.join(match.searched)}."
@@ -54,7 +55,41 @@ def _verdict(match: Match, findings: list[Finding]) -> tuple[Status, str | None]
     unchecked = unchecked_doi_reason(match)
     if unchecked:
         return "unverified", unchecked
+    if not set(compared) - {"title"}:
+        return "unverified", ("Only the title could be compared with the record "
+                              f"({match.record.source}); cite the authors, year or journal, or "
+                              "the DOI, so that the work can be confirmed.")
     return "verified", None
+
+
+def compared_fields(match: Match) -> tuple[list[str], dict[str, str]]:
+    """The cited fields compared with the matched record, and why each other field was not.
+
+    A field is compared when the citation gives it and the record has a value to hold it
+    against; otherwise the reason is "not cited", "not in the record" or "no record matched".
+    """
+    ref, record = match.reference, match.record
+    cited = {"title": ref.title, "authors": ref.authors, "year": ref.year,
+             "journal": ref.journal, "volume": ref.volume, "issue": ref.issue,
+             "pages": ref.pages, "doi": ref.doi}
+    compared: list[str] = []
+    not_compared: dict[str, str] = {}
+    if record is None:
+        for name in CITED_FIELDS:
+            not_compared[name] = "no record matched" if cited[name] else "not cited"
+        return compared, not_compared
+    held = {"title": record.title, "authors": record.authors, "year": record.years(),
+            "journal": record.journal or record.journal_short or record.issn,
+            "volume": record.volume, "issue": record.issue,
+            "pages": record.first_page or record.article_number, "doi": record.doi}
+    for name in CITED_FIELDS:
+        if not cited[name]:
+            not_compared[name] = "not cited"
+        elif not held[name]:
+            not_compared[name] = "not in the record"
+        else:
+            compared.append(name)
+    return compared, not_compared
 
 
 def unchecked_doi_reason(match: Match) -> str | None:
@@ -128,7 +163,8 @@ def check_matches(manuscript: Manuscript, matches: Sequence[Match],
 def assign_verdicts(results: Sequence[ReferenceResult]) -> None:
     """Set each result's status and reason from its match and (unsuppressed) findings."""
     for result in results:
-        result.status, result.reason = _verdict(result.match, result.findings)
+        result.compared, result.not_compared = compared_fields(result.match)
+        result.status, result.reason = _verdict(result.match, result.findings, result.compared)
 
 
 def unverified_cause(results: Sequence[ReferenceResult]) -> str | None:

@@ -10,6 +10,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from citelint.normalize import cited_initials
+
 Severity = Literal["error", "warning", "info"]
 Status = Literal["verified", "problem", "not-found", "unverified"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -43,14 +45,18 @@ class Location:
 class Reference:
     """One entry of a reference list, as cited.
 
-    Fields are ``None`` when the citation does not give them. ``authors`` holds names as written
-    ("Keller P", "Müller-Thurgau U"); ``et_al`` is True when the list ends in "et al.".
+    Fields are ``None`` when the citation does not give them. ``authors`` holds structured names
+    (family, given, particle, suffix, or a literal name for a group), each keeping the name as
+    written; they are never flattened to a string and parsed again. ``et_al`` is True when the
+    list ends in "et al.". ``provenance`` says where the fields came from: a structured input
+    (BibTeX, RIS, CSL-JSON, JATS element-citation, biber .bbl) or a string the parser split, with
+    its confidence per field.
     """
 
     index: int
     raw: str
     location: Location = dataclasses.field(default_factory=Location)
-    authors: list[str] = dataclasses.field(default_factory=list)
+    authors: list[Author] = dataclasses.field(default_factory=list)
     et_al: bool = False
     title: str | None = None
     journal: str | None = None
@@ -71,6 +77,17 @@ class Reference:
     # the sections of the manuscript's text that cite it, in order of first citation; empty when
     # the input has no text that cites (a bare reference list) or the text does not cite it
     cited_in: list[CitingSection] = dataclasses.field(default_factory=list)
+    provenance: Provenance = dataclasses.field(default_factory=lambda: Provenance("structured"))
+
+    @property
+    def from_text(self) -> bool:
+        """True when the fields were parsed out of free text (they need corroborating)."""
+        return self.provenance.origin == "text"
+
+    @property
+    def author_names(self) -> list[str]:
+        """The cited names as written ("Keller P", "Guo, X."), for messages."""
+        return [a.as_cited() for a in self.authors]
 
     @property
     def pages(self) -> str | None:
@@ -87,6 +104,38 @@ class Reference:
             value = getattr(self, name)
             if value not in (None, [], False):
                 out[name] = value
+        if self.authors:
+            out["authors"] = [a.to_dict() for a in self.authors]
+        return out
+
+
+# the fields a reference can cite, in report order (``pages`` covers first/last page and
+# article number)
+CITED_FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi")
+
+
+@dataclass
+class Provenance:
+    """Where a reference's fields came from.
+
+    ``origin`` is "structured" when an input gave the fields apart (BibTeX, RIS, CSL-JSON, JATS
+    element-citation, biber .bbl) and "text" when a parser split them out of one string.
+    ``format`` names the input ("bibtex", "ris", "csl-json", "jats", "bbl", "text"...).
+    ``confidence`` holds, for a parsed reference, the parser's confidence in each field it filled
+    (0..1, keyed by :data:`CITED_FIELDS` names); structured fields are taken as given and have
+    none.
+    """
+
+    origin: Literal["structured", "text"]
+    format: str | None = None
+    confidence: dict[str, float] = dataclasses.field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"origin": self.origin}
+        if self.format:
+            out["format"] = self.format
+        if self.confidence:
+            out["confidence"] = dict(self.confidence)
         return out
 
 
@@ -127,21 +176,58 @@ class Manuscript:
     doi: str | None = None
     # located, non-fatal input problems ("refs.ris:10: unknown RIS tag ...")
     problems: list[str] = dataclasses.field(default_factory=list)
+    encoding: str | None = None  # of the file read ("utf-8", "cp1252"...); None: given as text
 
 
 @dataclass
 class Author:
-    """A person (or group, in ``name``) named on a record."""
+    """A person (or a group, in ``name``) named on a record or in a citation.
+
+    ``family`` excludes the ``particle`` ("van", "de", "von") when the input gives it apart;
+    ``suffix`` is a generational suffix ("Jr", "III"). ``written`` is the name exactly as a
+    citation wrote it ("Guo, X.", "Keller P"), kept for messages and for corroborating the
+    parse against the raw citation; records leave it empty.
+    """
 
     family: str | None = None
     given: str | None = None
     name: str | None = None  # literal name of an organisation or a single-name author
     orcid: str | None = None
+    particle: str | None = None
+    suffix: str | None = None
+    written: str | None = None
+
+    @property
+    def full_family(self) -> str | None:
+        """The family name with its particle ("van der Berg")."""
+        if not self.family:
+            return None
+        return f"{self.particle} {self.family}" if self.particle else self.family
 
     def display(self) -> str:
-        if self.family:
-            return f"{self.family} {self.given}".strip() if self.given else self.family
+        """"Family Given" ("van der Berg Anna"), or the literal name."""
+        family = self.full_family
+        if family:
+            return f"{family} {self.given}".strip() if self.given else family
         return self.name or ""
+
+    def as_cited(self) -> str:
+        """The name as the citation wrote it, or "Family Initials" for a structured name."""
+        if self.written:
+            return self.written
+        family = self.full_family
+        if not family:
+            return self.name or (self.given or "")
+        initials = cited_initials(self.given or "")
+        text = f"{family} {initials}" if initials else family
+        return f"{text} {self.suffix}" if self.suffix else text
+
+    def to_dict(self) -> dict[str, str]:
+        """The non-empty parts, for reports."""
+        return {k: v for k, v in (("family", self.family), ("given", self.given),
+                                  ("particle", self.particle), ("suffix", self.suffix),
+                                  ("literal", self.name), ("orcid", self.orcid),
+                                  ("written", self.written)) if v}
 
 
 @dataclass
@@ -276,6 +362,10 @@ class ReferenceResult:
     findings: list[Finding] = dataclasses.field(default_factory=list)
     reason: str | None = None  # why unverified / not-found, in a sentence
     relatedness: dict[str, Any] | None = None  # filled by the off-topic rule's scorer
+    # the cited fields that were compared with the record, and those that could not be (field →
+    # why: not cited, not in the record, no record, not read with confidence)
+    compared: list[str] = dataclasses.field(default_factory=list)
+    not_compared: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def accepted(self) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from citelint.models import Author
-from citelint.normalize import fold_text, is_initials, split_name
+from citelint.normalize import PARTICLES, fold_text, initials_of, is_initials, split_name
 
 _GARBLED = re.compile(r"^[A-Z]{2,}[a-z]{2,}$")  # initials with a word glued on: "TJPhys"
 
@@ -30,15 +30,36 @@ class CitedName:
     garbled: str | None = None
 
 
-def split_cited_name(name: str) -> CitedName:
-    """Split a cited name: "Garcia Lopez MA" → family ["garcia", "lopez"], initials "MA"."""
-    family, initials = split_name(name)
-    words = name.split()
+def cited_author(text: str) -> Author:
+    """A name as a citation wrote it, split once into a structured :class:`Author`.
+
+    "Garcia Lopez MA" → family "Garcia Lopez", given "MA"; "van der Berg A" → particle
+    "van der", family "Berg"; "Guo, Xiaoli" → family "Guo", given "X". The written form is kept.
+    """
+    family, initials = split_name(text)
+    words = family.split()
+    lead = 0
+    while lead < len(words) - 1 and words[lead].islower() and words[lead] in PARTICLES:
+        lead += 1
+    return Author(family=" ".join(words[lead:]) or None, given=initials or None,
+                  particle=" ".join(words[:lead]) or None, written=text)
+
+
+def split_cited_name(author: Author) -> CitedName:
+    """Family-name tokens and initials of a cited author: "Garcia Lopez MA" → family
+    ["garcia", "lopez"], initials "MA". A literal (group) name gives all its words."""
+    text = author.as_cited()
+    if author.family:
+        family_tokens = _tokens(author.full_family)
+        initials = initials_of(author.given or "")
+    else:
+        family_tokens, initials = _tokens(author.name or author.given), ""
+    words = (author.written or "").split()
     garbled = words[-1] if len(words) > 1 and _GARBLED.match(words[-1]) else None
-    return CitedName(name, _tokens(family), initials, garbled)
+    return CitedName(text, family_tokens, initials, garbled)
 
 
-def _tokens(text: str) -> list[str]:
+def _tokens(text: str | None) -> list[str]:
     return [t for t in re.split(r"[\s.]+", fold_text(text, diacritics=False)) if t]
 
 
@@ -84,7 +105,7 @@ class AuthorComparison:
         return len(self.pairs) / cited if cited else 1.0
 
 
-def compare_authors(cited: list[str], et_al: bool, record: list[Author]) -> AuthorComparison:
+def compare_authors(cited: list[Author], et_al: bool, record: list[Author]) -> AuthorComparison:
     """Align cited names with a record's authors, in order, tolerating compound surnames."""
     names = [split_cited_name(n) for n in cited]
     pairs: dict[int, int] = {}

@@ -30,7 +30,7 @@ _QUOTES = str.maketrans({
     "`": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
     "\u00ab": '"', "\u00bb": '"',
 })
-_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "dos", "das",
+PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "dos", "das",
               "le", "la", "ter", "ten", "bin", "ibn", "al", "el", "y", "st", "st."}
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"}
 
@@ -39,7 +39,8 @@ def split_pages(text: str | None) -> tuple[str | None, str | None]:
     """Split a cited page range into ``(first, last)``.
 
     Handles hyphens, en/em dashes and ``--`` ("1198-1221", "1607–1623", "1198--1221"), letter
-    prefixes ("S13-S18"), e-locators ("e12333" gives ``("e12333", None)``) and expands abbreviated
+    prefixes ("S13-S18"), e-locators ("e12333" gives ``("e12333", None)``), a first page and those
+    after it ("678-+", ADS's way, or "73ff." give ``("678", None)``) and expands abbreviated
     ranges ("123-9" gives ``("123", "129")``, "S13-8" gives ``("S13", "S18")``). Text that is not a
     page range gives ``(None, None)``.
     """
@@ -47,6 +48,7 @@ def split_pages(text: str | None) -> tuple[str | None, str | None]:
         return None, None
     text = re.sub(rf"\s*[{_DASH_CLASS}]+\s*(?:{'|'.join(map(re.escape, _NO_PAGE - {'', '-'}))})"
                   r"\s*$", "", text, flags=re.IGNORECASE)  # "100364-nan": no end page given
+    text = re.sub(rf"\s*[{_DASH_CLASS}]*\s*(?:\+|ff\.?)\s*$", "", text)  # "678-+": 678 on
     match = _RANGE_RE.match(text)
     if not match:
         return None, None
@@ -83,7 +85,7 @@ def _expand_last_page(first: str, last: str) -> str:
     last_digits = tail.group(2)
     if len(last_digits) < len(digits):
         expanded = digits[: len(digits) - len(last_digits)] + last_digits
-        if int(expanded) > int(digits):
+        if int(expanded) >= int(digits):  # "129-29" is page 129 alone, as "129-129" is
             return prefix + expanded + tail.group(3)
     if not tail.group(1) and prefix:
         return prefix + last_digits + tail.group(3)
@@ -122,6 +124,24 @@ def is_initials(token: str) -> bool:
     letters = [c for c in token if c not in DASHES and c != "."]
     return (0 < len(letters) <= 4 and len(token) <= 8 and all(c.isupper() for c in letters)
             and token[0] not in DASHES)
+
+
+def cited_initials(given: str) -> str:
+    """Vancouver initials of given names, hyphens kept: "Xiaolei" → "X", "Yu-Jie" → "Y-J",
+    "D. K. W." → "DKW" (the form a structured name is cited in)."""
+    out = []
+    for word in re.sub(r"\.(?!-)", ". ", given).split():
+        parts = []
+        for part in word.split("-"):
+            part = part.strip(".")
+            if not part or not part[0].isalpha():
+                continue
+            # a run of initials stays whole ("DKW"); a given name gives its first letter
+            is_run = part.isalpha() and part.isupper() and len(part) <= 4
+            parts.append(part if is_run else part[0].upper())
+        if parts:
+            out.append("-".join(parts))
+    return "".join(out)
 
 
 def initials_of(given: str) -> str:
@@ -164,6 +184,6 @@ def split_name(name: str) -> tuple[str, str]:
         return " ".join(tokens[:-1]), "".join(c for c in tokens[-1] if c.isupper())
     # Given names first ("J. A. Smith", "Xiaoli Guo", "Ludwig van Beethoven").
     family_start = len(tokens) - 1
-    while family_start > 1 and tokens[family_start - 1].casefold() in _PARTICLES:
+    while family_start > 1 and tokens[family_start - 1].casefold() in PARTICLES:
         family_start -= 1
     return " ".join(tokens[family_start:]), initials_of(" ".join(tokens[:family_start]))

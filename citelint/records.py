@@ -1,7 +1,9 @@
 """Turn Crossref and OpenAlex work objects (their real JSON) into :class:`~citelint.models.Record`.
 
 This is the one place that knows the two services' field names. It does no I/O: sources fetch
-JSON, this module reads it.
+JSON, this module reads it. Every work is first checked against the typed models of
+:mod:`citelint.service_schema`: a work of another shape raises
+:class:`~citelint.service_schema.InvalidShape` (a ``ValueError``) instead of being half-read.
 """
 
 from __future__ import annotations
@@ -77,12 +79,15 @@ def _crossref_updates(obj: dict[str, Any]) -> list[Update]:
     return updates
 
 
-def record_from_crossref(obj: dict[str, Any], source: str = "crossref") -> Record:
+def record_from_crossref(obj: Any, source: str = "crossref") -> Record:
     """Normalise a Crossref work. Notices *about* this work come from ``updated-by``.
 
     ``update-to`` means the opposite: this item is itself a notice about other works; it is kept in
     ``type`` (e.g. a retraction notice cited as if it were the article).
     """
+    from citelint.service_schema import CrossrefWork, checked
+
+    obj = checked(CrossrefWork, obj)
     authors = None
     if "author" in obj:
         authors = [Author(family=a.get("family"), given=a.get("given"), name=a.get("name"),
@@ -144,8 +149,11 @@ def _openalex_topic(topic: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def record_from_openalex(obj: dict[str, Any], source: str = "openalex") -> Record:
+def record_from_openalex(obj: Any, source: str = "openalex") -> Record:
     """Normalise an OpenAlex work (``/works/{id}`` or one item of a list)."""
+    from citelint.service_schema import OpenAlexWork, checked
+
+    obj = checked(OpenAlexWork, obj)
     biblio = obj.get("biblio") or {}
     first, last = biblio.get("first_page") or None, biblio.get("last_page") or None
     article_number = None

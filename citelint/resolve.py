@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from citelint.doi import clean_doi, is_valid_doi
+from citelint.doi import clean_doi, is_short_doi, is_valid_doi
 from citelint.matching import rank_candidates
 from citelint.models import LookupFailure, Match, Record, Reference
 from citelint.sources import NotInCache, PartialAnswer, Source, SourceUnavailable
@@ -24,6 +24,10 @@ Progress = Callable[[], None]
 #: Checks whether a DOI is registered at all (e.g. at doi.org, for DataCite DOIs); may raise
 #: SourceUnavailable.
 DoiChecker = Callable[[str], bool]
+
+#: The DOI a shortDOI (10/fqd6hj) stands for, None when there is no such shortDOI (e.g. asked
+#: of doi.org's handle API); may raise SourceUnavailable.
+DoiExpander = Callable[[str], str | None]
 
 
 def cited_doi(ref: Reference) -> str | None:
@@ -68,10 +72,13 @@ class Resolver:
     """Resolves a list of references against ``sources`` (tried in order)."""
 
     def __init__(self, sources: Sequence[Source], doi_checker: DoiChecker | None = None,
-                 rows: int = 5, workers: int = 1, progress: Progress | None = None):
+                 rows: int = 5, workers: int = 1, progress: Progress | None = None,
+                 doi_expander: DoiExpander | None = None):
         self.sources = list(sources)
         self.progress = progress
         self.doi_checker = doi_checker
+        self.doi_expander = doi_expander
+        self.expanded: dict[str, str] = {}  # shortDOI → the DOI it stands for
         self.rows = rows
         self.workers = max(1, workers)
 
@@ -79,7 +86,8 @@ class Resolver:
         authoritative = bool(self.sources) and all(s.authoritative for s in self.sources)
         matches = [Match(reference=ref, authoritative=authoritative) for ref in references]
         asked: dict[str, set[str]] = {}
-        dois = sorted({d for ref in references if (d := cited_doi(ref))})
+        self._expand_short_dois(matches)
+        dois = sorted({d for ref in references if (d := self._doi(ref))})
         found, failed = _lookup_dois(self.sources, dois, asked)
         for match in matches:
             self._use_doi_records(match, found, failed)
@@ -92,9 +100,36 @@ class Resolver:
         self._second_opinions(matches, asked)
         return matches
 
+    def _doi(self, ref: Reference) -> str | None:
+        """The DOI to look up: the cited one, or the one its shortDOI stands for."""
+        return cited_doi(ref) or self.expanded.get(clean_doi(ref.doi) or "")
+
+    def _expand_short_dois(self, matches: list[Match]) -> None:
+        """Learn the DOIs that cited shortDOIs stand for (one question per shortDOI). Without
+        an expander (offline, or doi.org not among the sources) they are searched like
+        references without a DOI."""
+        if self.doi_expander is None:
+            return
+        answers: dict[str, str | LookupFailure | None] = {}
+        for match in matches:
+            short = clean_doi(match.reference.doi)
+            if not is_short_doi(short):
+                continue
+            if short not in answers:
+                try:
+                    answers[short] = self.doi_expander(short)
+                except SourceUnavailable as exc:
+                    answers[short] = LookupFailure("doi.org", str(exc),
+                                                   offline=isinstance(exc, NotInCache))
+            answer = answers[short]
+            if isinstance(answer, LookupFailure):
+                match.failures.append(answer)
+            elif answer:
+                self.expanded[short] = answer
+
     def _use_doi_records(self, match: Match, found: dict[str, dict[str, Record]],
                          failed: Failures) -> None:
-        doi = cited_doi(match.reference)
+        doi = self._doi(match.reference)
         if doi is None:
             return
         records = [found[s.name][doi] for s in self.sources if doi in found.get(s.name, {})]
@@ -181,7 +216,8 @@ class Resolver:
 
 def resolve_references(references: Sequence[Reference], sources: Sequence[Source],
                        doi_checker: DoiChecker | None = None, workers: int = 1,
-                       progress: Progress | None = None) -> list[Match]:
+                       progress: Progress | None = None,
+                       doi_expander: DoiExpander | None = None) -> list[Match]:
     """Resolve ``references`` against ``sources``; see :class:`Resolver`."""
-    return Resolver(sources, doi_checker=doi_checker, workers=workers,
-                    progress=progress).resolve(references)
+    return Resolver(sources, doi_checker=doi_checker, workers=workers, progress=progress,
+                    doi_expander=doi_expander).resolve(references)

@@ -9,6 +9,7 @@ from types import ModuleType
 from typing import Any
 
 from citelint.models import Author, Location, Manuscript, Match, Record, Reference
+from citelint.names import cited_author
 from citelint.rules import CheckContext
 
 
@@ -57,3 +58,8 @@ def load_offtopic_eval() -> ModuleType:
 def run_rule(rule: Any, match: Match, **options: Any) -> list:
     """Findings of a per-reference rule module for one match."""
     return list(rule.check(match, context(**options)))
+
+
+def cited(*names: str) -> list[Author]:
+    """Cited authors from names as a citation writes them ("Guo X", "Smith, J. A.")."""
+    return [cited_author(name) for name in names]

@@ -11,7 +11,8 @@ through the environment (``CITELINT_CROSSREF_URL=<url>/crossref``,
 - ``/openalex/works?filter=doi:a|b`` and ``/openalex/works?search=…``: ``{"meta","results",
   "group_by"}`` (search results carry ``relevance_score``); ``/openalex/works/{W-id | doi URL}``
   singletons; 404 and 429 bodies are OpenAlex's recorded HTML.
-- ``/doi/api/handles/{doi}``: the handle API (``responseCode`` 1, or 100 with HTTP 404).
+- ``/doi/api/handles/{doi}``: the handle API (``responseCode`` 1, or 100 with HTTP 404); a
+  shortDOI in :attr:`FakeAPI.aliases` answers with an ``HS_ALIAS`` value naming its DOI.
 
 Shapes follow the real recordings in ``/work/shared/api-examples`` (see its SOURCES.md). Three
 shapes were never recorded and are built from the documentation: Crossref ``/works`` with
@@ -160,6 +161,8 @@ class FakeAPI:
         self.crossref: dict[str, dict[str, Any]] = {}
         self.openalex: list[dict[str, Any]] = []
         self.registered: set[str] = {d.lower() for d in registered}
+        # shortDOIs: "10/abc" → the DOI it is an alias of (served as an HS_ALIAS value)
+        self.aliases: dict[str, str] = {}
         self.derive_openalex = derive_openalex
         self.requests: list[Recorded] = []
         self.rejected_by_rate_limit = 0
@@ -434,6 +437,11 @@ class FakeAPI:
         handle = path.removeprefix("/api/handles/")
         known = (handle.lower() in self.registered or handle.lower() in self.crossref
                  or any(clean_doi(w.get("doi")) == handle.lower() for w in self.openalex))
+        if handle.lower() in self.aliases:
+            alias = {"index": 1, "type": "HS_ALIAS", "ttl": 86400,
+                     "data": {"format": "string", "value": self.aliases[handle.lower()]}}
+            return 200, "application/json", _json({"responseCode": 1, "handle": handle,
+                                                   "values": [alias]})
         if not path.startswith("/api/handles/") or not known:
             return 404, "application/json", _json({"responseCode": 100, "handle": handle})
         value = {"index": 1, "type": "URL", "ttl": 86400, "timestamp": "2024-01-01T00:00:00Z",

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from factories import cited
 
 from citelint.baseline import (
     BaselineEntry,
@@ -32,16 +33,16 @@ def ref(index: int, **fields: object) -> Reference:
     return Reference(index=index, **fields)
 
 
-GUO = dict(authors=["Guo X", "Li Y"], title="Hair loss in mice", year=2022,
+GUO = dict(authors=cited("Guo X", "Li Y"), title="Hair loss in mice", year=2022,
            doi="10.3390/cells11071198")
-SMITH = dict(authors=["Smith, John"], title="Another study", year=2020)
+SMITH = dict(authors=cited("Smith, John"), title="Another study", year=2020)
 
 
 def make_report(references: list[Reference], findings: dict[str, list[str]]) -> Report:
     """A report whose references (keyed by first author) have findings of the given rules."""
     results = []
     for reference in references:
-        key = reference.authors[0] if reference.authors else reference.raw
+        key = reference.author_names[0] if reference.authors else reference.raw
         rules = findings.get(key, [])
         results.append(ReferenceResult(
             reference, Match(reference), "problem" if rules else "verified",
@@ -58,9 +59,9 @@ def test_fingerprint_ignores_position_and_cosmetic_differences() -> None:
     assert fingerprint(ref(1, doi="10.3390/CELLS11071198")) == fingerprint(
         ref(2, doi="https://doi.org/10.3390/cells11071198."))
     assert fingerprint(ref(1, **SMITH)) == fingerprint(
-        ref(2, authors=["Smith J"], title="ANOTHER   study.", year=2020))
-    assert fingerprint(ref(1, authors=["Müller K"], title="Über", year=2001)) == fingerprint(
-        ref(2, authors=["Muller, Karl"], title="uber", year=2001))
+        ref(2, authors=cited("Smith J"), title="ANOTHER   study.", year=2020))
+    assert fingerprint(ref(1, authors=cited("Müller K"), title="Über", year=2001)) == fingerprint(
+        ref(2, authors=cited("Muller, Karl"), title="uber", year=2001))
     assert len(fingerprint(ref(1, **GUO))) == 16
 
 
@@ -88,7 +89,7 @@ def test_baseline_suppresses_exactly_the_accepted_findings(tmp_path: Path) -> No
 def test_new_rule_or_new_reference_still_counts(tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
     write_baseline(make_report([ref(1, **GUO)], {"Guo X": ["fake-pages"]}), baseline)
-    new_ref = ref(3, authors=["Doe A"], title="Fabricated", year=2024)
+    new_ref = ref(3, authors=cited("Doe A"), title="Fabricated", year=2024)
     later = make_report([ref(1, **GUO), ref(2, **SMITH), new_ref],
                         {"Guo X": ["fake-pages", "fake-title"], "Smith, John": ["fake-pages"],
                          "Doe A": ["fake-not-found"]})
@@ -159,7 +160,8 @@ def test_bad_baseline_files_are_named(tmp_path: Path, content: str | None, messa
 
 def test_short_citation_labels() -> None:
     assert short_citation(ref(1, **GUO)) == "Guo X et al. (2022) Hair loss in mice"
-    assert short_citation(ref(1, authors=["Doe A"], et_al=True, year=2001)) == "Doe A et al. (2001)"
+    doe = ref(1, authors=cited("Doe A"), et_al=True, year=2001)
+    assert short_citation(doe) == "Doe A et al. (2001)"
     assert short_citation(ref(4, raw="  Some\n raw   text ")) == "Some raw text"
     long = short_citation(ref(1, title="x" * 200), width=40)
     assert len(long) == 40 and long.endswith("\u2026")

@@ -35,13 +35,13 @@ def test_every_seed_citation_parses_with_title_journal_and_year(seed):
     for n, cited in seed.items():
         ref = parse(cited, n)
         assert ref.parse_error is None, (n, ref.parse_error)
-        assert ref.title and ref.journal and ref.year and ref.authors, n
+        assert ref.title and ref.journal and ref.year and ref.author_names, n
         assert ref.first_page or ref.article_number, n
 
 
 def test_seed_page_range_and_volume(seed):
     ref = parse(seed[2], 2)
-    assert ref.authors == ["Guo X", "Schaudinn C", "Blume-Peytavi U", "Vogt A", "Rancan F"]
+    assert ref.author_names == ["Guo X", "Schaudinn C", "Blume-Peytavi U", "Vogt A", "Rancan F"]
     assert ref.title == ("Effects of adipose-derived stem cells and their conditioned medium in a "
                          "human ex vivo wound model")
     assert (ref.journal, ref.year, ref.volume) == ("Cells", 2022, "11")
@@ -69,19 +69,20 @@ def test_seed_volume_and_page_spacing_variants(seed, n, volume, first, last):
 def test_seed_et_al_is_flagged_and_dropped(seed):
     ref = parse(seed[4], 4)
     assert ref.et_al
-    assert ref.authors[-1] == "Fateh M" and len(ref.authors) == 6
+    assert ref.author_names[-1] == "Fateh M" and len(ref.author_names) == 6
 
 
 def test_second_name_segment_belongs_to_the_authors(seed):
     ref = parse(seed[9], 9)
-    assert ref.authors == ["Ebnerasuly F", "Hajebrahimi Z", "Tabaie SM", "Darbouy M", "Medicine C"]
+    assert ref.author_names == ["Ebnerasuly F", "Hajebrahimi Z", "Tabaie SM", "Darbouy M",
+                                "Medicine C"]
     assert ref.title.startswith("Simulated microgravity condition alters")
     assert ref.journal == "Int J Mol Cell Med"
 
 
 def test_comma_instead_of_full_stop_before_the_title(seed):
     ref = parse(seed[42], 42)
-    assert ref.authors == ["Jha KK", "Raj A", "Bishnoi H", "Raj M", "Thakur V"]
+    assert ref.author_names == ["Jha KK", "Raj A", "Bishnoi H", "Raj M", "Thakur V"]
     assert ref.title == ("Chronic wound healing: A review of current management and "
                          "treatments")
     assert ref.journal == "Asian J Pharm Res Dev"
@@ -89,7 +90,7 @@ def test_comma_instead_of_full_stop_before_the_title(seed):
 
 def test_garbled_author_kept_and_year_pages_without_volume(seed):
     ref = parse(seed[57], 57)
-    assert ref.authors[-1] == "Hendrawan SJJomh" and len(ref.authors) == 6
+    assert ref.author_names[-1] == "Hendrawan SJJomh" and len(ref.author_names) == 6
     assert "(10% SM-hUCMSC Gel)" in ref.title
     assert (ref.journal, ref.year, ref.volume) == ("J Multidiscip Healthc", 2023, None)
     assert (ref.first_page, ref.last_page) == ("1763", "1777")
@@ -117,9 +118,9 @@ def test_title_with_question_mark_keeps_it(seed):
 def test_title_with_brackets_and_unicode_survives(seed):
     assert "poly (lactic acid)/hyaluronic" in parse(seed[13], 13).title
     ref = parse(seed[64], 64)
-    assert "Sierra-S\u00e1nchez \u00c1" in ref.authors
-    assert "Qui\u00f1ones-Vico MI" in ref.authors
-    assert "Hor\u0148\u00e1kov\u00e1 \u013d" in parse(seed[44], 44).authors
+    assert "Sierra-S\u00e1nchez \u00c1" in ref.author_names
+    assert "Qui\u00f1ones-Vico MI" in ref.author_names
+    assert "Hor\u0148\u00e1kov\u00e1 \u013d" in parse(seed[44], 44).author_names
     assert "\u2010derived" in parse(seed[17], 17).title
     assert "MSCs\u2019 conditioned" in parse(seed[20], 20).title
 
@@ -143,14 +144,14 @@ def test_pubmed_style_with_month_doi_and_pmid():
                 "doi: 10.1000/xyz123. PMID: 123456; PMCID: PMC99.")
     assert (ref.journal, ref.year, ref.volume, ref.issue) == ("J Foo", 2020, "12", "3")
     assert (ref.article_number, ref.doi, ref.pmid) == ("e45", "10.1000/xyz123", "123456")
-    assert ref.authors == ["Doe J", "Roe R"]
+    assert ref.author_names == ["Doe J", "Roe R"]
 
 
 def test_apa_reference():
     ref = parse("Guo, X., Schaudinn, C., Blume-Peytavi, U., Vogt, A., & Rancan, F. (2022). "
                 "Effects of adipose-derived stem cells and their conditioned medium in a human ex "
                 "vivo wound model. Cells, 11(7), 1198. https://doi.org/10.3390/cells11071198")
-    assert ref.authors == ["Guo, X.", "Schaudinn, C.", "Blume-Peytavi, U.", "Vogt, A.",
+    assert ref.author_names == ["Guo, X.", "Schaudinn, C.", "Blume-Peytavi, U.", "Vogt, A.",
                            "Rancan, F."]
     assert ref.title.startswith("Effects of adipose-derived") and ref.title.endswith("model")
     assert (ref.journal, ref.year, ref.volume, ref.issue) == ("Cells", 2022, "11", "7")
@@ -161,7 +162,7 @@ def test_apa_reference():
 def test_apa_page_range_and_title_with_colon():
     ref = parse("Smith, J. A., & Jones, K. (2020). Wound healing: A review. Journal of Wound "
                 "Care, 12(3), 45\u201367.")
-    assert ref.authors == ["Smith, J. A.", "Jones, K."]
+    assert ref.author_names == ["Smith, J. A.", "Jones, K."]
     assert ref.title == "Wound healing: A review"
     assert ref.journal == "Journal of Wound Care"
     assert (ref.first_page, ref.last_page) == ("45", "67")
@@ -170,7 +171,7 @@ def test_apa_page_range_and_title_with_colon():
 def test_harvard_quoted_title_and_pp():
     ref = parse("Smith, J. and Jones, K. (2019) 'Stem cells in skin repair', Journal of "
                 "Dermatology, 46(2), pp. 100-110.")
-    assert ref.authors == ["Smith, J.", "Jones, K."]
+    assert ref.author_names == ["Smith, J.", "Jones, K."]
     assert ref.title == "Stem cells in skin repair"
     assert (ref.journal, ref.year, ref.first_page, ref.last_page) == (
         "Journal of Dermatology", 2019, "100", "110")
@@ -179,13 +180,13 @@ def test_harvard_quoted_title_and_pp():
 def test_harvard_year_without_brackets():
     ref = parse("Smith, J. and Jones, K., 2019. Stem cells in skin repair. Journal of "
                 "Dermatology, 46(2), pp.100-110.")
-    assert ref.authors == ["Smith, J.", "Jones, K."]
+    assert ref.author_names == ["Smith, J.", "Jones, K."]
     assert (ref.title, ref.year, ref.volume) == ("Stem cells in skin repair", 2019, "46")
 
 
 def test_apa_et_al_and_article_label():
     ref = parse("Smith J, et al. (2019). Stem cells. Nature, 5, Article e123.")
-    assert ref.et_al and ref.authors == ["Smith J"]
+    assert ref.et_al and ref.author_names == ["Smith J"]
     assert (ref.journal, ref.volume, ref.article_number) == ("Nature", "5", "e123")
 
 
@@ -196,12 +197,12 @@ def test_title_with_inner_full_stop():
 
 def test_short_title_that_looks_like_a_name_stays_a_title():
     ref = parse("Doe J. Vitamin D. Nutrients 2020;12:1.")
-    assert (ref.authors, ref.title, ref.journal) == (["Doe J"], "Vitamin D", "Nutrients")
+    assert (ref.author_names, ref.title, ref.journal) == (["Doe J"], "Vitamin D", "Nutrients")
 
 
 def test_book_imprint_goes_to_publisher():
     ref = parse("World Health Organization. Global report on diabetes. Geneva: WHO; 2016.")
-    assert ref.authors == ["World Health Organization"]
+    assert ref.author_names == ["World Health Organization"]
     assert (ref.title, ref.publisher, ref.year, ref.journal) == (
         "Global report on diabetes", "WHO", 2016, None)
 
@@ -236,7 +237,7 @@ def test_trailing_note_after_the_pages_still_gives_year_and_volume():
 def test_initials_that_spell_an_abbreviation_still_end_the_author_list():
     ref = parse_citation("Yilmaz CA, Patel MS. A study of wound dressings. J Wound Care 2020; "
                          "29:13-18.", 1, Location())
-    assert ref.authors == ["Yilmaz CA", "Patel MS"]
+    assert ref.author_names == ["Yilmaz CA", "Patel MS"]
     assert ref.title == "A study of wound dressings"
 
 
@@ -254,7 +255,7 @@ def test_book_chapters_keep_the_book_apart_from_the_chapter(raw):
     assert (ref.title, ref.journal, ref.publisher) == (
         "Wound repair in adults", "Handbook of skin biology", "Springer")
     assert (ref.year, ref.first_page, ref.last_page) == (2019, "112", "130")
-    assert len(ref.authors) == 2  # the editors are not authors
+    assert len(ref.author_names) == 2  # the editors are not authors
 
 
 def test_a_title_of_two_sentences_stays_whole_and_is_not_a_chapter():
@@ -268,3 +269,24 @@ def test_an_abbreviated_journal_with_full_stops_is_still_the_journal():
     ref = parse("Smith, J. (2019). Title here. Proc. Natl. Acad. Sci. U.S.A., 116(2), 45–67.")
     assert (ref.title, ref.journal, ref.volume) == ("Title here", "Proc. Natl. Acad. Sci. U.S.A",
                                                     "116")
+
+
+def test_parsed_reference_carries_text_provenance_with_confidence_per_field():
+    ref = parse("Guo X, Vogt A. Hair loss in mice. Cells 2022;11(7):1198. doi:10.3390/x1")
+    assert ref.from_text and ref.provenance.format == "text"
+    confidence = ref.provenance.confidence
+    assert set(confidence) == {"title", "authors", "year", "journal", "volume", "issue", "pages",
+                               "doi"}
+    assert confidence["doi"] > confidence["title"] >= 0.8
+
+
+def test_a_loose_parse_is_doubtful():
+    ref = parse("Guo X. Hair loss in mice. Cells, vol. 11 (2022), an unusual tail")
+    assert ref.provenance.confidence["year"] <= 0.5
+
+
+def test_parsed_names_are_split_once_and_keep_the_written_form():
+    ref = parse("van der Berg A, Guo, X. Hair loss in mice. Cells 2022;11:1198.")
+    berg = ref.authors[0]
+    assert (berg.particle, berg.family, berg.given, berg.written) == (
+        "van der", "Berg", "A", "van der Berg A")

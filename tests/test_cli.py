@@ -32,7 +32,7 @@ def test_fail_on_never_exits_zero_and_json_goes_to_stdout(capsys):
     code = main(["check", str(SEED / "manuscript.txt"), *OFFLINE, "--fail-on", "never",
                  "--format", "json"])
     assert code == 0
-    assert json.loads(capsys.readouterr().out)["schema_version"] == 1
+    assert json.loads(capsys.readouterr().out)["schema_version"] == 2
 
 
 def year_off_by_one(tmp_path, *more_lines):
@@ -164,6 +164,25 @@ def test_cache_dir_flag_names_the_cache_to_show(tmp_path, capsys):
     assert str(other) in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("output", ["/", "{tmp}", "{tmp}/missing/report.json"])
+def test_an_output_that_cannot_be_written_is_a_usage_error_before_the_run(tmp_path, capsys,
+                                                                          output):
+    code = main(["check", str(SEED / "manuscript.txt"), *OFFLINE, "--format", "json",
+                 "--output", output.format(tmp=tmp_path)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("citelint: ") and "--output" in err and "Traceback" not in err
+
+
+def test_unreadable_inputs_are_usage_errors_without_a_traceback(tmp_path, capsys):
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    for path in (loop, tmp_path, Path("/dev/zero")):
+        assert main(["check", str(path), *OFFLINE]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"citelint: {path}: ") and "Traceback" not in err
+
+
 # One run, many inputs; exit codes for CI; output formats; baselines (issue 14).
 
 FORMATS_DIR = SEED.parent / "formats"
@@ -262,7 +281,7 @@ def test_output_extension_chooses_the_format(bib_and_notes, tmp_path, capsys):
     for out in outputs:
         args += ["--output", str(out)]
     assert main(args) == 0
-    assert json.loads(outputs[0].read_text("utf-8"))["schema_version"] == 1
+    assert json.loads(outputs[0].read_text("utf-8"))["schema_version"] == 2
     assert json.loads(outputs[1].read_text("utf-8"))["version"] == "2.1.0"
     assert ET.fromstring(outputs[2].read_text("utf-8")).tag == "testsuites"
     assert outputs[3].read_text("utf-8").startswith("## citelint:")

@@ -1,6 +1,6 @@
 import pytest
 
-from citelint.doi import clean_doi, find_doi, is_valid_doi
+from citelint.doi import clean_doi, find_doi, is_short_doi, is_valid_doi
 
 
 @pytest.mark.parametrize("written, doi", [
@@ -23,3 +23,19 @@ def test_find_doi_in_a_citation():
     assert find_doi("Cells 2022; 11:1198. doi: 10.3390/cells11071198.")[0] == \
         "10.3390/cells11071198"
     assert find_doi("Cells 2022; 11:1198.") == (None, None)
+
+
+@pytest.mark.parametrize("written", ["10/fqd6hj", "https://doi.org/10/FQD6HJ", "doi:10/fqd6hj"])
+def test_short_dois_are_recognised_and_are_no_full_doi(written):
+    doi = clean_doi(written)
+    assert doi == "10/fqd6hj" and is_short_doi(doi) and not is_valid_doi(doi)
+
+
+@pytest.mark.parametrize("doi", ["10/", "10.1000/x", "10/fq d6", "11/abc"])
+def test_other_strings_are_no_short_doi(doi):
+    assert not is_short_doi(clean_doi(doi))
+
+
+def test_find_doi_finds_a_short_doi_link_or_label():
+    assert find_doi("Nature 2010. https://doi.org/10/fqd6hj.")[0] == "10/fqd6hj"
+    assert find_doi("Nature 2010. doi: 10/fqd6hj")[0] == "10/fqd6hj"

@@ -1,4 +1,5 @@
 from factories import authors, matched, record, ref
+from factories import cited as names
 
 from citelint.config import Config
 from citelint.engine import assign_verdicts, check_matches
@@ -39,7 +40,8 @@ def test_disabled_rule_does_not_run_and_severity_can_be_changed():
 
 
 def test_info_only_findings_keep_a_reference_verified():
-    match = matched(ref(1, title=TITLE), record(title=TITLE, doi="10.1000/x"))
+    match = matched(ref(1, title=TITLE, year=2022),
+                    record(title=TITLE, year=2022, doi="10.1000/x"))
     [result] = _results([match])
     assert result.status == "verified" and result.findings[0].rule == "doi-missing"
 
@@ -55,7 +57,7 @@ def test_offline_skip_is_explained_as_such_not_as_a_failure():
 
 def test_field_error_on_a_loose_match_is_hedged_to_a_warning():
     # a sibling paper: same authors and a near-identical title, but other year, volume and pages
-    cited = ref(1, title="Conditioned medium heals wounds in diabetic rats", authors=["Guo X"],
+    cited = ref(1, title="Conditioned medium heals wounds in diabetic rats", authors=names("Guo X"),
                 year=2021, volume="12", first_page="100", last_page="110")
     rec = record(title="Conditioned medium heals wounds in diabetic mice",
                  authors=authors("Guo X"), year=2020, volume="11", first_page="5", last_page="9")
@@ -67,7 +69,7 @@ def test_field_error_on_a_loose_match_is_hedged_to_a_warning():
 
 
 def test_field_error_on_a_sound_match_stays_an_error():
-    cited = ref(1, title=TITLE, authors=["Guo X"], year=2015, volume="11", first_page="5")
+    cited = ref(1, title=TITLE, authors=names("Guo X"), year=2015, volume="11", first_page="5")
     rec = record(title=TITLE, authors=authors("Guo X"), year=2012, volume="11", first_page="5")
     match = matched(cited, rec, field_scores=score_candidate(cited, rec).fields)
     [result] = _results([match])
@@ -78,3 +80,14 @@ def test_no_source_at_all_says_how_to_get_one():
     match = matched(ref(1, title=TITLE), None, searched=[], authoritative=False)
     [result] = _results([match])
     assert result.status == "unverified" and "--snapshot" in result.reason
+
+
+def test_a_title_alone_does_not_verify():
+    # issue 11: `verified` was given after comparing the title alone
+    alone = matched(ref(1, title=TITLE), record(title=TITLE, year=2022))
+    other = "Exosomes in wound repair"
+    more = matched(ref(2, title=other, year=2022), record(title=other, year=2022))
+    first, second = _results([alone, more])
+    assert first.status == "unverified" and "Only the title" in first.reason
+    assert first.compared == ["title"] and first.not_compared["year"] == "not cited"
+    assert second.status == "verified" and second.compared == ["title", "year"]

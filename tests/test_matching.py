@@ -1,9 +1,9 @@
-from factories import authors, record, ref
+from factories import authors, cited, record, ref
 
 from citelint.matching import rank_candidates, same_number, score_candidate, title_similarity
 
 CITED = dict(title="Effects of adipose-derived stem cells in a wound model",
-             authors=["Guo X", "Vogt A"], journal="Cells", year=2022, volume="11",
+             authors=cited("Guo X", "Vogt A"), journal="Cells", year=2022, volume="11",
              first_page="1198", last_page="1221")
 
 

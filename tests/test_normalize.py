@@ -28,6 +28,7 @@ from citelint.normalize import (
         ("S13-8", ("S13", "S18")),
         ("95-102", ("95", "102")),
         ("pp. 45\u201367", ("45", "67")),
+        ("129\u201329", ("129", None)),  # Chicago's short form of the one-page range 129-129
     ],
 )
 def test_split_pages_reads_ranges_locators_and_abbreviations(text, expected):
@@ -126,3 +127,8 @@ def test_split_pages_mixes_no_roman_and_arabic_and_reads_no_words(text):
 )
 def test_page_range_joins_first_and_last_pages_leaving_out_placeholders(first, last, expected):
     assert page_range(first, last) == expected
+
+
+@pytest.mark.parametrize("text", ["678-+", "678--+", "678\u2013+", "678+", "678ff."])
+def test_a_first_page_and_those_after_it_is_the_first_page(text):
+    assert split_pages(text) == ("678", None)

@@ -426,3 +426,21 @@ def test_timeouts_and_malformed_json_are_retried_or_leave_references_unverified(
     for index in PLANTED["reference-not-found"]:  # their OpenAlex search may have failed
         assert hurt.results[index - 1].status in ("not-found", "unverified")
 
+
+
+def test_a_short_doi_is_resolved_through_the_handle_api_and_accused_of_nothing(
+        fake_api: FakeAPI, tmp_path: Path) -> None:
+    fake_api.aliases["10/fqd6hj"] = "10.1038/srep16696"  # a made-up code for a real record
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@article{tosatto2015,\n  author = {Tosatto, Laura and Horrocks, Mathew H. and Dear, "
+        "Alexander J. and Knowles, Tuomas P. J. and Dalla Serra, Mauro and Cremades, Nunilo "
+        "and Dobson, Christopher M. and Klenerman, David},\n  title = {Single-molecule FRET "
+        "studies on alpha-synuclein oligomerization of {Parkinson's} disease genetically "
+        "related mutants},\n  journal = {Scientific Reports}, year = 2015, volume = 5,\n"
+        "  pages = {16696}, doi = {10/fqd6hj}\n}\n", encoding="utf-8")
+    [result] = check(bib).results
+    assert fake_api.count("doi", path="/api/handles/10/fqd6hj") == 1
+    assert result.match.doi_record is not None
+    assert result.match.doi_record.doi == "10.1038/srep16696"
+    assert (result.status, result.findings) == ("verified", [])

@@ -124,3 +124,29 @@ def test_partial_batch_failure_affects_only_the_failed_dois():
                               doi_checker=lambda doi: False)
     assert a.record is not None and not a.failures
     assert b.doi_registered is None and [f.source for f in b.failures] == ["openalex"]
+
+
+def test_a_short_doi_is_looked_up_as_the_doi_it_stands_for():
+    crossref = FakeSource("crossref", [_rec(doi="10.1000/x")])
+    asked = []
+    [match] = resolve_references([ref(title=TITLE, year=2022, doi="10/abc12")], [crossref],
+                                 doi_expander=lambda short: asked.append(short) or "10.1000/x")
+    assert asked == ["10/abc12"] and crossref.doi_calls == [["10.1000/x"]]
+    assert match.record is not None and match.doi_record is match.record
+
+
+def test_a_short_doi_that_cannot_be_expanded_is_searched_and_the_failure_kept():
+    def down(short):
+        raise SourceUnavailable("doi.org answered HTTP 503")
+
+    crossref = FakeSource("crossref", [_rec()])
+    [match] = resolve_references([ref(title=TITLE, year=2022, doi="10/abc12")], [crossref],
+                                 doi_expander=down)
+    assert crossref.searches == 1 and match.record is not None
+    assert [f.source for f in match.failures] == ["doi.org"]
+
+
+def test_without_an_expander_a_short_doi_is_searched_like_no_doi():
+    crossref = FakeSource("crossref", [_rec()])
+    [match] = resolve_references([ref(title=TITLE, year=2022, doi="10/abc12")], [crossref])
+    assert crossref.doi_calls == [] and match.record is not None and match.failures == []

@@ -43,9 +43,10 @@ def _names(body: str, role: str) -> list[dict[str, str]]:
         names = []
         for person in re.split(r"\}\}%?\s*\{\{", brace_group(body, match.end() - 1)[0]):
             parts = {k: decode_latex(v) for k, v in _NAME_PART.findall(person)}
-            family = " ".join(p for p in (parts.get("prefix"), parts.get("family")) if p)
-            if family:
-                names.append({"family": family, "given": parts.get("given", "")})
+            if parts.get("family"):
+                names.append({"family": parts["family"], "given": parts.get("given", ""),
+                              "non-dropping-particle": parts.get("prefix", ""),
+                              "suffix": parts.get("suffix", "")})
         return names
     return []
 
@@ -73,5 +74,5 @@ def read_entries(text: str, path: str | None) -> list[Reference]:
     for index, match in enumerate(_ENTRY.finditer(text), start=1):
         key, kind, body = match.group(1).strip(), match.group(2), match.group(3)
         location = Location(path, line=line_at(text, match.start()), key=key)
-        refs.append(reference_from_csl(_item(key, kind, body), index, location))
+        refs.append(reference_from_csl(_item(key, kind, body), index, location, "bbl"))
     return refs

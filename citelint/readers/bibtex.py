@@ -57,7 +57,7 @@ def _decoder() -> LatexNodes2Text:
     context = get_default_latex_context_db()
     context.add_context_category("citelint", prepend=True,
                                  macros=[MacroTextSpec("url", simplify_repl="%s")])
-    return LatexNodes2Text(latex_context=context, math_mode="verbatim")
+    return LatexNodes2Text(latex_context=context, math_mode="text")
 
 
 _LATEX = _decoder()
@@ -189,11 +189,13 @@ def _names(value: Any) -> list[dict[str, str]]:
     out = []
     for name in value if isinstance(value, list) else []:
         if isinstance(name, NameParts):
-            family = decode_latex(" ".join(name.von + name.last))
+            family = decode_latex(" ".join(name.last))
             given = decode_latex(" ".join(name.first))
-            if name.jr:
-                given = f"{given} {decode_latex(' '.join(name.jr))}".strip()
-            out.append({"family": family, "given": given} if given else {"literal": family})
+            parts = {"family": family, "given": given,
+                     "non-dropping-particle": decode_latex(" ".join(name.von)),
+                     "suffix": decode_latex(" ".join(name.jr))}
+            out.append({k: v for k, v in parts.items() if v} if given or name.von
+                       else {"literal": family})
         else:
             out.append({"literal": decode_latex(str(name))})
     return out
@@ -332,7 +334,8 @@ def read_libraries(files: list[tuple[str, str | None]]) -> tuple[list[Reference]
                             f"crossref {block.fields_dict['crossref'].value!r}, which no entry "
                             "has; the fields it would inherit (book title, year...) are missing.")
         location = Location(path, line=line, key=block.key)
-        refs.append(reference_from_csl(entry_to_csl(block), len(refs) + 1, location))
+        refs.append(reference_from_csl(entry_to_csl(block), len(refs) + 1, location,
+                                       "bibtex"))
     return refs, problems
 
 

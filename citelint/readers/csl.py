@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from citelint.doi import clean_doi
-from citelint.models import Location, Reference
+from citelint.models import Author, Location, Provenance, Reference
 from citelint.normalize import split_pages
 from citelint.readers.inline import parse_suppressions
 
@@ -34,55 +34,41 @@ CSL_TYPES: dict[str, str] = {
 }
 
 
-def initials(given: str) -> str:
-    """Vancouver initials of given names: "Xiaolei" → "X", "Yu-Jie" → "Y-J", "D. K. W." → "DKW"."""
-    out = []
-    for word in re.sub(r"\.(?!-)", ". ", given).split():
-        parts = []
-        for part in word.split("-"):
-            part = part.strip(".")
-            if not part or not part[0].isalpha():
-                continue
-            # a run of initials stays whole ("DKW"); a given name gives its first letter
-            is_run = part.isalpha() and part.isupper() and len(part) <= 4
-            parts.append(part if is_run else part[0].upper())
-        if parts:
-            out.append("-".join(parts))
-    return "".join(out)
+def csl_names(names: Any) -> tuple[list[Author], bool]:
+    """CSL name objects → (structured authors, et_al). "others"/"et al." ends the list as et al.
 
-
-def person_name(family: str | None, given: str | None) -> str:
-    """One cited name as "Family Initials" ("Blume-Peytavi U"), the form citations use."""
-    family = (family or "").strip()
-    inits = initials(given or "")
-    if family and inits:
-        return f"{family} {inits}"
-    return family or (given or "").strip()
-
-
-def csl_names(names: Any) -> tuple[list[str], bool]:
-    """CSL name objects → (names as cited, et_al). "others"/"et al." ends the list as et al."""
-    authors: list[str] = []
+    Family, given, particle and suffix stay apart as the input gave them; a ``literal`` (or a
+    bare string) is a group or single name and is kept whole, never split.
+    """
+    authors: list[Author] = []
     et_al = False
     for name in names if isinstance(names, list) else []:
         if isinstance(name, str):
-            text = name.strip()
+            author = Author(name=name.strip() or None)
         elif isinstance(name, dict):
-            if name.get("literal"):
-                text = str(name["literal"]).strip()
-            else:
-                family = " ".join(str(name[k]).strip() for k in ("non-dropping-particle", "family")
-                                  if name.get(k))
-                text = person_name(family, str(name.get("given") or ""))
-                if name.get("suffix"):
-                    text = f"{text} {name['suffix']}"
+            author = _csl_author(name)
         else:
             continue
-        if text.casefold() in _ET_AL:
+        if author.as_cited().casefold() in _ET_AL:
             et_al = True
-        elif text:
-            authors.append(text)
+        elif author.as_cited():
+            authors.append(author)
     return authors, et_al
+
+
+def _csl_author(name: dict[str, Any]) -> Author:
+    def part(key: str) -> str | None:
+        value = name.get(key)
+        return str(value).strip() or None if value is not None else None
+
+    if part("literal"):
+        return Author(name=part("literal"))
+    particle = " ".join(p for p in (part("dropping-particle"), part("non-dropping-particle"))
+                        if p) or None
+    family, given = part("family"), part("given")
+    if not family:  # a given name alone ("Suharto")
+        return Author(name=given, particle=particle) if given else Author()
+    return Author(family=family, given=given, particle=particle, suffix=part("suffix"))
 
 
 def csl_year(issued: Any) -> int | None:
@@ -108,8 +94,12 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def reference_from_csl(item: dict[str, Any], index: int, location: Location) -> Reference:
+def reference_from_csl(item: dict[str, Any], index: int, location: Location,
+                       input_format: str = "csl-json") -> Reference:
     """Build a Reference from a CSL-JSON item (or a CSL-shaped dict made by another reader).
+
+    ``input_format`` names the structured input the item came from ("bibtex", "ris", "jats"…);
+    it is recorded as the reference's provenance.
 
     Besides CSL variables this accepts ``article-number`` and ``citelint-ignore`` (inline
     suppressions). ``raw`` is rendered from the fields when the item has no ``raw`` of its own.
@@ -148,6 +138,7 @@ def reference_from_csl(item: dict[str, Any], index: int, location: Location) -> 
         type=CSL_TYPES.get(csl_type.lower(), csl_type.lower()) if csl_type else None,
         publisher=_text(get("publisher")),
         suppressions=parse_suppressions(_text(get("citelint-ignore") or get("citelint_ignore"))),
+        provenance=Provenance("structured", input_format),
     )
     ref.raw = _text(get("raw")) or render_citation(ref)
     return ref
@@ -157,7 +148,7 @@ def render_citation(ref: Reference) -> str:
     """A one-line Vancouver-like citation from the fields, so reports show something familiar:
     ``Keller P, Ortiz L, et al. Title. Ecol Lett 2020;23(1):101-110. doi:10.5555/12345678``."""
     pieces = []
-    names = ", ".join(ref.authors + (["et al"] if ref.et_al else []))
+    names = ", ".join(ref.author_names + (["et al"] if ref.et_al else []))
     if names:
         pieces.append(names + ".")
     if ref.title:

@@ -126,10 +126,10 @@ def _names(citation: Any) -> tuple[list[dict[str, str]], bool]:
         for person in group.iter():
             tag = _local(person.tag)
             if tag in ("name", "string-name") and _children(person, "surname"):
-                family = _first_text(person, "surname") or ""
-                prefix = _first_text(person, "prefix")
-                names.append({"family": f"{prefix} {family}" if prefix else family,
-                              "given": _first_text(person, "given-names") or ""})
+                names.append({"family": _first_text(person, "surname") or "",
+                              "given": _first_text(person, "given-names") or "",
+                              "non-dropping-particle": _first_text(person, "prefix") or "",
+                              "suffix": _first_text(person, "suffix") or ""})
             elif tag == "string-name" and not _children(person, "surname"):
                 names.append({"literal": _text(person) or ""})
             elif tag == "collab":
@@ -222,11 +222,11 @@ def _cited(ref: Any, index: int, path: str | None) -> Reference:
     printed = next((c for c in citations if _local(c.tag) == "mixed-citation"), citations[0])
     tagged = max(citations, key=_tagged_fields)
     if _tagged_fields(tagged):
-        reference = reference_from_csl(citation_to_csl(tagged, ref_id), index, location)
+        reference = reference_from_csl(citation_to_csl(tagged, ref_id), index, location, "jats")
         if _local(printed.tag) != "element-citation":
             reference.raw = _text(printed) or reference.raw  # what the article prints
         return reference
-    return parse_citation(_text(printed) or "", index, location)
+    return parse_citation(_text(printed) or "", index, location, input_format="jats")
 
 
 def _tagged_fields(citation: Any) -> int:

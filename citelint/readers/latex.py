@@ -23,7 +23,15 @@ from pathlib import Path
 
 from citelint.citation import parse_citation
 from citelint.models import Location, Manuscript, Reference
-from citelint.readers import InputError, by_key, line_at, reader, select_cited
+from citelint.readers import (
+    InputError,
+    TooManyFiles,
+    by_key,
+    line_at,
+    read_included,
+    reader,
+    select_cited,
+)
 from citelint.readers.bbl import has_entries, read_entries
 from citelint.readers.bibmarkup import decode_bibitem, tagged_fields
 from citelint.readers.bibtex import brace_group, decode_latex, read_libraries
@@ -155,18 +163,20 @@ def _parts(file: _File, base: Path, kept: list[str], problems: list[str],
         pos = match.end()
         name = match.group(1).strip()
         target = base / (name if Path(name).suffix else f"{name}.tex")
-        if str(target.resolve()) in chain or len(chain) > _MAX_INCLUDE_DEPTH:
+        if str(target.absolute()) in chain or len(chain) > _MAX_INCLUDE_DEPTH:
             problems.append(f"{file.where(match.start())}: {target} includes itself (or nests "
                             f"deeper than {_MAX_INCLUDE_DEPTH} files); it is read once.")
             continue
         try:
-            child = _load(target.read_text(encoding="utf-8-sig"), str(target), kept)
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(f"{file.where(match.start())}: cannot read the included file "
-                            f"{target} ({type(exc).__name__}); its citations and references "
-                            "are not checked.")
+            child = _load(read_included(target, file.where(match.start())), str(target), kept)
+        except TooManyFiles as exc:
+            if exc.first:
+                problems.append(str(exc))
             continue
-        parts += _parts(child, base, kept, problems, (*chain, str(target.resolve())))
+        except InputError as exc:
+            problems.append(f"{exc} Its citations and references are not checked.")
+            continue
+        parts += _parts(child, base, kept, problems, (*chain, str(target.absolute())))
     parts.append((file, pos, len(file.text)))
     return parts
 
@@ -201,21 +211,22 @@ def read_bibitems(text: str, path: str | None, kept: list[str],
         body = text[pos:stop.start() if stop else end]
         location = Location(path, line=line_at(text, match.start()), key=key)
         raw = latex_to_text(decode_bibitem(body), kept)
-        ref = parse_citation(raw, number, location)
+        ref = parse_citation(raw, number, location, input_format="latex")
         ref.location = location
         tagged = tagged_fields(body)
         if tagged:  # revtex wrote the fields down: take them as given
-            _take_fields(ref, reference_from_csl(tagged, number, location))
+            _take_fields(ref, reference_from_csl(tagged, number, location, "revtex"))
         refs.append(ref)
     for line in attach_comments(refs, comments, text.split("\n")):
         problems.append(orphan_problem(path, line))
     return refs
 
 
-# the fields of a tagged \bibitem (revtex) that its tags give, not its parsed text: a field it
-# does not tag it does not print either (physics styles print no titles)
+# the fields of a tagged \bibitem (revtex) that its tags give, not its parsed text (with their
+# structured provenance): a field it does not tag it does not print either (physics styles print
+# no titles)
 _TAGGED = ("authors", "et_al", "title", "journal", "year", "volume", "issue", "first_page",
-           "last_page", "article_number", "doi", "publisher", "type")
+           "last_page", "article_number", "doi", "publisher", "type", "provenance")
 
 
 def _take_fields(ref: Reference, tagged: Reference) -> None:
@@ -224,6 +235,7 @@ def _take_fields(ref: Reference, tagged: Reference) -> None:
         setattr(ref, name, getattr(tagged, name))
     ref.doi = tagged.doi or ref.doi  # a DOI printed without a tag (\doi{...}) still counts
     ref.parse_error = None
+    ref.provenance = tagged.provenance
 
 
 def _citations(text: str, start: int, end: int) -> Iterator[tuple[int, str, str]]:
@@ -363,16 +375,12 @@ def _read_bib_files(citations: list[_Citation], path: str | None,
         if not file.is_file():
             missing_files.append((file, where))
             continue
-        try:
-            texts.append((file.read_text(encoding="utf-8-sig"), str(file)))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{where}: cannot read the bibliography file {file} "
-                             f"({exc}).") from exc
+        texts.append((read_included(file, where), str(file)))
     bbl = Path(path).with_suffix(".bbl") if path else None
     if missing_files and bbl and bbl.is_file():  # the compiled list is next to the .tex
         file, where = missing_files[0]
         problems.append(f"{where}: {file.name} not found; read {bbl.name}.")
-        compiled = _load(bbl.read_text(encoding="utf-8-sig"), str(bbl), kept)
+        compiled = _load(read_included(bbl, where), str(bbl), kept)
         return compiled.references(kept, problems)
     if missing_files and not texts:
         file, where = missing_files[0]
@@ -404,7 +412,7 @@ def read(text: str, path: str | None) -> Manuscript:
     problems: list[str] = []
     base = Path(path).parent if path else Path.cwd()
     main = _load(text, path, kept)
-    parts = _parts(main, base, kept, problems, (str(Path(path).resolve()),) if path else ())
+    parts = _parts(main, base, kept, problems, (str(Path(path).absolute()),) if path else ())
     title, abstract, keywords = _front("".join(f.text[a:b] for f, a, b in parts), kept)
     listing = [f for f in dict.fromkeys(f for f, _, _ in parts) if f.has_list()]
     citations = _document_citations(parts)
@@ -427,7 +435,8 @@ def read(text: str, path: str | None) -> Manuscript:
     _note_citing_sections(parts, citations, refs, kept)
     if written:
         problems += _list_problems(citations, refs, written, path)
-    return Manuscript(path=path, format="latex", references=refs, problems=problems,
+    return Manuscript(path=path, format="latex", references=refs,
+                      problems=list(dict.fromkeys(problems)),  # a file read twice: said once
                       title=title, abstract=abstract, keywords=keywords)
 
 

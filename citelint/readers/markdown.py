@@ -22,7 +22,7 @@ from citelint.readers import (
     InputError,
     by_key,
     line_at,
-    read_file,
+    read_included,
     read_text,
     reader,
     select_cited,
@@ -174,7 +174,8 @@ def _read_bibliographies(files: list[str], path: str | None, keys: list[str],
         file = base / name
         if not file.is_file():
             raise InputError(f"{where}: the bibliography file {file} does not exist.")
-        manuscript = read_file(file, _BIB_FORMATS.get(file.suffix.lower()))
+        manuscript = read_text(read_included(file, where), _BIB_FORMATS.get(file.suffix.lower()),
+                               str(file))
         entries.extend(manuscript.references)
         problems.extend(manuscript.problems)
     wanted = keys + [k for k in nocite if k not in keys]

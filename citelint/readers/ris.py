@@ -28,10 +28,11 @@ _TAG = re.compile(r"^([A-Z][A-Z0-9])\s{1,2}-(?:\s(.*)|)$")
 _STANDARD_TAGS = {"U1", "U2", "U3", "U4", "U5", "LK", "VO", "J1", "BT", "ED", "M2", "CP", "PP",
                   "CT", "RD", "L3", "IN", "AV", "NV", "SE"}
 # lines some exporters put between records: Ovid's links after each record ("Link to the Ovid
-# Full Text or citation:" and the URL), JSTOR-style headers ("Provider: JSTOR")
+# Full Text or citation:" and the URL) and its record numbers ("6. "), headers ("Provider: JSTOR",
+# "Content: text/plain"), Cochrane's "Record #3 of 18"
 _LINK = re.compile(r"^\s*link to (?:the )?[^:]*:\s*$", re.IGNORECASE)
 _TRAILER = re.compile(r"^\s*(?:link to (?:the )?[^:]*:|https?://\S+|(?:provider|database|content)"
-                      r"\s*:.*)\s*$", re.IGNORECASE)
+                      r"\s*:.*|\d+\.|record #\d+ of \d+)\s*$", re.IGNORECASE)
 
 # RIS reference types → CSL types
 _TYPES = {
@@ -58,7 +59,8 @@ def _ris_name(name: str) -> dict[str, str]:
     family, sep, given = name.partition(",")
     if not sep:
         return {"literal": name.strip()}
-    return {"family": family.strip(), "given": given.replace(",", " ").strip()}
+    given, _, suffix = given.partition(",")
+    return {"family": family.strip(), "given": given.strip(), "suffix": suffix.strip()}
 
 
 def record_to_csl(record: dict[str, Any], key: str) -> dict[str, Any]:
@@ -101,6 +103,7 @@ def _records(text: str, where: str) -> tuple[list[tuple[int, list[str]]], list[s
     current: list[str] | None = None
     start = 0
     previous = ""
+    unknown: dict[str, int] = {}  # tags outside the RIS standard, with the line of the first
     for number, line in enumerate(text.splitlines(), start=1):
         match = _TAG.match(line)
         tag, value = (match.group(1), (match.group(2) or "").strip()) if match else (None, "")
@@ -119,8 +122,7 @@ def _records(text: str, where: str) -> tuple[list[tuple[int, list[str]]], list[s
             current = None
         elif tag is not None:
             if tag not in TAG_KEY_MAPPING and tag not in _STANDARD_TAGS:
-                problems.append(f"{where}:{number}: unknown RIS tag {tag!r} in the record that "
-                                f"starts at line {start}; the record is still read.")
+                unknown.setdefault(tag, number)
             current.append(f"{tag}  - {value}")
         elif _TRAILER.match(line) and (_LINK.match(line) or _LINK.match(previous)):
             pass  # an Ovid link and its URL inside a record: no part of the previous tag
@@ -131,6 +133,10 @@ def _records(text: str, where: str) -> tuple[list[tuple[int, list[str]]], list[s
         problems.append(f"{where}:{start}: the last record has no ER line; read it to the end "
                         "of the file.")
         records.append((start, current))
+    if unknown:  # an exporter's own tags: said once, not once a line
+        tags = ", ".join(repr(t) for t in unknown)
+        problems.append(f"{where}:{min(unknown.values())}: tags outside the RIS standard "
+                        f"({tags}) are not read; the records that have them are.")
     return records, problems
 
 
@@ -159,8 +165,12 @@ def read(text: str, path: str | None) -> Manuscript:
             refs.append(Reference(index=index, raw=" ".join(lines)[:300], location=location,
                                   parse_error=f"the RIS record could not be read: {error}"))
             continue
-        refs.append(reference_from_csl(record_to_csl(parsed[0], key), index, location))
-    if not records and text.strip():
+        refs.append(reference_from_csl(record_to_csl(parsed[0], key), index, location, "ris"))
+    if not records and re.search(r"^PMID- ", text, re.MULTILINE):
+        problems = [f"{where}:1: this is PubMed's MEDLINE format (PMID- lines), not RIS; no "
+                    "reference was read. Export the list from PubMed as 'Citation manager' "
+                    "(RIS) or as CSV, and run again."]
+    elif not records and text.strip():
         problems.append(f"{where}:1: no RIS record (a 'TY  - ' line) was found.")
     return Manuscript(path=path, format="ris", references=refs, problems=problems)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from citelint.citation import parse_citation
+from citelint.citation import parse_references
 from citelint.doi import clean_doi
 from citelint.models import Location, Manuscript, Reference
 from citelint.readers import reader
@@ -117,11 +117,9 @@ def read(text: str, path: str | None) -> Manuscript:
     if front_end > 0:
         _read_front_matter(manuscript, lines, front_end)
     entries = _split_references(lines, start, end, manuscript, path)
-    for position, entry in enumerate(entries, start=1):
-        raw = entry.text.strip()
-        manuscript.references.append(
-            parse_citation(raw, position, Location(path=path, line=entry.line))
-        )
+    manuscript.references = parse_references(
+        [entry.text.strip() for entry in entries],
+        [Location(path=path, line=entry.line) for entry in entries])
     by_number = {e.number: r for e, r in zip(entries, manuscript.references, strict=True)
                  if e.number is not None}
     if by_number and front_end > 0:
@@ -224,20 +222,32 @@ def _reference_section(lines: list[str]) -> tuple[int | None, int, int | None]:
 
 
 def _first_numbered_run(lines: list[str]) -> int | None:
-    """The first line of a numbered list (at least two items) whose items look like references."""
+    """The first line of a numbered list (at least two items) whose items look like references.
+
+    A list from line ``i`` takes each later item of the same style whose number follows the last
+    one taken (by at most ``_MAX_NUMBER_JUMP``). That continuation depends only on the item it
+    continues from, so each item's run is measured once, from the last line up: trying every
+    start by scanning the rest of the text took time quadratic in its lines."""
+    runs: dict[str, dict[int, tuple[int, int]]] = {}  # style -> line -> (items, alike) from it
+    for style in _NUMBERED:
+        latest: dict[int, int] = {}  # number -> the nearest line below that carries it
+        run = runs[style] = {}
+        for i in range(len(lines) - 1, -1, -1):
+            item = _numbered(lines[i], style)
+            if not item:
+                continue
+            number = item[1]
+            after = [latest[n] for n in range(number + 1, number + _MAX_NUMBER_JUMP + 1)
+                     if n in latest]
+            items, alike = run[min(after)] if after else (0, 0)
+            run[i] = (items + 1, alike + looks_like_reference(lines[i]))
+            latest[number] = i
     for i, line in enumerate(lines):
         found = _numbered(line)
         if not found or found[1] > 3:
             continue
-        style, last, _ = found
-        items = [line]
-        for later in lines[i + 1:]:
-            item = _numbered(later, style)
-            if item and last < item[1] <= last + _MAX_NUMBER_JUMP:
-                items.append(later)
-                last = item[1]
-        alike = sum(looks_like_reference(item) for item in items)
-        if alike and alike * 2 >= len(items) and (len(items) >= 2 or looks_like_reference(line)):
+        items, alike = runs[found[0]][i]
+        if alike and alike * 2 >= items and (items >= 2 or looks_like_reference(line)):
             return i
     return None
 
@@ -341,8 +351,17 @@ def _continues(previous: str, line: str) -> bool:
         return False
     if line[:1].isspace() and not previous[:1].isspace():
         return True  # hanging indent
+    if _PARTICLE_START.match(stripped) and looks_like_reference(stripped) and (
+            previous.rstrip().endswith(".") or _ENDS_WITH_LINK.search(previous)):
+        return False  # "de Moura, E. T., ... (2016)." starts the next reference
     return (stripped[0].islower() or stripped[0].isdigit()
             or previous.rstrip().endswith(("-", ",", ";", ":", "&", "and")))
+
+
+_ENDS_WITH_LINK = re.compile(r"(?:https?://|\b10\.\d{4,9}/)\S+$")
+# a family name that starts with a lower-case particle: "de Moura", "van der Berg", "von Haller"
+_PARTICLE_START = re.compile(r"^(?:(?:van|von|de|der|den|del|della|da|di|du|dos|das|le|la|ter|ten)"
+                             r"\s+)+[A-Z]")
 
 
 def _is_heading(line: str) -> bool:

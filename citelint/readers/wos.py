@@ -126,7 +126,7 @@ def read(text: str, path: str | None) -> Manuscript:
                                   parse_error=f"the Web of Science record could not be read: "
                                               f"{error}"))
             continue
-        refs.append(reference_from_csl(record_to_csl(parsed[0], key), index, location))
+        refs.append(reference_from_csl(record_to_csl(parsed[0], key), index, location, "wos"))
     if not records and text.strip():
         problems.append(f"{where}:1: no Web of Science record (a 'PT ' line) was found.")
     return Manuscript(path=path, format="wos", references=refs, problems=problems)

@@ -1,7 +1,9 @@
 """The JSON report: the versioned, schema-described serialisation of a Report.
 
 The schema ships inside the package (``report/schema.json``); :func:`validate` checks a report
-against it. ``SCHEMA_VERSION`` changes only when the shape changes incompatibly.
+against it. ``SCHEMA_VERSION`` changes only when the shape changes incompatibly (version 2: cited
+authors are structured objects, and each reference carries its provenance and the fields that
+were and were not compared).
 
 A run given one input writes that input's report; a run given several writes one run document
 (:func:`run_to_dict`): every input in the order given, with its report or why it could not be
@@ -17,7 +19,7 @@ from typing import Any
 
 from citelint.models import Finding, Location, Match, ReferenceResult, Report, Run
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATUSES = ("verified", "problem", "not-found", "unverified")
 
 
@@ -58,7 +60,10 @@ def _result(result: ReferenceResult) -> dict[str, Any]:
         "raw": ref.raw,
         "location": _location(ref.location),
         "parsed": ref.parsed(),
+        "provenance": ref.provenance.to_dict(),
         "status": result.status,
+        "compared": result.compared,
+        "not_compared": result.not_compared,
         "match": _match(match),
         "findings": [_finding(f) for f in result.findings],
         "searched": match.searched,
@@ -96,7 +101,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "citelint", "version": report.tool_version},
-        "input": {"path": manuscript.path, "format": manuscript.format},
+        "input": {"path": manuscript.path, "format": manuscript.format,
+                  "encoding": manuscript.encoding},
         "manuscript": {"title": manuscript.title, "doi": manuscript.doi,
                        "keywords": manuscript.keywords,
                        "has_abstract": bool(manuscript.abstract),

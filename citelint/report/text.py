@@ -106,6 +106,8 @@ def _report_lines(report: Report, color: bool, verbose: bool, quiet: bool) -> li
                                else "") for s, n in statuses.items()]
         lines.append(f"{name}: {len(report.results)} references: " + ", ".join(parts) + ".")
         lines.append(_findings_line(report.counts(), _accepted(report)))
+    if report.manuscript.encoding not in (None, "utf-8"):
+        lines.append(f"Read as {report.manuscript.encoding} (the file is not UTF-8).")
     for problem in report.manuscript.problems:
         lines.append(f"Input problem: {problem}")
     return lines

@@ -35,7 +35,7 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     comparison = compare_authors(ref.authors, ref.et_al, record.authors)
     recorded = [a.display() for a in record.authors]
     evidence = record_evidence(match, record_authors=recorded)
-    cited = ", ".join(ref.authors) + (", et al." if ref.et_al else "")
+    cited = ", ".join(ref.author_names) + (", et al." if ref.et_al else "")
     if comparison.extra:
         names = ", ".join(f'"{n}"' for n in comparison.extra)
         yield Finding(ID, SEVERITY, f"The citation names {names}, who is not among the record's "

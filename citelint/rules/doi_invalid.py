@@ -6,7 +6,8 @@ must read ``10.<registrant>/<suffix>``.
 **Why it matters.** A malformed DOI leads readers nowhere; it is often a typo or a URL pasted in
 part.
 
-**Example.** ``doi:10.5555/12345678`` passes; ``doi: 10.555512345678`` (no slash) fails.
+**Example.** ``doi:10.5555/12345678`` passes, and so does a shortDOI such as ``10/fqd6hj`` (an
+alias that doi.org resolves); ``doi: 10.555512345678`` (no slash) fails.
 
 **How to fix.** Copy the DOI from the article's landing page or from Crossref.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from citelint.doi import clean_doi, is_valid_doi
+from citelint.doi import clean_doi, is_short_doi, is_valid_doi
 from citelint.models import Finding, Match, Severity
 from citelint.rules import CheckContext, record_evidence
 
@@ -25,7 +26,7 @@ SEVERITY: Severity = "error"
 
 def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     doi = clean_doi(match.reference.doi)
-    if doi and not is_valid_doi(doi):
+    if doi and not is_valid_doi(doi) and not is_short_doi(doi):
         suggestion = match.record.doi if match.record and match.record.doi else None
         message = (f"The cited DOI '{match.reference.doi}' is not a valid DOI "
                    "(it must read 10.xxxx/…).")

@@ -1,6 +1,7 @@
 """doi-missing: no DOI is cited, but the matched record has one.
 
-**What it checks.** References without a (valid) DOI whose matched record carries a DOI.
+**What it checks.** References without a (valid) DOI whose matched record carries a DOI. A
+shortDOI (``10/fqd6hj``) counts as a DOI.
 
 **Why it matters.** A DOI is the most reliable way to link a reference; most styles ask for it.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from citelint.doi import clean_doi, is_short_doi
 from citelint.models import Finding, Match, Severity
 from citelint.resolve import cited_doi
 from citelint.rules import CheckContext, record_evidence
@@ -26,5 +28,7 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     record = match.record
     if record is None or not record.doi or cited_doi(match.reference):
         return
+    if is_short_doi(clean_doi(match.reference.doi)):
+        return  # a shortDOI is a DOI too, only written short
     yield Finding(ID, SEVERITY, f"Add the DOI: the matched record has doi:{record.doi}.",
                   field="doi", cited=None, expected=record.doi, evidence=record_evidence(match))

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import unquote, urlsplit
 
 import requests
 from crossref import restful
@@ -24,8 +24,14 @@ from citelint import PROJECT_URL, __version__
 from citelint.doi import clean_doi, is_valid_doi
 from citelint.models import Record, Reference
 from citelint.records import record_from_crossref
+from citelint.service_schema import (
+    CrossrefListAnswer,
+    CrossrefWorkAnswer,
+    InvalidShape,
+    checked,
+)
 from citelint.sources import PartialAnswer, SourceUnavailable
-from citelint.sources.transport import Response, Transport, user_agent
+from citelint.sources.transport import Accept, Response, Transport, path_segment, user_agent
 
 DEFAULT_URL = "https://api.crossref.org"
 _LIBRARY_ROOT = f"https://{restful.API}"  # what crossrefapi puts in front of every path
@@ -43,6 +49,42 @@ BATCH_SIZE = 25
 # A DOI may go in a filter when it cannot be mistaken for the filter's own syntax (``,`` separates
 # filters, ``:`` a filter's name from its value); any other goes to ``/works/{doi}``.
 _FILTERABLE = re.compile(r"[^,:\s]+")
+_NOT_FOUND = "Resource not found"  # the start of Crossref's plain-text 404 body
+
+
+def accept_list(dois: Sequence[str] = ()) -> Accept:
+    """A check of a ``/works?…`` answer: a well-formed work list; for a look-up of ``dois``, one
+    that holds only works it was asked for and says how many it found."""
+
+    def accept(response: Response) -> None:
+        if response.status != 200:
+            raise InvalidShape(f"HTTP {response.status} where a list of works was expected")
+        message = checked(CrossrefListAnswer, response.data)["message"]
+        if not dois:
+            return
+        items = message["items"]
+        asked = set(dois)
+        strays = [w.get("DOI") for w in items if clean_doi(w.get("DOI")) not in asked]
+        if strays:
+            raise InvalidShape(f"it lists {strays[0]!r}, which was not asked for")
+        total = message.get("total-results")
+        if total is not None and total != len(items):
+            raise InvalidShape(f"it counts {total} works but lists {len(items)}")
+
+    return accept
+
+
+def accept_work(response: Response) -> None:
+    """A check of a ``/works/{doi}`` answer: a work with its DOI, or Crossref's own 404."""
+    if response.status == 404:
+        if not (response.text or "").startswith(_NOT_FOUND):
+            raise InvalidShape("HTTP 404 without Crossref's 'Resource not found.' (another path "
+                               "or server?)")
+        return
+    doi = checked(CrossrefWorkAnswer, response.data)["message"].get("DOI")
+    asked = unquote(urlsplit(response.url).path).partition("/works/")[2]
+    if not doi or clean_doi(doi) != clean_doi(asked):
+        raise InvalidShape(f"message.DOI is {doi!r}, not the DOI asked for")
 
 
 class CrossrefHTTP:
@@ -59,7 +101,7 @@ class CrossrefHTTP:
         self.mailto = mailto
 
     def get(self, endpoint: str, params: Mapping[str, Any] | None = None, *,
-            kind: str) -> Response:
+            kind: str, accept: Accept) -> Response:
         url = self.base_url + endpoint.removeprefix(_LIBRARY_ROOT)
         query = dict(params or {})
         headers = None
@@ -69,14 +111,14 @@ class CrossrefHTTP:
         # Crossref limits single records (/works/{doi}) and lists (queries, filters) apart
         lane = "single" if kind == "work" else "list"
         return self.transport.get(url, query, service="Crossref", kind=kind, headers=headers,
-                                  lane=lane)
+                                  lane=lane, accept=accept)
 
     def __call__(self, method: str, endpoint: str, data: Mapping[str, Any] | None = None,
                  files: Any = None, timeout: float | None = None, only_headers: bool = False,
                  custom_header: Mapping[str, str] | None = None) -> requests.Response:
         if method != "get" or only_headers or files:
             raise SourceUnavailable("citelint only reads from Crossref; it does not POST or HEAD.")
-        return self.get(endpoint, data, kind="work").to_requests()
+        return self.get(endpoint, data, kind="work", accept=accept_work).to_requests()
 
 
 def _works_class(http: CrossrefHTTP) -> type[restful.Works]:
@@ -105,6 +147,7 @@ class CrossrefSource:
         self.base_url = base_url or os.environ.get("CITELINT_CROSSREF_URL") or DEFAULT_URL
         self.mailto = mailto or os.environ.get("CITELINT_MAILTO") or None
         self.http = CrossrefHTTP(transport, self.base_url, self.mailto)
+        transport.allow(self.base_url)
         etiquette = restful.Etiquette("citelint", __version__, PROJECT_URL,
                                       self.mailto or "anonymous")
         self._works = _works_class(self.http)(etiquette=etiquette)
@@ -153,14 +196,13 @@ class CrossrefSource:
         query = self._works
         for doi in dois:
             query = query.filter(doi=doi)
-        response = self.http.get(query.url, {"rows": len(dois)}, kind="list")
-        if response.status != 200:
-            raise SourceUnavailable(f"Crossref answered HTTP {response.status} to a DOI look-up.")
-        return list(((response.data or {}).get("message") or {}).get("items") or [])
+        response = self.http.get(query.url, {"rows": len(dois)}, kind="list",
+                                 accept=accept_list(dois))
+        return list(response.data["message"]["items"])
 
     def _by_path(self, dois: tuple[str, ...]) -> list[dict[str, Any]]:
         [doi] = dois
-        message = self._works.doi(quote(doi, safe="/()"))
+        message = self._works.doi(path_segment(doi))
         return [message] if message else []
 
     def search(self, reference: Reference, rows: int = 5) -> list[Record]:
@@ -169,8 +211,6 @@ class CrossrefSource:
         if not text:
             return []
         query = self._works.query(bibliographic=text).select(*SEARCH_FIELDS)
-        response = self.http.get(query.url, {"rows": rows}, kind="search")
-        if response.status != 200:
-            raise SourceUnavailable(f"Crossref answered HTTP {response.status} to a search.")
-        items = ((response.data or {}).get("message") or {}).get("items") or []
+        response = self.http.get(query.url, {"rows": rows}, kind="search", accept=accept_list())
+        items = response.data["message"]["items"]
         return [record_from_crossref(item, self.name) for item in items[:rows]]

@@ -19,6 +19,7 @@ import os
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pyalex
 import requests
@@ -26,8 +27,9 @@ import requests
 from citelint.doi import clean_doi, is_valid_doi
 from citelint.models import Record, Reference
 from citelint.records import record_from_openalex
+from citelint.service_schema import InvalidShape, OpenAlexListAnswer, OpenAlexWork, checked
 from citelint.sources import PartialAnswer, SourceUnavailable
-from citelint.sources.transport import Secret, Transport, user_agent
+from citelint.sources.transport import Response, Secret, Transport, user_agent
 
 DEFAULT_URL = "https://api.openalex.org"
 _LIBRARY_ROOT = "https://api.openalex.org"  # pyalex 0.21 builds every URL on this root
@@ -37,6 +39,30 @@ MAX_FILTER_VALUES = 100  # OpenAlex's cap on values OR-ed in one filter
 FIELDS = ["id", "doi", "title", "display_name", "publication_year", "type", "authorships",
           "primary_location", "biblio", "ids", "is_retracted", "abstract_inverted_index",
           "keywords", "topics", "primary_topic"]
+
+
+def accept_answer(response: Response) -> None:
+    """A check of an OpenAlex answer: a well-formed work, or list of works; for a look-up by
+    ``filter=doi:…``, one that holds only works it was asked for and says how many it found."""
+    if response.status != 200:
+        raise InvalidShape(f"HTTP {response.status} where works were expected")
+    parts = urlsplit(response.url)
+    if parts.path.rstrip("/").rpartition("/")[2] != "works":
+        checked(OpenAlexWork, response.data)
+        return
+    answer = checked(OpenAlexListAnswer, response.data)
+    query = dict(parse_qsl(parts.query))
+    if not query.get("filter", "").startswith("doi:"):
+        return
+    asked = {clean_doi(d) for d in query["filter"].removeprefix("doi:").split("|")}
+    results = answer["results"]
+    strays = [w.get("doi") for w in results if clean_doi(w.get("doi")) not in asked]
+    if strays:
+        raise InvalidShape(f"it lists {strays[0]!r}, which was not asked for")
+    count = answer["meta"].get("count")
+    per_page = int(query.get("per-page") or query.get("per_page") or 25)
+    if count is not None and count != len(results) and len(results) < per_page:
+        raise InvalidShape(f"it counts {count} works but lists {len(results)}")
 
 
 def api_key_from_environment() -> str | None:
@@ -80,7 +106,8 @@ class OpenAlexHTTP:
             params["mailto"] = self.mailto
         headers = {"User-Agent": user_agent(self.mailto)} if self.mailto else None
         return self.transport.get(self.base_url + path_and_query, params, service="OpenAlex",
-                                  kind=kind, headers=headers).to_requests()
+                                  kind=kind, headers=headers,
+                                  accept=accept_answer).to_requests()
 
 
 class Works(pyalex.Works):
@@ -111,6 +138,7 @@ class OpenAlexSource:
         self.has_api_key = bool(key)
         self.mailto = mailto or os.environ.get("CITELINT_MAILTO") or None
         self.http = OpenAlexHTTP(transport, self.base_url, Secret(key or ""), self.mailto)
+        transport.allow(self.base_url)
 
     def __repr__(self) -> str:
         key = "set" if self.has_api_key else "unset"

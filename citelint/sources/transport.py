@@ -3,8 +3,15 @@
 It owns what all sources need and none should re-implement: a pooled :class:`requests.Session`,
 connect/read timeouts, retries with exponential backoff and jitter that honour ``Retry-After``
 (via tenacity), per-host pacing from Crossref's ``x-rate-limit-*`` and ``x-concurrency-limit``
-headers, a persistent on-disk cache of definitive answers (200 JSON and 404), an offline mode, and
-counters for the report's ``stats``.
+headers, a persistent on-disk cache of definitive answers (200 JSON and 404) that the source has
+accepted, an offline mode, and counters for the report's ``stats``.
+
+It also bounds what the outside can cost (see docs/configuration.md, "Budgets and limits"): a
+wall-clock budget per request (slow bodies included), per service (time lost to failures) and per
+run; a cap on an honoured ``Retry-After``; a cap on body size; redirects only over http(s), at most
+:data:`MAX_REDIRECTS`, and only to the configured hosts. A service whose host cannot be reached
+(connection refused, unknown host), that refuses access (401/403), or that asks to wait beyond the
+cap is taken as down for the rest of the run at once.
 
 It must not know any service's vocabulary (sources build URLs and read JSON), and it must never let
 a secret out: every URL, log line, cache key, cache file and exception message is scrubbed of API
@@ -22,18 +29,18 @@ import re
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
+import urllib3.exceptions
 from tenacity import (
     RetryCallState,
     Retrying,
     retry_if_exception_type,
-    stop_after_attempt,
     wait_exponential,
     wait_random,
 )
@@ -50,7 +57,12 @@ _SECRET_IN_TEXT = re.compile(r"(?i)\b(api[_-]?key|apikey|token)=[^&\s'\"]+")
 _NUMBER_WORDS = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times",
                  6: "six times", 7: "seven times", 8: "eight times", 9: "nine times",
                  10: "ten times"}
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s?#]+@")
 DEFAULT_CACHE_TTL = 30 * 24 * 3600.0
+#: Redirects followed for one request (each only over http(s) to a configured host).
+MAX_REDIRECTS = 3
+_REDIRECTS = {301, 302, 303, 307, 308}
+DEFAULT_MAX_BODY = 32 * 1024 * 1024  # bytes read from one answer
 
 
 def user_agent(mailto: str | None = None) -> str:
@@ -82,6 +94,7 @@ class Response:
     data: Any
     url: str  # the request URL with secrets removed
     from_cache: bool = False
+    text: str | None = None  # the start of a 404 body that is not JSON ("Resource not found.")
 
     def to_requests(self) -> requests.Response:
         """The same answer as a :class:`requests.Response`, for client libraries (pyalex,
@@ -91,7 +104,7 @@ class Response:
         answer.url = self.url
         answer.reason = "OK" if self.status == 200 else "Not Found"
         if self.data is None:
-            answer._content = b"Resource not found."
+            answer._content = (self.text or "Resource not found.").encode()
             answer.headers["Content-Type"] = "text/plain"
         else:
             answer._content = json.dumps(self.data).encode()
@@ -129,6 +142,15 @@ class _Retry(Exception):
         self.retry_after = retry_after
 
 
+class _GiveUp(Exception):
+    """A failed attempt not worth retrying; ``down`` takes the service down for the run."""
+
+    def __init__(self, reason: str, down: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.down = down
+
+
 class Scrubber(logging.Filter):
     """Removes secrets from text; also a logging filter for loggers that print request URLs."""
 
@@ -142,6 +164,7 @@ class Scrubber(logging.Filter):
 
     def __call__(self, text: str) -> str:
         text = _SECRET_IN_TEXT.sub(lambda m: f"{m.group(1)}=<redacted>", text)
+        text = _USERINFO.sub(lambda m: f"{m.group(1)}<redacted>@", text)
         for secret in self._secrets:
             text = text.replace(secret, "<redacted>")
         return text
@@ -158,12 +181,31 @@ logging.getLogger("urllib3.connectionpool").addFilter(SCRUB)
 
 
 def strip_params(url: str, names: Iterable[str]) -> str:
-    """``url`` without the query parameters ``names`` (the others sorted, for stable cache keys)."""
+    """``url`` without the query parameters ``names`` (the others sorted, for stable cache keys)
+    and without any user name or password in its address."""
     parts = urlsplit(url)
     drop = {n.lower() for n in names}
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                    if k.lower() not in drop)
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=netloc, query=urlencode(query)))
+
+
+def path_segment(identifier: str) -> str:
+    """``identifier`` (a DOI) percent-encoded for a URL path, its ``/`` kept.
+
+    Raises :class:`~citelint.sources.SourceUnavailable` for an identifier with a ``.`` or ``..``
+    segment: clients and servers collapse those, so ``10.1234/../../x`` would ask for another path.
+    """
+    if any(part in (".", "..") for part in identifier.split("/")):
+        raise SourceUnavailable(f"{identifier!r} has a '.' or '..' path segment; citelint does "
+                                "not send it, as it would ask for another address.")
+    return quote(identifier, safe="/()")
+
+
+#: A source's check of an answer's shape: returns nothing, raises ``ValueError`` (e.g.
+#: :class:`citelint.service_schema.InvalidShape`) saying what does not fit.
+Accept = Callable[["Response"], None]
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -311,16 +353,21 @@ class ResponseCache:
 
 
 class Transport:
-    """Polite, cached, fault-tolerant GETs of JSON for the sources.
+    """Polite, cached, fault-tolerant, bounded GETs of JSON for the sources.
 
     ``get`` returns a :class:`Response` for HTTP 200 (JSON) and 404; anything else is retried
-    (429, 5xx, timeouts, connection errors, bodies that are not JSON) and finally raised as
+    (429, 5xx, timeouts, resets, bodies that are not JSON) and finally raised as
     :class:`~citelint.sources.SourceUnavailable` with a sentence saying what happened.
-    Timings are constructor arguments so tests can make backoff tiny. ``concurrency`` is the
+    Timings are constructor arguments so tests can make them tiny. ``concurrency`` is the
     number of requests in flight per host until the host announces its own limit.
-    After ``trip_after`` consecutive give-ups, a service is taken as down for the rest of the run
-    and is not asked again (its references are reported unverified at once, not after minutes of
-    retries).
+
+    A service is taken as down for the rest of the run, and not asked again (its references are
+    reported unverified at once, with the reason it went down), after ``trip_after`` give-ups in
+    a row, at once when its host cannot be reached or refuses access (401/403) or asks to wait
+    longer than ``max_retry_after``, and when the time lost to its failures passes
+    ``source_budget``. Every request ends within ``request_budget`` seconds (retries, waits and
+    slow bodies included), and nothing is asked once ``run_budget`` seconds have passed since the
+    transport was made (None: no run budget).
     """
 
     def __init__(
@@ -332,12 +379,16 @@ class Transport:
         offline: bool | None = None,
         mailto: str | None = None,
         connect_timeout: float = 5.0,
-        read_timeout: float = 30.0,
+        read_timeout: float = 20.0,
         attempts: int = 5,
         backoff: float = 1.0,
         max_backoff: float = 30.0,
         jitter: float = 0.5,
-        max_retry_after: float = 120.0,
+        max_retry_after: float = 30.0,
+        request_budget: float = 60.0,
+        source_budget: float = 120.0,
+        run_budget: float | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
         concurrency: int = 1,
         trip_after: int = 3,
         session: requests.Session | None = None,
@@ -347,6 +398,11 @@ class Transport:
         self.timeout = (connect_timeout, read_timeout)
         self.attempts = max(1, attempts)
         self.max_retry_after = max_retry_after
+        self.request_budget = request_budget
+        self.source_budget = source_budget
+        self.run_budget = run_budget
+        self.max_body = max_body
+        self._born = time.monotonic()
         self._backoff = wait_exponential(multiplier=backoff, max=max_backoff) + wait_random(
             0, jitter)
         self.cache = ResponseCache(Path(cache_dir) if cache_dir else default_cache_dir(),
@@ -368,7 +424,9 @@ class Transport:
         self._seconds = 0.0
         self.trip_after = trip_after
         self._give_ups: Counter[str] = Counter()  # consecutive, per service
-        self._down: dict[str, str] = {}  # service -> the give-up that took it down
+        self._lost: dict[str, float] = {}  # seconds lost to failures, per service
+        self._down: dict[str, str] = {}  # service -> why it is not asked again
+        self._hosts: set[str] = set()  # hosts redirects may lead to (besides the asked one)
 
     def __repr__(self) -> str:
         return f"Transport(offline={self.offline}, cache={self.cache and self.cache.directory})"
@@ -377,35 +435,54 @@ class Transport:
         """Register a value (an API key) that must never appear in any message, log or file."""
         self.scrub.add(secret)
 
+    def allow(self, base_url: str) -> None:
+        """Let redirects lead to the host of ``base_url`` (a configured service address); a user
+        name and password in it are kept out of every message and cache key."""
+        parts = urlsplit(base_url)
+        self.add_secret(parts.password)
+        if parts.hostname:
+            self._hosts.add(parts.hostname.lower())
+
+    def down(self) -> dict[str, str]:
+        """The services taken as down in this run, with the reason each went down."""
+        with self._lock:
+            return dict(self._down)
+
     # -- public API -------------------------------------------------------------------------
 
     def get(self, url: str, params: Mapping[str, Any] | None = None, *, service: str,
             kind: str = "get", headers: Mapping[str, str] | None = None,
-            lane: str = "") -> Response:
+            lane: str = "", accept: Accept | None = None) -> Response:
         """GET ``url`` (+ ``params``) as ``service`` ("Crossref", "OpenAlex", ...).
 
         ``kind`` labels the call in the stats (e.g. "singleton", "list", "search"). ``lane``
         separates requests that a host paces apart: Crossref limits single records and lists of
         records each with its own rate and concurrency, announced on the answers of each.
+        ``accept`` checks the answer's shape: an answer it rejects (``ValueError``) is a failed
+        lookup and is not cached; a cached answer it rejects is ignored.
         """
         full_url = requests.Request("GET", url, params=dict(params or {})).prepare().url or url
+        self.add_secret(urlsplit(full_url).password)
         clean = self.scrub(strip_params(full_url, _KEYLESS_PARAMS))
         key = ResponseCache.key("GET", clean)
         if self.cache is not None:
-            entry = self.cache.get(key, stale_ok=self.offline)
-            if entry is not None:
-                with self._lock:
-                    self._cache_hits += 1
-                return Response(entry["status"], entry.get("body"), clean, from_cache=True)
+            cached = self._from_cache(key, clean, accept)
+            if cached is not None:
+                return cached
         if self.offline:
             raise NotInCache(f"offline: not in cache ({service} {urlsplit(clean).path})")
-        if service in self._down:
-            raise SourceUnavailable(f"{service} was not asked: it failed {self.trip_after} times "
-                                    f"in a row in this run ({self._down[service]})")
+        self._check_run_budget()
+        with self._lock:
+            why_down = self._down.get(service)
+        if why_down:
+            raise SourceUnavailable(why_down)
 
         with self._lock:
             self._calls[f"{service.lower()}.{kind}"] += 1
         started = time.monotonic()
+        deadline = started + self.request_budget
+        if self.run_budget is not None:
+            deadline = min(deadline, self._born + self.run_budget)
         reasons: list[str] = []
 
         def remember(state: RetryCallState) -> None:
@@ -417,19 +494,23 @@ class Transport:
                     self._retries += 1
                 log.warning("%s %s; retrying in %.1f s.", service, exc.reason, wait)
 
-        retrying = Retrying(stop=stop_after_attempt(self.attempts), wait=self._wait,
-                            retry=retry_if_exception_type(_Retry), before_sleep=remember,
-                            reraise=True)
+        def stop(state: RetryCallState) -> bool:
+            if state.attempt_number >= self.attempts or service in self._down:
+                return True
+            return time.monotonic() + state.upcoming_sleep >= deadline
+
+        retrying = Retrying(stop=stop, wait=self._wait, retry=retry_if_exception_type(_Retry),
+                            before_sleep=remember, reraise=True)
         try:
-            response = retrying(self._attempt, full_url, clean, service, headers, lane)
-        except _Retry as last:
+            response = retrying(self._attempt, full_url, clean, service, headers, lane, deadline)
+            if accept is not None:
+                try:
+                    accept(response)
+                except ValueError as exc:
+                    raise _GiveUp(f"sent an answer citelint cannot use ({exc})") from None
+        except (_Retry, _GiveUp) as last:
             reasons.append(last.reason)
-            message = self._gave_up(service, reasons, started)
-            with self._lock:
-                self._give_ups[service] += 1
-                if self._give_ups[service] >= self.trip_after:
-                    self._down.setdefault(service, message)
-            raise SourceUnavailable(message) from None
+            raise SourceUnavailable(self._give_up(service, reasons, started, last)) from None
         finally:
             with self._lock:
                 self._seconds += time.monotonic() - started
@@ -437,18 +518,70 @@ class Transport:
             self._give_ups[service] = 0
         if self.cache is not None:
             self.cache.put(key, {"url": clean, "status": response.status, "stored": time.time(),
-                                 "body": response.data})
+                                 "body": response.data, "text": response.text})
         return response
 
     def stats(self) -> dict[str, Any]:
         """Counters for the report: HTTP requests per service (retries included), calls by kind,
-        cache hits, retries and seconds spent on the network."""
+        cache hits, retries, seconds spent on the network, and the services taken as down."""
         with self._lock:
-            return {"requests": dict(self._requests), "calls": dict(self._calls),
-                    "cache_hits": self._cache_hits, "retries": self._retries,
-                    "seconds": round(self._seconds, 3)}
+            stats = {"requests": dict(self._requests), "calls": dict(self._calls),
+                     "cache_hits": self._cache_hits, "retries": self._retries,
+                     "seconds": round(self._seconds, 3)}
+            if self._down:
+                stats["down"] = dict(self._down)
+            return stats
 
     # -- internals --------------------------------------------------------------------------
+
+    def _from_cache(self, key: str, clean: str, accept: Accept | None) -> Response | None:
+        """The cached answer, if there is one of the right shape that the source still accepts."""
+        assert self.cache is not None
+        entry = self.cache.get(key, stale_ok=self.offline)
+        if not isinstance(entry, dict) or entry.get("status") not in (200, 404):
+            return None
+        text = entry.get("text")
+        response = Response(entry["status"], entry.get("body"), clean, from_cache=True,
+                            text=text if isinstance(text, str) else None)
+        if accept is not None:
+            try:
+                accept(response)
+            except ValueError:
+                log.debug("Ignoring a cached answer of the wrong shape for %s", clean)
+                return None
+        with self._lock:
+            self._cache_hits += 1
+        return response
+
+    def _check_run_budget(self) -> None:
+        if self.run_budget is None or time.monotonic() - self._born < self.run_budget:
+            return
+        raise SourceUnavailable(f"The run's time budget ({_duration(self.run_budget)}) was used "
+                                "up; no more requests were sent (raise run_budget to allow more).")
+
+    def _give_up(self, service: str, reasons: list[str], started: float,
+                 last: _Retry | _GiveUp) -> str:
+        """Count a give-up against ``service``, take it down when it must be, and say why."""
+        message = self._gave_up(service, reasons, started)
+        lost = time.monotonic() - started
+        with self._lock:
+            if service in self._down:  # went down while this request was in flight
+                return self._down[service]
+            self._give_ups[service] += 1
+            self._lost[service] = self._lost.get(service, 0.0) + lost
+            why = None
+            if isinstance(last, _GiveUp) and last.down:
+                why = "not asking it again in this run"
+            elif self._give_ups[service] >= self.trip_after:
+                why = f"it failed {self._give_ups[service]} times in a row; not asking it again"
+            elif self._lost[service] >= self.source_budget:
+                why = (f"{_duration(self._lost[service])} lost to its failures passed the budget "
+                       f"of {_duration(self.source_budget)}; not asking it again")
+            if why:
+                message = self.scrub(f"{message.rstrip('.')}; {why}.")
+                self._down[service] = message
+                log.warning("%s", message)
+        return message
 
     def _gate(self, url: str, lane: str) -> HostGate:
         key = f"{urlsplit(url).netloc} {lane}".strip()
@@ -462,55 +595,130 @@ class Transport:
         retry_after = getattr(exc, "retry_after", None) or 0.0
         return max(self._backoff(state), retry_after)
 
-    def _attempt(self, url: str, clean: str, service: str,
-                 headers: Mapping[str, str] | None, lane: str) -> Response:
+    def _attempt(self, url: str, clean: str, service: str, headers: Mapping[str, str] | None,
+                 lane: str, deadline: float) -> Response:
+        """One request, following at most :data:`MAX_REDIRECTS` permitted redirects."""
+        asked_host = (urlsplit(url).hostname or "").lower()
+        for _ in range(MAX_REDIRECTS + 1):
+            answer, body = self._fetch(url, clean, service, headers, lane, deadline)
+            if answer.status_code not in _REDIRECTS:
+                log.debug("GET %s -> %s", clean, answer.status_code)
+                return self._judge(answer, body, clean, service)
+            url = self._redirect_target(url, answer.headers.get("Location"), asked_host)
+        raise _GiveUp(f"redirected more than {MAX_REDIRECTS} times (a redirect loop?)")
+
+    def _redirect_target(self, url: str, location: str | None, asked_host: str) -> str:
+        """Where a redirect leads, if it may be followed: http(s), to a configured host. The API
+        key is not carried to a host other than the one asked."""
+        try:
+            target = urljoin(url, (location or "").strip())
+            parts = urlsplit(target)
+            host = (parts.hostname or "").lower()
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError:
+            raise _GiveUp("redirected to an address that cannot be read") from None
+        if not location or parts.scheme not in ("http", "https") or not host:
+            raise _GiveUp(f"redirected to {self.scrub(strip_params(target, SECRET_PARAMS))!r}, "
+                          "which is not an http(s) address; not followed")
+        if host != asked_host and host not in self._hosts:
+            raise _GiveUp(f"redirected to another host ({host}), which is not a configured "
+                          "service; not followed")
+        return target if host == asked_host else strip_params(target, SECRET_PARAMS)
+
+    def _fetch(self, url: str, clean: str, service: str, headers: Mapping[str, str] | None,
+               lane: str, deadline: float) -> tuple[requests.Response, bytes]:
+        """Send one GET and read its body within ``deadline`` and :attr:`max_body` bytes."""
         gate = self._gate(url, lane)
         gate.enter()
         answer: requests.Response | None = None
+        host = urlsplit(clean).hostname or "the service"
         try:
             with self._lock:
                 self._requests[service.lower()] += 1
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _GiveUp(f"did not answer within the request budget of "
+                              f"{_duration(self.request_budget)}")
+            timeout = (min(self.timeout[0], remaining), min(self.timeout[1], remaining))
             try:
-                answer = self.session.get(url, headers=dict(headers or {}), timeout=self.timeout)
-                body = answer.content
+                answer = self.session.get(url, headers=dict(headers or {}), timeout=timeout,
+                                          stream=True, allow_redirects=False)
+                body = self._read_body(answer, deadline)
+            except requests.ConnectionError as exc:
+                if _unreachable(exc):
+                    raise _GiveUp(f"could not be reached at {host} (no connection could be "
+                                  "made: connection refused, unknown host or no network)",
+                                  down=True) from None
+                if isinstance(exc, requests.ConnectTimeout):
+                    raise _Retry(f"did not accept a connection within "
+                                 f"{_duration(timeout[0])} (timeout)") from None
+                if isinstance(exc, requests.exceptions.ReadTimeout) or _timed_out(exc):
+                    raise _Retry(f"did not answer within {_duration(timeout[1])} (timeout)") \
+                        from None
+                raise _Retry(f"could not be reached at {host} ({type(exc).__name__})") \
+                    from None
             except requests.Timeout:
-                raise _Retry(f"did not answer within {_duration(self.timeout[1])} (timeout)") \
+                raise _Retry(f"did not answer within {_duration(timeout[1])} (timeout)") \
                     from None
-            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                    requests.exceptions.ContentDecodingError) as exc:
-                kind = type(exc).__name__
-                raise _Retry(f"could not be reached at {urlsplit(clean).netloc} ({kind})") \
+            except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
+                raise _Retry(f"did not answer within {_duration(timeout[1])} (timeout)") \
                     from None
+            except (requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError, urllib3.exceptions.HTTPError,
+                    OSError) as exc:
+                raise _Retry(f"broke off its answer ({type(exc).__name__})") from None
+            except requests.RequestException as exc:  # an address requests cannot use
+                raise _GiveUp(f"could not be asked ({type(exc).__name__})") from None
         finally:
+            if answer is not None:
+                answer.close()
             gate.leave(answer.headers if answer is not None else None)
-        log.debug("GET %s -> %s", clean, answer.status_code)
-        return self._judge(answer, body, clean, service)
+        return answer, body
+
+    def _read_body(self, answer: requests.Response, deadline: float) -> bytes:
+        """The body, read as it arrives; a body still arriving at ``deadline`` or larger than
+        :attr:`max_body` is abandoned."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            if time.monotonic() > deadline:
+                raise _GiveUp(f"was still sending its answer when the request budget of "
+                              f"{_duration(self.request_budget)} ran out (a slow body)")
+            chunk = answer.raw.read1(65536, decode_content=True)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > self.max_body:
+                raise _GiveUp(f"sent an answer larger than {self.max_body // (1024 * 1024)} MB; "
+                              "not read")
+            chunks.append(chunk)
 
     def _judge(self, answer: requests.Response, body: bytes, clean: str,
                service: str) -> Response:
         status = answer.status_code
         if status == 404:
             try:
-                data = json.loads(body)
+                return Response(404, json.loads(body), clean)
             except ValueError:
-                data = None
-            return Response(404, data, clean)
+                text = body[:200].decode("utf-8", "replace").strip()
+                return Response(404, None, clean, text=text)
         if status == 429 or status >= 500:
             wait = _retry_after(answer.headers.get("Retry-After"))
             if wait is not None and wait > self.max_retry_after:
-                raise SourceUnavailable(
-                    f"{service} answered HTTP {status} and asked to wait {_duration(wait)} "
-                    "before retrying; giving up (try again later, or run with --offline).")
+                raise _GiveUp(f"answered HTTP {status} and asked to wait {_duration(wait)} "
+                              f"before retrying, more than the {_duration(self.max_retry_after)} "
+                              "citelint waits (try again later, or run with --offline)",
+                              down=True)
             raise _Retry(f"answered HTTP {status}", wait)
         if status != 200:
-            raise SourceUnavailable(self._rejected(service, status, body))
+            raise _GiveUp(self._rejected(status, body), down=status in (401, 403))
         try:
             data = json.loads(body)
         except ValueError:
             raise _Retry("sent a body that is not valid JSON") from None
         return Response(200, data, clean)
 
-    def _rejected(self, service: str, status: int, body: bytes) -> str:
+    def _rejected(self, status: int, body: bytes) -> str:
         detail = ""
         try:
             data = json.loads(body)
@@ -522,14 +730,44 @@ class Transport:
         except ValueError:
             pass
         hint = {401: " (check the API key)", 403: " (access refused or rate limit exceeded)"}
-        text = f"{service} rejected the request with HTTP {status}{hint.get(status, '')}"
-        return self.scrub(f"{text}: {detail[:200]}." if detail else f"{text}.")
+        text = f"rejected the request with HTTP {status}{hint.get(status, '')}"
+        return self.scrub(f"{text}: {detail[:200]}" if detail else text)
 
     def _gave_up(self, service: str, reasons: list[str], started: float) -> str:
         took = _duration(time.monotonic() - started)
-        if len(set(reasons)) == 1:
+        if len(reasons) == 1:
+            text = f"{service} {reasons[0]}; gave up after {took}."
+        elif len(set(reasons)) == 1:
             text = f"{service} {reasons[0]} {_times(len(reasons))}; gave up after {took}."
         else:
             text = (f"{service} failed {_times(len(reasons))} (last: {reasons[-1]}); "
                     f"gave up after {took}.")
         return self.scrub(text)
+
+
+def _causes(exc: BaseException) -> Iterable[BaseException]:
+    """``exc``, what it wraps (``args``, ``reason``) and its chain, each once."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        todo += [c for c in (current.__cause__, current.__context__,
+                             getattr(current, "reason", None), *current.args)
+                 if isinstance(c, BaseException)]
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """True when no connection could be made at all (refused, unknown host, no route): retrying
+    within the run will not help. A connection that timed out is not this (urllib3 raises
+    ``ConnectTimeoutError`` for it, not ``NewConnectionError``)."""
+    return any(isinstance(c, (urllib3.exceptions.NewConnectionError, ConnectionRefusedError))
+               for c in _causes(exc))
+
+
+def _timed_out(exc: BaseException) -> bool:
+    return any(isinstance(c, (TimeoutError, urllib3.exceptions.ReadTimeoutError))
+               for c in _causes(exc))

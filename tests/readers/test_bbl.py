@@ -82,14 +82,14 @@ BBL = r"""% $ biblatex auxiliary file $
 def test_entries_become_references_with_their_fields() -> None:
     first, second = read_text(BBL, "latex", "paper.bbl").references
     assert (first.index, first.location.line, first.location.key) == (1, 16, "guo2022")
-    assert first.authors == ["Guo X", "von Schäudinn C"]
+    assert first.author_names == ["Guo X", "von Schäudinn C"]
     assert first.title == "Effects of adipose-derived stem cells in a human ex vivo wound model"
     assert (first.journal, first.year, first.volume, first.issue) == ("Cells", 2022, "11", "7")
     assert (first.article_number, first.first_page, first.doi) == (
         "1198", None, "10.3390/cells11071198")
     assert (first.url, first.publisher, first.type) == (
         "https://example.org/a%20b_c", "MDPI", "article")
-    assert (second.authors, second.first_page, second.last_page) == (["Wu S"], "743", "763")
+    assert (second.author_names, second.first_page, second.last_page) == (["Wu S"], "743", "763")
 
 
 def test_a_bibitem_list_is_not_taken_for_biber_entries() -> None:

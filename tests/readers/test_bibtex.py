@@ -33,7 +33,7 @@ GOOD = r"""@string{cells = "Cells"}
 
 def test_fields_come_from_the_entry() -> None:
     ref = read_text(GOOD, "bibtex", "refs.bib").references[0]
-    assert ref.authors == ["Guo X", "Schaudinn C", "Blume-Peytavi U"]
+    assert ref.author_names == ["Guo X", "Schaudinn C", "Blume-Peytavi U"]
     assert ref.et_al is True
     assert ref.title == "Effects of adipose-derived stem cells in a human ex vivo wound model"
     assert (ref.journal, ref.year, ref.volume, ref.issue) == ("Cells", 2022, "11", "7")
@@ -52,7 +52,7 @@ def test_location_is_the_line_of_the_entry_and_its_key() -> None:
 
 def test_latex_is_decoded_and_names_are_kept_readable() -> None:
     ref = read_text(GOOD, "bibtex", "refs.bib").references[1]
-    assert ref.authors == ["Léger T", "Boháč M", "World Health Organization"]
+    assert ref.author_names == ["Léger T", "Boháč M", "World Health Organization"]
     assert (ref.journal, ref.year, ref.first_page, ref.type) == ("A Book", 2015, "150313",
                                                                  "chapter")
 
@@ -152,7 +152,7 @@ CONCATENATED = r"""@string{MPOLLACK = "Martha E. Pollack"}
 
 def test_string_macros_are_joined_by_concatenation_as_bibtex_does() -> None:
     ref = read_text(CONCATENATED, "bibtex", "refs.bib").references[0]
-    assert ref.authors == ["Veloso MM", "Pollack ME", "Cox MT"]
+    assert ref.author_names == ["Veloso MM", "Pollack ME", "Cox MT"]
     assert ref.journal == ("Proceedings of the National Conference on Artificial Intelligence "
                            "(AAAI-94)")
 
@@ -183,7 +183,7 @@ CROSSREF = r"""@InProceedings{part1,
 def test_crossref_fields_are_inherited_and_a_part_takes_the_parent_title() -> None:
     manuscript = read_text(CROSSREF, "bibtex", "refs.bib")
     part1, part2 = manuscript.references[:2]
-    assert (part1.year, part1.journal, part1.publisher, part1.authors) == (
+    assert (part1.year, part1.journal, part1.publisher, part1.author_names) == (
         1994, "Proc. Workshop", "ACM", ["Doe J"])  # its own author, not the parent's editor
     assert (part1.title, part1.pages) == ("A paper in the proceedings", "10-20")
     assert (part2.year, part2.journal, part2.publisher) == (2001, "The Book", "Springer")
@@ -205,3 +205,27 @@ def test_aas_journal_macros_name_their_journal() -> None:
 def test_an_unknown_journal_macro_is_left_to_the_latex_decoder() -> None:
     text = r"@ARTICLE{a, title = {Stars}, journal = {\emph{Nature}}, year = 2001}"
     assert read_text(text, "bibtex", "a.bib").references[0].journal == "Nature"
+
+
+NAMES = r"""@article{names,
+  author = {HU, Ming and van der Berg, Anna and Smith, Jr., John and {The MSC Group}},
+  title = {A title}, journal = {J}, year = 2020,
+}
+"""
+
+
+def test_names_stay_structured_from_the_entry() -> None:
+    # issue 11: "HU, Ming" was flattened to "HU M" and read back as the family name "M"
+    ref = read_text(NAMES, "bibtex", "refs.bib").references[0]
+    hu, berg, smith, group = ref.authors
+    assert (hu.family, hu.given, hu.particle) == ("HU", "Ming", None)
+    assert (berg.family, berg.given, berg.particle) == ("Berg", "Anna", "van der")
+    assert (smith.family, smith.given, smith.suffix) == ("Smith", "John", "Jr.")
+    assert (group.name, group.family) == ("The MSC Group", None)
+    assert ref.author_names == ["HU M", "van der Berg A", "Smith J Jr.", "The MSC Group"]
+
+
+def test_provenance_is_structured_bibtex() -> None:
+    ref = read_text(NAMES, "bibtex", "refs.bib").references[0]
+    assert (ref.provenance.origin, ref.provenance.format) == ("structured", "bibtex")
+    assert ref.provenance.confidence == {} and not ref.from_text

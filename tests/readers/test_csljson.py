@@ -32,7 +32,7 @@ ITEMS = """[
 
 def test_items_become_fields() -> None:
     ref = read_text(ITEMS, "csl-json", "refs.json").references[0]
-    assert (ref.authors, ref.et_al) == (["Guo X", "Blume-Peytavi U"], True)
+    assert (ref.author_names, ref.et_al) == (["Guo X", "Blume-Peytavi U"], True)
     assert (ref.title, ref.journal, ref.year, ref.volume, ref.issue) == (
         "Effects of adipose-derived stem cells", "Cells", 2022, "11", "7")
     assert (ref.first_page, ref.last_page) == ("1198", "1221")
@@ -44,7 +44,7 @@ def test_items_become_fields() -> None:
 
 def test_book_items_and_name_particles() -> None:
     ref = read_text(ITEMS, "csl-json", None).references[1]
-    assert (ref.authors, ref.type, ref.publisher, ref.year, ref.article_number) == (
+    assert (ref.author_names, ref.type, ref.publisher, ref.year, ref.article_number) == (
         ["van Beethoven L"], "book", "Springer", 2015, "150313")
 
 

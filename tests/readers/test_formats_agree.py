@@ -241,7 +241,7 @@ FORMATS = {
 
 def fields(ref: Reference) -> dict:
     """The fields every format must agree on."""
-    return {"families": [split_name(a)[0] for a in ref.authors], "et_al": ref.et_al,
+    return {"families": [split_name(a)[0] for a in ref.author_names], "et_al": ref.et_al,
             "title": ref.title, "journal": ref.journal, "year": ref.year, "volume": ref.volume,
             "issue": ref.issue, "pages": ref.pages, "doi": ref.doi}
 

@@ -45,7 +45,7 @@ in skin repair and regeneration. Biomedicines 2024; 12:743-763.</mixed-citation>
 
 def test_element_citation_fields() -> None:
     ref = read_text(ARTICLE, "jats", "a.xml").references[0]
-    assert (ref.authors, ref.et_al) == (["Zhu Q", "Liao Y"], True)
+    assert (ref.author_names, ref.et_al) == (["Zhu Q", "Liao Y"], True)
     assert (ref.title, ref.journal, ref.year, ref.volume) == (
         "Compact bone mesenchymal stem cells", "Biochem Biophys Res Commun", 2024, "727")
     assert (ref.article_number, ref.first_page, ref.pages) == ("150313", None, "150313")
@@ -54,7 +54,7 @@ def test_element_citation_fields() -> None:
 
 def test_structured_mixed_citation_keeps_its_printed_text() -> None:
     ref = read_text(ARTICLE, "jats", "a.xml").references[1]
-    assert ref.authors == ["Guo X", "The MSC Group"]
+    assert ref.author_names == ["Guo X", "The MSC Group"]
     assert (ref.title, ref.journal, ref.year, ref.volume, ref.issue) == (
         "Effects", "Cells", 2022, "11", "7")
     assert (ref.first_page, ref.last_page) == ("1198", "1221")
@@ -63,7 +63,7 @@ def test_structured_mixed_citation_keeps_its_printed_text() -> None:
 
 def test_unstructured_mixed_citation_is_parsed_as_text() -> None:
     ref = read_text(ARTICLE, "jats", "a.xml").references[2]
-    assert ref.authors == ["Wu S", "Sun S", "Fu W"]
+    assert ref.author_names == ["Wu S", "Sun S", "Fu W"]
     assert (ref.journal, ref.year, ref.volume, ref.first_page, ref.last_page) == (
         "Biomedicines", 2024, "12", "743", "763")
 
@@ -253,7 +253,7 @@ NLM_CITATION = """<article><back><ref-list>
 def test_an_nlm_citation_of_the_nlm_2_dtd_is_read_field_by_field() -> None:
     ref = read_text(NLM_CITATION, "jats", "plos.xml").references[0]
     assert ref.parse_error is None
-    assert (ref.authors, ref.year, ref.journal, ref.volume) == (
+    assert (ref.author_names, ref.year, ref.journal, ref.volume) == (
         ["Abrams PA", "Matsuda H"], 1997, "Evolution", "51")
     assert (ref.title, ref.first_page, ref.last_page) == (
         "Prey adaptation as a cause of predator-prey cycles", "1742", "1750")
@@ -273,7 +273,7 @@ person-group-type="author"><name><surname>Silva</surname><given-names>JA</given-
 
 def test_a_tagged_element_citation_wins_over_an_untagged_mixed_citation_beside_it() -> None:
     ref = read_text(SCIELO, "jats", "scielo.xml").references[0]
-    assert (ref.authors, ref.title, ref.year) == (
+    assert (ref.author_names, ref.title, ref.year) == (
         ["Silva JA", "Costa MB"], "Avaliação da qualidade do sono em idosos", 2012)
     assert (ref.journal, ref.volume, ref.issue, ref.pages) == (
         "Rev Saude Publica", "46", "3", "451-458")

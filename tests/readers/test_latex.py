@@ -30,12 +30,12 @@ Mesenchymal stem cells (MSCs) have emerged~as a tool. % a comment
 
 def test_bibitems_are_stripped_of_markup_and_parsed() -> None:
     first, second = read_text(BIBITEMS, "latex", "paper.tex").references
-    assert first.authors == ["Guo X", "Schaudinn C", "Blume-Peytavi U"]
+    assert first.author_names == ["Guo X", "Schaudinn C", "Blume-Peytavi U"]
     assert first.title == "Effects of adipose-derived stem cells in a human ex vivo wound model"
     assert (first.journal, first.year, first.volume, first.issue) == ("Cells", 2022, "11", "7")
     assert (first.first_page, first.last_page) == ("1198", "1221")
     assert first.doi == "10.3390/cells11071198"
-    assert second.authors == ["Clabaut A", "Léger T", "Boháč M"]
+    assert second.author_names == ["Clabaut A", "Léger T", "Boháč M"]
     assert "\\" not in first.raw and "{" not in second.raw
 
 
@@ -198,8 +198,8 @@ def test_an_unreadable_or_self_including_file_is_reported_and_the_rest_read(
     assert [r.location.key for r in manuscript.references] == ["zhu2024", "wu2024"]
     loop = tmp_path / "loop.tex"
     assert manuscript.problems == [
-        f"{tex}:4: cannot read the included file {tmp_path / 'missing.tex'} "
-        "(FileNotFoundError); its citations and references are not checked.",
+        f"{tex}:4: cannot read {tmp_path / 'missing.tex'} (it does not exist). Its citations "
+        "and references are not checked.",
         f"{loop}:1: {loop} includes itself (or nests deeper than 10 files); it is read once."]
 
 
@@ -331,10 +331,10 @@ def test_a_revtex_bbl_reads_its_tagged_fields_and_prints_no_markup(tmp_path: Pat
     rubin, audit = manuscript.references
     assert rubin.raw == ("V. C. Rubin, N. Thonnard, and W. K. Ford, Jr., Astrophys. J. 225, L107 "
                          "(1978) doi:10.1086/182804")
-    assert (rubin.authors, rubin.journal, rubin.volume, rubin.first_page, rubin.year) == (
+    assert (rubin.author_names, rubin.journal, rubin.volume, rubin.first_page, rubin.year) == (
         ["Rubin VC", "Thonnard N", "Ford WK"], "Astrophys. J.", "225", "L107", 1978)
     assert (rubin.title, rubin.doi, rubin.parse_error) == (None, "10.1086/182804", None)
-    assert (audit.authors, audit.title, audit.pages) == (
+    assert (audit.author_names, audit.title, audit.pages) == (
         ["Audit A", "Check B"], "Synthetic oscillator baseline", "1-3")
     assert "NoStop" not in audit.raw and "@noop" not in audit.raw
 

@@ -27,7 +27,7 @@ ER  -
 
 def test_tags_become_fields() -> None:
     ref = read_text(RECORD, "ris", "refs.ris").references[0]
-    assert ref.authors == ["Guo X", "Blume-Peytavi U"]
+    assert ref.author_names == ["Guo X", "Blume-Peytavi U"]
     assert ref.title == "Effects of adipose-derived stem cells in a human ex vivo wound model"
     assert (ref.journal, ref.year, ref.volume, ref.issue) == ("Cells", 2022, "11", "7")
     assert (ref.first_page, ref.last_page) == ("1198", "1221")
@@ -42,7 +42,7 @@ def test_alternative_tags_are_used_when_the_usual_ones_are_missing() -> None:
     text = ("TY  - BOOK\nA1  - Léger, T.\nA1  - et al.\nT1  - A book\nJF  - Series\n"
             "Y1  - 2015\nER  - \n")
     ref = read_text(text, "ris", None).references[0]
-    assert (ref.authors, ref.et_al, ref.title, ref.journal, ref.year, ref.type) == (
+    assert (ref.author_names, ref.et_al, ref.title, ref.journal, ref.year, ref.type) == (
         ["Léger T"], True, "A book", "Series", 2015, "book")
 
 
@@ -57,8 +57,8 @@ def test_an_unknown_tag_is_reported_and_the_record_still_read() -> None:
     manuscript = read_text(text, "ris", "refs.ris")
     assert manuscript.references[0].volume == "11"
     assert manuscript.problems == [
-        "refs.ris:10: unknown RIS tag 'ZZ' in the record that starts at line 1; the record is "
-        "still read."]
+        "refs.ris:10: tags outside the RIS standard ('ZZ') are not read; the records that have "
+        "them are."]
 
 
 def test_broken_records_are_located_and_the_rest_is_read() -> None:
@@ -138,11 +138,19 @@ def test_standard_tags_and_vendor_trailers_are_read_quietly() -> None:
     assert (second.first_page, second.last_page, second.pages) == ("96ra77", None, "96ra77")
 
 
-def test_a_tag_outside_the_standard_is_still_reported() -> None:
-    text = "TY  - JOUR\nTI  - A study\nZZ  - what\nER  - \n"
+def test_tags_outside_the_standard_are_reported_once_for_the_file() -> None:
+    text = ("TY  - JOUR\nTI  - A study\nZZ  - what\nPG  - 12\nER  - \n"
+            "6. \nTY  - JOUR\nTI  - Another\nZZ  - again\nER  - \nRecord #3 of 18\n")
     assert read_text(text, "ris", "x.ris").problems == [
-        "x.ris:3: unknown RIS tag 'ZZ' in the record that starts at line 1; the record is still "
-        "read."]
+        "x.ris:3: tags outside the RIS standard ('ZZ', 'PG') are not read; the records that have "
+        "them are."]
+
+
+def test_a_pubmed_medline_file_is_said_to_be_no_ris_once() -> None:
+    text = "PMID- 30922926\nOWN - NLM\nTI  - Time lapse.\n\nPMID- 1\nTI  - Other.\n"
+    assert read_text(text, "ris", "pubmed.ris").problems == [
+        "pubmed.ris:1: this is PubMed's MEDLINE format (PMID- lines), not RIS; no reference was "
+        "read. Export the list from PubMed as 'Citation manager' (RIS) or as CSV, and run again."]
 
 
 def test_a_ris_export_saved_as_txt_is_read_as_ris(tmp_path: Path) -> None:

@@ -131,7 +131,7 @@ def test_non_ascii_names_survive():
     ms = read("References\n1. Sierra-S\u00e1nchez \u00c1, Hor\u0148\u00e1kov\u00e1 \u013d. "
               "A \u201cquoted\u201d title \u2013 here. Rev Esp 2019; 3: 1\u20139.\n")
     ref = ms.references[0]
-    assert ref.authors == ["Sierra-S\u00e1nchez \u00c1", "Hor\u0148\u00e1kov\u00e1 \u013d"]
+    assert ref.author_names == ["Sierra-S\u00e1nchez \u00c1", "Hor\u0148\u00e1kov\u00e1 \u013d"]
     assert ref.title == "A \u201cquoted\u201d title \u2013 here"
     assert ref.location.line == 2
 
@@ -255,3 +255,16 @@ def test_a_full_text_reports_citations_of_missing_numbers_and_references_it_neve
     assert not any("[2020]" in p for p in problems)  # beyond the list: a year, not a citation
     cited_all = read(FULL_TEXT.replace("[5]", "[6]").replace("[4-5]", "[4]")).problems
     assert [p for p in cited_all if "cites" in p] == []
+
+
+def test_a_reference_starting_with_a_particle_is_not_a_wrapped_line():
+    text = ("Keirstead, J. (2014). Fit for Purpose? Rethinking Modeling in Industrial Ecology. "
+            "Journal of Industrial Ecology, 18(2), 161-163. https://doi.org/10.1111/jiec.12093\n"
+            "de Moura, E. T., & Sakai, P. (2016). Biliary stenosis extreme endoscopy treatment. "
+            "Gastrointestinal Endoscopy, 83(5), AB615.\n"
+            "van der Berg, A. (2010). A third reference about the same subject. Journal of Things, "
+            "4(1), 1-9.\n")
+    refs = read_text(text, "text", "refs.txt").references
+    assert [r.location.line for r in refs] == [1, 2, 3]
+    assert (refs[1].authors[0].particle, refs[1].authors[0].family) == ("de", "Moura")
+    assert refs[2].journal == "Journal of Things"

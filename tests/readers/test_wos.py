@@ -48,14 +48,14 @@ def test_records_become_references_with_their_fields() -> None:
     manuscript = read_text(EXPORT, "wos", "savedrecs.txt")
     assert manuscript.problems == []
     first, second = manuscript.references
-    assert first.authors == ["Asampong E", "Gyeke MDP"]
+    assert first.author_names == ["Asampong E", "Gyeke MDP"]
     assert first.title == ("Caregivers' views on stigmatization and discrimination of people "
                            "affected by leprosy in Ghana")
     assert (first.journal, first.year, first.volume, first.issue) == (
         "PLOS NEGLECTED TROPICAL DISEASES", 2018, "12", "1")
     assert (first.article_number, first.doi, first.pmid, first.type) == (
         "e0006219", "10.1371/journal.pntd.0006219", "29377890", "article")
-    assert (second.authors, second.pages, second.type) == (
+    assert (second.author_names, second.pages, second.type) == (
         ["Doe J", "WHO Study Group"], "11-19", "conference")
     assert [(r.location.line, r.location.key) for r in manuscript.references] == [
         (3, "record 1"), (23, "record 2")]

@@ -21,7 +21,7 @@ def _report():
 def test_report_follows_the_shipped_schema():
     document = json.loads(_report().to_json())
     validate(document)
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert document["summary"]["findings"] == {"error": 1, "warning": 0, "info": 0}
     assert document["references"][0]["findings"][0]["expected"] == 2019
 
@@ -51,6 +51,32 @@ def test_relatedness_with_citing_sections_follows_the_schema():
     assert document["references"][0]["relatedness"]["cited_in"][0] == {
         "heading": "Methods > Software", "methods": True, "excerpt": "We used R [1]."}
     document["references"][0]["relatedness"]["cited_in"] = ["Methods"]
+    with pytest.raises(jsonschema.ValidationError):
+        validate(document)
+
+
+def test_version_2_carries_provenance_structured_authors_and_compared_fields():
+    from factories import cited
+
+    from citelint.engine import assign_verdicts
+    from citelint.models import Provenance
+
+    reference = ref(1, title="A title", year=2020, authors=cited("van der Berg A"),
+                    provenance=Provenance("text", "text", {"title": 0.8, "year": 0.8}))
+    result = ReferenceResult(reference, matched(reference, record(title="A title", year=2020)),
+                             "unverified")
+    assign_verdicts([result])
+    document = report_to_dict(Report(Manuscript("m.txt", "text", [reference]), [result]))
+    validate(document)
+    entry = document["references"][0]
+    assert entry["provenance"] == {"origin": "text", "format": "text",
+                                   "confidence": {"title": 0.8, "year": 0.8}}
+    assert entry["parsed"]["authors"] == [{"family": "Berg", "given": "A", "particle": "van der",
+                                           "written": "van der Berg A"}]
+    assert entry["compared"] == ["title", "year"]
+    assert entry["not_compared"]["authors"] == "not in the record"
+    assert entry["not_compared"]["doi"] == "not cited"
+    entry["parsed"]["authors"] = ["van der Berg A"]  # v1's flat strings no longer pass
     with pytest.raises(jsonschema.ValidationError):
         validate(document)
 

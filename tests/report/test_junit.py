@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from factories import cited
+
 from citelint.models import (
     Finding,
     Location,
@@ -18,7 +20,7 @@ from citelint.report.junit import write_junit
 
 def reference(index: int, **fields: object) -> Reference:
     return Reference(index=index, raw=f"Author{index} A. Title {index}. 2020.",
-                     location=Location(line=10 + index), authors=[f"Author{index} A"],
+                     location=Location(line=10 + index), authors=cited(f"Author{index} A"),
                      title=f"Title {index}", year=2020, **fields)
 
 

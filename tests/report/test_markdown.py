@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from factories import cited
+
 from citelint.models import (
     Finding,
     Location,
@@ -17,10 +19,12 @@ from citelint.report.markdown import escape_cell, write_markdown
 
 def sample_report() -> Report:
     piped = Reference(index=1, raw="Guo X. A | piped <i>title</i>. 2022.",
-                      location=Location(line=17), authors=["Guo X"],
+                      location=Location(line=17), authors=cited("Guo X"),
                       title="A | piped <i>title</i>", year=2022)
-    clean = Reference(index=2, raw="Li Y. Fine. 2021.", authors=["Li Y"], title="Fine", year=2021)
-    lost = Reference(index=3, raw="Doe A. Lost. 2019.", authors=["Doe A"], title="Lost", year=2019)
+    clean = Reference(index=2, raw="Li Y. Fine. 2021.", authors=cited("Li Y"), title="Fine",
+                      year=2021)
+    lost = Reference(index=3, raw="Doe A. Lost. 2019.", authors=cited("Doe A"), title="Lost",
+                     year=2019)
     record = Record(source="crossref", doi="10.3390/cells11071198")
     results = [
         ReferenceResult(piped, Match(piped, record=record), "problem", [

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from factories import cited
 
 from citelint.baseline import fingerprint
 from citelint.models import (
@@ -51,14 +52,14 @@ RULES = [
 def sample_report() -> Report:
     on_line = Reference(index=1, raw="Guo X, Li Y. A title. Cells. 2022;11(7):1198-1221.",
                         location=Location(path="paper/refs.txt", line=17),
-                        authors=["Guo X", "Li Y"], title="A title", year=2022,
+                        authors=cited("Guo X", "Li Y"), title="A title", year=2022,
                         doi="10.3390/cells11071198")
     in_xml = Reference(index=2, raw="Smith J. Another. 2020.",
                        location=Location(element="ref-list/ref[@id='B2']"),
-                       authors=["Smith J"], title="Another", year=2020,
+                       authors=cited("Smith J"), title="Another", year=2020,
                        suppressions=[Suppression("fake-style", "house style")])
     unverified = Reference(index=3, raw="Doe A. Third. 2019.", location=Location(line=19),
-                           authors=["Doe A"], title="Third", year=2019)
+                           authors=cited("Doe A"), title="Third", year=2019)
     record = Record(source="crossref", doi="10.3390/cells11071198", first_page="1198")
     return Report(
         manuscript=Manuscript(path="paper/refs.txt", format="text",

@@ -36,3 +36,9 @@ def test_missing_doi_is_suggested_as_info():
     assert finding.severity == "info" and finding.expected == "10.1000/x"
     assert run_rule(doi_missing, matched(ref(title=TITLE, doi="10.1000/x"),
                                          record(doi="10.1000/x"))) == []
+
+
+def test_a_short_doi_is_neither_invalid_nor_missing():
+    match = matched(ref(title=TITLE, doi="10/fqd6hj"), record(doi="10.1000/x"))
+    assert run_rule(doi_invalid, match) == []
+    assert run_rule(doi_missing, match) == []

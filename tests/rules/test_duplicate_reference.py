@@ -1,4 +1,4 @@
-from factories import context, matched, record, ref
+from factories import cited, context, matched, record, ref
 
 from citelint.rules import duplicate_reference as rule
 
@@ -17,12 +17,12 @@ def test_same_resolved_doi_twice_reports_both_copies():
 
 
 def test_unresolved_copies_are_matched_by_title_author_year():
-    a = ref(1, title=TITLE, authors=["Tan ST"], year=2023)
-    b = ref(2, title=TITLE.upper(), authors=["Tan S"], year=2023)
+    a = ref(1, title=TITLE, authors=cited("Tan ST"), year=2023)
+    b = ref(2, title=TITLE.upper(), authors=cited("Tan S"), year=2023)
     assert len(_findings([matched(a, None), matched(b, None)])) == 2
 
 
 def test_different_years_are_not_duplicates():
-    a = ref(1, title=TITLE, authors=["Tan ST"], year=2023)
-    b = ref(2, title=TITLE, authors=["Tan ST"], year=2021)
+    a = ref(1, title=TITLE, authors=cited("Tan ST"), year=2023)
+    b = ref(2, title=TITLE, authors=cited("Tan ST"), year=2021)
     assert _findings([matched(a, None), matched(b, None)]) == []

@@ -28,3 +28,20 @@ def test_a_failure_is_not_a_no(fake_api, fast_transport):
     fake_api.down("doi")
     with pytest.raises(SourceUnavailable, match="doi.org answered HTTP 503"):
         DoiHandleSource(fast_transport).is_registered("10.1038/srep16696")
+
+
+def test_a_short_doi_stands_for_the_doi_its_alias_names(fake_api, fast_transport):
+    fake_api.aliases["10/fqd6hj"] = "10.1038/srep16696"
+    assert DoiHandleSource(fast_transport).full_doi("https://doi.org/10/FQD6HJ") == (
+        "10.1038/srep16696")
+    assert fake_api.requests[0].path == "/api/handles/10/fqd6hj"
+
+
+def test_an_unknown_short_doi_stands_for_nothing(fake_api, fast_transport):
+    assert DoiHandleSource(fast_transport).full_doi("10/zzzzzz") is None
+
+
+def test_a_failure_to_expand_a_short_doi_is_not_a_no(fake_api, fast_transport):
+    fake_api.down("doi")
+    with pytest.raises(SourceUnavailable):
+        DoiHandleSource(fast_transport).full_doi("10/fqd6hj")

@@ -8,8 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
+from factories import cited
 
 from citelint.models import Reference
+from citelint.names import cited_author
 from citelint.readers import InputError
 from citelint.sources.snapshot import SnapshotSource
 
@@ -140,13 +142,13 @@ def test_search_ranks_by_title_author_and_year(tmp_path: Path) -> None:
     ref = Reference(index=1, raw="Green J. Wound healing with conditioned medium in mice. "
                                  "J Tests 2021;3:1-9.",
                     title="Wound healing with conditioned medium in mice",
-                    authors=["Green J"], year=2021)
+                    authors=cited("Green J"), year=2021)
     results = source.search(ref, rows=5)
     assert [r.doi for r in results][:2] == ["10.1000/b", "10.1000/a"]
     assert "10.1000/c" not in [r.doi for r in results]
     # author and year break a tie between two equally similar titles
     tie = Reference(index=2, raw="", title="Wound healing with conditioned medium",
-                    authors=["Brown J"], year=2019)
+                    authors=cited("Brown J"), year=2019)
     assert source.search(tie, rows=1)[0].doi == "10.1000/a"
     assert source.search(ref, rows=1)[0].doi == "10.1000/b"
     assert source.search(ref, rows=0) == []
@@ -192,7 +194,7 @@ def test_search_finds_seed_records_among_distractors(tmp_path: Path, with_fields
             authors, _, rest = raw.partition(". ")
             year = re.search(r"\b(?:19|20)\d\d\b", rest)
             ref.title = rest.partition(". ")[0]
-            ref.authors = [a.strip() for a in authors.split(",")]
+            ref.authors = [cited_author(a.strip()) for a in authors.split(",")]
             ref.year = int(year.group(0)) if year else None
         top = source.search(ref, rows=3)
         assert top, f"reference {n}: no candidate"
