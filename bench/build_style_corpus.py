@@ -91,7 +91,7 @@ def csl_item(work: dict[str, Any], item_id: str) -> dict[str, Any] | None:
     item: dict[str, Any] = {
         "id": item_id, "type": "article-journal", "title": _clean(title),
         "container-title": _clean(journal),
-        "author": [{"family": a["family"], "given": a["given"]} for a in authors],
+        "author": [{"family": a["family"], "given": _given(a["given"])} for a in authors],
         "issued": {"date-parts": [[int(year)]]}, "volume": str(work["volume"]),
     }
     if work.get("issue"):
@@ -104,6 +104,12 @@ def csl_item(work: dict[str, Any], item_id: str) -> dict[str, Any] | None:
     if work.get("DOI"):
         item["DOI"] = work["DOI"]
     return item
+
+
+def _given(given: str) -> str:
+    """Given names with each part capitalised ("Chun-yung" -> "Chun-Yung"): citeproc-py 0.11
+    initialises a lower-case part as "C.-. yung ." where CSL processors write "C.-Y."."""
+    return re.sub(r"(?<![^\s\-])([a-z])", lambda m: m.group(1).upper(), given)
 
 
 # --- faults --------------------------------------------------------------------------------------

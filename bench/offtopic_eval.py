@@ -2,11 +2,11 @@
 
 Two measurements, written up in docs/offtopic.md:
 
-(a) the seed manuscript (../shared/seed): records hold only the titles that truth.jsonl gives,
+(a) the seed manuscript (fixtures/seed): records hold only the titles that truth.jsonl gives,
     the manuscript holds the title and abstract of manuscript.txt's header; the script prints the
     flagged references and why;
 (b) synthetic intruders: real reference lists (the seed's; the Crossref reference lists of three
-    papers in ../shared/api-examples; a PeerJ fish corpus and an OpenAlex machine-learning/public
+    papers in fixtures/api-examples; a PeerJ fish corpus and an OpenAlex machine-learning/public
     -health corpus, each with one of its own papers as the "manuscript") get 3-5 references from
     another list inserted at random places; recall = intruders flagged / inserted, false flags =
     original references flagged, per 30 original references. Run with records holding titles only
@@ -48,9 +48,9 @@ from citelint.readers import read_file
 from citelint.records import record_from_openalex, strip_markup
 from citelint.relatedness import outliers, score_relatedness
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SEED = SHARED / "seed"
-EXAMPLES = SHARED / "api-examples"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SEED = FIXTURES / "seed"
+EXAMPLES = FIXTURES / "api-examples"
 
 
 @dataclass
@@ -199,7 +199,7 @@ NEAR: dict[str, tuple[str, ...]] = {
 # Whole pools that are near a list: the OpenAlex corpus is about machine learning, which the eLife
 # list cites.
 NEAR_POOLS = {("eLife (Arabidopsis histology)", "OpenAlex ML & public health")}
-# References that the list's own truth calls off-topic (../shared/seed/README.md: 53 "stands out").
+# References that the list's own truth calls off-topic (fixtures/seed/TRUTH.md: 53 "stands out").
 KNOWN_OFF_TOPIC = {"seed (MSC wound healing)": {"53"}}
 
 

@@ -288,6 +288,9 @@ def _take_source_numbers(ref: Reference, volume: str | None, issue: str | None,
             ref.article_number = first
 
 
+_INITIAL = re.compile(r"[^\W\d_]\.")
+
+
 def _breaks(text: str) -> list[int]:
     """Offsets where a new dot-separated segment starts, skipping "vs.", "e.g." and initials."""
     out = []
@@ -297,7 +300,7 @@ def _breaks(text: str) -> list[int]:
         if token.casefold().rstrip(".") in _NOT_A_BREAK and not token.isupper():
             continue
         # "J. A. Smith": an initial followed by another initial is not the end of a segment.
-        if len(token) == 1 and token.isupper() and re.match(r"[^\W\d_]\.", text[match.end():]):
+        if len(token) == 1 and token.isupper() and _INITIAL.match(text, match.end()):
             continue
         out.append(match.end())
     return out
@@ -546,14 +549,14 @@ _GIVEN_WORD = rf"{_UPPER}[\w\u2019'\-]+"
 _AND = r"(?:,\s*(?:and\s+|&\s*)?|;\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*)"
 _ETAL = r"(?:,?\s+et\s+al\.?)"
 # "Li, J., Jing, Y. & Liu, Y." / "Li, J.; Jing, Y.": family name, comma, initials
-_INVERTED = rf"{_SURNAME},\s*{_INITIALS}(?:,?\s*(?:Jr|Sr|II|III|IV)\.?)?"
+_INVERTED = rf"{_SURNAME},\s*{_INITIALS}(?:,?\s*(?:Jr|Sr|II|III|IV)\b\.?)?"
 # "H. S. Frank, L. Qi and T. Wang": initials, family name
-_GIVEN_FIRST = rf"{_INITIALS}\s?{_SURNAME}(?:,?\s*(?:Jr|Sr|II|III|IV)\.?)?"
+_GIVEN_FIRST = rf"{_INITIALS}\s?{_SURNAME}(?:,?\s*(?:Jr|Sr|II|III|IV)\b\.?)?"
 # MLA and Chicago: "Frank, Henry S., and Lei Qi" / "Li, J., Y. Jing, Y. Liu, et al."
 _FIRST_INVERTED = (rf"{_SURNAME},\s*(?:{_INITIALS}"
                    rf"|{_GIVEN_WORD}(?:\s+(?:{_INITIALS}|{_GIVEN_WORD}))?)")
 # Vancouver/AMA and Springer: "Frank HS, Qi L"
-_COMPACT = rf"{_SURNAME}\s{_UPPER}(?:-?{_UPPER}){{0,3}}(?:\s(?:Jr|Sr|II|III|IV))?"
+_COMPACT = rf"{_SURNAME}\s{_UPPER}(?:-?{_UPPER}){{0,3}}(?:\s(?:Jr|Sr|II|III|IV)\b)?"
 _NAME_LISTS = {
     "compact": re.compile(rf"^(?P<names>{_COMPACT}(?:,\s*{_COMPACT})*{_ETAL}?)"),
     "inverted": re.compile(rf"^(?P<names>{_INVERTED}(?:{_AND}{_INVERTED})*{_ETAL}?)"),
@@ -563,12 +566,14 @@ _NAME_LISTS = {
         rf"\s+{_SURNAME}))*{_ETAL}?)"),
 }
 
-_V = r"(?P<volume>[A-Za-z]{0,4}\d+[A-Za-z]?(?:\s+Suppl\.?(?:\s*\d+)?)?)"
+_V = (r"(?P<volume>(?:[A-Za-z]{0,4}\d+[A-Za-z]?|[IVXLC]{1,8})"  # 12, A12, or XXVIII
+      r"(?:\s+Suppl\.?(?:\s*\d+)?)?)")
 _I = r"(?P<issue>[^()]{1,24})"
 _NO = r"(?P<issue>[\w/\u2013-]{1,12})"  # after "no."
-# a page range, or a locator with a lettered part ("2165-a-2166") that is no range to read but
+# a page range; a locator with a lettered part ("2165-a-2166") that is no range to read but
 # still ends the journal
-_P = rf"(?P<pages>{_PAGES}|\d+[{_DASH}][a-z](?:[{_DASH}]\d+[a-z]?)?)"
+_P = (rf"(?P<pages>{_PAGES}|\d+[{_DASH}][a-z](?:[{_DASH}]\d+[a-z]?)?"
+      rf"|\d+(?=[{_DASH}]))[{_DASH}]?")  # an open range ("107-") gives its first page
 _Y = rf"(?P<year>{_YEAR})[a-z]?"
 _MONTH_DAY = rf"{_MONTH}(?:\s*[{_DASH}/]\s*{_MONTH})?(?:\s+\d{{1,2}},?)?"
 _MON = rf"(?:{_MONTH_DAY}\s+)"  # a month (and day) before a year
@@ -585,12 +590,12 @@ GRAMMARS: dict[str, dict[str, str]] = {
                           "title": "comma", "year": "tail"},
     "acs": {"tail": rf",?\s+{_Y},\s*{_V}(?:\s*\({_I}\))?,\s*{_P}", "title": "stop",
             "year": "tail"},
-    "ieee": {"tail": rf",\s*vol\.\s*{_V}(?:,\s*no\.\s*{_NO})?"
+    "ieee": {"tail": rf",\s*vol\.\s*{_V}(?:,\s*nos?\.\s*{_NO})?"
                      rf"(?:,\s*(?:pp?\.|[Aa]rt\.\s*no\.)\s*{_P})?,\s*{_MON}?{_Y}",
              "title": "quoted", "year": "tail"},
-    "mla": {"tail": rf",\s*vol\.\s*{_V}(?:,\s*no\.\s*{_NO})?,\s*{_MON}?{_Y}"
+    "mla": {"tail": rf",\s*(?:vol\.\s*)?{_V}(?:,\s*nos?\.\s*{_NO})?,\s*{_MON}?{_Y}"
                     rf"(?:,\s*pp?\.\s*{_P})?", "title": "quoted", "year": "tail"},
-    "chicago-notes": {"tail": rf",?\s+{_V}(?:,\s*no\.\s*{_NO})?\s*\({_MON}?{_Y}\)(?::\s*{_P})?",
+    "chicago-notes": {"tail": rf",?\s+{_V}(?:,\s*nos?\.\s*{_NO})?\s*\({_MON}?{_Y}\)(?::\s*{_P})?",
                       "title": "quoted", "year": "tail"},
     "apa": {"tail": rf",\s*{_V}(?:\s*\({_I}\))?(?:,\s*(?:[Aa]rticle\s+|pp?\.\s*)?{_P})?",
             "title": "stop", "year": "after-authors"},
@@ -742,8 +747,10 @@ def _name_list_prefix(text: str) -> tuple[str, str] | None:
             continue
         end = match.end("names")
         after = text[end:]
-        # the list must end at a separator: ". " / ", " / ": " before the title
-        if after and not re.match(r"^\.?[,.:]?\s|^\.$|^\s*[\u201c\"(]", after):
+        # the list must end at a separator before the title: ". ", ", ", ": ", a quote, or a
+        # space after an initial's full stop ("Li, J. & Liu, Y. Large deletions")
+        if after and not (re.match(r"^\.?[,.:]\s|^\.$|^\s*[\u201c\"(]", after)
+                          or (after[:1].isspace() and text[end - 1] == ".")):
             continue
         if best is None or end > len(best[0]):
             best = (text[:end], after)

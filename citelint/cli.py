@@ -43,6 +43,7 @@ from citelint.engine import unverified_cause
 from citelint.models import Manuscript, Report, Run, UnreadableInput
 from citelint.readers import InputError, formats, read_file
 from citelint.report import EXTENSIONS, FORMATS, format_for, render
+from citelint.report.text import printable
 from citelint.rules import all_rules, get_rule
 from citelint.sources import SourceUnavailable
 
@@ -175,7 +176,7 @@ def _run_check(args: argparse.Namespace, path: Path, config: Config) -> Report:
         return check(manuscript, config=config)
     from tqdm import tqdm
 
-    with tqdm(total=len(manuscript.references), desc=f"Checking {path.name}", unit="ref",
+    with tqdm(total=len(manuscript.references), desc=f"Checking {printable(path.name)}", unit="ref",
               file=sys.stderr, leave=False) as bar:
         return check(manuscript, config=config, progress=bar.update)
 
@@ -379,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except (UsageError, InputError, ConfigError, BaselineError, SourceUnavailable) as exc:
-        print(f"citelint: {exc}", file=sys.stderr)
+        print(f"citelint: {printable(exc)}", file=sys.stderr)
         return EXIT_USAGE
 
 

@@ -37,6 +37,38 @@ def _hedge_uncertain_match(match: Match, finding: Finding) -> None:
                         f"{confidence:.2f}): check that this record is the cited work.")
 
 
+def internal_error(rule: ModuleType, exc: Exception, what: str = "this reference") -> Finding:
+    """The finding that stands for a rule that failed with ``exc``: a bug in citelint, reported
+    where it happened (severity info, so that it never fails the run) instead of ending it. The
+    reference it concerns is not verified."""
+    detail = f"{type(exc).__name__}: {exc}"
+    return Finding(rule.ID, "info", f"The {rule.ID} check failed on {what} with an internal "
+                   f"error ({detail}), so it was not checked. This is a bug in citelint: please "
+                   "report it with the citation and the output of 'citelint --version'.",
+                   evidence={"internal_error": detail})
+
+
+def _contained(rule: ModuleType, matches: Sequence[Match], context: CheckContext,
+               per_reference: list[list[Finding]]) -> None:
+    """Run one rule over every reference; a failure costs only the reference (or, for a rule
+    over the whole list, the list's check) it happened on."""
+    if hasattr(rule, "check"):
+        for position, match in enumerate(matches):
+            try:
+                per_reference[position].extend(rule.check(match, context))
+            except Exception as exc:  # a bug in one rule must not end the run
+                per_reference[position].append(internal_error(rule, exc))
+    if hasattr(rule, "check_list"):
+        try:
+            listed = list(rule.check_list(matches, context))
+        except Exception as exc:
+            for findings in per_reference:
+                findings.append(internal_error(rule, exc, "the reference list"))
+            return
+        for position, finding in listed:
+            per_reference[position].append(finding)
+
+
 def enabled_rules(config: Config) -> list[ModuleType]:
     """The rule modules that run under ``config``."""
     return [rule for rule in all_rules() if config.rule_enabled(rule.ID)]
@@ -52,6 +84,10 @@ def _verdict(match: Match, findings: list[Finding],
     # (ReferenceResult.accepted), never "verified"
     if any(f.severity in ("error", "warning") for f in findings):
         return "problem", None
+    failed = [f.rule for f in findings if "internal_error" in f.evidence]
+    if failed:
+        return "unverified", (f"The {', '.join(dict.fromkeys(failed))} check failed with an "
+                              "internal error, so this reference is not verified.")
     unchecked = unchecked_doi_reason(match)
     if unchecked:
         return "unverified", unchecked
@@ -139,24 +175,24 @@ def check_matches(manuscript: Manuscript, matches: Sequence[Match],
     rules = enabled_rules(config)
     per_reference: list[list[Finding]] = [[] for _ in matches]
     for rule in rules:
-        if hasattr(rule, "check"):
-            for position, match in enumerate(matches):
-                per_reference[position].extend(rule.check(match, context))
-        if hasattr(rule, "check_list"):
-            for position, finding in rule.check_list(matches, context):
-                per_reference[position].append(finding)
+        _contained(rule, matches, context, per_reference)
     results = []
     for position, match in enumerate(matches):
         findings = per_reference[position]
         for finding in findings:
             _hedge_uncertain_match(match, finding)
-            if finding.rule in config.severity:
+            if finding.rule in config.severity and "internal_error" not in finding.evidence:
                 finding.severity = config.severity[finding.rule]  # type: ignore[assignment]
         results.append(ReferenceResult(match.reference, match, "unverified", findings))
     for rule in rules:
         annotate = getattr(rule, "annotate", None)
-        if annotate is not None:  # e.g. off-topic adds each reference's relatedness score
+        if annotate is None:
+            continue
+        try:  # e.g. off-topic adds each reference's relatedness score
             annotate(results, context)
+        except Exception as exc:
+            for result in results:
+                result.findings.append(internal_error(rule, exc, "the reference list"))
     return results
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from citelint.normalize import fold_text
 
@@ -54,13 +55,81 @@ def _aligns(cited: list[str], full: list[str]) -> bool:
     return len(cited) == len(full) > 0 and all(map(_abbreviates, cited, full))
 
 
+class _LtwaByPrefix:
+    """pyiso4's prefix tree of the LTWA, built for the first two letters of a word when a word
+    starting with them is first abbreviated.
+
+    ``Abbreviate.create()`` parses all 56,000 LTWA lines into one tree (about half a second),
+    while a run abbreviates a few dozen journal titles. pyiso4's tree sends a word down the
+    branch of its first letter, then of its second; the patterns of one branch are the lines
+    whose key starts with those letters, inserted in file order, so building that branch alone
+    gives the same tree under it and the same search results. Lines whose first two characters
+    are not two ASCII letters (a diacritic, an annotation, a one-letter key) are parsed up front
+    and filed under their real key.
+    """
+
+    def __init__(self, lines: list[str], pattern_type: Any, tree_type: Any) -> None:
+        self._pattern, self._tree = pattern_type, tree_type
+        self._lines: dict[str, list[tuple[int, str]]] = {}
+        self._parsed: dict[str, list[tuple[int, Any]]] = {}
+        #: the suffix patterns (``-logy``), few enough to build whole, as pyiso4 does
+        self.suffix = tree_type()
+        for number, line in enumerate(lines):
+            head = line[:2]
+            if head.isascii() and head.isalpha():
+                self._lines.setdefault(head.lower(), []).append((number, line))
+                continue
+            pattern = pattern_type.from_line(line)
+            if pattern.start_with_dash:
+                self.suffix.insert(pattern.to_key()[::-1], pattern)
+            else:
+                self._parsed.setdefault(pattern.to_key()[:2], []).append((number, pattern))
+        self._trees: dict[str, Any] = {}
+
+    def _branch(self, prefix: str) -> Any:
+        """The tree of the patterns whose key starts with ``prefix`` (two letters) or is exactly
+        ``prefix`` (one letter, or none)."""
+        tree = self._trees.get(prefix)
+        if tree is None:
+            patterns = list(self._parsed.get(prefix, []))
+            patterns += [(n, self._pattern.from_line(line)) for n, line in
+                         self._lines.pop(prefix, [])]
+            tree = self._trees[prefix] = self._tree()
+            for _, pattern in sorted(patterns, key=lambda item: item[0]):
+                tree.insert(pattern.to_key(), pattern)
+        return tree
+
+    def search(self, sentence: str) -> list[Any]:
+        """What pyiso4's whole prefix tree returns for ``sentence``, wildcards first."""
+        results = self._branch("").search(sentence)
+        if sentence:
+            first = sentence[0]
+            single = self._branch(first).search(sentence)
+            results += single
+            results += single if len(sentence) == 1 else self._branch(sentence[:2]).search(
+                sentence)
+        return results
+
+
 @lru_cache(maxsize=1)
-def _abbreviator():
+def _abbreviator() -> Any:
+    """pyiso4's ``Abbreviate`` over the LTWA shipped with it, with the prefix tree built as
+    titles need it (:class:`_LtwaByPrefix`)."""
     try:
-        from pyiso4.ltwa import Abbreviate
+        from pyiso4 import ltwa
+        from pyiso4.prefix_tree import PrefixTree
     except ImportError:  # pragma: no cover - pyiso4 is a dependency; tolerate its absence
         return None
-    return Abbreviate.create()
+    stopwords = (ltwa._here / "stopwords.txt").read_text().splitlines()
+    tree = _LtwaByPrefix([line for line in _ltwa_lines(ltwa) if line != "\n"], ltwa.Pattern,
+                         PrefixTree)
+    return ltwa.Abbreviate(tree, tree.suffix, [w.strip() for w in stopwords])
+
+
+def _ltwa_lines(ltwa: Any) -> list[str]:
+    """The lines of pyiso4's LTWA file after its header, as ``Abbreviate.create`` reads them."""
+    with open(ltwa._here / "LTWA_20210702.csv") as handle:
+        return handle.readlines()[1:]
 
 
 @lru_cache(maxsize=4096)

@@ -4,7 +4,7 @@ The subject of a manuscript is its title, abstract and keywords, plus the consen
 reference list (most references of a paper are on its topic). Each reference is represented by
 its matched record's title, abstract, keywords and OpenAlex topics, or by the citation's own title
 when it was not resolved, and by its journal. The default method (``"tfidf"``) runs offline
-with scikit-learn: TF-IDF cosine of each reference against the manuscript and against the
+with numpy alone: TF-IDF cosine of each reference against the manuscript and against the
 centroid of the *other* references, averaged, and damped when the record's OpenAlex field
 disagrees with the list's majority. The optional ``"embedding"`` method uses a sentence-embedding
 model instead of TF-IDF (the ``embeddings`` extra; see docs/offtopic.md for how the two compare).
@@ -23,13 +23,15 @@ import dataclasses
 import importlib.util
 import math
 import os
+import re
 import statistics
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from citelint.models import Manuscript, Match
 
@@ -61,7 +63,7 @@ _VENUE_WORDS = frozenset(
 # and which is below max_ratio x the list's median. Chosen on the evaluation in docs/offtopic.md
 # to keep false flags under one per 30 references.
 OUTLIER_DEFAULTS: dict[str, tuple[float, float]] = {"tfidf": (1.5, 0.25), "embedding": (2.0, 0.5)}
-_TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w-]*[^\W_]\b"
+_TOKENS = re.compile(r"\b[^\W\d_][\w-]*[^\W_]\b")  # words of two or more characters
 
 
 def manuscript_subject(manuscript: Manuscript | None) -> str:
@@ -104,10 +106,14 @@ def reference_field(match: Match) -> tuple[str | None, str | None]:
     return topic.get("field") or None, topic.get("domain") or None
 
 
-def _stop_words() -> list[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return sorted(ENGLISH_STOP_WORDS | _GENERIC_WORDS | _VENUE_WORDS)
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """English stop words (scikit-learn's list, shipped as data) and the words of ``_GENERIC_WORDS``
+    and ``_VENUE_WORDS``."""
+    table = resources.files("citelint.data").joinpath("english_stop_words.txt")
+    english = {line.strip() for line in table.read_text("utf-8").splitlines()
+               if line.strip() and not line.startswith("#")}
+    return frozenset(english | _GENERIC_WORDS | _VENUE_WORDS)
 
 
 def _normalise_token(token: str) -> str:
@@ -119,29 +125,37 @@ def _normalise_token(token: str) -> str:
     return token
 
 
-def _word_vectorizer() -> TfidfVectorizer:
-    base = TfidfVectorizer(stop_words=_stop_words(), token_pattern=_TOKEN_PATTERN).build_analyzer()
+def _terms(text: str) -> list[str]:
+    """A text's words: lower-cased, stop words dropped, plurals folded."""
+    stop = _stop_words()
+    return [_normalise_token(t) for t in _TOKENS.findall(text.lower()) if t not in stop]
 
-    def analyse(text: str) -> list[str]:
-        return [_normalise_token(t) for t in base(text)]
 
-    return TfidfVectorizer(analyzer=analyse, sublinear_tf=True)
+def _tfidf_vectors(texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Unit TF-IDF rows for ``texts`` (word unigrams, plural-folded) and the vocabulary.
+
+    The weighting is the usual one (as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)``
+    computes it): ``1 + ln(count)`` times the smoothed ``ln((1 + n) / (1 + df)) + 1``, each row
+    scaled to unit length; the vocabulary is sorted.
+    """
+    counted = [Counter(_terms(text)) for text in texts]
+    vocab = sorted(set().union(*counted))
+    if not vocab:
+        return np.zeros((len(texts), 0)), []
+    column = {term: j for j, term in enumerate(vocab)}
+    matrix = np.zeros((len(texts), len(vocab)))
+    for i, counts in enumerate(counted):
+        for term, count in counts.items():
+            matrix[i, column[term]] = 1.0 + math.log(count)
+    document_frequency = (matrix > 0).sum(axis=0)
+    matrix *= np.log((1 + len(texts)) / (1 + document_frequency)) + 1.0
+    return _unit_rows(matrix), vocab
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return matrix / norms
-
-
-def _tfidf_vectors(texts: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Unit TF-IDF rows for ``texts`` (word unigrams, plural-folded) and the vocabulary."""
-    vectorizer = _word_vectorizer()
-    try:
-        matrix = vectorizer.fit_transform(texts).toarray()
-    except ValueError:  # empty vocabulary: nothing but stop words
-        return np.zeros((len(texts), 0)), []
-    return _unit_rows(matrix), list(vectorizer.get_feature_names_out())
 
 
 def _embedding_vectors(texts: list[str]) -> np.ndarray:

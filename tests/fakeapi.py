@@ -14,7 +14,7 @@ through the environment (``CITELINT_CROSSREF_URL=<url>/crossref``,
 - ``/doi/api/handles/{doi}``: the handle API (``responseCode`` 1, or 100 with HTTP 404); a
   shortDOI in :attr:`FakeAPI.aliases` answers with an ``HS_ALIAS`` value naming its DOI.
 
-Shapes follow the real recordings in ``/work/shared/api-examples`` (see its SOURCES.md). Three
+Shapes follow the real recordings in ``fixtures/api-examples`` (see its SOURCES.md). Three
 shapes were never recorded and are built from the documentation: Crossref ``/works`` with
 ``query.bibliographic`` or ``filter=doi:…`` (same list shape as the recorded journal and
 ``filter=prefix`` routes), OpenAlex
@@ -51,7 +51,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from citelint.doi import clean_doi
 from citelint.records import is_crossref_work
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "api-examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "api-examples"
 SERVICES = ("crossref", "openalex", "doi")
 REDACTED = "<redacted>"
 _SECRET_PARAMS = {"api_key", "api-key", "apikey"}
@@ -196,7 +196,7 @@ class FakeAPI:
 
     @classmethod
     def from_examples(cls, **kwargs: Any) -> FakeAPI:
-        """Serve the real recorded works in /work/shared/api-examples (Crossref and OpenAlex)."""
+        """Serve the real recorded works in fixtures/api-examples (Crossref and OpenAlex)."""
         api = cls(**kwargs)
         for path in sorted((EXAMPLES / "crossref").glob("works_10.*.json")):
             api.add(json.loads(path.read_text(encoding="utf-8"))["message"])

@@ -8,7 +8,7 @@ import pytest
 from citelint.citation import parse_citation
 from citelint.models import Location
 
-TRUTH = Path("/work/shared/seed/truth.jsonl")
+TRUTH = Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "truth.jsonl"
 
 
 def parse(raw: str, index: int = 1):

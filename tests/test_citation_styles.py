@@ -160,3 +160,22 @@ def test_names_the_patterns_miss_are_still_the_authors_before_the_year_or_quoted
                    "635–41.")
     assert [a.written for a in chicago[0].authors] == ["MEARS, N.", "P. WILLIAMSON"]
     assert chicago[0].title == "The ‘Holy Days’ of Queen Elizabeth I"
+
+
+def test_roman_volumes_open_ranges_and_a_name_list_that_ends_in_a_title_word():
+    refs = read("HOBBS, A. G. SOME AMUSING INSTANCES OF NASAL REFLEX. JAMA XXVIII, 789 (1897).",
+                "Cockerell, T. D. A. A New Bee of the Genus Emphor. Psyche 20, 107– (1913).",
+                "Madrigal Martínez, M. & García Viveros, H. Harmonic interaction of the unified "
+                "power flow controller. Int. Trans. Electr. Energ. Syst. 25, 3139-3154 (2014).")
+    assert (refs[0].journal, refs[0].volume, refs[0].article_number) == ("JAMA", "XXVIII", "789")
+    assert (refs[1].journal, refs[1].first_page or refs[1].article_number) == ("Psyche", "107")
+    assert [a.family for a in refs[2].authors] == ["Madrigal Martínez", "García Viveros"]
+    assert refs[2].title == "Harmonic interaction of the unified power flow controller"
+
+
+def test_a_family_name_starting_like_a_suffix_is_not_cut():
+    refs = read("Twigden, K. M., Sritharan, S. & Henry, R. S. Cyclic testing of walls. Eng. "
+                "Struct. 140, 406–420 (2017).",
+                "King, M. L., Jr. & Iiyama, T. A second paper. Nature 1, 1–2 (1960).")
+    assert [a.family for a in refs[0].authors] == ["Twigden", "Sritharan", "Henry"]
+    assert [a.family for a in refs[1].authors] == ["King", "Iiyama"]

@@ -91,3 +91,40 @@ def test_a_title_alone_does_not_verify():
     assert first.status == "unverified" and "Only the title" in first.reason
     assert first.compared == ["title"] and first.not_compared["year"] == "not cited"
     assert second.status == "verified" and second.compared == ["title", "year"]
+
+
+def test_a_rule_that_fails_on_one_reference_costs_only_that_reference(monkeypatch):
+    from citelint.rules import year_mismatch
+
+    original = year_mismatch.check
+
+    def broken(match, context):
+        if match.reference.index == 2:
+            raise IndexError("list index out of range")
+        return original(match, context)
+
+    monkeypatch.setattr(year_mismatch, "check", broken)
+    good, hit = (matched(ref(i, title=title, year=2022),
+                         record(title=title, year=2022, doi=f"10.1000/{i}"))
+                 for i, title in ((1, TITLE), (2, "Exosomes in the repair of wounds")))
+    first, second = _results([good, hit], Config(severity={"year-mismatch": "error"}))
+    assert first.status == "verified"
+    assert second.status == "unverified" and "year-mismatch check failed" in second.reason
+    [bug] = [f for f in second.findings if f.rule == "year-mismatch"]
+    assert bug.severity == "info"  # the run does not fail (exit 1) because of a bug
+    assert "IndexError: list index out of range" in bug.message and "report it" in bug.message
+
+
+def test_a_list_rule_that_fails_is_reported_on_every_reference(monkeypatch):
+    from citelint.rules import duplicate_reference
+
+    def broken(matches, context):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(duplicate_reference, "check_list", broken)
+    results = _results([matched(ref(i, title=TITLE, year=2022), record(title=TITLE, year=2022))
+                        for i in (1, 2)])
+    for result in results:
+        assert any(f.rule == "duplicate-reference" and "internal error" in f.message
+                   for f in result.findings)
+        assert result.status == "unverified"

@@ -37,7 +37,7 @@ SEED_LINES = {int(m.group(1)): m.group(2).strip()
               if m}
 
 # The 2026 Crossref shape of a Retraction Watch retraction: no recording of it exists (see
-# /work/shared/api-examples/README.md), so these `updated-by` entries are built from the documented
+# fixtures/api-examples/README.md), so these `updated-by` entries are built from the documented
 # shape (type "retraction", source "retraction-watch", the notice's DOI, a label, and `updated`
 # as in the recorded `updated-by` correction of 10.1371/journal.pone.0033693). The works
 # themselves are invented; 10.5555 is Crossref's test prefix.

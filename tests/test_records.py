@@ -7,7 +7,7 @@ from pathlib import Path
 
 from citelint.records import abstract_from_inverted_index, is_crossref_work, record_from_json
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "api-examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "api-examples"
 
 
 def _work(name: str) -> dict:

@@ -1,6 +1,6 @@
 """Relatedness scores and outlier selection (citelint.relatedness), on the seed and synthetic lists.
 
-The seed and the api-examples corpora are read from ../shared through bench/offtopic_eval.py,
+The seed and the api-examples corpora are read from fixtures/ through bench/offtopic_eval.py,
 the evaluation script whose figures docs/offtopic.md reports.
 """
 
@@ -17,7 +17,6 @@ from citelint.models import CitingSection, Manuscript, Match, Record, Reference
 from citelint.relatedness import outliers, score_relatedness
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 
 
 ev = load_offtopic_eval()
@@ -217,3 +216,48 @@ def test_works_without_a_manuscript_subject():
 def test_unknown_method_is_refused():
     with pytest.raises(ValueError, match="unknown relatedness method"):
         score_relatedness(None, [], method="magic")
+
+
+_TFIDF_TEXTS = [
+    "Mesenchymal stem cells in wound healing: a systematic review of studies",
+    "Stem-cell secretome and wound repair; wounds, cells, CELLS and therapies",
+    "Rôle du cuivre dans la maladie d'Alzheimer: Étude des protéines",
+    "The and of",  # stop words only
+    "",
+    "COVID-19 vaccines: mRNA-1273 efficacy in 30 420 adults, 2021",
+    "Journal of Molecular Biology International Research Letters",
+    "it's x y z 1st 2nd α-synuclein aggregation",
+]
+
+
+def test_the_numpy_tfidf_weighs_and_orders_terms_exactly_as_scikit_learn_does():
+    sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")
+    import numpy as np
+
+    from citelint import relatedness
+
+    stop = sorted(relatedness._stop_words())
+    base = sklearn_text.TfidfVectorizer(
+        stop_words=stop, token_pattern=r"(?u)\b[^\W\d_][\w-]*[^\W_]\b").build_analyzer()
+    vectorizer = sklearn_text.TfidfVectorizer(
+        analyzer=lambda text: [relatedness._normalise_token(t) for t in base(text)],
+        sublinear_tf=True)
+    expected = vectorizer.fit_transform(_TFIDF_TEXTS).toarray()
+    rows, vocab = relatedness._tfidf_vectors(_TFIDF_TEXTS)
+    assert vocab == list(vectorizer.get_feature_names_out())
+    assert np.allclose(rows, expected)
+    assert "cell" in vocab and "cells" not in vocab and "the" not in vocab
+
+
+def test_the_shipped_stop_words_are_scikit_learns_english_list():
+    sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")
+    from citelint import relatedness
+
+    assert sklearn_text.ENGLISH_STOP_WORDS <= relatedness._stop_words()
+
+
+def test_texts_of_stop_words_alone_have_no_vocabulary():
+    from citelint import relatedness
+
+    rows, vocab = relatedness._tfidf_vectors(["the and of", ""])
+    assert vocab == [] and rows.shape == (2, 0)

@@ -15,7 +15,7 @@ from citelint import check
 from citelint.report.json import validate
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "seed"
-TRUTH = Path(__file__).resolve().parents[2] / "shared" / "seed" / "truth.jsonl"
+TRUTH = Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "truth.jsonl"
 
 
 @pytest.fixture(scope="module")

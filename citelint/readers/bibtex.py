@@ -318,8 +318,13 @@ def read_libraries(files: list[tuple[str, str | None]]) -> tuple[list[Reference]
     located problems. The texts are one database, as BibTeX reads the files of one
     ``\\bibliography``: an entry may cross-reference one in another file."""
     problems: list[str] = []
-    found = [(block, line, path) for text, path in files
-             for block, line in _blocks(text, path, problems)]
+    found = []
+    for text, path in files:
+        blocks = _blocks(text, path, problems)
+        if not blocks:  # text that is not BibTeX, or an empty file, is no passing library
+            problems.append(f"{path or '<input>'}: no BibTeX entry was found (an entry starts "
+                            "like '@article{key,'); is this a BibTeX file?")
+        found += [(block, line, path) for block, line in blocks]
     parents: dict[str, Entry] = {}
     for block, _, _ in found:
         if isinstance(block, Entry):

@@ -300,15 +300,21 @@ def _citing_sentences(paragraph: Any) -> dict[Any, str]:
     """The sentence around each citation (``<xref ref-type="bibr">``) of a paragraph."""
     parts: list[str] = []
     offsets: list[tuple[Any, int]] = []
+    length = 0  # of the parts so far: summing them at each citation was quadratic
+
+    def add(part: str) -> None:
+        nonlocal length
+        parts.append(part)
+        length += len(part)
 
     def visit(element: Any) -> None:
         if _is_citation(element):
-            offsets.append((element, sum(map(len, parts))))
-        parts.append(element.text or "")
+            offsets.append((element, length))
+        add(element.text or "")
         for child in element:
             if isinstance(child.tag, str):  # not a comment or processing instruction
                 visit(child)
-            parts.append(child.tail or "")
+            add(child.tail or "")
 
     visit(paragraph)
     text = "".join(parts)

@@ -33,29 +33,52 @@ def is_methods_heading(heading: str) -> bool:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\[(]?[A-Z])")
 _ABBREVIATION = re.compile(r"\b(al|e\.g|i\.e|cf|vs|Fig|Figs|Eq|Eqs|Ref|Refs|No|approx|ca|resp|"
                            r"[A-Z])\.$")
+_LONGEST_ABBREVIATION = len("approx.")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 EXCERPT_LENGTH = 300
+# How far either side of a citation its paragraph and sentence are looked for. Bounding it keeps
+# the cost per citation constant: a paragraph of thousands of citations, or one sentence of
+# 100,000 characters, cost time quadratic in its length when each citation scanned all of it.
+# The excerpt keeps EXCERPT_LENGTH characters anyway.
+CONTEXT_CHARS = 2_000
 
 
 def paragraph_around(text: str, offset: int) -> tuple[int, int]:
     """Start and end of the paragraph of ``text`` (a source whose paragraphs are separated by
-    blank lines, as in LaTeX and Markdown) that holds ``offset``."""
-    start = text.rfind("\n", 0, offset) + 1
-    while start > 0:  # back over the lines above, to the first blank one
-        above = text.rfind("\n", 0, start - 1) + 1
+    blank lines, as in LaTeX and Markdown) that holds ``offset``, at most ``CONTEXT_CHARS``
+    either side of it."""
+    floor = max(0, offset - CONTEXT_CHARS)
+    start = text.rfind("\n", floor, offset) + 1 or floor
+    while start > floor:  # back over the lines above, to the first blank one
+        above = text.rfind("\n", floor, start - 1) + 1 or floor
         if not text[above:start - 1].strip():
             break
         start = above
-    following = _BLANK_LINE.search(text, offset)
-    return start, following.start() if following else len(text)
+    ceiling = min(len(text), offset + CONTEXT_CHARS)
+    following = _BLANK_LINE.search(text, offset, ceiling)
+    return start, following.start() if following else ceiling
 
 
 def sentence_bounds(text: str, offset: int, start: int = 0, end: int | None = None,
                     ) -> tuple[int, int]:
-    """Start and end of the sentence of ``text[start:end]`` (a paragraph) around ``offset``."""
-    end = len(text) if end is None else end
+    """Start and end of the sentence of ``text[start:end]`` (a paragraph) around ``offset``, at
+    most ``CONTEXT_CHARS`` either side of it. The stops just before ``offset`` are looked at
+    first, so that a paragraph of many short sentences is not walked from its start."""
+    end = min(len(text) if end is None else end, offset + CONTEXT_CHARS)
+    floor = max(start, offset - CONTEXT_CHARS)
+    near = max(floor, offset - EXCERPT_LENGTH)
+    bounds = _sentence_between(text, offset, near, end)
+    if bounds[0] == near and near > floor:  # no sentence starts near it: look further back
+        bounds = _sentence_between(text, offset, floor, end)
+    return bounds
+
+
+def _sentence_between(text: str, offset: int, start: int, end: int) -> tuple[int, int]:
     for boundary in _SENTENCE_END.finditer(text, start, end):
-        if _ABBREVIATION.search(text, start, boundary.start()):
+        # only the word before the stop is looked at: searching from the paragraph's start
+        # again at every stop took time quadratic in the paragraph's length
+        before = max(start, boundary.start() - _LONGEST_ABBREVIATION - 2)
+        if _ABBREVIATION.search(text, before, boundary.start()):
             continue
         if boundary.start() < offset:
             start = boundary.end()

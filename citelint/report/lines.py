@@ -6,7 +6,8 @@ Accepted findings (baseline or citelint-ignore) are left out: these formats show
 Inputs that could not be read, and input problems, get a line each; references left unverified
 for a shared reason get one line for the reason, not one each.
 
-Pure functions of the report: no I/O.
+Text from inputs and services goes through :func:`~citelint.report.text.printable` (no terminal
+escapes, one line). Pure functions of the report: no I/O.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from citelint.models import Finding, ReferenceResult, Report, Run
+from citelint.report.text import printable
 
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -65,7 +67,7 @@ def _prefixed(path: str, message: str, given: str | None = None) -> str:
     """``path: message``, unless the message already starts with the path, as displayed or as
     ``given`` (input errors and problems name their file)."""
     named = message.startswith(path) or (given is not None and message.startswith(given))
-    return message if named else f"{path}: {message}"
+    return printable(message if named else f"{path}: {message}")
 
 
 def write_concise(report: Report | Run, source_root: Path | None = None) -> str:
@@ -82,8 +84,8 @@ def write_concise(report: Report | Run, source_root: Path | None = None) -> str:
             line = result.reference.location.line
             if line is not None:
                 where += f":{line}:{result.reference.location.column or 1}"
-            message = " ".join(finding.message.split())
-            lines.append(f"{where}: {finding.rule} {message}")
+            message = " ".join(printable(finding.message).split())
+            lines.append(f"{printable(where)}: {finding.rule} {message}")
         name = _display_path(item.manuscript.path or "<input>", source_root)
         lines += [_prefixed(name, problem, item.manuscript.path)
                   for problem in item.manuscript.problems]
@@ -94,7 +96,9 @@ def write_concise(report: Report | Run, source_root: Path | None = None) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Workflow-command data: escapes (``%0A`` for a line break) and no terminal escapes."""
+    lines = [printable(line) for line in text.replace("\r\n", "\n").split("\n")]
+    return "%0A".join(line.replace("%", "%25") for line in lines)
 
 
 def _escape_property(text: str) -> str:

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import re
 from typing import Any
+from urllib.parse import quote
 
 from citelint.baseline import short_citation
 from citelint.models import Finding, ReferenceResult, Report, Run
+from citelint.report.text import printable
 
 _SEVERITY_MARK = {"error": "\u274c error", "warning": "\u26a0\ufe0f warning",
                   "info": "\u2139\ufe0f info"}
@@ -25,15 +28,22 @@ _SEVERITY_MARK = {"error": "\u274c error", "warning": "\u26a0\ufe0f warning",
 DEFAULT_MAX_REFERENCES = 200
 
 
+# Characters of inline Markdown syntax (emphasis, links and images, code, tables, strikethrough);
+# a backslash before each makes it literal. "<" and "&" are escaped as HTML, and a cell never
+# starts a line, so block syntax (headings, lists, quotes) cannot begin inside one.
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]|~])")
+
+
 def escape_cell(value: Any) -> str:
-    """Text safe inside a Markdown table cell: HTML-escaped, pipes escaped, on one line."""
+    """Text safe inside a Markdown table cell or list item: control characters dropped, HTML
+    escaped, Markdown syntax escaped (no link, image, emphasis or code can be injected), on one
+    line."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(v) for v in value)
-    text = html.escape(str(value), quote=False)
-    text = text.replace("|", "\\|").replace("`", "\\`")
-    return "<br>".join(line.strip() for line in text.splitlines()) or ""
+    text = html.escape(printable(value), quote=False)
+    return _MARKDOWN_SYNTAX.sub(r"\\\1", " ".join(text.split()))
 
 
 def _source(result: ReferenceResult, finding: Finding) -> str:
@@ -42,7 +52,8 @@ def _source(result: ReferenceResult, finding: Finding) -> str:
     source = evidence_source or (record.source if record is not None else "")
     doi = record.doi if record is not None else None
     if doi:
-        return f"{escape_cell(source)} [{escape_cell(doi)}](https://doi.org/{doi})".strip()
+        link = quote(printable(doi), safe="/:;")
+        return f"{escape_cell(source)} [{escape_cell(doi)}](https://doi.org/{link})".strip()
     return escape_cell(source)
 
 
@@ -76,10 +87,11 @@ def _reference_section(result: ReferenceResult, input_path: str | None) -> list[
     where = ""
     if location.line is not None or location.key or location.element:
         where = dataclasses.replace(location, path=location.path or input_path).describe()
-    title = escape_cell(f"[{reference.index}] {short_citation(reference)}")
+    title = f"[{reference.index}] {escape_cell(short_citation(reference))}"
     lines = [f"### {title}", ""]
     if where:
-        lines += [f"`{where.replace('`', '')}` \u00b7 status: **{result.status}**", ""]
+        lines += [f"`{printable(where).replace('`', '')}` \u00b7 status: **{result.status}**",
+                  ""]
     else:
         lines += [f"status: **{result.status}**", ""]
     lines += ["| Rule | Severity | Message | Cited | Record | Source |",

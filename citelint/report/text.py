@@ -4,15 +4,35 @@ Plain text by default; ``color=True`` adds ANSI colours (the CLI asks for them o
 ``quiet=True`` keeps only problems: references with an error or warning not accepted, input
 problems, and inputs that could not be read. References left unverified for one shared reason (a
 network that could not be reached) are summed up in one line, not once each.
+
+Every value that comes from an input or a service goes through :func:`printable` first: a
+citation or a record's title must not clear the screen, set the window title or fake a line.
 """
 
 from __future__ import annotations
 
+import re
+
 from citelint.models import Finding, ReferenceResult, Report, Run
+
+# Terminal escape sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST) and two-character
+# escapes, and the 8-bit CSI.
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])"
+                     r"|\x9b[0-?]*[ -/]*[@-~]")
+# Line breaks and tabs become spaces; other C0/C1 controls, DEL and bidirectional overrides
+# (which reorder what is shown) are dropped.
+_CONTROLS = {**{c: None for c in [*range(0x20), *range(0x7f, 0xa0), *range(0x202a, 0x202f),
+                                  *range(0x2066, 0x206a)]},
+             **{ord(c): " " for c in "\t\n\r\v\f\x85\u2028\u2029"}}
 
 _COLORS = {"error": "31", "warning": "33", "info": "36", "verified": "32", "problem": "31",
            "not-found": "35", "unverified": "90"}
 _STATUSES = ("verified", "problem", "not-found", "unverified")
+
+
+def printable(value: object) -> str:
+    """``value`` as one line of text that is safe to print to a terminal."""
+    return _ESCAPE.sub("", str(value)).translate(_CONTROLS)
 
 
 def _paint(text: str, key: str, color: bool) -> str:
@@ -29,18 +49,19 @@ def _plural(count: int, noun: str) -> str:
 
 def _finding_lines(finding: Finding, color: bool) -> list[str]:
     label = _paint(f"{finding.severity:<7}", finding.severity, color)
-    lines = [f"    {label} {finding.rule}: {finding.message}"]
-    compared = [f"{label}: {value}" for label, value in (("cited", finding.cited),
-                                                        ("record", finding.expected))
+    lines = [f"    {label} {finding.rule}: {printable(finding.message)}"]
+    compared = [f"{label}: {printable(value)}" for label, value in (("cited", finding.cited),
+                                                                   ("record", finding.expected))
                 if value is not None]
     if compared:
         lines.append("            " + "   ".join(compared))
     source = finding.evidence.get("source")
     if source:
         doi = finding.evidence.get("doi")
-        lines.append(f"            source: {source}" + (f" (doi:{doi})" if doi else ""))
+        lines.append(f"            source: {printable(source)}"
+                     + (f" (doi:{printable(doi)})" if doi else ""))
     if finding.suppressed:
-        lines.append(f"            accepted: {finding.suppressed}")
+        lines.append(f"            accepted: {printable(finding.suppressed)}")
     return lines
 
 
@@ -50,13 +71,13 @@ def _is_problem(finding: Finding) -> bool:
 
 def _block(result: ReferenceResult, color: bool, quiet: bool, grouped: bool) -> list[str]:
     ref = result.reference
-    where = ref.location.describe()
+    where = printable(ref.location.describe())
     status = _paint(result.status, result.status, color)
     if result.accepted:
         status += ", accepted"
-    lines = [f"[{ref.index}] {status}  {where}", f"    {_short(ref.raw)}"]
+    lines = [f"[{ref.index}] {status}  {where}", f"    {_short(printable(ref.raw))}"]
     if result.reason and not grouped:
-        lines.append(f"    reason: {result.reason}")
+        lines.append(f"    reason: {printable(result.reason)}")
     for finding in result.findings:
         if not quiet or _is_problem(finding):
             lines.extend(_finding_lines(finding, color))
@@ -90,7 +111,7 @@ def _report_lines(report: Report, color: bool, verbose: bool, quiet: bool) -> li
         if show:
             lines.extend(_block(result, color, quiet, grouped))
             lines.append("")
-    name = report.manuscript.path or "<input>"
+    name = printable(report.manuscript.path or "<input>")
     nothing_verified = bool(report.results) and all(
         r.status == "unverified" for r in report.results)
     for reason, indexes in shared.items():
@@ -98,7 +119,7 @@ def _report_lines(report: Report, color: bool, verbose: bool, quiet: bool) -> li
             continue
         what = ("no reference could be verified" if len(indexes) == len(report.results)
                 else f"{_plural(len(indexes), 'reference')} unverified ({_indexes(indexes)})")
-        lines.append(f"{name}: {what}: {reason}")
+        lines.append(f"{name}: {what}: {printable(reason)}")
     if not quiet:
         statuses = {s: sum(r.status == s for r in report.results) for s in _STATUSES}
         accepted_refs = sum(r.accepted for r in report.results)
@@ -109,7 +130,7 @@ def _report_lines(report: Report, color: bool, verbose: bool, quiet: bool) -> li
     if report.manuscript.encoding not in (None, "utf-8"):
         lines.append(f"Read as {report.manuscript.encoding} (the file is not UTF-8).")
     for problem in report.manuscript.problems:
-        lines.append(f"Input problem: {problem}")
+        lines.append(f"Input problem: {printable(problem)}")
     return lines
 
 
@@ -135,7 +156,7 @@ def write_text(report: Report | Run, color: bool = False, verbose: bool = False,
         if isinstance(item, Report):
             lines.extend(_report_lines(item, color, verbose, quiet))
         else:
-            lines.append(f"Unreadable input: {item.reason}")
+            lines.append(f"Unreadable input: {printable(item.reason)}")
     reports = [i for i in inputs if isinstance(i, Report)]
     if len(inputs) > 1 and not quiet:
         counts = {s: sum(r.counts()[s] for r in reports) for s in ("error", "warning", "info")}

@@ -60,14 +60,6 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from citelint.models import Finding, Match, ReferenceResult, Severity
-from citelint.relatedness import (
-    OUTLIER_DEFAULTS,
-    judged,
-    outliers,
-    resolve_method,
-    robust_z,
-    score_relatedness,
-)
 from citelint.rules import CheckContext
 
 ID = "off-topic"
@@ -81,6 +73,8 @@ def relatedness_for(matches: Sequence[Match], context: CheckContext) -> list[dic
     The engine puts these into ``ReferenceResult.relatedness``; ``check_list`` reuses them. The
     result is kept in ``context.memo``, keyed by the identity of the matches and the method.
     """
+    from citelint.relatedness import resolve_method, score_relatedness  # numpy: only when run
+
     method = resolve_method(context.options_for(ID, OPTIONS)["method"])
     key = (method, tuple(id(m) for m in matches))
     cached = context.memo.get(ID)
@@ -131,6 +125,8 @@ def _ordinal(n: int) -> str:
 
 def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tuple[int, Finding]]:
     """Yield ``(position, Finding)`` for the references that are outliers in relatedness."""
+    from citelint.relatedness import OUTLIER_DEFAULTS, judged, outliers, resolve_method, robust_z
+
     scores = relatedness_for(matches, context)
     options = context.options_for(ID, OPTIONS)
     default_z, default_ratio = OUTLIER_DEFAULTS[resolve_method(options["method"])]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from citelint.models import Suppression
 from citelint.readers import detect_format, read_file, read_text
 
@@ -229,3 +231,21 @@ def test_provenance_is_structured_bibtex() -> None:
     ref = read_text(NAMES, "bibtex", "refs.bib").references[0]
     assert (ref.provenance.origin, ref.provenance.format) == ("structured", "bibtex")
     assert ref.provenance.confidence == {} and not ref.from_text
+
+
+@pytest.mark.parametrize("text", ["These are notes, not BibTeX.\nSmith 2020.\n", "",
+                                  "% a comment\n@comment{nothing here}\n"])
+def test_a_bib_file_without_entries_is_an_input_problem(text):
+    manuscript = read_text(text, "bibtex", "refs.bib")
+    assert manuscript.references == []
+    assert manuscript.problems == ["refs.bib: no BibTeX entry was found (an entry starts like "
+                                   "'@article{key,'); is this a BibTeX file?"]
+
+
+def test_the_command_line_refuses_a_bib_without_entries(tmp_path, capsys):
+    from citelint.cli import main
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("Smith J. A title. Nature. 2020.\n", encoding="utf-8")
+    assert main(["check", str(bib), "--offline"]) == 2
+    assert "no BibTeX entry was found" in capsys.readouterr().err

@@ -8,8 +8,8 @@ import pytest
 from citelint.readers import read_file, read_text
 from citelint.readers.text import looks_like_reference
 
-SEED = Path("/work/shared/seed/manuscript.txt")
-TRUTH = Path("/work/shared/seed/truth.jsonl")
+SEED = Path(__file__).resolve().parents[2] / "fixtures" / "seed" / "manuscript.txt"
+TRUTH = SEED.with_name("truth.jsonl")
 
 
 def read(text: str):

@@ -79,7 +79,7 @@ def test_suppressed_findings_and_unverified_references_are_listed_apart() -> Non
 def test_escape_cell_neutralises_pipes_html_and_newlines() -> None:
     assert escape_cell("a|b") == "a\\|b"
     assert escape_cell("<script>x</script>") == "&lt;script&gt;x&lt;/script&gt;"
-    assert escape_cell("one\ntwo") == "one<br>two"
+    assert escape_cell("one\ntwo") == "one two"
     assert escape_cell(["Guo X", "Li Y"]) == "Guo X; Li Y"
     assert escape_cell(None) == ""
 
@@ -95,6 +95,12 @@ def test_clean_report_says_no_findings() -> None:
     report = sample_report()
     report.results = report.results[1:2]
     assert "No findings." in write_markdown(report)
+
+
+def test_escape_cell_stops_markdown_injection_and_drops_terminal_escapes() -> None:
+    cell = escape_cell("![x](https://tracker.example/p.png) **bold** `code` \x1b]0;title\x07end")
+    assert cell == ("!\\[x\\](https://tracker.example/p.png) \\*\\*bold\\*\\* \\`code\\` end")
+    assert escape_cell("[click](javascript:alert(1))").startswith("\\[click\\]")
 
 
 def test_a_run_is_one_summary_and_a_shared_unverified_reason_is_said_once() -> None:

@@ -16,6 +16,23 @@ def test_summary_shows_cited_and_record_values_and_source():
     assert "1 references: 0 verified, 1 problem" in text
 
 
+def test_escape_sequences_from_citations_and_records_never_reach_the_terminal():
+    hostile = "Title\x1b[2J\x1b]0;owned\x07\nfake line\u202e"
+    reference = ref(1, raw=f"Smith J. {hostile}. Nature. 2020.", title=hostile)
+    finding = Finding("title-mismatch", "error", f"Cited title {hostile!s}", cited=hostile,
+                      expected="Record\x9b31m title\x1b]8;;http://x\x1b\\",
+                      evidence={"source": "crossref\x1bc"})
+    result = ReferenceResult(reference, matched(reference, record()), "problem", [finding],
+                             reason="why\x1b[1A")
+    manuscript = Manuscript("m\x1b[31m.txt", "text", [reference], problems=["bad\x1b[2K"])
+    for color in (False, True):
+        text = write_text(Report(manuscript, [result]), color=color)
+        visible = text.replace("\x1b[0m", "").replace("\x1b[31m", "").replace("\x1b[33m", "")
+        assert "\x1b" not in visible and "\x9b" not in visible and "\u202e" not in visible
+        assert "owned" not in text and "\nfake line" not in text
+        assert "Title fake line" in text and "Record title" in text
+
+
 def _unverified(index: int, reason: str) -> ReferenceResult:
     reference = ref(index, title=f"Title {index}")
     return ReferenceResult(reference, matched(reference, None), "unverified", reason=reason)

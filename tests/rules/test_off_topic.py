@@ -11,7 +11,6 @@ from citelint.models import Manuscript, Match, Record, Reference, ReferenceResul
 from citelint.rules import CheckContext, off_topic
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
 
 
 ev = load_offtopic_eval()

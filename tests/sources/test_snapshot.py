@@ -16,8 +16,7 @@ from citelint.readers import InputError
 from citelint.sources.snapshot import SnapshotSource
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO / ".." / "shared"
-EXAMPLES = SHARED / "api-examples"
+EXAMPLES = REPO / "fixtures" / "api-examples"
 SEED = REPO / "fixtures" / "seed"
 
 
@@ -171,7 +170,7 @@ def _seed_citations() -> dict[int, str]:
 
 
 def _seed_truth() -> dict[int, dict]:
-    lines = (SHARED / "seed" / "truth.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (REPO / "fixtures" / "seed" / "truth.jsonl").read_text(encoding="utf-8").splitlines()
     return {t["n"]: t for t in map(json.loads, filter(None, lines))}
 
 

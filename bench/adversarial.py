@@ -1,0 +1,91 @@
+"""Adversarial inputs for the readers and the citation parser, timed.
+
+Each case is a text that a super-linear (backtracking or quadratic) step would take minutes or
+hours on; the figures in docs/benchmarks.md come from running this script. Cases marked
+``from #17`` are the ones the hostile-input review reported (34 s to more than 180 s before).
+
+    python bench/adversarial.py            # every case, at the sizes below
+    python bench/adversarial.py --scale 2  # twice as large: linear cases take about twice as long
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from citelint.citation import parse_citation  # noqa: E402
+from citelint.models import Location  # noqa: E402
+from citelint.readers import InputError, read_text  # noqa: E402
+
+JATS = ('<article><front><article-meta><title-group><article-title>T</article-title>'
+        '</title-group></article-meta></front><body><sec><title>Introduction</title><p>'
+        'As shown <xref ref-type="bibr" rid="B1">1</xref> {filler}</p></sec></body><back>'
+        '<ref-list><ref id="B1"><mixed-citation>Smith J. A title of a work. Nature. '
+        '2020;1:2.</mixed-citation></ref></ref-list></back></article>')
+LATEX = ("\\documentclass{{article}}\\begin{{document}}\\section{{Introduction}}\n"
+         "As shown \\cite{{a}} {filler}\n\\begin{{thebibliography}}{{1}}\n"
+         "\\bibitem{{a}} Smith J. A title of a work. Nature. 2020;1:2.\n"
+         "\\end{{thebibliography}}\\end{{document}}\n")
+MARKDOWN = ("# Introduction\n\nAs shown [1] {filler}\n\n# References\n\n"
+            "1. Smith J. A title of a work. Nature. 2020;1:2.\n")
+
+
+def _reader(fmt: str, text: str) -> Callable[[], object]:
+    def run() -> object:
+        try:
+            return read_text(text, fmt, f"adversarial.{fmt}")
+        except InputError as exc:  # a documented limit is an acceptable way to stop
+            return exc
+    return run
+
+
+def _citation(text: str) -> Callable[[], object]:
+    return lambda: parse_citation(text, 1, Location())
+
+
+def cases(scale: float = 1.0) -> dict[str, Callable[[], object]]:
+    """Name -> a call that reads one adversarial input."""
+    n = int(20_000 * scale)
+    return {
+        "text list '1. x' x 20,000 (from #17)": _reader("text", "1. x\n" * n),
+        "one citation holding '. ' x 50,000 (from #17)": _reader(
+            "text", "1. Smith J. " + ". " * int(50_000 * scale) + "Nature. 2020;1:2.\n"),
+        "JATS citation then 'see Fig. A ' x 20,000 (from #17)": _reader(
+            "jats", JATS.format(filler="see Fig. A " * n)),
+        "LaTeX citation then 'see Fig. A ' x 20,000": _reader(
+            "latex", LATEX.format(filler="see Fig. A " * n)),
+        "Markdown citation then 'see Fig. A ' x 20,000": _reader(
+            "markdown", MARKDOWN.format(filler="see Fig. A " * n)),
+        "LaTeX paragraph of 5,000 citations": _reader(
+            "latex", LATEX.format(filler="Also \\cite{a}. " * (n // 4))),
+        "Markdown paragraph of 5,000 citations": _reader(
+            "markdown", MARKDOWN.format(filler="Also [1]. " * (n // 4))),
+        "JATS paragraph of 5,000 citations": _reader(
+            "jats", JATS.format(filler='Also <xref ref-type="bibr" rid="B1">1</xref>. '
+                                * (n // 4))),
+        "citation '..' x 20,000 then '!'": _citation("Smith J. " + ".." * n + "!"),
+        "citation '(2020). ' x 20,000": _citation("Smith J, Doe A. " + "(2020). " * n),
+        "citation ', ' x 20,000 then '!'": _citation(", " * n + "!"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--only", help="run the cases whose name contains this")
+    args = parser.parse_args()
+    for name, run in cases(args.scale).items():
+        if args.only and args.only not in name:
+            continue
+        started = time.perf_counter()
+        run()
+        print(f"{time.perf_counter() - started:8.2f} s  {name}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
