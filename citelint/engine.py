@@ -147,7 +147,9 @@ def unverified_reason(match: Match) -> str:
     """Why a reference without a record could not be judged, in a sentence."""
     if match.reference.parse_error:
         return f"The citation could not be parsed: {match.reference.parse_error}"
-    failed = [f for f in match.failures if not f.offline]
+    # one reason per source (its last failure; the report's "failures" keep them all), so that
+    # references a network outage left unverified share one reason, said once
+    failed = list({f.source: f for f in match.failures if not f.offline}.values())
     if failed:
         return "A lookup failed: " + "; ".join(f"{f.source}: {f.reason}" for f in failed)
     if match.failures:

@@ -53,3 +53,12 @@ def test_github_annotations_are_escaped_and_graded() -> None:
     assert lines[3] == ("::error file=notes.txt,title=citelint%3A unreadable::"
                         "notes.txt: no reference list, 1 line.")
     assert len(lines) == 4  # the accepted finding is not annotated
+
+
+def test_terminal_escapes_from_inputs_never_reach_the_log() -> None:
+    hostile = ref(1, title="A", location=Location(path="refs.bib", line=2))
+    finding = Finding("title-mismatch", "error", "Cited title A\x1b]0;owned\x07\x1b[2J.")
+    report = Report(Manuscript("refs.bib", "bibtex", [hostile]),
+                    [ReferenceResult(hostile, matched(hostile, record()), "problem", [finding])])
+    for text in (write_concise(report), write_github(report)):
+        assert "\x1b" not in text and "owned" not in text and "Cited title A." in text
