@@ -19,7 +19,9 @@ For every list it prints and writes (``--json``) three tables:
 from __future__ import annotations
 
 import argparse
+import html
 import json
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -111,6 +113,7 @@ def parse_accuracy(parsed: list[dict[str, Any]], truth: list[dict[str, Any]],
             continue
         total += 1
         title = work["title"][0] if isinstance(work["title"], list) else work["title"]
+        title = html.unescape(re.sub(r"<[^>]+>", "", title))  # as the corpus renders it
         hits["title"] += comparable(got["title"] or "") == comparable(title)
         hits["year"] += got["year"] == work["issued"]["date-parts"][0][0]
         hits["volume"] += got["volume"] == work.get("volume")
@@ -127,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--only", action="append", default=[], help="list file name(s)")
+    parser.add_argument("--markdown", type=Path, help="write the tables for docs/accuracy.md")
     args = parser.parse_args(argv)
     truth = [json.loads(line) for line in open(args.corpus / "truth.jsonl", encoding="utf-8")]
     source = ClosedWorld(args.corpus / "snapshot.jsonl")
@@ -154,7 +158,33 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    if args.markdown:
+        args.markdown.write_text(markdown_tables(results), encoding="utf-8")
     return 0
+
+
+def markdown_tables(results: list[dict[str, Any]]) -> str:
+    """False errors, recall per fault class and parse accuracy per list, as Markdown tables."""
+    faults = sorted({f for r in results for f in r["faults"]})
+    fields = sorted({f for r in results for f in r["parse_accuracy"]})
+    lines = ["| list | correct refs with an error | by rule |", "|---|---|---|"]
+    for r in results:
+        share = 100 * r["correct_with_error"] / max(r["correct"], 1)
+        rules = ", ".join(f"{k} {v}" for k, v in sorted(r["false_errors_by_rule"].items()))
+        lines.append(f"| {r['list']} | {r['correct_with_error']}/{r['correct']} ({share:.1f}%) "
+                     f"| {rules or '-'} |")
+    lines += ["", "| list | " + " | ".join(faults) + " |", "|---" * (len(faults) + 1) + "|"]
+    for r in results:
+        cells = []
+        for fault in faults:
+            t = r["faults"].get(fault, {})
+            cells.append(f"{t.get('flagged', 0)}/{t.get('total', 0)} ({t.get('by_rule', 0)})")
+        lines.append(f"| {r['list']} | " + " | ".join(cells) + " |")
+    lines += ["", "| list | " + " | ".join(fields) + " |", "|---" * (len(fields) + 1) + "|"]
+    for r in results:
+        lines.append(f"| {r['list']} | " + " | ".join(
+            f"{r['parse_accuracy'].get(f, 0):.3f}" for f in fields) + " |")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -37,11 +37,24 @@ from citelint.config import Config
 _ORIGINAL = re.compile(r"\(original: '(?P<title>.+)'\)\s*$")
 
 
+def _text(latex: str) -> str:
+    """A BibTeX value as text, as a database would hold it ("R{\\'e}" -> "Ré")."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    try:
+        return " ".join(LatexNodes2Text().latex_to_text(latex).split())
+    except Exception:  # a value pylatexenc cannot read is kept without its braces
+        return re.sub(r"[{}]", "", latex)
+
+
 def _names(authors: str) -> list[dict[str, str]]:
-    out = []
-    for name in re.split(r"\s+and\s+", authors.strip()):
+    out: list[dict[str, str]] = []
+    for name in re.split(r"\s+and\s+", _text(authors).strip()):
         name = name.strip(" {}")
-        if not name or name.lower() == "others":
+        if name.lower() == "others":  # the entry says the list goes on: so does the record
+            out.append({"name": "further authors not named by the entry"})
+            continue
+        if not name:
             continue
         if "," in name:
             family, _, given = name.partition(",")
@@ -54,7 +67,7 @@ def _names(authors: str) -> list[dict[str, str]]:
 def work(fields: dict[str, str], title: str | None = None) -> dict[str, Any]:
     """A Crossref-shaped work object for an entry's fields."""
     out: dict[str, Any] = {
-        "title": [re.sub(r"[{}]", "", title or fields.get("title", ""))],
+        "title": [_text(title or fields.get("title", ""))],
         "author": _names(fields.get("author", "")),
         "type": "journal-article" if fields.get("journal") else "proceedings-article",
     }
@@ -73,8 +86,19 @@ def work(fields: dict[str, str], title: str | None = None) -> dict[str, Any]:
 
 def bibtex(entry: dict[str, Any], key: str) -> str:
     kind = "article" if entry.get("bibtex_type") == "article" else "inproceedings"
-    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in entry["fields"].items() if v)
+    body = ",\n".join(f"  {k} = {{{_balanced(v)}}}" for k, v in entry["fields"].items() if v)
     return f"@{kind}{{{key},\n{body}\n}}\n"
+
+
+def _balanced(value: str) -> str:
+    """A field value BibTeX can hold in braces: unbalanced braces (a truncated LaTeX title in
+    the data) are dropped rather than breaking the entry."""
+    depth = 0
+    for char in value:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            break
+    return value if depth == 0 else value.replace("{", "").replace("}", "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     by_type: dict[str, Counter[str]] = defaultdict(Counter)
     rules_valid: Counter[str] = Counter()
     examples: list[dict[str, Any]] = []
+    missed: list[dict[str, Any]] = []
     for entry, result in zip(entries, report.results, strict=True):
         kind = entry.get("hallucination_type") or "valid"
         findings = [f for f in result.findings if f.rule != "doi-missing"]
@@ -110,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         tally["flagged"] += flagged
         tally["error"] += any(f.severity == "error" for f in findings)
         tally["not_found"] += result.status == "not-found"
+        if kind == "near_miss_title" and not flagged:
+            missed.append({"cited": entry["fields"].get("title"), "status": result.status,
+                           "explanation": entry.get("explanation")})
         if kind == "valid" and flagged:
             rules_valid.update({f.rule for f in findings} or {"not-found"})
             examples.append({"title": entry["fields"].get("title"), "status": result.status,
@@ -123,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         "by_type": {k: dict(v) for k, v in sorted(by_type.items())},
         "closed_world_records": len(records),
         "valid_flagged_examples": examples[:40],
+        "near_miss_not_flagged": missed,
     }
     for kind, tally in sorted(by_type.items()):
         print(f"{kind:24} flagged {tally['flagged']:4}/{tally['total']:<4} "

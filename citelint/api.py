@@ -46,7 +46,10 @@ def build_sources(config: Config) -> tuple[list[Source], DoiHandleSource | None,
     from citelint.sources.openalex import OpenAlexSource
     from citelint.sources.transport import Transport
 
-    transport = Transport(cache_dir=config.cache_dir, offline=config.offline, mailto=config.mailto)
+    transport = Transport(cache_dir=config.cache_dir, offline=config.offline, mailto=config.mailto,
+                          request_budget=config.request_budget,
+                          source_budget=config.source_budget, run_budget=config.run_budget,
+                          max_retry_after=config.max_retry_after)
     built: dict[str, Callable[[], Source]] = {
         "crossref": lambda: CrossrefSource(transport, config.crossref_url, config.mailto),
         "openalex": lambda: OpenAlexSource(transport, config.openalex_url,

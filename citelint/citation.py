@@ -16,7 +16,7 @@ from citelint.normalize import DASHES, is_initials, split_pages
 
 _DASH = "".join(re.escape(c) for c in DASHES)
 _YEAR = r"(?:1[5-9]|20)\d{2}"
-_PAGE = r"[A-Za-z]{0,3}\d+[A-Za-z]?"
+_PAGE = r"(?:\d+[A-Za-z]{1,3}\d+|[A-Za-z]{0,3}\d+[A-Za-z]?)"  # 04E109, S13, e12333, 12a
 _PAGES = rf"{_PAGE}(?:\s*[{_DASH}]+\s*{_PAGE})?"
 _MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Spring|Summer|Autumn|Fall|Winter)"
           r"[a-z]*\.?")
@@ -339,6 +339,8 @@ def _split_authors(head: str) -> tuple[list[str], bool, str]:
         if len(rest_breaks) < 2:
             break
         candidate = _segment_end(head[consumed: rest_breaks[0]])
+        if head[rest_breaks[0]:][:1].islower():
+            break  # "Intracranial V. cholerae sialidase": a species in the title, not a name
         more, more_et_al, more_title = _names_in_segment(candidate)
         if not more or more_title is not None or not all(_is_strict_name(n) for n in more):
             break
@@ -680,9 +682,7 @@ def _styled_split(body: str, style: str) -> dict[str, str | None] | None:
     rest = rest.strip().lstrip(".,:; ").strip()
     quoted = _QUOTED_TITLE.match(rest)
     if quoted:
-        title = next(t for t in quoted.group("curly", "straight", "single") if t).strip()
-        journal: str | None = rest[quoted.end():].strip(" ,.")
-        journal = re.sub(r"^In:?\s+", "", journal or "") or None
+        title, journal = _quoted_title(rest)
     elif grammar["title"] == "quoted":
         return None
     elif grammar["title"] == "comma":
@@ -710,6 +710,22 @@ def _title_and_journal(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _quoted_title(text: str) -> tuple[str, str | None]:
+    """Title and journal of ``text`` that opens with a quoted title. The title ends at the
+    first closing quote after which only a journal name follows, so that quotes inside the
+    title ("... Group "Urban Water" of the University") stay in it."""
+    close = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019"}[text[0]]
+    ends = [m.start() for m in re.finditer(re.escape(close), text) if m.start() > 3]
+    chosen = ends[0]
+    for end in ends:
+        after = re.sub(r"^[,.]?\s*(?:In:?\s+)?", "", text[end + 1:]).strip(" ,.")
+        if after and _journal_like(after) and not re.search("[\u201c\u201d\"]", after):
+            chosen = end
+            break
+    journal = re.sub(r"^[,.]?\s*(?:In:?\s+)?", "", text[chosen + 1:]).strip(" ,.")
+    return text[1:chosen].strip().rstrip(",."), journal or None
+
+
 def _loose_names(text: str) -> bool:
     """Text that can only be an author list where the style puts one: no digits, a few words
     per name ("Zheng, Y. xin ., & Zhan, H. S.", "Working Group on Widgets")."""
@@ -723,7 +739,7 @@ def _journal_like(text: str) -> bool:
     ("Value Health Reg. Issues", "J. Electron. Imag."), not a sentence ("... Ecology. J")."""
     text = text.strip(" ,.;:")
     words = text.split()
-    if not words or len(words) > 14 or re.search(r"\d{4}|[?!]", text):
+    if not words or len(words) > 20 or re.search(r"\d{4}|[?!]", text):
         return False
     for part in _BREAK.split(text)[:-1]:
         last = part.split()[-1].rstrip(".") if part.split() else ""
@@ -749,7 +765,7 @@ def _name_list_prefix(text: str) -> tuple[str, str] | None:
         after = text[end:]
         # the list must end at a separator before the title: ". ", ", ", ": ", a quote, or a
         # space after an initial's full stop ("Li, J. & Liu, Y. Large deletions")
-        if after and not (re.match(r"^\.?[,.:]\s|^\.$|^\s*[\u201c\"(]", after)
+        if after and not (re.match(r"^\.?[,.]\s|^\.$|^\s*[\u201c\"(]", after)
                           or (after[:1].isspace() and text[end - 1] == ".")):
             continue
         if best is None or end > len(best[0]):

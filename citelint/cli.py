@@ -92,6 +92,17 @@ def _parser() -> argparse.ArgumentParser:
                       "citelint-baseline.json); the reasons of entries it already holds are kept")
     base.add_argument("--reason", default="accepted", help="reason recorded for each entry")
 
+    fix = commands.add_parser("fix", help="write the corrections the records give into "
+                              "BibTeX, CSL-JSON and RIS files")
+    _add_input_options(fix)
+    fix.add_argument("--diff", action="store_true",
+                     help="print the changes as a unified diff instead of writing them")
+    fix.add_argument("--unsafe-fixes", action="store_true",
+                     help="also apply fixes that overwrite what the author wrote (journal, "
+                     "authors, year, volume, issue, pages)")
+    fix.add_argument("--fail-on", choices=("error", "warning", "never"),
+                     help="lowest severity of a finding left unfixed that makes the exit code 1")
+
     commands.add_parser("rules", help="list the rules")
     explain = commands.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule")
@@ -326,6 +337,43 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_fix(args: argparse.Namespace) -> int:
+    """Check, then write the fixes (or print them as a diff: exit 1 when there is one)."""
+    from citelint.fix import fix_report, unfixed
+
+    config = _config(args, args.inputs[0] if args.inputs else Path.cwd())
+    level, _ = fail_on_parts(config.fail_on)  # the conditions concern checking, not fixing
+    levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[level]
+    code, read_any = EXIT_OK, False
+    for path in _inputs(args, config):
+        try:  # one unreadable input is reported; the others are still fixed
+            report = _run_check(args, path, config)
+            outcomes = fix_report(report, unsafe=args.unsafe_fixes,
+                                  input_format=args.input_format)
+        except InputError as exc:
+            print(f"citelint: {exc}", file=sys.stderr)
+            continue
+        read_any = True
+        for outcome in outcomes:
+            if args.diff:
+                sys.stdout.write(outcome.diff())
+                code = max(code, EXIT_FINDINGS if outcome.changed else EXIT_OK)
+            elif outcome.changed:
+                try:
+                    outcome.write()
+                except OSError as exc:
+                    print(f"citelint: {outcome.path}: cannot write the fixes "
+                          f"({exc.strerror or exc}); the file is unchanged.", file=sys.stderr)
+                    code = EXIT_USAGE
+                    continue
+            for problem in outcome.skipped:
+                print(f"citelint: {problem}", file=sys.stderr)
+            print(outcome.summary(dry_run=args.diff), file=sys.stderr)
+        if not args.diff and any(f.severity in levels for _, f in unfixed(report, outcomes)):
+            code = EXIT_FINDINGS
+    return code if read_any else EXIT_USAGE  # 2 only when no input could be read
+
+
 def _cmd_rules(_args: argparse.Namespace) -> int:
     for rule in all_rules():
         summary = (inspect.getdoc(rule) or "").splitlines()[0].split(":", 1)[-1].strip()
@@ -371,7 +419,7 @@ def _cmd_cache(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": _cmd_check, "baseline": _cmd_baseline, "rules": _cmd_rules,
+COMMANDS = {"check": _cmd_check, "baseline": _cmd_baseline, "fix": _cmd_fix, "rules": _cmd_rules,
             "explain": _cmd_explain, "cache": _cmd_cache}
 
 

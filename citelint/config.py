@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -74,6 +75,11 @@ class Config:
     openalex_url: str = DEFAULT_OPENALEX_URL
     doi_url: str = DEFAULT_DOI_URL
     openalex_api_key: str | None = field(default=None, repr=False, compare=False)
+    # budgets in seconds (docs/configuration.md, "Budgets and limits")
+    request_budget: float = 60.0  # one request, retries, waits and slow bodies included
+    source_budget: float = 120.0  # time one service may cost in failures before it is dropped
+    run_budget: float | None = None  # no request is sent after this long (None: no limit)
+    max_retry_after: float = 30.0  # longest Retry-After waited for; a longer one drops the service
     config_file: Path | None = None
     origins: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -116,6 +122,8 @@ class Config:
             value = getattr(self, item.name)
             if item.name == "openalex_api_key":
                 value = "(set)" if value else None
+            elif item.name.endswith("_url") and isinstance(value, str):
+                value = re.sub(r"://[^/@\s]*@", "://<redacted>@", value)  # user:password@
             elif isinstance(value, Path):
                 value = str(value)
             elif isinstance(value, list):
@@ -211,12 +219,18 @@ def _options_map(value: Any, where: str, _base: Path | None) -> dict[str, dict[s
         if not isinstance(options, Mapping):
             raise ConfigError(f"{place}: expected a table of option = value")
         declared = getattr(get_rule(rule), "OPTIONS", {})
-        clean = {str(k).replace("-", "_"): v for k, v in options.items()}
-        for name in clean:
+        clean = {}
+        for key, given in options.items():
+            name = str(key).replace("-", "_")
             if name not in declared:
                 known = ", ".join(sorted(declared)) or "none"
                 raise ConfigError(f"{place}: unknown option {name!r} (rule {rule} takes: "
                                   f"{known})")
+            try:
+                clean[name] = declared[name].validate(given)
+            except ValueError as exc:
+                raise ConfigError(f"{place}.{key}: {exc} (`citelint explain {rule}` describes "
+                                  "its options)") from None
         out[rule] = clean
     return out
 
@@ -231,6 +245,16 @@ def _bool(value: Any, where: str, _base: Path | None) -> bool:
         if folded in ("0", "false", "no", "off", ""):
             return False
     raise ConfigError(f"{where}: expected true or false (1/0), not {value!r}")
+
+
+def _seconds(value: Any, where: str, _base: Path | None) -> float:
+    try:
+        seconds = float(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if isinstance(value, bool) or not 0 < seconds < float("inf"):
+        raise ConfigError(f"{where}: expected a number of seconds above 0, not {value!r}")
+    return seconds
 
 
 def _text(value: Any, where: str, _base: Path | None) -> str:
@@ -304,6 +328,10 @@ _FIELD_CHECKS: dict[str, Check] = {
     "openalex_url": _url,
     "doi_url": _url,
     "openalex_api_key": _secret,
+    "request_budget": _seconds,
+    "source_budget": _seconds,
+    "run_budget": _seconds,
+    "max_retry_after": _seconds,
 }
 # Config-file keys (kebab-case; snake_case is accepted too) → field names.
 FILE_KEYS: dict[str, str] = {
@@ -326,6 +354,10 @@ ENV_VARS: dict[str, str] = {
     "CITELINT_DISABLE": "disable",
     "CITELINT_SNAPSHOTS": "snapshots",
     "CITELINT_BASELINE": "baseline",
+    "CITELINT_REQUEST_BUDGET": "request_budget",
+    "CITELINT_SOURCE_BUDGET": "source_budget",
+    "CITELINT_RUN_BUDGET": "run_budget",
+    "CITELINT_MAX_RETRY_AFTER": "max_retry_after",
     "CITELINT_OPENALEX_API_KEY": "openalex_api_key",
     "OPENALEX_API_KEY": "openalex_api_key",
 }

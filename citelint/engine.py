@@ -11,8 +11,17 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from citelint.config import Config
+from citelint.corroborate import corroborate
 from citelint.matching import CONFIDENT, confidence_without
-from citelint.models import CITED_FIELDS, Finding, Manuscript, Match, ReferenceResult, Status
+from citelint.models import (
+    CITED_FIELDS,
+    Finding,
+    Manuscript,
+    Match,
+    ReferenceResult,
+    Severity,
+    Status,
+)
 from citelint.resolve import cited_doi
 from citelint.rules import CheckContext, all_rules
 from citelint.rules.reference_not_found import is_not_found
@@ -35,6 +44,32 @@ def _hedge_uncertain_match(match: Match, finding: Finding) -> None:
     finding.evidence["match_confidence"] = round(confidence, 3)
     finding.message += (f" The match itself is uncertain (the other fields agree at "
                         f"{confidence:.2f}): check that this record is the cited work.")
+
+
+def regraded(severity: str, default: str, configured: str) -> Severity:
+    """A finding's severity under a severity override of its rule.
+
+    The override replaces the rule's default severity; a finding the rule itself graded above
+    or below its default (a year that may be the online-first date, a missing volume) moves by
+    the same number of steps, within info..error, so the rule's distinctions survive. The
+    downgrade of errors on uncertain matches is applied afterwards, so an override cannot undo
+    it.
+    """
+    order: tuple[Severity, ...] = ("info", "warning", "error")
+    shifted = order.index(severity) + order.index(configured) - order.index(default)
+    return order[min(max(shifted, 0), len(order) - 1)]
+
+
+def _withhold_uncertain_fix(match: Match, finding: Finding) -> None:
+    """A fix comes only from a record that is surely the cited work: when the fields other than
+    the one it corrects agree below the confident level (or none was compared), the finding keeps
+    its evidence but loses its fix, so ``citelint fix`` never writes a wrong match's values."""
+    if finding.fix is None:
+        return
+    confidence = (confidence_without(match.field_scores, finding.fix.field)
+                  if match.record is not None else None)
+    if confidence is None or confidence < CONFIDENT:
+        finding.fix = None
 
 
 def internal_error(rule: ModuleType, exc: Exception, what: str = "this reference") -> Finding:
@@ -88,7 +123,7 @@ def _verdict(match: Match, findings: list[Finding],
     if failed:
         return "unverified", (f"The {', '.join(dict.fromkeys(failed))} check failed with an "
                               "internal error, so this reference is not verified.")
-    unchecked = unchecked_doi_reason(match)
+    unchecked = unchecked_doi_reason(match) or unchecked_notices_reason(match)
     if unchecked:
         return "unverified", unchecked
     if not set(compared) - {"title"}:
@@ -143,6 +178,25 @@ def unchecked_doi_reason(match: Match) -> str | None:
             f"not be checked ({why}).")
 
 
+#: The source of the notices on a work (publishers' and Retraction Watch's, in ``updated-by``);
+#: OpenAlex's ``is_retracted`` is a second opinion, not a substitute.
+NOTICE_SOURCE = "crossref"
+
+
+def unchecked_notices_reason(match: Match) -> str | None:
+    """Why the work's retraction status is unchecked: Crossref, which carries retraction
+    notices, failed for this reference and none of its records is Crossref's. A work matched
+    elsewhere is then not "verified": no retraction known is not "not retracted". (Offline, not
+    asking is the user's choice, and the reference says which sources were not asked.)"""
+    failed = [f for f in match.failures if f.source == NOTICE_SOURCE and not f.offline]
+    held = {r.source for r in (match.record, *match.others) if r is not None}
+    if not failed or NOTICE_SOURCE in held or match.record is None:
+        return None
+    return (f"The work was found in {match.record.source}, but whether it has been retracted is "
+            f"unchecked: {NOTICE_SOURCE}, which carries retraction notices, could not be asked "
+            f"({failed[0].reason})")
+
+
 def unverified_reason(match: Match) -> str:
     """Why a reference without a record could not be judged, in a sentence."""
     if match.reference.parse_error:
@@ -178,13 +232,17 @@ def check_matches(manuscript: Manuscript, matches: Sequence[Match],
     per_reference: list[list[Finding]] = [[] for _ in matches]
     for rule in rules:
         _contained(rule, matches, context, per_reference)
+    defaults = {rule.ID: rule.SEVERITY for rule in rules}
     results = []
     for position, match in enumerate(matches):
-        findings = per_reference[position]
+        findings = corroborate(per_reference[position], match)
         for finding in findings:
+            if (finding.rule in config.severity and finding.rule in defaults
+                    and "internal_error" not in finding.evidence):
+                finding.severity = regraded(finding.severity, defaults[finding.rule],
+                                            config.severity[finding.rule])
             _hedge_uncertain_match(match, finding)
-            if finding.rule in config.severity and "internal_error" not in finding.evidence:
-                finding.severity = config.severity[finding.rule]  # type: ignore[assignment]
+            _withhold_uncertain_fix(match, finding)
         results.append(ReferenceResult(match.reference, match, "unverified", findings))
     for rule in rules:
         annotate = getattr(rule, "annotate", None)

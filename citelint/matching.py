@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from citelint.journals import compare_journals
+from citelint.journals import compare_journals, is_article_type
 from citelint.models import Record, Reference
 from citelint.names import compare_authors
-from citelint.normalize import comparable
+from citelint.normalize import DASHES, american_spelling, comparable, strip_markup
 
 WEIGHTS = {"title": 0.45, "authors": 0.2, "year": 0.1, "journal": 0.1, "volume": 0.075,
            "page": 0.075}
@@ -38,12 +38,134 @@ def title_similarity(cited: str, recorded: str, subtitle: str | None = None) -> 
     return max(max(fuzz.ratio(a, o), fuzz.token_sort_ratio(a, o)) / 100 for o in options)
 
 
+# words a title may gain or lose without becoming another title
+_TITLE_STOP = {"a", "an", "the", "of", "in", "on", "for", "and", "or", "to", "with", "by", "at",
+               "from", "as", "into", "via", "its", "their", "is", "are", "be", "&"}
+# where a record's main title ends and its subtitle begins
+_SUBTITLE = re.compile(r"\s*(?::|\?|!|\.\s|\s[-\u2013\u2014]\s)\s*")
+
+
+def title_words(text: str | None) -> list[str]:
+    """A title's words for comparison: folded, without markup or punctuation, Greek letters
+    spelled out, British spellings in their American form."""
+    return [american_spelling(w) for w in comparable(text).split()]
+
+
+@dataclass
+class TitleDifference:
+    """The content words of a cited title the record lacks (``added``) and those of the record's
+    title the citation lacks (``missing``), against the record's closest form (``against``:
+    whole, without its subtitle, or with the subtitle the source keeps apart)."""
+
+    added: list[str]
+    missing: list[str]
+    against: str
+    cited: str  # the cited title, or its main part when the record has no subtitle
+
+    @property
+    def same(self) -> bool:
+        return not self.added and not self.missing
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Two title words that differ only as a slip: a plural, or an ending on a long stem
+    ("adhesion"/"adhesive"); a replaced word ("learning"/"training") is not a slip."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if long == short + "s" or long == short + "es":
+        return True
+    stem = 0
+    while stem < len(short) and short[stem] == long[stem]:
+        stem += 1
+    return stem >= 6 and len(long) - stem <= 3 and len(short) - stem <= 3
+
+
+def _content_difference(cited: list[str], recorded: list[str]) -> tuple[list[str], list[str]]:
+    pool = [w for w in recorded if w not in _TITLE_STOP]
+    added: list[str] = []
+    for word in (w for w in cited if w not in _TITLE_STOP):
+        found = next((i for i, other in enumerate(pool) if other == word), None)
+        if found is None:
+            found = next((i for i, other in enumerate(pool) if _same_word(word, other)), None)
+        if found is None:
+            added.append(word)
+        else:
+            pool.pop(found)
+    missing = pool
+    # a compound written as one word on one side and two on the other ("wound healing")
+    for word in list(added):
+        for i in range(len(missing) - 1):
+            if missing[i] + missing[i + 1] == word:
+                added.remove(word)
+                del missing[i:i + 2]
+                break
+    for word in list(missing):
+        for i in range(len(added) - 1):
+            if added[i] + added[i + 1] == word:
+                missing.remove(word)
+                del added[i:i + 2]
+                break
+    return added, missing
+
+
+def title_difference(cited: str, recorded: str, subtitle: str | None = None) -> TitleDifference:
+    """How the cited title's content words differ from the record's, against the record's
+    closest form: a citation may leave out the record's subtitle, give the one a source keeps
+    apart, or, when the record has no subtitle at all, give one of its own."""
+    pairs = [(cited, recorded)]
+    if subtitle:
+        pairs.append((cited, f"{recorded}: {subtitle}"))
+    main = _SUBTITLE.split(strip_markup(recorded), maxsplit=1)[0]
+    if main and main != recorded:
+        pairs.append((cited, main))
+    elif not subtitle:
+        cited_main = _SUBTITLE.split(strip_markup(cited).strip(" \"'“”‘’,."), maxsplit=1)[0]
+        if len(title_words(cited_main)) >= 3:
+            pairs.append((cited_main, recorded))
+    best: TitleDifference | None = None
+    for cited_form, form in pairs:
+        added, missing = _content_difference(title_words(cited_form), title_words(form))
+        if best is None or len(added) + len(missing) < len(best.added) + len(best.missing):
+            best = TitleDifference(added, missing, form, cited_form)
+    assert best is not None
+    return best
+
+
 def same_number(cited: str | None, recorded: str | None) -> bool:
-    """Volumes, issues and pages compare without case, spaces or leading zeros."""
+    """Volumes, issues and pages compare without case, spaces, leading zeros or the kind of
+    dash ("III–318" is "III-318")."""
     def norm(v: str) -> str:
-        return re.sub(r"^0+(?=\w)", "", re.sub(r"\s+", "", v.casefold()))
+        v = re.sub(rf"[{DASHES}]+", "-", re.sub(r"\s+", "", v.casefold()))
+        return re.sub(r"^0+(?=\w)", "", v)
 
     return cited is not None and recorded is not None and norm(cited) == norm(recorded)
+
+
+def same_page(cited: str | None, recorded: str | None) -> bool:
+    """Pages and article numbers compare as :func:`same_number`, and an e-prefixed article
+    number equals the bare number ("e12345" is 12345)."""
+    if same_number(cited, recorded):
+        return True
+    if cited is None or recorded is None:
+        return False
+    bare = [re.sub(r"^[eE](?=\d+$)", "", v.strip()) for v in (cited, recorded)]
+    return same_number(*bare)
+
+
+def same_pages(ref: Reference, record: Record) -> bool:
+    """The cited pages are the record's page range, written whole or split alike."""
+    if not ref.pages or not record.first_page:
+        return False
+    whole = (f"{record.first_page}-{record.last_page}" if record.last_page
+             else record.first_page)
+    if same_number(ref.pages, whole):
+        return True
+    if not ref.last_page or same_number(ref.first_page, ref.last_page):
+        last_agrees = True  # the first page alone is cited
+    else:
+        last_agrees = bool(record.last_page) and same_page(ref.last_page, record.last_page)
+    return same_page(ref.first_page or ref.article_number, record.first_page) and last_agrees
 
 
 @dataclass
@@ -74,7 +196,8 @@ def score_candidate(ref: Reference, record: Record) -> Score:
     if ref.year and record.years():
         gap = min(abs(ref.year - y) for y in record.years())
         parts["year"] = 1.0 if gap == 0 else 0.5 if gap == 1 else 0.0
-    if ref.journal and record.journal:
+    # a publication type in the journal position ("Randomized Controlled Trial") names no journal
+    if ref.journal and record.journal and not is_article_type(ref.journal):
         relation = compare_journals(ref.journal, record.journal, record.journal_short,
                                     record.issn).relation
         parts["journal"] = 0.0 if relation == "different" else 1.0
@@ -83,7 +206,7 @@ def score_candidate(ref: Reference, record: Record) -> Score:
     cited_page = ref.first_page or ref.article_number
     record_pages = [p for p in (record.first_page, record.article_number) if p]
     if cited_page and record_pages:
-        parts["page"] = 1.0 if any(same_number(cited_page, p) for p in record_pages) else 0.0
+        parts["page"] = 1.0 if any(same_page(cited_page, p) for p in record_pages) else 0.0
     weight = sum(WEIGHTS[k] for k in parts)
     total = sum(WEIGHTS[k] * v for k, v in parts.items()) / weight if weight else 0.0
     return Score(round(total, 4), {k: round(v, 4) for k, v in parts.items()})
@@ -101,14 +224,13 @@ def confidence_without(field_scores: dict[str, float], field: str) -> float | No
 
 
 def rank_candidates(ref: Reference, candidates: list[Record]) -> list[tuple[Record, Score]]:
-    """Candidates with their scores, best first; the same DOI is scored once."""
-    seen: set[str] = set()
-    ranked = []
+    """Candidates with their scores, best first. A work that several sources hold (one DOI) is
+    ranked once, by its best-scoring record: a sparse record from one source never hides a fuller
+    one from another."""
+    best: dict[str, tuple[Record, Score]] = {}
     for record in candidates:
         key = record.doi or record.id or f"{id(record)}"
-        if key in seen:
-            continue
-        seen.add(key)
-        ranked.append((record, score_candidate(ref, record)))
-    ranked.sort(key=lambda pair: pair[1].total, reverse=True)
-    return ranked
+        scored = (record, score_candidate(ref, record))
+        if key not in best or scored[1].total > best[key][1].total:
+            best[key] = scored
+    return sorted(best.values(), key=lambda pair: pair[1].total, reverse=True)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from citelint.normalize import cited_initials
 
 Severity = Literal["error", "warning", "info"]
+FixSafety = Literal["safe", "unsafe"]
 Status = Literal["verified", "problem", "not-found", "unverified"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
@@ -339,6 +340,23 @@ class Match:
 
 
 @dataclass
+class Fix:
+    """A correction a finding carries: set the reference's ``field`` to the record's ``value``.
+
+    ``field`` is a Reference field ("doi", "pages", "journal", "volume", "issue", "year",
+    "authors"); ``value`` is the new value (a list of :class:`Author` for "authors"). A ``safe``
+    fix adds what the citation lacks or removes what is provably invented; an ``unsafe`` one
+    overwrites what the author wrote with the record's value, which a person should review
+    (``citelint fix --unsafe-fixes``). ``description`` says what applying it does, in a clause.
+    """
+
+    field: str
+    value: Any
+    safety: FixSafety = "unsafe"
+    description: str = ""
+
+
+@dataclass
 class Finding:
     """One problem with one reference, with the evidence a person needs to check it."""
 
@@ -350,6 +368,7 @@ class Finding:
     expected: Any = None
     evidence: dict[str, Any] = dataclasses.field(default_factory=dict)
     suppressed: str | None = None  # the reason, when a baseline or inline suppression accepts it
+    fix: Fix | None = None  # the correction the record gives, when the rule knows one
 
 
 @dataclass

@@ -60,26 +60,69 @@ def split_cited_name(author: Author) -> CitedName:
 
 
 def _tokens(text: str | None) -> list[str]:
-    return [t for t in re.split(r"[\s.]+", fold_text(text, diacritics=False)) if t]
+    return [t for t in re.split(r"[\s.\-]+", fold_text(text, diacritics=False)) if t]
+
+
+_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def _forms(tokens: list[str], original: str | None) -> set[str]:
+    """Family-name tokens that decide identity: particles ("de", "van") only when nothing else
+    is left, and German umlauts also as "ae"/"oe"/"ue" ("Müller" is "Mueller" and "Muller")."""
+    kept = [t for t in tokens if t not in PARTICLES] or tokens
+    forms = set(kept)
+    if original and original != original.translate(_GERMAN):
+        german = [t for t in _tokens(original.translate(_GERMAN)) if t not in PARTICLES]
+        forms.update(german)
+    return forms
 
 
 def record_family_tokens(author: Author) -> list[str]:
     """Family-name tokens of a record's author; for a whole name, every word but initials."""
     if author.family:
-        return _tokens(author.family)
+        return _tokens(author.full_family)
     words = (author.name or "").split()
     kept = [w for w in words if not is_initials(w)] or words
     return _tokens(" ".join(kept))
 
 
+def _one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one inserted, deleted, replaced or swapped letter."""
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    return DamerauLevenshtein.distance(a, b) == 1
+
+
+def name_agreement(cited: CitedName, author: Author) -> str | None:
+    """How a cited name agrees with a record author: "same" (a shared family-name token, after
+    folding case, accents and umlauts; particles alone do not count; or the family and given
+    names swapped, as East Asian names often are), "misspelled" (a family name one letter off:
+    "Heelman" for "Heilman", "de Bter" for "de Boer"), "similar" (close in another way, e.g. a
+    compound surname cited in part with a slip), or None."""
+    record_forms = _forms(record_family_tokens(author), author.full_family or author.name)
+    cited_forms = _forms(cited.family, " ".join(cited.family))
+    shared = cited_forms & record_forms
+    if shared:
+        # a compound name with one part a letter off ("Veyoey Powell" for "Veysey Powell")
+        rest = [(t, o) for t in cited_forms - shared for o in record_forms - shared
+                if len(t) > 3 and len(o) > 3 and _one_edit(t, o)]
+        return "misspelled" if rest else "same"
+    if author.family and author.given and cited_forms & _forms(_tokens(author.given), None):
+        return "same"  # "Xiaoli W" for Wang Xiaoli: family and given names swapped
+    for token in cited_forms:
+        for other in record_forms:
+            if len(token) > 3 and len(other) > 3 and _one_edit(token, other):
+                return "misspelled"
+    for token in cited_forms:
+        for other in record_forms:
+            if len(token) > 3 and fuzz.ratio(token, other) >= 85:
+                return "similar"
+    return None
+
+
 def same_person(cited: CitedName, author: Author) -> bool:
-    """True when a cited name plausibly names this record author (shared family-name token)."""
-    record_tokens = record_family_tokens(author)
-    for token in cited.family:
-        for other in record_tokens:
-            if token == other or (len(token) > 3 and fuzz.ratio(token, other) >= 85):
-                return True
-    return False
+    """True when a cited name plausibly names this record author (see :func:`name_agreement`)."""
+    return name_agreement(cited, author) is not None
 
 
 @dataclass
@@ -97,6 +140,8 @@ class AuthorComparison:
     garbled: list[str]
     first_author_matches: bool
     et_al_superfluous: bool
+    # (cited name, record name) pairs whose family names are one letter apart
+    misspelled: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def fraction(self) -> float:
@@ -110,17 +155,24 @@ def compare_authors(cited: list[Author], et_al: bool, record: list[Author]) -> A
     names = [split_cited_name(n) for n in cited]
     pairs: dict[int, int] = {}
     extra: list[str] = []
+    misspelled: list[tuple[str, str]] = []
     start = 0
     for i, name in enumerate(names):
-        found = next((j for j in range(start, len(record)) if same_person(name, record[j])), None)
-        if found is None:  # out of order? look from the beginning
-            found = next((j for j in range(len(record)) if j not in pairs.values()
-                          and same_person(name, record[j])), None)
+        agreements = {j: name_agreement(name, record[j]) for j in range(len(record))
+                      if j not in pairs.values()}
+        # in order first, a name spelled alike before one a letter off, then out of order
+        found = next((j for kind in ("same", None) for j in range(start, len(record))
+                      if agreements.get(j) is not None
+                      and (kind is None or agreements[j] == kind)), None)
+        if found is None:
+            found = next((j for j, kind in agreements.items() if kind is not None), None)
         if found is None:
             extra.append(name.text)
-        else:
-            pairs[i] = found
-            start = found + 1
+            continue
+        pairs[i] = found
+        start = found + 1
+        if agreements[found] == "misspelled":
+            misspelled.append((name.text, record[found].display()))
     matched = set(pairs.values())
     last = max(matched, default=-1)
     covered = range(len(record)) if not et_al else range(last + 1)
@@ -134,4 +186,5 @@ def compare_authors(cited: list[Author], et_al: bool, record: list[Author]) -> A
         first_author_matches=bool(names and record) and pairs.get(0) == 0,
         et_al_superfluous=et_al and bool(record) and len(matched) >= len(record)
         and not extra,
+        misspelled=misspelled,
     )

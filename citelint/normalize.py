@@ -92,11 +92,54 @@ def _expand_last_page(first: str, last: str) -> str:
     return last
 
 
+# Letters Unicode does not decompose into a base letter and a mark, as ASCII spells them.
+_TRANSLITERATE = str.maketrans({
+    "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ł": "l",
+    "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i",
+})
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon",
+    "ζ": "zeta", "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu",
+    "µ": "mu", "ν": "nu", "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma",
+    "τ": "tau", "υ": "upsilon", "φ": "phi", "ϕ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+}
+_GREEK_RE = re.compile("[" + "".join(_GREEK) + "]")
+# an HTML/XML/MathML tag as records carry them ("<i>", "</mml:mi>", "<sub>"); "p < 0.05" is
+# not one
+_TAG_RE = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
+
+
 def strip_diacritics(text: str) -> str:
-    """Remove combining marks: "Sánchez" -> "Sanchez", "Horňáková Ľ" -> "Hornakova L"."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Remove combining marks and spell letters without a base as ASCII does: "Sánchez" ->
+    "Sanchez", "Horňáková Ľ" -> "Hornakova L", "Ørsted" -> "Orsted", "Weiß" -> "Weiss"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
     return unicodedata.normalize("NFC", "".join(c for c in decomposed
                                                  if not unicodedata.combining(c)))
+
+
+_BLOCK_TAGS = {"p", "title", "sec", "br", "div", "li", "list-item", "abstract", "label",
+               "caption", "table", "tr", "td", "th"}
+
+
+def strip_markup(text: str) -> str:
+    """Text without HTML/JATS/MathML tags and with entities decoded: inline tags go without a
+    trace ("Cu<sub>2</sub>O" -> "Cu2O", "<i>In vivo</i> &amp; more" -> "In vivo & more"),
+    paragraph-like tags leave a space."""
+    if "<" not in text and "&" not in text:
+        return text
+    import html
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(0).strip("</>").split()[0].split(":")[-1].lower() if len(
+            match.group(0)) > 2 else ""
+        return " " if name in _BLOCK_TAGS else ""
+
+    return html.unescape(_TAG_RE.sub(replace, text))
+
+
+def spell_greek(text: str) -> str:
+    """Greek letters spelled out, as titles often cite them: "TNF-α" -> "TNF- alpha "."""
+    return _GREEK_RE.sub(lambda m: f" {_GREEK[m.group(0).lower()]} ", text)
 
 
 def fold_text(text: str | None, diacritics: bool = True) -> str:
@@ -115,7 +158,11 @@ def fold_text(text: str | None, diacritics: bool = True) -> str:
 
 
 def comparable(text: str | None) -> str:
-    """Folded words without accents or punctuation, one space apart: for fuzzy comparison."""
+    """Folded words without markup, accents or punctuation, Greek letters spelled out, one space
+    apart: for fuzzy comparison."""
+    if not text:
+        return ""
+    text = spell_greek(strip_markup(text).lower())
     return " ".join(re.findall(r"[^\W_]+", fold_text(text, diacritics=False)))
 
 
@@ -178,6 +225,10 @@ def split_name(name: str) -> tuple[str, str]:
     # Vancouver: family name(s) first, then one token of initials.
     if is_initials(tokens[-1]) and not all(is_initials(t) for t in tokens[:-1]):
         return " ".join(tokens[:-1]), initials_of(tokens[-1])
+    # ALL-CAPS Vancouver ("GIL M.", "HU M"): every token looks like initials, but a first token
+    # written without full stops is the family name, as in "Gil M".
+    if all(is_initials(t) for t in tokens) and "." not in tokens[0] and len(tokens) == 2:
+        return tokens[0], initials_of(tokens[1])
     # Initials run into other letters ("Smith JAbc"): still Vancouver order, keep the capitals.
     head = tokens[-1][:2]
     if len(head) == 2 and head.isalpha() and head.isupper():
@@ -187,3 +238,29 @@ def split_name(name: str) -> tuple[str, str]:
     while family_start > 1 and tokens[family_start - 1].casefold() in PARTICLES:
         family_start -= 1
     return " ".join(tokens[family_start:]), initials_of(" ".join(tokens[:family_start]))
+
+
+# British spellings and their American forms, applied to both sides of a comparison (so a rule
+# that also rewrites some unrelated word does so on both sides alike)
+_SPELLING = [
+    (re.compile(r"(?<=\w{3})is(e|ed|es|ing|ation|ations)$"), r"iz\1"),
+    (re.compile(r"(?<=\w{2})ys(e|ed|es|ing)$"), r"yz\1"),
+    (re.compile(r"(?<=\w{2})our(s|ed|ing|al|ite|ites)?$"), r"or\1"),
+    (re.compile(r"(?<=\w{2})(t|b)re(s|d)?$"), r"\1er\2"),
+    (re.compile(r"(?<=\w{2})ll(ed|ing|er|ers)$"), r"l\1"),
+    (re.compile(r"(?<=\w{3})ogue(s)?$"), r"og\1"),
+    (re.compile(r"(?<=\w{3})mme(s)?$"), r"m\1"),
+    (re.compile(r"ae|oe"), "e"),
+    (re.compile(r"^sulph"), "sulf"),
+    (re.compile(r"^aluminium"), "aluminum"),
+    (re.compile(r"^grey"), "gray"),
+    (re.compile(r"eing$"), "ing"),
+]
+
+
+def american_spelling(word: str) -> str:
+    """One folded word in American spelling: "tumour" -> "tumor", "haemorrhage" -> "hemorrhage",
+    "modelling" -> "modeling", "analyse" -> "analyze", "centre" -> "center"."""
+    for pattern, replacement in _SPELLING:
+        word = pattern.sub(replacement, word)
+    return word

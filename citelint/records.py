@@ -8,14 +8,12 @@ JSON, this module reads it. Every work is first checked against the typed models
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
+from citelint import normalize
 from citelint.doi import clean_doi
 from citelint.models import Author, Record, Update
-
-_TAG = re.compile(r"<[^>]+>")
 
 
 def _first(values: Any) -> str | None:
@@ -34,10 +32,11 @@ def _year(date: Any) -> int | None:
 
 
 def strip_markup(text: str | None) -> str | None:
-    """Remove JATS/HTML tags and entities (Crossref titles and abstracts carry both)."""
+    """Remove JATS/HTML tags and entities (Crossref titles and abstracts carry both); inline
+    tags leave no space ("Cu<sub>2</sub>O" is "Cu2O")."""
     if not text:
         return None
-    return re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", text))).strip() or None
+    return re.sub(r"\s+", " ", normalize.strip_markup(text)).strip() or None
 
 
 def is_crossref_work(obj: dict[str, Any]) -> bool:

@@ -41,7 +41,7 @@ Failures = dict[str, tuple[LookupFailure, set[str]]]
 
 
 def _failure(source: Source, exc: SourceUnavailable) -> LookupFailure:
-    offline = isinstance(exc, NotInCache) or (isinstance(exc, PartialAnswer) and exc.offline)
+    offline = isinstance(exc, NotInCache) or getattr(exc, "offline", False)
     return LookupFailure(source.name, str(exc), offline=offline)
 
 
@@ -113,7 +113,7 @@ class Resolver:
         answers: dict[str, str | LookupFailure | None] = {}
         for match in matches:
             short = clean_doi(match.reference.doi)
-            if not is_short_doi(short):
+            if short is None or not is_short_doi(short):
                 continue
             if short not in answers:
                 try:
@@ -141,12 +141,12 @@ class Resolver:
                 failed_here = True
             elif source.name in found:
                 match.searched.append(source.name)
-        if records:
-            match.doi_record, match.doi_registered = records[0], True
-            match.others = records[1:]
-            ranked = rank_candidates(match.reference, records[:1])
-            if ranked and ranked[0][1].acceptable:
-                match.record, score = ranked[0]
+        if records:  # every source's record of the DOI is scored; the best one speaks for it
+            [(best, score)] = rank_candidates(match.reference, records)
+            match.doi_record, match.doi_registered = best, True
+            match.others = [r for r in records if r is not best]
+            if score.acceptable:
+                match.record = best
                 match.score, match.field_scores = score.total, score.fields
         elif not failed_here and self.sources and all(s.authoritative for s in self.sources):
             match.doi_registered = self._registered_elsewhere(match, doi)
@@ -202,10 +202,13 @@ class Resolver:
                 if record is not None and record.doi:
                     asked.setdefault(record.source, set()).add(record.doi)
         wanted = sorted({m.record.doi for m in matches if m.record and m.record.doi})
-        found, _failed = _lookup_dois(self.sources, wanted, asked)
+        found, failed = _lookup_dois(self.sources, wanted, asked)
         for match in matches:
             if not (match.record and match.record.doi):
                 continue
+            for failure, dois in failed.values():  # e.g. the retraction status is unchecked
+                if match.record.doi in dois and failure not in match.failures:
+                    match.failures.append(failure)
             have = {id(match.record), *(id(r) for r in match.others)}
             for source in self.sources:
                 other = found.get(source.name, {}).get(match.record.doi)

@@ -179,3 +179,30 @@ def test_a_family_name_starting_like_a_suffix_is_not_cut():
                 "King, M. L., Jr. & Iiyama, T. A second paper. Nature 1, 1–2 (1960).")
     assert [a.family for a in refs[0].authors] == ["Twigden", "Sritharan", "Henry"]
     assert [a.family for a in refs[1].authors] == ["King", "Iiyama"]
+
+
+def test_long_journal_letter_locator_colon_title_and_quotes_inside_a_quoted_title():
+    nature = read("Boettiger, C. & Temple Lang, D. Treebase: an R package for discovery of "
+                  "phylogenies. Methods Ecol Evol 3, 1060–1066 (2012).",
+                  "Rahimi, N. et al. Characterization of surface defects on Be-implanted GaSb. "
+                  "Journal of Vacuum Science & Technology B, Nanotechnology and Microelectronics: "
+                  "Materials, Processing, Measurement, and Phenomena 32, 04E109 (2014).")
+    assert [a.family for a in nature[0].authors] == ["Boettiger", "Temple Lang"]
+    assert nature[0].title.startswith("Treebase: an R package")
+    assert nature[1].journal.endswith("Measurement, and Phenomena")
+    assert nature[1].article_number == "04E109"
+    chicago = read("Okawa, C. M. P. “Contributions of the Research Group “Urban Water” of the "
+                   "State University”. Ciência E Natura 42 (2020): e12.",
+                   "Frank, H. S. “The Structure of Ordinary Water”. Science 169, no. 3946 (1970): "
+                   "635–41.")
+    assert chicago[0].title == "Contributions of the Research Group “Urban Water” of the State " \
+                               "University"
+    assert chicago[0].journal == "Ciência E Natura"
+
+
+def test_a_species_abbreviation_in_a_vancouver_title_is_not_an_author():
+    refs = read("Dhanushkodi A, McDonald MP. Intracranial V. cholerae Sialidase Protects against "
+                "Excitotoxic Neurodegeneration. PLoS ONE. 2011;6(12):e29285.",
+                "Frank HS. The Structure of Ordinary Water. Science. 1970;169:635-41.")
+    assert [a.family for a in refs[0].authors] == ["Dhanushkodi", "McDonald"]
+    assert refs[0].title.startswith("Intracranial V. cholerae Sialidase")

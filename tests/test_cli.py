@@ -183,6 +183,19 @@ def test_unreadable_inputs_are_usage_errors_without_a_traceback(tmp_path, capsys
         assert err.startswith(f"citelint: {path}: ") and "Traceback" not in err
 
 
+def test_a_rule_option_of_the_wrong_type_is_a_configuration_error_at_load(tmp_path, capsys):
+    (tmp_path / ".git").mkdir()
+    config = tmp_path / "citelint.toml"
+    config.write_text('[options.duplicate-reference]\nthreshold = "high"\n', "utf-8")
+    refs = tmp_path / "refs.bib"
+    refs.write_text("@article{a, title={A study of soil}, author={Keller, P}, year={2020}}\n",
+                    "utf-8")
+    assert main(["check", str(refs), *OFFLINE]) == 2  # a bad configuration, not "findings" (1)
+    err = capsys.readouterr().err
+    assert f"{config}: options.duplicate-reference.threshold: expected a number from 0 to 1, " \
+           "not 'high'" in err
+
+
 # One run, many inputs; exit codes for CI; output formats; baselines (issue 14).
 
 FORMATS_DIR = SEED.parent / "formats"

@@ -117,6 +117,18 @@ def test_explicit_file_is_used_and_must_exist(repo: Path, tmp_path: Path) -> Non
     ('[tool.citelint]\ncrossref-url = "api.crossref.org"\n',
      r"tool.citelint.crossref-url: expected an http:// or https:// URL"),
     ('[tool.citelint\n', r"pyproject.toml: not valid TOML"),
+    ('[tool.citelint.options.duplicate-reference]\nthreshold = "high"\n',
+     r"pyproject.toml: tool.citelint.options.duplicate-reference.threshold: expected a number "
+     r"from 0 to 1, not 'high'"),
+    ('[tool.citelint.options.title-mismatch]\nthreshold = 1.5\n',
+     r"tool.citelint.options.title-mismatch.threshold: expected a number from 0 to 1, not 1.5"),
+    ('[tool.citelint.options.off-topic]\nmethod = "bert"\n',
+     r'tool.citelint.options.off-topic.method: expected one of "auto", "tfidf", "embedding", '
+     r"not 'bert'"),
+    ('[tool.citelint.options.off-topic]\nmin-references = 2.5\n',
+     r"tool.citelint.options.off-topic.min-references: expected a whole number of at least 1"),
+    ('[tool.citelint.options.off-topic]\nmax_share = true\n',
+     r"tool.citelint.options.off-topic.max_share: expected a number from 0 to 1, not True"),
 ])
 def test_bad_settings_name_the_file_and_key(repo: Path, text: str, message: str) -> None:
     write(repo / "pyproject.toml", text)
@@ -194,3 +206,22 @@ def test_api_key_comes_from_env_and_never_shows_in_repr(repo: Path) -> None:
 def test_unknown_flag_setting_is_an_error() -> None:
     with pytest.raises(ConfigError, match="command line: unknown setting 'colour'"):
         Config().merged({"colour": "red"}, "command line")
+
+
+def test_rule_options_are_taken_with_their_declared_types(repo: Path) -> None:
+    write(repo / "citelint.toml", "[options.off-topic]\nthreshold = 2\nmin-references = 8\n"
+          '[options.title-mismatch]\nthreshold = 1\n')
+    config = load_config(repo)
+    assert config.rule_options("off-topic") == {"threshold": 2.0, "min_references": 8}
+    assert isinstance(config.rule_options("off-topic")["threshold"], float)
+    assert config.rule_options("title-mismatch") == {"threshold": 1.0}
+
+
+def test_every_rule_option_is_declared_with_a_default_that_passes_its_own_check() -> None:
+    from citelint.rules import Option, all_rules
+
+    for rule in all_rules():
+        for name, option in getattr(rule, "OPTIONS", {}).items():
+            assert isinstance(option, Option), f"{rule.ID}.{name}"
+            if option.default is not None:
+                assert option.validate(option.default) == option.default

@@ -76,6 +76,46 @@ def test_field_error_on_a_sound_match_stays_an_error():
     assert [f.severity for f in result.findings if f.rule == "year-mismatch"] == ["error"]
 
 
+def test_a_severity_override_does_not_undo_the_downgrade_on_an_uncertain_match():
+    cited = ref(1, title="Conditioned medium heals wounds in diabetic rats", authors=names("Guo X"),
+                year=2021, volume="12", first_page="100", last_page="110")
+    rec = record(title="Conditioned medium heals wounds in diabetic mice",
+                 authors=authors("Guo X"), year=2020, volume="11", first_page="5", last_page="9")
+    match = matched(cited, rec, field_scores=score_candidate(cited, rec).fields)
+    [result] = _results([match], Config(severity={"volume-mismatch": "error"}))
+    volume = next(f for f in result.findings if f.rule == "volume-mismatch")
+    assert volume.severity == "warning" and "uncertain" in volume.message
+
+
+def _author_findings(config):
+    # one author the record lacks (error) and one reference with a needless "et al." (warning)
+    extra = matched(ref(1, title=TITLE, authors=names("Thomas MA", "Medicine C")),
+                    record(title=TITLE, authors=authors("Thomas MA")))
+    et_al = matched(ref(2, title=TITLE, authors=names("Thomas MA", "Fahey MJ"), et_al=True),
+                    record(title=TITLE, authors=authors("Thomas MA", "Fahey MJ")))
+    return [(r.reference.index, f.severity) for r in _results([extra, et_al], config)
+            for f in r.findings if f.rule == "author-mismatch"]
+
+
+def test_a_severity_override_keeps_a_rules_own_grades_apart():
+    assert _author_findings(None) == [(1, "error"), (2, "warning")]
+    same = Config(severity={"author-mismatch": "error"})
+    assert _author_findings(same) == [(1, "error"), (2, "warning")]
+    lower = Config(severity={"author-mismatch": "warning"})
+    assert _author_findings(lower) == [(1, "warning"), (2, "info")]
+    lowest = Config(severity={"author-mismatch": "info"})
+    assert _author_findings(lowest) == [(1, "info"), (2, "info")]
+
+
+def test_an_override_raising_a_rule_raises_its_default_grade():
+    from citelint.engine import regraded
+
+    assert regraded("info", "info", "warning") == "warning"
+    assert regraded("info", "info", "error") == "error"
+    assert regraded("warning", "warning", "error") == "error"
+    assert regraded("info", "warning", "error") == "warning"  # a softer finding stays softer
+
+
 def test_no_source_at_all_says_how_to_get_one():
     match = matched(ref(1, title=TITLE), None, searched=[], authoritative=False)
     [result] = _results([match])

@@ -49,3 +49,12 @@ def test_ranking_puts_the_best_first_and_scores_a_doi_once():
     bad = record(doi="10.1000/b", title="Something else entirely", year=2022)
     ranked = rank_candidates(ref(**CITED), [bad, good, good])
     assert [r.doi for r, _ in ranked] == ["10.1000/a", "10.1000/b"]
+
+
+def test_a_publication_type_in_the_journal_position_neither_helps_nor_hurts():
+    cited = ref(**{**CITED, "journal": "Randomized Controlled Trial"})
+    score = score_candidate(cited, record(title=CITED["title"], journal="Cells"))
+    assert "journal" not in score.fields and score.total == 1.0
+    other = ref(**{**CITED, "journal": "Ecol Lett"})
+    assert score_candidate(other, record(title=CITED["title"], journal="Cells")).fields[
+        "journal"] == 0.0

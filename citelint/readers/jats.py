@@ -285,6 +285,21 @@ def _range_ends(first: Any, second: Any) -> tuple[Any, Any] | None:
     return ends if ends[0] is not None and ends[1] is not None else None
 
 
+def _spanned(citation: Any, refs: list[Reference], position: dict[str, int]) -> list[Reference]:
+    """The references a citation of a printed range names beyond its one ``rid``: PLOS writes
+    ``<xref rid="b8">8–10</xref>``. Read only when the list is numbered in order (reference 8
+    is the eighth), so the numbers name the references between."""
+    rids = (citation.get("rid") or "").split()
+    span = re.fullmatch(rf"\s*(\d+)\s*[{re.escape(DASHES)}]\s*(\d+)\s*", _text(citation) or "")
+    start = position.get(rids[0]) if len(rids) == 1 and span else None
+    if start is None or span is None:
+        return []
+    first, last = int(span.group(1)), int(span.group(2))
+    if refs[start].index != first or not first < last <= len(refs):
+        return []
+    return refs[start + 1:start + 1 + last - first]
+
+
 def _between(refs: list[Reference], position: dict[str, int], first: Any,
              second: Any) -> list[Reference]:
     """The references a range of citations cites beyond its two ends: those the list holds
@@ -326,7 +341,8 @@ def _note_citing_sections(root: Any, refs: list[Reference]) -> list[tuple[str, i
     whose ``rid`` may name several references), with the citing sentence: the heading path of
     the ``<sec>`` titles around the citation, "Abstract" in an abstract; a ``sec-type`` of
     "methods" or "materials" marks a methods section whatever its title says. Two citations
-    with only a dash between them (``7–12``) cite the references listed between them too.
+    with only a dash between them (``7–12``), or one whose text is a range (``8–10``), cite the
+    references listed between too.
 
     Returns each ``rid`` cited that no ``<ref>`` has, with the line of its first citation."""
     by_id = {ref.location.element: ref for ref in refs if ref.location.element}
@@ -352,6 +368,8 @@ def _note_citing_sections(root: Any, refs: list[Reference]) -> list[tuple[str, i
                     note_citation(by_id[rid], headings, methods, sentences.get(element))
                 else:
                     missing.setdefault(rid, getattr(element, "sourceline", None))
+            for ref in _spanned(element, refs, position):
+                note_citation(ref, headings, methods, sentences.get(element))
         previous = None
         for child in element:
             if not isinstance(child.tag, str):  # a comment or processing instruction

@@ -9,6 +9,7 @@ still read.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import rispy
@@ -146,26 +147,38 @@ def sniff(text: str) -> bool:
                 and re.search(r"^ER\s{1,2}-", text, re.MULTILINE))
 
 
-@reader("ris", extensions=(".ris",), sniff=sniff, saved_as_txt=True)
-def read(text: str, path: str | None) -> Manuscript:
-    """Read a RIS file: one Reference per record, in file order."""
-    where = path or "<input>"
-    records, problems = _records(text, where)
+def references_of_records(records: list[tuple[int, list[str]]], path: str | None,
+                          input_format: str, name: str, parser: type[rispy.RisParser],
+                          end: str, to_csl: Callable[[dict[str, Any], str], dict[str, Any]],
+                          ) -> list[Reference]:
+    """One Reference per record (its first line, its lines) of a tagged export read by rispy's
+    ``parser`` (RIS, or its Web of Science variant), located by line and record number; a
+    record rispy cannot read is a parse error naming the format (``name``), the rest are read."""
     refs = []
     for index, (line, lines) in enumerate(records, start=1):
         key = f"record {index}"
         location = Location(path, line=line, key=key)
         try:
-            parsed = rispy.loads("\n".join([*lines, "ER  - "]))
+            parsed = rispy.loads("\n".join([*lines, end]), implementation=parser)
         except Exception as exc:  # rispy raises on some malformed records; keep the rest
             parsed, error = [], str(exc) or type(exc).__name__
         else:
             error = "rispy read nothing"
         if not parsed:
             refs.append(Reference(index=index, raw=" ".join(lines)[:300], location=location,
-                                  parse_error=f"the RIS record could not be read: {error}"))
+                                  parse_error=f"the {name} record could not be read: {error}"))
             continue
-        refs.append(reference_from_csl(record_to_csl(parsed[0], key), index, location, "ris"))
+        refs.append(reference_from_csl(to_csl(parsed[0], key), index, location, input_format))
+    return refs
+
+
+@reader("ris", extensions=(".ris",), sniff=sniff, saved_as_txt=True)
+def read(text: str, path: str | None) -> Manuscript:
+    """Read a RIS file: one Reference per record, in file order."""
+    where = path or "<input>"
+    records, problems = _records(text, where)
+    refs = references_of_records(records, path, "ris", "RIS", rispy.RisParser, "ER  - ",
+                                 record_to_csl)
     if not records and re.search(r"^PMID- ", text, re.MULTILINE):
         problems = [f"{where}:1: this is PubMed's MEDLINE format (PMID- lines), not RIS; no "
                     "reference was read. Export the list from PubMed as 'Citation manager' "

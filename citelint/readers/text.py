@@ -359,9 +359,10 @@ def _continues(previous: str, line: str) -> bool:
 
 
 _ENDS_WITH_LINK = re.compile(r"(?:https?://|\b10\.\d{4,9}/)\S+$")
-# a family name that starts with a lower-case particle: "de Moura", "van der Berg", "von Haller"
-_PARTICLE_START = re.compile(r"^(?:(?:van|von|de|der|den|del|della|da|di|du|dos|das|le|la|ter|ten)"
-                             r"\s+)+[A-Z]")
+# a family name that starts with a lower-case particle: "de Moura", "van der Berg", "von Haller",
+# "dt Boer" (a short lower-case word before a capitalised one)
+_PARTICLE_START = re.compile(r"^(?:(?:van|von|de|der|den|del|della|da|di|du|dos|das|le|la|ter|ten"
+                             r"|[a-z]{1,3})\s+)+[A-Z]")
 
 
 def _is_heading(line: str) -> bool:

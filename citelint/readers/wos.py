@@ -16,10 +16,10 @@ from typing import Any
 
 import rispy
 
-from citelint.models import Location, Manuscript, Reference
+from citelint.models import Manuscript
 from citelint.normalize import page_range
 from citelint.readers import reader
-from citelint.readers.csl import reference_from_csl
+from citelint.readers.ris import references_of_records
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])(?: (.*)|)$")
 _HEADER = {"FN", "VR", "EF"}
@@ -111,22 +111,8 @@ def read(text: str, path: str | None) -> Manuscript:
     """Read a Web of Science tagged export: one Reference per record, in file order."""
     where = path or "<input>"
     records, problems = _records(text, where)
-    refs = []
-    for index, (line, lines) in enumerate(records, start=1):
-        key = f"record {index}"
-        location = Location(path, line=line, key=key)
-        try:
-            parsed = rispy.loads("\n".join([*lines, "ER"]), implementation=rispy.WokParser)
-        except Exception as exc:  # rispy raises on some malformed records; keep the rest
-            parsed, error = [], str(exc) or type(exc).__name__
-        else:
-            error = "rispy read nothing"
-        if not parsed:
-            refs.append(Reference(index=index, raw=" ".join(lines)[:300], location=location,
-                                  parse_error=f"the Web of Science record could not be read: "
-                                              f"{error}"))
-            continue
-        refs.append(reference_from_csl(record_to_csl(parsed[0], key), index, location, "wos"))
+    refs = references_of_records(records, path, "wos", "Web of Science", rispy.WokParser, "ER",
+                                 record_to_csl)
     if not records and text.strip():
         problems.append(f"{where}:1: no Web of Science record (a 'PT ' line) was found.")
     return Manuscript(path=path, format="wos", references=refs, problems=problems)

@@ -37,6 +37,11 @@ def _finding(finding: Finding) -> dict[str, Any]:
     out["evidence"] = finding.evidence
     if finding.suppressed is not None:
         out["suppressed"] = finding.suppressed
+    if finding.fix is not None:
+        fix = finding.fix
+        value = ([a.display() for a in fix.value] if fix.field == "authors" else fix.value)
+        out["fix"] = {"field": fix.field, "value": value, "safety": fix.safety,
+                      "description": fix.description}
     return out
 
 

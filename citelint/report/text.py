@@ -62,11 +62,36 @@ def _finding_lines(finding: Finding, color: bool) -> list[str]:
                      + (f" (doi:{printable(doi)})" if doi else ""))
     if finding.suppressed:
         lines.append(f"            accepted: {printable(finding.suppressed)}")
+    elif finding.fix is not None:
+        lines.append(f"            fix ({finding.fix.safety}): "
+                     f"{printable(finding.fix.description)}")
     return lines
 
 
 def _is_problem(finding: Finding) -> bool:
     return finding.suppressed is None and finding.severity in ("error", "warning")
+
+
+def _fixable(report: Report) -> str | None:
+    """How many of the findings ``citelint fix`` can correct, safe and unsafe apart (only for
+    references read from a file it edits: BibTeX, CSL-JSON or RIS)."""
+    from citelint.fix import EDITORS
+
+    manuscript = report.manuscript
+
+    def editable(path: str | None) -> bool:
+        if path is None or path == manuscript.path:
+            return manuscript.format in EDITORS
+        return path.lower().endswith((".bib", ".json", ".ris"))
+
+    fixes = {(id(r.reference), f.fix.field): f.fix.safety for r, f in report.findings()
+             if f.fix is not None and editable(r.reference.location.path)}
+    safe = sum(s == "safe" for s in fixes.values())
+    unsafe = len(fixes) - safe
+    if not fixes:
+        return None
+    return (f"Fixable: {safe} with 'citelint fix', {unsafe} more with 'citelint fix "
+            "--unsafe-fixes' (preview with --diff).")
 
 
 def _block(result: ReferenceResult, color: bool, quiet: bool, grouped: bool) -> list[str]:
@@ -127,6 +152,9 @@ def _report_lines(report: Report, color: bool, verbose: bool, quiet: bool) -> li
                                else "") for s, n in statuses.items()]
         lines.append(f"{name}: {len(report.results)} references: " + ", ".join(parts) + ".")
         lines.append(_findings_line(report.counts(), _accepted(report)))
+        fixable = _fixable(report)
+        if fixable:
+            lines.append(fixable)
     if report.manuscript.encoding not in (None, "utf-8"):
         lines.append(f"Read as {report.manuscript.encoding} (the file is not UTF-8).")
     for problem in report.manuscript.problems:

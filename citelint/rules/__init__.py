@@ -5,7 +5,9 @@ A rule module has:
 - a module docstring: the rule's user documentation (``citelint explain RULE`` prints it);
 - ``ID``: the rule's fixed kebab-case name (see docs/design.md);
 - ``SEVERITY``: its default severity, ``"error"``, ``"warning"`` or ``"info"``;
-- optionally ``OPTIONS``: the options it takes, with their defaults (config: ``[options.RULE]``);
+- optionally ``OPTIONS``: the options it takes, by name, each an :class:`Option` (its default,
+  the type of value it takes and the values it allows; config: ``[options.RULE]``, checked when
+  the config is loaded);
 - either ``check(match, context)`` yielding :class:`~citelint.models.Finding` for one reference,
   or ``check_list(matches, context)`` yielding ``(position, Finding)`` pairs for rules that look
   across the whole list (duplicates, off-topic), where ``position`` indexes ``matches``.
@@ -48,6 +50,57 @@ RULE_MODULES = (
 )
 
 
+@dataclass(frozen=True)
+class Option:
+    """One option of a rule: its default, and what a configured value must be.
+
+    ``kind`` is the type of value (``float`` also takes a whole number); ``choices``, ``minimum``
+    and ``maximum`` narrow it. A default of ``None`` means "the rule decides" (TOML cannot set
+    it, so only the default is ever ``None``).
+    """
+
+    default: Any
+    kind: type
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def describe(self) -> str:
+        """What a value must be, for error messages: "a number from 0 to 1"."""
+        if self.choices:
+            return "one of " + ", ".join(f'"{c}"' for c in self.choices)
+        noun = {float: "a number", int: "a whole number", str: "a string",
+                bool: "true or false"}.get(self.kind, self.kind.__name__)
+        if self.minimum is not None and self.maximum is not None:
+            return f"{noun} from {self.minimum:g} to {self.maximum:g}"
+        if self.minimum is not None:
+            return f"{noun} of at least {self.minimum:g}"
+        if self.maximum is not None:
+            return f"{noun} of at most {self.maximum:g}"
+        return noun
+
+    def validate(self, value: Any) -> Any:
+        """The value to use; ValueError (saying what is accepted) when ``value`` does not fit."""
+        if self.kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        fits = isinstance(value, self.kind) and (self.kind is bool
+                                                  or not isinstance(value, bool))
+        if fits and self.choices:
+            fits = value in self.choices
+        if fits and self.minimum is not None:
+            fits = value >= self.minimum
+        if fits and self.maximum is not None:
+            fits = value <= self.maximum
+        if not fits:
+            raise ValueError(f"expected {self.describe()}, not {value!r}")
+        return value
+
+
+def option_defaults(options: dict[str, Option]) -> dict[str, Any]:
+    """The defaults of a rule's ``OPTIONS``, by name."""
+    return {name: option.default for name, option in options.items()}
+
+
 @dataclass
 class CheckContext:
     """What rules may look at besides the match: the manuscript and the rules' options."""
@@ -57,9 +110,10 @@ class CheckContext:
     #: work a rule computed once for the whole list and reuses (e.g. relatedness scores), by rule
     memo: dict[str, Any] = field(default_factory=dict)
 
-    def options_for(self, rule_id: str, defaults: dict[str, Any]) -> dict[str, Any]:
-        """A rule's options: its ``OPTIONS`` defaults overlaid with the configured values."""
-        return {**defaults, **self.options.get(rule_id, {})}
+    def options_for(self, rule_id: str, declared: dict[str, Option]) -> dict[str, Any]:
+        """A rule's options: the defaults of its ``OPTIONS`` overlaid with the configured
+        values (which the config has already checked against ``declared``)."""
+        return {**option_defaults(declared), **self.options.get(rule_id, {})}
 
 
 def all_rules() -> list[ModuleType]:

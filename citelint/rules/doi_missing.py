@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from citelint.doi import clean_doi, is_short_doi
-from citelint.models import Finding, Match, Severity
+from citelint.models import Finding, Fix, Match, Severity
 from citelint.resolve import cited_doi
 from citelint.rules import CheckContext, record_evidence
 
@@ -30,5 +30,9 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
         return
     if is_short_doi(clean_doi(match.reference.doi)):
         return  # a shortDOI is a DOI too, only written short
+    malformed = match.reference.doi  # doi-invalid reports it; replacing it needs a person's eye
+    fix = (Fix("doi", record.doi, "unsafe", f"replace the malformed DOI with {record.doi}")
+           if malformed else Fix("doi", record.doi, "safe", f"add doi {record.doi}"))
     yield Finding(ID, SEVERITY, f"Add the DOI: the matched record has doi:{record.doi}.",
-                  field="doi", cited=None, expected=record.doi, evidence=record_evidence(match))
+                  field="doi", cited=None, expected=record.doi, evidence=record_evidence(match),
+                  fix=fix)

@@ -2,7 +2,10 @@
 
 **What it checks.** References that resolve to the same DOI, or, when unresolved, whose titles,
 first authors and years agree (title similarity at least ``threshold``, default 0.95). Every
-copy is reported, each naming the others.
+copy is reported, each naming the others. Two entries are never the same work when they cite
+different DOIs or different pages (a conference abstract and its full paper), when their titles
+differ in a content word ("Cu2O" and "CuO"), or when one is an erratum, correction or
+retraction notice and the other is not.
 
 **Why it matters.** Duplicates inflate a reference list and often carry different (wrong) details
 in each copy.
@@ -14,17 +17,41 @@ in each copy.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
-from citelint.matching import title_similarity
-from citelint.models import Finding, Match, Severity
+from citelint.doi import clean_doi
+from citelint.matching import same_number, title_difference, title_similarity
+from citelint.models import Finding, Match, Reference, Severity
 from citelint.names import split_cited_name
 from citelint.normalize import comparable
-from citelint.rules import CheckContext
+from citelint.rules import CheckContext, Option
 
 ID = "duplicate-reference"
 SEVERITY: Severity = "error"
-OPTIONS = {"threshold": 0.95}
+OPTIONS = {"threshold": Option(0.95, float, minimum=0.0, maximum=1.0)}
+
+
+_ERRATUM = re.compile(r"\b(?:errat(?:um|a)|corrigend(?:um|a)|correction(?:\s+to)?|"
+                      r"retraction(?:\s+note)?|addendum|expression of concern)\b", re.IGNORECASE)
+
+
+def different_works(ra: Reference, rb: Reference) -> str | None:
+    """Why two citations cannot be the same work, or None: they cite different DOIs, different
+    pages (a conference abstract and its full paper), titles whose content words differ ("Cu2O"
+    and "CuO"), or one is an erratum (correction, retraction notice…) and the other is not. A
+    different journal name is no proof: a copy often garbles it."""
+    if ra.doi and rb.doi and clean_doi(ra.doi) != clean_doi(rb.doi):
+        return "they cite different DOIs"
+    first_a, first_b = ra.first_page or ra.article_number, rb.first_page or rb.article_number
+    if first_a and first_b and not same_number(first_a, first_b):
+        return "they cite different pages"
+    if ra.title and rb.title and not title_difference(ra.title, rb.title).same:
+        return "their titles differ"
+    if bool(_ERRATUM.search(ra.raw or ra.title or "")) != bool(
+            _ERRATUM.search(rb.raw or rb.title or "")):
+        return "one is an erratum or notice of the other"
+    return None
 
 
 def _same_unresolved(a: Match, b: Match, threshold: float) -> bool:
@@ -53,9 +80,10 @@ def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tupl
         key = _key(match)
         for group in groups:
             other = matches[group[0]]
-            same = (key is not None and key == _key(other)) or (
+            same = ((key is not None and key == _key(other)) or (
                 (match.record is None or other.record is None)
-                and _same_unresolved(match, other, threshold))
+                and _same_unresolved(match, other, threshold))) and different_works(
+                match.reference, other.reference) is None
             if same:
                 group.append(i)
                 break

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from citelint.matching import same_number
-from citelint.models import Finding, Match, Severity
+from citelint.models import Finding, Fix, Match, Severity
 from citelint.rules import CheckContext, record_evidence
 
 ID = "issue-mismatch"
@@ -28,4 +28,6 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
         return
     yield Finding(ID, SEVERITY, f"Cited issue {cited}, but the record gives issue {record.issue}.",
                   field="issue", cited=cited, expected=record.issue,
-                  evidence=record_evidence(match))
+                  evidence=record_evidence(match),
+                  fix=Fix("issue", record.issue, "unsafe",
+                          f"replace issue {cited} with {record.issue}"))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from citelint.models import Finding, Match, Severity
+from citelint.models import Finding, Fix, Match, Severity
 from citelint.rules import CheckContext, journal_comparison, record_evidence
 
 ID = "journal-abbreviation"
@@ -29,8 +29,10 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     if compared is None or compared[2].relation != "variant":
         return
     cited, _, comparison = compared
-    forms = "; ".join(comparison.forms)
+    forms, standard = "; ".join(comparison.forms), comparison.forms[-1]
     yield Finding(ID, SEVERITY, f"\"{cited}\" names the right journal in a non-standard form "
                   f"({comparison.reason}); standard forms: {forms}.", field="journal",
-                  cited=cited, expected=comparison.forms[-1],
-                  evidence=record_evidence(match, accepted_forms=list(comparison.forms)))
+                  cited=cited, expected=standard,
+                  evidence=record_evidence(match, accepted_forms=list(comparison.forms)),
+                  fix=Fix("journal", standard, "unsafe",
+                          f"replace journal \"{cited}\" with \"{standard}\""))

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from citelint.journals import is_article_type
-from citelint.models import Finding, Match, Severity
+from citelint.models import Finding, Fix, Match, Severity
 from citelint.rules import CheckContext, journal_comparison, record_evidence
 
 ID = "journal-mismatch"
@@ -37,4 +37,6 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     else:
         message = f"Cited journal \"{cited}\", but the work appeared in {journal}."
     yield Finding(ID, SEVERITY, message, field="journal", cited=cited, expected=journal,
-                  evidence=record_evidence(match, accepted_forms=list(comparison.forms)))
+                  evidence=record_evidence(match, accepted_forms=list(comparison.forms)),
+                  fix=Fix("journal", journal, "unsafe", f"replace journal \"{cited}\" with "
+                          f"\"{journal}\""))

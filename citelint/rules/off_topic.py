@@ -60,12 +60,17 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from citelint.models import Finding, Match, ReferenceResult, Severity
-from citelint.rules import CheckContext
+from citelint.rules import CheckContext, Option
 
 ID = "off-topic"
 SEVERITY: Severity = "warning"
-OPTIONS: dict[str, Any] = {"method": "auto", "threshold": None, "max_ratio": None,
-                           "min_references": 5, "max_share": 0.25}
+OPTIONS = {
+    "method": Option("auto", str, choices=("auto", "tfidf", "embedding")),
+    "threshold": Option(None, float, minimum=0.0),  # None: the method's own (OUTLIER_DEFAULTS)
+    "max_ratio": Option(None, float, minimum=0.0, maximum=1.0),
+    "min_references": Option(5, int, minimum=1),
+    "max_share": Option(0.25, float, minimum=0.0, maximum=1.0),
+}
 
 def relatedness_for(matches: Sequence[Match], context: CheckContext) -> list[dict[str, Any]]:
     """Per-reference relatedness for ``matches`` (in order), computed once per context and list.

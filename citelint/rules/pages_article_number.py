@@ -8,6 +8,8 @@ article number turned into a first page with a made-up last page.
 **Why it matters.** Invented page ranges are a tell-tale of references generated or copied without
 checking; they also break link resolvers.
 
+A record that gives both a page range and an article number accepts the range.
+
 **Example.** "Materials 2021; 14:2045-2061" fails when Materials 14(8) gives the work article
 number 2045; "Materials 2021; 14:2045" passes.
 
@@ -19,8 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from citelint.matching import same_number
-from citelint.models import Finding, Match, Record, Severity
+from citelint.matching import same_number, same_pages
+from citelint.models import Finding, Fix, Match, Record, Severity
 from citelint.rules import CheckContext, describe_record, record_evidence
 
 ID = "pages-article-number"
@@ -41,10 +43,12 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     if record is None or not (ref.first_page and ref.last_page):
         return
     number = article_number(record)
-    if number is None or same_number(ref.first_page, ref.last_page):
-        return
+    if number is None or same_number(ref.first_page, ref.last_page) or same_pages(ref, record):
+        return  # a record with both a page range and an article number accepts the range
     cited = f"{ref.first_page}-{ref.last_page}"
     yield Finding(ID, SEVERITY, f"Cited pages {cited}, but {describe_record(record)} gives this "
                   f"work article number {number}, not a page range; cite it as {number}.",
                   field="pages", cited=cited, expected=number,
-                  evidence=record_evidence(match, record_article_number=number))
+                  evidence=record_evidence(match, record_article_number=number),
+                  fix=Fix("pages", number, "safe",
+                          f"cite article number {number} instead of pages {cited}"))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from citelint.matching import same_number
-from citelint.models import Finding, Match, Severity
+from citelint.models import Finding, Fix, Match, Severity
 from citelint.rules import CheckContext, describe_record, record_evidence
 
 ID = "volume-mismatch"
@@ -30,8 +30,11 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     if cited is None:
         yield Finding(ID, "warning", f"The citation gives no volume; {describe_record(record)} "
                       f"is volume {record.volume}. Add it.", field="volume", cited=None,
-                      expected=record.volume, evidence=record_evidence(match))
+                      expected=record.volume, evidence=record_evidence(match),
+                      fix=Fix("volume", record.volume, "safe", f"add volume {record.volume}"))
     elif not same_number(cited, record.volume):
         yield Finding(ID, SEVERITY, f"Cited volume {cited}, but the record gives volume "
                       f"{record.volume}.", field="volume", cited=cited, expected=record.volume,
-                      evidence=record_evidence(match))
+                      evidence=record_evidence(match),
+                      fix=Fix("volume", record.volume, "unsafe",
+                              f"replace volume {cited} with {record.volume}"))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from citelint.models import Finding, Match, Severity
+from citelint.models import Finding, Fix, Match, Severity
 from citelint.rules import CheckContext, record_evidence
 
 ID = "year-mismatch"
@@ -39,5 +39,7 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
                       "online-first or the issue year. Check which your style requires.",
                       field="year", cited=cited, expected=record.year, evidence=evidence)
         return
+    fix = (Fix("year", record.year, "unsafe", f"replace year {cited} with {record.year}")
+           if record.year is not None else None)
     yield Finding(ID, SEVERITY, f"Cited year {cited}, but the record gives {known}.",
-                  field="year", cited=cited, expected=record.year, evidence=evidence)
+                  field="year", cited=cited, expected=record.year, evidence=evidence, fix=fix)

@@ -28,8 +28,7 @@ class PartialAnswer(SourceUnavailable):
     """A batch lookup that failed part-way: ``found`` holds the records that did arrive.
 
     ``failed`` lists the lower-case DOIs whose lookup failed (neither found nor known-absent);
-    ``offline`` is True when none of them was asked (offline, not in the cache), as for
-    :class:`NotInCache`.
+    ``offline`` is True when every failure was a :class:`NotInCache` (nothing was asked).
     """
 
     def __init__(self, message: str, found: dict[str, Record], failed: list[str],
@@ -42,12 +41,12 @@ class PartialAnswer(SourceUnavailable):
     @classmethod
     def check(cls, service: str, asked: int, found: dict[str, Record],
               failures: dict[str, SourceUnavailable]) -> None:
-        """Raise when any of the ``asked`` DOIs failed (``failures`` maps DOI → what failed)."""
+        """Raise when any of the ``asked`` DOIs failed (``failures`` maps DOI → its failure)."""
         if failures:
             first = next(iter(failures.values()))
-            offline = all(isinstance(exc, NotInCache) for exc in failures.values())
             raise cls(f"{service} could not be asked about {len(failures)} of {asked} DOIs: "
-                      f"{first}", found, sorted(failures), offline)
+                      f"{first}", found, sorted(failures),
+                      offline=all(isinstance(f, NotInCache) for f in failures.values()))
 
 
 class Source(Protocol):

@@ -1,7 +1,7 @@
 """The readers on real files: every reference counted, and the fields each file tags read right,
 judged against an independent reading of the same file (JATS elements by XPath with lxml, BibTeX
-by pybtex, RIS and Web of Science by rispy on the whole file, a revtex .bbl against the .bib that
-BibTeX made it from, read by pybtex).
+by pybtex, RIS and Web of Science by rispy on the whole file, CSL-JSON as json loads it, a revtex
+.bbl against the .bib that BibTeX made it from, read by pybtex).
 
 The files and where each came from are listed in tests/fixtures/corpus/SOURCES.md. Run this
 module as a script to print the accuracy table of docs/readers.md.
@@ -9,6 +9,7 @@ module as a script to print the accuracy table of docs/readers.md.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,7 +30,8 @@ from citelint.readers.journal_macros import journal_of_macro
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 REVTEX = Path(__file__).resolve().parents[2] / "fixtures" / "revtex"
 # share of the tagged fields that must be read right (issue #13)
-TARGETS = {"jats": 0.99, "bibtex": 0.99, "ris": 0.99, "wos": 0.99, "bbl": 0.95}
+TARGETS = {"jats": 0.99, "bibtex": 0.99, "ris": 0.99, "wos": 0.99, "csl-json": 0.99,
+           "bbl": 0.95}
 FIELDS = ("authors", "title", "journal", "year", "volume", "issue", "first_page", "doi")
 
 
@@ -219,6 +221,25 @@ def wos_expected(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+# --- CSL-JSON: the items as json loads them ----------------------------------------------------
+
+def csl_expected(path: Path) -> list[dict[str, Any]]:
+    out = []
+    for item in json.loads(path.read_text("utf-8")):
+        names = [comparable(n.get("family") or n.get("literal") or "")
+                 for n in item.get("author") or [] if isinstance(n, dict)]
+        parts = (item.get("issued") or {}).get("date-parts") or [[None]]
+        container = item.get("container-title")
+        out.append({"authors": [n for n in names if n],
+                    "title": item.get("title"),
+                    "journal": container if isinstance(container, str) else None,
+                    "year": _year(str(parts[0][0])) if parts and parts[0] else None,
+                    "volume": item.get("volume"), "issue": item.get("issue"),
+                    "first_page": _first_page(item.get("page")),
+                    "doi": (item.get("DOI") or "").lower() or None})
+    return out
+
+
 # --- the corpus ---------------------------------------------------------------------------------
 
 _BIBITEM = re.compile(r"\\bibitem\s*\[(?:[^\[\]]|\[[^\]]*\])*\]\s*\{([^}]+)\}")
@@ -253,6 +274,7 @@ CASES: list[tuple[str, Path, Callable[[Path], list[Any]]]] = [
     *[("bibtex", p, bibtex_expected) for p in sorted((CORPUS / "bibtex").glob("*.bib"))],
     *[("ris", p, ris_expected) for p in sorted((CORPUS / "ris").glob("*.ris"))],
     *[("wos", p, wos_expected) for p in sorted((CORPUS / "wos").glob("*.txt"))],
+    *[("csl-json", p, csl_expected) for p in sorted((CORPUS / "csl").glob("*.json"))],
     ("bbl", CORPUS / "bbl" / "cosmobib-apsrev4-2.bbl",
      lambda p: bbl_expected(p, CORPUS / "bibtex" / "cosmobib-first120.bib")),
     ("bbl", REVTEX / "paper.bbl", lambda p: bbl_expected(p, REVTEX / "refs.bib")),

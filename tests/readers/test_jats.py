@@ -310,3 +310,18 @@ def test_citations_separated_by_a_comma_are_no_range() -> None:
         '<xref ref-type="bibr" rid="B7">7</xref>, <xref ref-type="bibr" rid="B12">12</xref>'),
         "jats", "a.xml")
     assert [r.location.element for r in manuscript.references if r.cited_in] == ["B7", "B12"]
+
+
+def test_one_citation_printing_a_range_cites_the_references_it_spans() -> None:
+    # PLOS (journal.pmed.0030132): [<xref rid="pmed-0030132-b8">8–10</xref>]
+    manuscript = read_text(_ranged_article(
+        '<xref ref-type="bibr" rid="B1">1</xref>, <xref ref-type="bibr" rid="B8">8\u201310</xref>'),
+        "jats", "a.xml")
+    assert [r.location.element for r in manuscript.references if r.cited_in] == [
+        "B1", "B8", "B9", "B10"]
+
+
+def test_a_printed_range_that_does_not_follow_the_list_order_spans_nothing() -> None:
+    manuscript = read_text(_ranged_article(
+        '<xref ref-type="bibr" rid="B8">3\u20135</xref>'), "jats", "a.xml")
+    assert [r.location.element for r in manuscript.references if r.cited_in] == ["B8"]

@@ -33,6 +33,23 @@ def test_escape_sequences_from_citations_and_records_never_reach_the_terminal():
         assert "Title fake line" in text and "Record title" in text
 
 
+def test_a_fixable_finding_shows_its_fix_and_the_summary_counts_fixes_by_safety():
+    from citelint.models import Fix, Location
+
+    reference = ref(1, title="A title", location=Location("refs.bib", line=1, key="k"))
+    findings = [Finding("doi-missing", "info", "Add the DOI.", field="doi", expected="10.1/x",
+                        fix=Fix("doi", "10.1/x", "safe", "add doi 10.1/x")),
+                Finding("journal-mismatch", "error", "Other journal.", field="journal",
+                        fix=Fix("journal", "Cells", "unsafe", 'replace journal "X" with "Cells"'))]
+    result = ReferenceResult(reference, matched(reference, record()), "problem", findings)
+    text = write_text(Report(Manuscript("refs.bib", "bibtex", [reference]), [result]))
+    assert "fix (safe): add doi 10.1/x" in text
+    assert "Fixable: 1 with 'citelint fix', 1 more with 'citelint fix --unsafe-fixes'" in text
+    reference.location = Location("refs.txt", line=1)
+    plain = write_text(Report(Manuscript("refs.txt", "text", [reference]), [result]))
+    assert "Fixable" not in plain  # citelint fix does not edit plain text
+
+
 def _unverified(index: int, reason: str) -> ReferenceResult:
     reference = ref(index, title=f"Title {index}")
     return ReferenceResult(reference, matched(reference, None), "unverified", reason=reason)

@@ -1,5 +1,7 @@
+import pytest
 from factories import authors, cited, matched, record, ref, run_rule
 
+from citelint.models import Author
 from citelint.rules import author_mismatch as rule
 
 
@@ -37,3 +39,51 @@ def test_correct_truncated_list_with_et_al_passes():
 
 def test_record_without_authors_is_never_a_mismatch():
     assert run_rule(rule, matched(ref(authors=cited("Guo X")), record(authors=None))) == []
+
+
+# issue 11: names that are the same person, as records and styles write them
+@pytest.mark.parametrize(("cited_names", "recorded"), [
+    (["Gil M", "Smith J"], [Author(family="GIL", given="M."), Author(family="SMITH", given="J.")]),
+    (["GIL M.", "SMITH J."],
+     [Author(family="Gil", given="Maria"), Author(family="Smith", given="J")]),
+    (["Orsted H"], [Author(family="Ørsted", given="Hans")]),
+    (["Mueller K"], [Author(family="Müller", given="Karl")]),
+    (["van der Berg A"], [Author(family="Berg", given="Anna", particle="van der")]),
+    (["van der Berg A"], [Author(family="van der Berg", given="Anna")]),
+    (["Garcia Lopez MA"], [Author(family="García-López", given="María A.")]),
+    (["Xiaoli W"], [Author(family="Wang", given="Xiaoli")]),
+    (["Tosatto L", "Horrocks MH", "Dalla Serra M"],  # doi:10.1038/srep16696, as Crossref names
+     [Author(family="Tosatto", given="Laura"), Author(family="Horrocks", given="Mathew H."),
+      Author(family="Dalla Serra", given="Mauro")]),
+])
+def test_the_same_names_written_otherwise_pass(cited_names, recorded):
+    rec = record(authors=recorded)
+    assert run_rule(rule, matched(ref(authors=cited(*cited_names)), rec)) == []
+
+
+def test_bibtex_hu_ming_is_the_family_name_hu():
+    # issue 11: BibTeX "HU, Ming" was flattened and re-read as the family name "M"
+    from citelint.readers import read_text
+
+    bib = "@article{a, author = {HU, Ming and Li, Wei}, title = {T}, journal = {J}, year = 2020}"
+    reference = read_text(bib, "bibtex", "refs.bib").references[0]
+    rec = record(authors=[Author(family="Hu", given="Ming"), Author(family="Li", given="Wei")])
+    assert run_rule(rule, matched(reference, rec)) == []
+
+
+@pytest.mark.parametrize(("written", "family"), [
+    ("Heelman A", "Heilman"), ("de Bter J", "de Boer"), ("Smtih J", "Smith")])
+def test_a_surname_one_letter_off_is_a_misspelled_author(written, family):
+    rec = record(authors=[Author(family=family, given="A"), Author(family="Keller", given="P")])
+    findings = run_rule(rule, matched(ref(authors=cited(written, "Keller P")), rec))
+    [finding] = [f for f in findings if f.evidence.get("kind") == "misspelled"]
+    assert finding.severity == "error" and finding.cited == written
+    assert family in finding.expected and "one letter apart" in finding.message
+
+
+def test_a_real_title_with_another_works_authors_is_an_error():
+    rec = record(title="Iterative learning control", authors=authors("Arimoto S", "Kawamura S"))
+    findings = run_rule(rule, matched(ref(title="Iterative learning control",
+                                          authors=cited("Keller P", "Brandt S")), rec))
+    assert findings and all(f.severity == "error" for f in findings)
+    assert '"Keller P"' in findings[0].message

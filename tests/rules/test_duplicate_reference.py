@@ -1,3 +1,4 @@
+import pytest
 from factories import cited, context, matched, record, ref
 
 from citelint.rules import duplicate_reference as rule
@@ -26,3 +27,33 @@ def test_different_years_are_not_duplicates():
     a = ref(1, title=TITLE, authors=cited("Tan ST"), year=2023)
     b = ref(2, title=TITLE, authors=cited("Tan ST"), year=2021)
     assert _findings([matched(a, None), matched(b, None)]) == []
+
+
+# issue 11: entries that share a title and authors but are different works
+@pytest.mark.parametrize(("a", "b"), [
+    (dict(doi="10.1000/a1"), dict(doi="10.1000/a2")),
+    (dict(first_page="101", last_page="110"), dict(first_page="201", last_page="210")),
+    (dict(), dict(title=f"Erratum: {TITLE}")),
+    # a conference abstract and its full paper
+    (dict(journal="J Invest Dermatol", volume="140", first_page="S12"),
+     dict(journal="Wound Repair Regen", volume="28", first_page="245", last_page="259")),
+])
+def test_different_works_with_the_same_title_and_authors_are_not_duplicates(a, b):
+    rec = record(doi="10.1000/a1", title=TITLE)  # both matched the same record
+    first = ref(1, **{"title": TITLE, "authors": cited("Tan ST"), "year": 2023, **a})
+    second = ref(2, **{"title": TITLE, "authors": cited("Tan ST"), "year": 2023, **b})
+    assert _findings([matched(first, rec), matched(second, rec)]) == []
+    assert _findings([matched(first, None), matched(second, None)]) == []
+
+
+def test_cu2o_and_cuo_are_not_duplicates():
+    a = ref(1, title="Optical properties of Cu₂O thin films", authors=cited("Li Y"), year=2020)
+    b = ref(2, title="Optical properties of CuO thin films", authors=cited("Li Y"), year=2020)
+    assert _findings([matched(a, None), matched(b, None)]) == []
+
+
+def test_the_same_doi_cited_twice_is_still_a_duplicate():
+    a = ref(1, title=TITLE, doi="10.1000/a1")
+    b = ref(2, title=TITLE.lower(), doi="10.1000/A1")
+    rec = record(doi="10.1000/a1", title=TITLE)
+    assert len(_findings([matched(a, rec), matched(b, rec)])) == 2

@@ -25,3 +25,9 @@ def test_e_locator_as_only_page_counts_as_article_number():
 def test_record_with_page_range_is_left_to_pages_mismatch():
     rec = record(first_page="1198", last_page="1221")
     assert run_rule(rule, matched(ref(first_page="1198", last_page="1221"), rec)) == []
+
+
+def test_a_record_with_a_page_range_and_an_article_number_accepts_the_range():
+    # issue 11: such a record was told the range is "an article number, not a page range"
+    rec = record(first_page="101", last_page="110", article_number="e1001")
+    assert run_rule(rule, matched(ref(first_page="101", last_page="110"), rec)) == []
