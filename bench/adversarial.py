@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from citelint.citation import parse_citation  # noqa: E402
 from citelint.models import Location  # noqa: E402
-from citelint.readers import InputError, read_text  # noqa: E402
+from citelint.readers import InputError, read_file, read_text  # noqa: E402
 
 JATS = ('<article><front><article-meta><title-group><article-title>T</article-title>'
         '</title-group></article-meta></front><body><sec><title>Introduction</title><p>'
@@ -41,6 +42,20 @@ def _reader(fmt: str, text: str) -> Callable[[], object]:
             return read_text(text, fmt, f"adversarial.{fmt}")
         except InputError as exc:  # a documented limit is an acceptable way to stop
             return exc
+    return run
+
+
+def _fan_out(levels: int) -> Callable[[], object]:
+    """``levels`` files, each \\input-ing the next three times (3**levels inclusions unbounded;
+    from #17: 13 files took 441 s and raised 177,147 problems)."""
+    def run() -> object:
+        with tempfile.TemporaryDirectory() as folder:
+            base = Path(folder)
+            for level in range(levels):
+                (base / f"l{level}.tex").write_text(f"\\input{{l{level + 1}}}" * 3, "utf-8")
+            (base / f"l{levels}.tex").write_text("text", "utf-8")
+            (base / "paper.tex").write_text(LATEX.format(filler="\\input{l0}"), "utf-8")
+            return read_file(base / "paper.tex")
     return run
 
 
@@ -68,6 +83,16 @@ def cases(scale: float = 1.0) -> dict[str, Callable[[], object]]:
         "JATS paragraph of 5,000 citations": _reader(
             "jats", JATS.format(filler='Also <xref ref-type="bibr" rid="B1">1</xref>. '
                                 * (n // 4))),
+        "one reference wrapped over 20,000 lines": _reader(
+            "text", "References\n1. Smith J. A title of a work. Nature. 2020;1:2.\n"
+            + "continued\n" * n),
+        "RIS pages '1' then '-' x 20,000": _reader(
+            "ris", "TY  - JOUR\nTI  - A title\nSP  - 1" + "-" * n + "\nER  - \n"),
+        "Markdown '[@a' x 20,000 on one line": _reader(
+            "markdown", MARKDOWN.format(filler="[@a" * n)),
+        "Markdown '<!--' x 20,000, never closed": _reader(
+            "markdown", MARKDOWN.format(filler="<!--" * n)),
+        "LaTeX \\input fan-out over 13 files (from #17)": _fan_out(13),
         "citation '..' x 20,000 then '!'": _citation("Smith J. " + ".." * n + "!"),
         "citation '(2020). ' x 20,000": _citation("Smith J, Doe A. " + "(2020). " * n),
         "citation ', ' x 20,000 then '!'": _citation(", " * n + "!"),
@@ -82,9 +107,10 @@ def main() -> None:
     for name, run in cases(args.scale).items():
         if args.only and args.only not in name:
             continue
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         run()
-        print(f"{time.perf_counter() - started:8.2f} s  {name}", flush=True)
+        print(f"{time.perf_counter() - started:8.2f} s {time.process_time() - cpu:8.2f} s CPU  "
+              f"{name}", flush=True)
 
 
 if __name__ == "__main__":

@@ -551,7 +551,8 @@ _GIVEN_WORD = rf"{_UPPER}[\w\u2019'\-]+"
 _AND = r"(?:,\s*(?:and\s+|&\s*)?|;\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*)"
 _ETAL = r"(?:,?\s+et\s+al\.?)"
 # "Li, J., Jing, Y. & Liu, Y." / "Li, J.; Jing, Y.": family name, comma, initials
-_INVERTED = rf"{_SURNAME},\s*{_INITIALS}(?:,?\s*(?:Jr|Sr|II|III|IV)\b\.?)?"
+_NICKNAME = r"(?:\s*\([^()]{1,20}\)\.?)?"  # "Yu, X. (Bill)"
+_INVERTED = rf"{_SURNAME},\s*{_INITIALS}{_NICKNAME}(?:,?\s*(?:Jr|Sr|II|III|IV)\b\.?)?"
 # "H. S. Frank, L. Qi and T. Wang": initials, family name
 _GIVEN_FIRST = rf"{_INITIALS}\s?{_SURNAME}(?:,?\s*(?:Jr|Sr|II|III|IV)\b\.?)?"
 # MLA and Chicago: "Frank, Henry S., and Lei Qi" / "Li, J., Y. Jing, Y. Liu, et al."
@@ -681,6 +682,8 @@ def _styled_split(body: str, style: str) -> dict[str, str | None] | None:
         authors, rest = names[0], names[1]
     rest = rest.strip().lstrip(".,:; ").strip()
     quoted = _QUOTED_TITLE.match(rest)
+    title: str | None
+    journal: str | None
     if quoted:
         title, journal = _quoted_title(rest)
     elif grammar["title"] == "quoted":

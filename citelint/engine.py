@@ -62,13 +62,14 @@ def regraded(severity: str, default: str, configured: str) -> Severity:
 
 def _withhold_uncertain_fix(match: Match, finding: Finding) -> None:
     """A fix comes only from a record that is surely the cited work: when the fields other than
-    the one it corrects agree below the confident level (or none was compared), the finding keeps
-    its evidence but loses its fix, so ``citelint fix`` never writes a wrong match's values."""
+    the one it corrects agree below the confident level, or nothing but the title backs the
+    match, the finding keeps its evidence but loses its fix, so ``citelint fix`` never writes a
+    wrong match's values."""
     if finding.fix is None:
         return
     confidence = (confidence_without(match.field_scores, finding.fix.field)
                   if match.record is not None else None)
-    if confidence is None or confidence < CONFIDENT:
+    if confidence is None or confidence < CONFIDENT or not set(match.field_scores) - {"title"}:
         finding.fix = None
 
 
@@ -205,7 +206,8 @@ def unverified_reason(match: Match) -> str:
     # references a network outage left unverified share one reason, said once
     failed = list({f.source: f for f in match.failures if not f.offline}.values())
     if failed:
-        return "A lookup failed: " + "; ".join(f"{f.source}: {f.reason}" for f in failed)
+        told = dict.fromkeys(f"{f.source}: {f.reason.rstrip('.')}" for f in failed)
+        return "A lookup failed: " + "; ".join(told) + "."
     if match.failures:
         where = f"not in {', '.join(match.searched)}; " if match.searched else ""
         skipped = ", ".join(dict.fromkeys(f.source for f in match.failures))

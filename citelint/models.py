@@ -310,6 +310,20 @@ class LookupFailure:
 
 
 @dataclass
+class VenueHoldings:
+    """What one source holds of the journal a citation names, in the cited year: the evidence
+    that the journal is indexed there (``works`` of it found, e.g. ``sample`` DOIs), or that it
+    is not (``works`` 0)."""
+
+    source: str
+    journal: str  # as cited
+    year: int
+    works: int
+    volume: str | None = None  # the cited volume, when some of the works are in it
+    sample: list[str] = dataclasses.field(default_factory=list)  # DOIs of works found
+
+
+@dataclass
 class Match:
     """The outcome of resolving one reference.
 
@@ -332,6 +346,9 @@ class Match:
     # the same work as held by other sources (second opinions, e.g. on retractions)
     others: list[Record] = dataclasses.field(default_factory=list)
     authoritative: bool = False  # every source asked can tell "does not exist" from "not held"
+    # for a journal article no source holds: what each source that could tell holds of its
+    # journal in the cited year (asked only then); empty when not asked or no source could say
+    venue: list[VenueHoldings] = dataclasses.field(default_factory=list)
 
     @property
     def complete(self) -> bool:

@@ -35,6 +35,9 @@ PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della",
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"}
 
 
+_MAX_PAGES_CHARS = 100
+
+
 def split_pages(text: str | None) -> tuple[str | None, str | None]:
     """Split a cited page range into ``(first, last)``.
 
@@ -44,8 +47,8 @@ def split_pages(text: str | None) -> tuple[str | None, str | None]:
     ranges ("123-9" gives ``("123", "129")``, "S13-8" gives ``("S13", "S18")``). Text that is not a
     page range gives ``(None, None)``.
     """
-    if not text:
-        return None, None
+    if not text or len(text) > _MAX_PAGES_CHARS:  # no range is that long; the patterns below
+        return None, None  # would take time quadratic in a long run of dashes
     text = re.sub(rf"\s*[{_DASH_CLASS}]+\s*(?:{'|'.join(map(re.escape, _NO_PAGE - {'', '-'}))})"
                   r"\s*$", "", text, flags=re.IGNORECASE)  # "100364-nan": no end page given
     text = re.sub(rf"\s*[{_DASH_CLASS}]*\s*(?:\+|ff\.?)\s*$", "", text)  # "678-+": 678 on
@@ -229,6 +232,10 @@ def split_name(name: str) -> tuple[str, str]:
     # written without full stops is the family name, as in "Gil M".
     if all(is_initials(t) for t in tokens) and "." not in tokens[0] and len(tokens) == 2:
         return tokens[0], initials_of(tokens[1])
+    # ALL-CAPS family name after given initials with full stops ("N. MEARS", "J. A. SMITH")
+    if (all(is_initials(t) and "." in t for t in tokens[:-1]) and tokens[-1].isupper()
+            and "." not in tokens[-1]):
+        return tokens[-1], initials_of(" ".join(tokens[:-1]))
     # Initials run into other letters ("Smith JAbc"): still Vancouver order, keep the capitals.
     head = tokens[-1][:2]
     if len(head) == 2 and head.isalpha() and head.isupper():

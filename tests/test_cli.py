@@ -196,6 +196,22 @@ def test_a_rule_option_of_the_wrong_type_is_a_configuration_error_at_load(tmp_pa
            "not 'high'" in err
 
 
+def test_a_bibliography_outside_the_inputs_directory_needs_the_flag(tmp_path, capsys,
+                                                                   monkeypatch):
+    notes = tmp_path / "notes.bib"
+    notes.write_text("@article{a, title={Private notes}, journal={J}, year={2020}}\n", "utf-8")
+    (tmp_path / "paper").mkdir()
+    paper = tmp_path / "paper" / "paper.md"
+    paper.write_text("---\nbibliography: ../notes.bib\n---\n\n# Intro\n\nText [@a].\n", "utf-8")
+    assert main(["check", str(paper), "--offline"]) == 2
+    assert "outside the input's directory" in capsys.readouterr().err
+    monkeypatch.setenv("CITELINT_ALLOW_OUTSIDE_FILES", "1")
+    assert main(["check", str(paper), "--offline", "--format", "json", "--enable",
+                 "doi-invalid", "--fail-on", "error,sources-not-asked"]) == 4  # read, offline
+    report = json.loads(capsys.readouterr().out)
+    assert [r["parsed"]["title"] for r in report["references"]] == ["Private notes"]
+
+
 # One run, many inputs; exit codes for CI; output formats; baselines (issue 14).
 
 FORMATS_DIR = SEED.parent / "formats"

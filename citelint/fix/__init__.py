@@ -86,11 +86,15 @@ def _count(n: int, one: str, many: str) -> str:
 def chosen_fixes(result: ReferenceResult, unsafe: bool) -> tuple[list[Fix], list[Fix]]:
     """The fixes to apply to one reference, and the unsafe ones held back.
 
-    Accepted (suppressed) findings are not fixed. Several findings may carry the same correction
-    (two author-mismatch findings on one list); the first fix for a field wins.
+    Only a reference whose match stands (``verified`` or ``problem``) is fixed: an unverified
+    one (its cited DOI unchecked, a rule failed) is not. Accepted (suppressed) findings are not
+    fixed. Several findings may carry the same correction (two author-mismatch findings on one
+    list); the first fix for a field wins.
     """
     apply: dict[str, Fix] = {}
     held: dict[str, Fix] = {}
+    if result.status not in ("verified", "problem"):
+        return [], []
     for finding in result.findings:
         fix = finding.fix
         if fix is None or finding.suppressed is not None:

@@ -71,6 +71,9 @@ _BIB_COMMANDS = re.compile(r"\\(bibliography|addbibresource|addglobalbib)\s*(?:\
                            r"\{([^{}]*)\}")
 _PLACEHOLDER = "\uE000{}\uE001"
 _RESTORE = re.compile("\uE000(\\d+)\uE001")
+# The private-use characters this reader marks text with; in an input they become U+FFFD, so
+# that the input cannot forge a mark (one offset for one character: locations stay true).
+_OWN_MARKS = str.maketrans({c: "\ufffd" for c in "\uE000\uE001\uE003"})
 
 
 def _protect_verbatim(text: str, kept: list[str]) -> str:
@@ -143,6 +146,7 @@ class _File:
 
 
 def _load(text: str, path: str | None, kept: list[str]) -> _File:
+    text = text.translate(_OWN_MARKS)
     protected = _protect_verbatim(text, kept)
     return _File(path, text, strip_comments(protected), ignore_comments(protected),
                  has_entries(text))

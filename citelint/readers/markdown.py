@@ -38,7 +38,8 @@ _INLINE_CODE = re.compile(r"`[^`\n]*`")
 # an ATX heading ("## Image analysis ##"), or a line of text underlined with "=" or "-" (setext)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*$"
                       r"|^(?![-*+]\s|\d+[.)]\s|[>|#])(\S.*)\n {0,3}(=+|-+)[ \t]*$", re.MULTILINE)
-_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]+)\)")
+# (a label holds no "[": from each of a long run of "[" the pattern scanned the rest of the line)
+_LINK = re.compile(r"\[([^\[\]\n]*)\]\(([^)\s]+)\)")
 _EMPHASIS = re.compile(r"(\*{1,2})(\S(?:.*?\S)?)\1")
 _CROSSREF = re.compile(r"^(fig|tbl|eq|sec|lst):")  # pandoc-crossref labels, not citations
 _HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
@@ -150,7 +151,9 @@ def html_comments(body: str) -> tuple[str, dict[int, tuple[str, bool]]]:
             comments[line] = (ignore.group("what"), not rest.strip())
         return "\n" * match.group(0).count("\n")
 
-    return _HTML_COMMENT.sub(blank, body), comments
+    # up to the last "-->" only: from each of many unclosed "<!--" the pattern scanned the rest
+    closed = body.rfind("-->") + 3 if "-->" in body else 0
+    return _HTML_COMMENT.sub(blank, body[:closed]) + body[closed:], comments
 
 
 def _plain(body: str) -> str:

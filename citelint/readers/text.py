@@ -10,7 +10,7 @@ cannot read becomes a ``problems`` entry.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from citelint.citation import parse_references
 from citelint.doi import clean_doi
@@ -69,6 +69,7 @@ class _Entry:
     line: int  # 1-based
     text: str
     number: int | None = None
+    wrapped: list[str] = field(default_factory=list)  # its continuation lines, joined at the end
 
 
 def looks_like_reference(text: str) -> bool:
@@ -296,8 +297,10 @@ def _split_numbered(lines: list[str], start: int, end: int, style: str, manuscri
                 break
             entries.append(_Entry(i + 1, line.strip()))
         else:
-            entries[-1].text = join_wrapped(entries[-1].text, line)
+            entries[-1].wrapped.append(line)
         after_blank = False
+    for entry in entries:
+        entry.text = join_lines(entry.text, entry.wrapped)
     return entries
 
 
@@ -311,10 +314,23 @@ def join_wrapped(text: str, line: str) -> str:
     A DOI or URL cut after "/", "-" or "_" always goes on; one cut after "." goes on unless the
     next line starts with a word ("Epub 2020 Jan 5."), which means the DOI had ended.
     """
-    line = line.strip()
-    inside = _UNFINISHED_LINK.search(text) and not (
-        text.endswith(".") and re.match(r"[A-Z][a-z]+\b", line))
-    return text + ("" if inside else " ") + line
+    return join_lines(text, [line])
+
+
+def join_lines(text: str, lines: list[str]) -> str:
+    """``text`` and its continuation ``lines``, each joined as :func:`join_wrapped` says. Only the
+    last two words so far ("doi: 10.1016/j.") can hold a cut link, so only they are looked at:
+    joining line by line and searching the whole text each time took time quadratic in the
+    lines of one reference."""
+    pieces, tail = [text], " ".join(text.rsplit(None, 2)[-2:])
+    for line in lines:
+        line = line.strip()
+        inside = _UNFINISHED_LINK.search(tail) and not (
+            tail.endswith(".") and re.match(r"[A-Z][a-z]+\b", line))
+        separator = "" if inside else " "
+        pieces += [separator, line]
+        tail = " ".join((tail + separator + line).rsplit(None, 2)[-2:])
+    return "".join(pieces)
 
 
 def _split_unnumbered(lines: list[str], start: int, end: int) -> list[_Entry]:
@@ -330,9 +346,7 @@ def _split_unnumbered(lines: list[str], start: int, end: int) -> list[_Entry]:
     entries: list[_Entry] = []
     for group in groups:
         if blank_separated:
-            text = lines[group[0]].strip()
-            for i in group[1:]:
-                text = join_wrapped(text, lines[i])
+            text = join_lines(lines[group[0]].strip(), [lines[i] for i in group[1:]])
             entries.append(_Entry(group[0] + 1, text))
             continue
         for i in group:

@@ -408,6 +408,9 @@ class Transport:
         self.cache = ResponseCache(Path(cache_dir) if cache_dir else default_cache_dir(),
                                    cache_ttl) if use_cache else None
         self.session = session or requests.Session()
+        # redirects are followed here, by hand (see _redirect_target): requests must not even
+        # work out where one leads, as it raises on an address it cannot parse
+        self.session.get_redirect_target = lambda _response: None  # type: ignore[method-assign, assignment]
         adapter = requests.adapters.HTTPAdapter(pool_connections=8, pool_maxsize=16)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
@@ -426,7 +429,8 @@ class Transport:
         self._give_ups: Counter[str] = Counter()  # consecutive, per service
         self._lost: dict[str, float] = {}  # seconds lost to failures, per service
         self._down: dict[str, str] = {}  # service -> why it is not asked again
-        self._hosts: set[str] = set()  # hosts redirects may lead to (besides the asked one)
+        self._hosts: set[str] = set()  # hosts (host[:port]) redirects may lead to, as well as
+        # the one asked
 
     def __repr__(self) -> str:
         return f"Transport(offline={self.offline}, cache={self.cache and self.cache.directory})"
@@ -438,10 +442,10 @@ class Transport:
     def allow(self, base_url: str) -> None:
         """Let redirects lead to the host of ``base_url`` (a configured service address); a user
         name and password in it are kept out of every message and cache key."""
-        parts = urlsplit(base_url)
-        self.add_secret(parts.password)
-        if parts.hostname:
-            self._hosts.add(parts.hostname.lower())
+        self.add_secret(urlsplit(base_url).password)
+        host = _host(base_url)
+        if host:
+            self._hosts.add(host)
 
     def down(self) -> dict[str, str]:
         """The services taken as down in this run, with the reason each went down."""
@@ -598,7 +602,7 @@ class Transport:
     def _attempt(self, url: str, clean: str, service: str, headers: Mapping[str, str] | None,
                  lane: str, deadline: float) -> Response:
         """One request, following at most :data:`MAX_REDIRECTS` permitted redirects."""
-        asked_host = (urlsplit(url).hostname or "").lower()
+        asked_host = _host(url)
         for _ in range(MAX_REDIRECTS + 1):
             answer, body = self._fetch(url, clean, service, headers, lane, deadline)
             if answer.status_code not in _REDIRECTS:
@@ -613,8 +617,7 @@ class Transport:
         try:
             target = urljoin(url, (location or "").strip())
             parts = urlsplit(target)
-            host = (parts.hostname or "").lower()
-            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+            host = _host(target)
         except ValueError:
             raise _GiveUp("redirected to an address that cannot be read") from None
         if not location or parts.scheme not in ("http", "https") or not host:
@@ -743,6 +746,14 @@ class Transport:
             text = (f"{service} failed {_times(len(reasons))} (last: {reasons[-1]}); "
                     f"gave up after {took}.")
         return self.scrub(text)
+
+
+def _host(url: str) -> str:
+    """The host of ``url`` with its port when one is given ("127.0.0.1:8080", "doi.org");
+    raises ValueError for an address that cannot be read."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if host and parts.port is not None else host
 
 
 def _causes(exc: BaseException) -> Iterable[BaseException]:

@@ -177,3 +177,16 @@ def test_a_file_that_no_longer_parses_gets_no_fix_and_a_sentence(tmp_path):
     outcome = fix_file(path, "csl-json", [_result(_finding("pages-article-number",
                                                            Fix("pages", "1198", "safe")))])
     assert not outcome.changed and "no fix was written" in outcome.skipped[0]
+
+
+def test_a_match_backed_by_the_title_alone_gives_no_fix():
+    cited = ref(1, title=TITLE)
+    findings = _findings(cited, record(title=TITLE, doi="10.3390/cells11071198"))
+    [doi] = [f for f in findings if f.rule == "doi-missing"]
+    assert doi.expected == "10.3390/cells11071198" and doi.fix is None
+
+
+def test_an_unverified_reference_is_not_fixed():
+    result = _result(_finding("doi-missing", Fix("doi", "10.1/x", "safe")))
+    result.status = "unverified"
+    assert chosen_fixes(result, unsafe=True) == ([], [])

@@ -349,3 +349,10 @@ def test_aas_journal_macros_in_bibitem_text_print_their_journal(tmp_path: Path) 
     ref = read_file(tex).references[0]
     assert ref.raw == "Smith, J., Jones, K., & Doe, J. 2001, Astrophysical Journal, 500, L1"
     assert ref.year == 2001
+
+
+def test_private_use_characters_in_the_input_cannot_forge_the_readers_marks() -> None:
+    text = ("\\begin{thebibliography}{1}\n\\bibitem{a} Smith J. \ue0007\ue001 title \\url{x}. "
+            "Nature. 2020;1:2.\n\\end{thebibliography}\n")
+    [ref] = read_text(text, "latex", "paper.tex").references
+    assert "\ufffd7\ufffd title x" in ref.raw
