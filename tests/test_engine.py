@@ -170,6 +170,26 @@ def test_a_list_rule_that_fails_is_reported_on_every_reference(monkeypatch):
         assert result.status == "unverified"
 
 
+def test_a_work_matched_while_crossref_failed_has_its_retraction_status_unchecked():
+    from factories import matched, record, ref
+
+    from citelint.engine import unchecked_notices_reason
+    from citelint.models import LookupFailure
+
+    cited = ref(title="A title", year=2020)
+    crossref_failed = [LookupFailure("crossref", "Crossref answered HTTP 503 three times.")]
+    match = matched(cited, record(source="openalex", title="A title", year=2020),
+                    failures=crossref_failed)
+    reason = unchecked_notices_reason(match)
+    assert reason and "retracted is unchecked" in reason and "HTTP 503" in reason
+    # Crossref's own record of the work carries its notices; offline, not asking was chosen
+    assert unchecked_notices_reason(matched(cited, record(title="A title"),
+                                            failures=crossref_failed)) is None
+    offline = [LookupFailure("crossref", "offline: not in cache", offline=True)]
+    assert unchecked_notices_reason(matched(cited, record(source="openalex", title="A title"),
+                                            failures=offline)) is None
+
+
 def test_an_outage_gives_every_reference_one_reason_per_source_and_nothing_verified_says_why():
     from citelint.engine import unverified_cause, unverified_reason
 

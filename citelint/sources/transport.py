@@ -323,11 +323,16 @@ class ResponseCache:
         return self.directory / key[:2] / f"{key}.json"
 
     def get(self, key: str, stale_ok: bool = False) -> dict[str, Any] | None:
+        """The entry stored under ``key``; None when there is none, it has expired, or it is not
+        an entry at all (a damaged or foreign file is ignored, never a crash)."""
         try:
             entry = json.loads(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        expired = self.ttl is not None and time.time() - entry.get("stored", 0) > self.ttl
+        stored = entry.get("stored") if isinstance(entry, dict) else None
+        if not isinstance(stored, (int, float)) or isinstance(stored, bool):
+            return None
+        expired = self.ttl is not None and time.time() - stored > self.ttl
         return entry if stale_ok or not expired else None
 
     def put(self, key: str, entry: dict[str, Any]) -> None:
