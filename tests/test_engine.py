@@ -188,3 +188,23 @@ def test_a_work_matched_while_crossref_failed_has_its_retraction_status_unchecke
     offline = [LookupFailure("crossref", "offline: not in cache", offline=True)]
     assert unchecked_notices_reason(matched(cited, record(source="openalex", title="A title"),
                                             failures=offline)) is None
+
+
+def test_an_outage_gives_every_reference_one_reason_per_source_and_nothing_verified_says_why():
+    from citelint.engine import unverified_cause, unverified_reason
+
+    down = "Crossref could not be reached; not asking it again in this run."
+    by_doi = matched(ref(1, doi="10.1/x"), None, searched=[], authoritative=False, failures=[
+        LookupFailure("crossref", f"Crossref could not be asked about 1 of 1 DOIs: {down}"),
+        LookupFailure("crossref", down)])
+    by_search = matched(ref(2), None, searched=[], authoritative=False,
+                        failures=[LookupFailure("crossref", down)])
+    assert unverified_reason(by_doi) == unverified_reason(by_search) == \
+        f"A lookup failed: crossref: {down}"
+    results = check_matches(Manuscript("m.txt", "text", []), [by_doi, by_search])
+    assign_verdicts(results)
+    assert unverified_cause(results) == "sources-failed"
+    offline = matched(ref(3), None, searched=[], authoritative=False, failures=[
+        LookupFailure("crossref", "offline: not in cache", offline=True)])
+    assert unverified_cause(check_matches(Manuscript("m.txt", "text", []), [offline])) \
+        == "sources-not-asked"
