@@ -13,6 +13,7 @@ transport with millisecond backoff, so no test waits for long.
 from __future__ import annotations
 
 import json
+import os
 import random
 import socket
 import tempfile
@@ -32,8 +33,16 @@ from citelint.sources.transport import Transport
 EXIT_CODES = {EXIT_OK, EXIT_FINDINGS, EXIT_UNVERIFIED}  # the documented ones for a finished run
 SERVICES = ("crossref", "openalex", "doi")
 FABRICATED_DOI = "10.5555/citelint.fabricated.1"
+# tight while a fault lasts, so that no test waits long; generous for the healthy runs, so that
+# a loaded machine does not make them fail
 BUDGETS = {"CITELINT_REQUEST_BUDGET": "1", "CITELINT_SOURCE_BUDGET": "2",
            "CITELINT_MAX_RETRY_AFTER": "1"}
+HEALTHY_BUDGETS = {"CITELINT_REQUEST_BUDGET": "30", "CITELINT_SOURCE_BUDGET": "60",
+                   "CITELINT_MAX_RETRY_AFTER": "1"}
+
+
+def set_budgets(budgets: dict[str, str]) -> None:
+    os.environ.update(budgets)  # the quick fixture's monkeypatch restores them afterwards
 
 
 class QuickTransport(Transport):
@@ -81,7 +90,7 @@ def manuscript(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def quick(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(transport_module, "Transport", QuickTransport)
-    for name, value in BUDGETS.items():
+    for name, value in HEALTHY_BUDGETS.items():
         monkeypatch.setenv(name, value)
     for name in ("CITELINT_MAILTO", "CITELINT_OPENALEX_API_KEY", "OPENALEX_API_KEY",
                  "CITELINT_OFFLINE", "CITELINT_CONFIG"):
@@ -126,7 +135,9 @@ def assert_survives(manuscript: Path, api: FakeAPI, healthy_outcome: Outcome, tm
                     capsys: pytest.CaptureFixture[str], cache: Path | None = None) -> Outcome:
     """The four things every fault must leave true (see the module docstring)."""
     cache = cache or tmp_path / "fault-cache"
+    set_budgets(BUDGETS)
     code, report, stderr = run(manuscript, cache, tmp_path / "fault.json", capsys)
+    set_budgets(HEALTHY_BUDGETS)
     assert code in EXIT_CODES and "Traceback" not in stderr
     faulty = outcome(report)
     assert sorted(faulty) == sorted(healthy_outcome)  # every reference is reported
