@@ -407,6 +407,14 @@ class ReferenceResult:
     compared: list[str] = dataclasses.field(default_factory=list)
     not_compared: dict[str, str] = dataclasses.field(default_factory=dict)
 
+    @property
+    def accepted(self) -> bool:
+        """A problem whose every error and warning was accepted (baseline or citelint-ignore):
+        still a problem, reported as "problem, accepted", but it fails no run."""
+        graded = [f for f in self.findings if f.severity in ("error", "warning")]
+        return (self.status == "problem" and bool(graded)
+                and all(f.suppressed is not None for f in graded))
+
 
 @dataclass
 class Report:
@@ -436,3 +444,31 @@ class Report:
         import json
 
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+@dataclass
+class UnreadableInput:
+    """An input of a run that could not be read; ``reason`` names the file and what is wrong."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class Run:
+    """What one run over its inputs produced, in the order the inputs were given: a Report for
+    each input that was read, an UnreadableInput for each that was not.
+
+    ``single`` is True when the run was given one input: reports then take the one-input shape.
+    """
+
+    inputs: list[Report | UnreadableInput]
+    single: bool = False
+
+    @property
+    def reports(self) -> list[Report]:
+        return [i for i in self.inputs if isinstance(i, Report)]
+
+    @property
+    def unreadable(self) -> list[UnreadableInput]:
+        return [i for i in self.inputs if isinstance(i, UnreadableInput)]

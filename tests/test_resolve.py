@@ -152,6 +152,27 @@ def test_without_an_expander_a_short_doi_is_searched_like_no_doi():
     assert crossref.doi_calls == [] and match.record is not None and match.failures == []
 
 
+def test_a_sparse_record_from_one_source_does_not_hide_a_full_one_from_another():
+    from factories import authors
+
+    cited = ref(title=TITLE, year=2022, doi="10.1000/x", authors=authors("Guo X", "Vogt A"),
+                journal="Stem Cells")
+    sparse = _rec(title=None, year=None)  # Crossref holds the DOI with hardly any metadata
+    full = _rec("openalex", authors=authors("Guo X", "Vogt A"), journal="Stem Cells")
+    crossref, openalex = FakeSource("crossref", [sparse]), FakeSource("openalex", [full])
+    [match] = resolve_references([cited], [crossref, openalex])
+    assert match.record is full and match.doi_record is full and match.others == [sparse]
+    assert crossref.searches == 0 and openalex.searches == 0
+
+
+def test_a_failed_second_opinion_is_kept_on_the_match():
+    openalex = FakeSource("openalex", [_rec("openalex")])
+    crossref = FakeSource("crossref", [], fail=True)
+    [match] = resolve_references([ref(title=TITLE, year=2022)], [openalex, crossref])
+    assert match.record is not None and match.record.source == "openalex"
+    assert {f.source for f in match.failures} == {"crossref"}
+
+
 # issue 11 item 6: arXiv
 ARXIV = "10.48550/arxiv.1706.03762"
 

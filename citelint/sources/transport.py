@@ -323,11 +323,16 @@ class ResponseCache:
         return self.directory / key[:2] / f"{key}.json"
 
     def get(self, key: str, stale_ok: bool = False) -> dict[str, Any] | None:
+        """The entry stored under ``key``; None when there is none, it has expired, or it is not
+        an entry at all (a damaged or foreign file is ignored, never a crash)."""
         try:
             entry = json.loads(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        expired = self.ttl is not None and time.time() - entry.get("stored", 0) > self.ttl
+        stored = entry.get("stored") if isinstance(entry, dict) else None
+        if not isinstance(stored, (int, float)) or isinstance(stored, bool):
+            return None
+        expired = self.ttl is not None and time.time() - stored > self.ttl
         return entry if stale_ok or not expired else None
 
     def put(self, key: str, entry: dict[str, Any]) -> None:
@@ -364,10 +369,11 @@ class Transport:
     A service is taken as down for the rest of the run, and not asked again (its references are
     reported unverified at once, with the reason it went down), after ``trip_after`` give-ups in
     a row, at once when its host cannot be reached or refuses access (401/403) or asks to wait
-    longer than ``max_retry_after``, and when the time lost to its failures passes
-    ``source_budget``. Every request ends within ``request_budget`` seconds (retries, waits and
-    slow bodies included), and nothing is asked once ``run_budget`` seconds have passed since the
-    transport was made (None: no run budget).
+    longer than ``max_retry_after`` or a request used its whole ``request_budget`` without an
+    answer, and when the time lost to its failures passes ``source_budget``. Every request
+    ends within ``request_budget`` seconds (retries, waits and slow bodies included), and
+    nothing is asked once ``run_budget`` seconds have passed since the transport was made (None:
+    no run budget).
     """
 
     def __init__(
@@ -576,6 +582,9 @@ class Transport:
             why = None
             if isinstance(last, _GiveUp) and last.down:
                 why = "not asking it again in this run"
+            elif lost >= self.request_budget * 0.9:  # no usable answer in a whole budget
+                why = (f"it used the request budget of {_duration(self.request_budget)} without "
+                       "an answer; not asking it again")
             elif self._give_ups[service] >= self.trip_after:
                 why = f"it failed {self._give_ups[service]} times in a row; not asking it again"
             elif self._lost[service] >= self.source_budget:

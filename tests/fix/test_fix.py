@@ -190,3 +190,17 @@ def test_an_unverified_reference_is_not_fixed():
     result = _result(_finding("doi-missing", Fix("doi", "10.1/x", "safe")))
     result.status = "unverified"
     assert chosen_fixes(result, unsafe=True) == ([], [])
+
+
+def test_a_fixed_file_is_replaced_whole_keeping_its_mode_and_its_symlink(tmp_path):
+    real = tmp_path / "real.bib"
+    real.write_text("@article{k1,\n  pages = {1198--1221}\n}\n", "utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "refs.bib"
+    link.symlink_to(real)
+    outcome = fix_file(link, "bibtex", [_result(_finding("pages-article-number",
+                                                         Fix("pages", "1198", "safe")))])
+    outcome.write()
+    assert link.is_symlink() and real.read_text("utf-8") == "@article{k1,\n  pages = {1198}\n}\n"
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["real.bib", "refs.bib"]
