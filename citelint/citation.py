@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from citelint.doi import find_doi
+from citelint.doi import find_arxiv, find_doi
 from citelint.models import Location, Provenance, Reference
 from citelint.names import cited_author
 from citelint.normalize import DASHES, is_initials, split_pages
@@ -195,7 +195,11 @@ def _take_identifiers(ref: Reference, text: str) -> str:
     if pmid:
         ref.pmid = pmid.group(1)
         text = _PMID.sub(" ", text)
-    text = _PMCID.sub(" ", text)
+    pmcid = _PMCID.search(text)
+    if pmcid:
+        ref.pmcid = re.sub(r"^PMCID\s*:?\s*", "", pmcid.group(0), flags=re.IGNORECASE).rstrip(".")
+        text = _PMCID.sub(" ", text)
+    ref.arxiv = find_arxiv(text)
     url = _URL.search(text)
     if url:
         ref.url = url.group(0).rstrip(".,;)")
@@ -551,7 +555,8 @@ _GIVEN_WORD = rf"{_UPPER}[\w\u2019'\-]+"
 _AND = r"(?:,\s*(?:and\s+|&\s*)?|;\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*)"
 _ETAL = r"(?:,?\s+et\s+al\.?)"
 # "Li, J., Jing, Y. & Liu, Y." / "Li, J.; Jing, Y.": family name, comma, initials
-_INVERTED = rf"{_SURNAME},\s*{_INITIALS}(?:,?\s*(?:Jr|Sr|II|III|IV)\b\.?)?"
+_NICKNAME = r"(?:\s*\([^()]{1,20}\)\.?)?"  # "Yu, X. (Bill)"
+_INVERTED = rf"{_SURNAME},\s*{_INITIALS}{_NICKNAME}(?:,?\s*(?:Jr|Sr|II|III|IV)\b\.?)?"
 # "H. S. Frank, L. Qi and T. Wang": initials, family name
 _GIVEN_FIRST = rf"{_INITIALS}\s?{_SURNAME}(?:,?\s*(?:Jr|Sr|II|III|IV)\b\.?)?"
 # MLA and Chicago: "Frank, Henry S., and Lei Qi" / "Li, J., Y. Jing, Y. Liu, et al."
@@ -681,6 +686,8 @@ def _styled_split(body: str, style: str) -> dict[str, str | None] | None:
         authors, rest = names[0], names[1]
     rest = rest.strip().lstrip(".,:; ").strip()
     quoted = _QUOTED_TITLE.match(rest)
+    title: str | None
+    journal: str | None
     if quoted:
         title, journal = _quoted_title(rest)
     elif grammar["title"] == "quoted":

@@ -1,20 +1,29 @@
 """The ``citelint`` command: ``check``, ``baseline``, ``rules``, ``explain`` and ``cache``.
 
+``check`` takes several inputs and writes one document per format for all of them; an input
+that cannot be read is reported with its reason and the others are still checked.
+
 Exit codes (whatever the output format):
 
 ====  =====================================================================================
 0     no finding at or above ``--fail-on`` (default: error)
-1     at least one finding at or above ``--fail-on``
-2     usage error, unreadable input, bad configuration
-3     nothing could be verified: every reference is unverified because sources failed
+1     at least one finding at or above ``--fail-on``, or an input that could not be read
+      (unless ``--fail-on never``) while others could
+2     usage error, bad configuration, or no input could be read
+3     nothing could be verified because the sources asked failed (network unreachable,
+      outage), when ``--fail-on`` includes ``sources-failed``
+4     nothing could be verified because no source could be asked (offline, nothing cached, no
+      snapshot holds the references), when ``--fail-on`` includes ``sources-not-asked``
 ====  =====================================================================================
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import inspect
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,15 +31,23 @@ from pathlib import Path
 from citelint import __version__
 from citelint.api import check
 from citelint.baseline import BaselineError, write_baseline
-from citelint.config import Config, ConfigError, resolve_config
-from citelint.models import Manuscript, Report
+from citelint.config import (
+    FAIL_ON,
+    FAIL_ON_CONDITIONS,
+    Config,
+    ConfigError,
+    fail_on_parts,
+    resolve_config,
+)
+from citelint.engine import unverified_cause
+from citelint.models import Manuscript, Report, Run, UnreadableInput
 from citelint.readers import InputError, formats, read_file
-from citelint.report import FORMATS, render
+from citelint.report import EXTENSIONS, FORMATS, format_for, render
 from citelint.report.text import printable
 from citelint.rules import all_rules, get_rule
 from citelint.sources import SourceUnavailable
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNVERIFIED = 0, 1, 2, 3
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNVERIFIED, EXIT_NOT_ASKED = 0, 1, 2, 3, 4
 
 
 class UsageError(Exception):
@@ -48,11 +65,18 @@ def _parser() -> argparse.ArgumentParser:
     _add_input_options(run)
     run.add_argument("--format", "-f", action="append", choices=FORMATS,
                      help="output format; repeat for several, pairing each with an --output "
-                     "(default: text)")
+                     "(default: text, or what the --output file's extension says)")
     run.add_argument("--output", "-o", action="append", type=Path,
-                     help="write the matching --format to this file (default: stdout)")
-    run.add_argument("--fail-on", choices=("error", "warning", "never"),
-                     help="lowest severity that makes the exit code 1 (default: error)")
+                     help="write the matching --format to this file (default: stdout); without "
+                     "a --format, the extension chooses it (" + ", ".join(
+                         f"{ext} {fmt}" for ext, fmt in EXTENSIONS.items()) + ")")
+    run.add_argument("--fail-on", metavar="LEVEL[,CONDITION...]",
+                     help=f"lowest severity that makes the exit code 1 ({'|'.join(FAIL_ON)}; "
+                     "default: error), optionally followed by conditions that also fail the run "
+                     f"when nothing could be verified: {', '.join(FAIL_ON_CONDITIONS)} "
+                     "(exit 3 and 4), e.g. error,sources-failed")
+    run.add_argument("--quiet", "-q", action="store_true",
+                     help="text output lists problems only (no summary, no unverified list)")
     run.add_argument("--baseline", type=Path, help="baseline file of accepted findings")
     run.add_argument("--omit-suppressed", action="store_true",
                      help="leave accepted findings (baseline, citelint-ignore) out of SARIF, for "
@@ -63,7 +87,9 @@ def _parser() -> argparse.ArgumentParser:
 
     base = commands.add_parser("baseline", help="accept the current findings in a baseline file")
     _add_input_options(base)
-    base.add_argument("--output", "-o", type=Path, default=Path("citelint-baseline.json"))
+    base.add_argument("--output", "-o", "--baseline", type=Path, dest="output",
+                      help="the baseline file to write (default: the configured baseline, else "
+                      "citelint-baseline.json); the reasons of entries it already holds are kept")
     base.add_argument("--reason", default="accepted", help="reason recorded for each entry")
 
     fix = commands.add_parser("fix", help="write the corrections the records give into "
@@ -151,8 +177,11 @@ def _apply_subject(manuscript: Manuscript, args: argparse.Namespace) -> None:
 
 def _run_check(args: argparse.Namespace, path: Path, config: Config) -> Report:
     manuscript = read_file(path, args.input_format, allow_outside=config.allow_outside_files)
-    if not manuscript.references and manuscript.problems:
-        raise InputError("; ".join(manuscript.problems))
+    if not manuscript.references:
+        found = "; ".join(manuscript.problems) or (
+            f"{path}: no reference was found in it ({manuscript.format}); check that it is a "
+            "manuscript or reference list, or name its format with --input-format.")
+        raise InputError(found)
     _apply_subject(manuscript, args)
     if not sys.stderr.isatty():
         return check(manuscript, config=config)
@@ -163,30 +192,48 @@ def _run_check(args: argparse.Namespace, path: Path, config: Config) -> Report:
         return check(manuscript, config=config, progress=bar.update)
 
 
-def _emit(report: Report, args: argparse.Namespace, config: Config) -> None:
-    formats_ = args.format or ["text"]
-    outputs = args.output or []
-    if len(outputs) > len(formats_):
-        raise UsageError("Give one --format for each --output.")
+def _destinations(args: argparse.Namespace) -> tuple[list[tuple[str, Path]], str | None]:
+    """Each --output with its format (the --format in the same position, else the one its
+    extension implies), and the format for stdout (None when every format goes to a file)."""
+    formats_ = list(args.format or [])
+    outputs = list(args.output or [])
+    files = []
+    for n, out in enumerate(outputs):
+        fmt = formats_[n] if n < len(formats_) else format_for(out)
+        if fmt is None:
+            raise UsageError(f"Say which format to write to {out} (--format before its --output: "
+                             f"{', '.join(FORMATS)}); its extension names none of "
+                             f"{', '.join(EXTENSIONS)}.")
+        files.append((fmt, out))
     to_stdout = formats_[len(outputs):]
     if len(to_stdout) > 1:
         raise UsageError(f"Only one format can go to stdout; give --output files for "
                          f"{', '.join(to_stdout[1:])}.")
+    if to_stdout:
+        return files, to_stdout[0]
+    return files, None if files else "text"
+
+
+def _emit(run: Run, args: argparse.Namespace, config: Config,
+          destinations: tuple[list[tuple[str, Path]], str | None]) -> None:
+    files, stdout_format = destinations
+
     def draw(fmt: str, stream) -> str:
         color = args.color == "always" or (args.color == "auto" and stream.isatty())
-        return render(fmt, report, fail_on=config.fail_on, source_root=Path.cwd(), color=color,
-                      verbose=args.verbose, include_suppressed=not args.omit_suppressed)
+        return render(fmt, run, fail_on=config.fail_on, source_root=Path.cwd(), color=color,
+                      verbose=args.verbose, quiet=args.quiet,
+                      include_suppressed=not args.omit_suppressed)
 
-    for fmt, out in zip(formats_[: len(outputs)], outputs, strict=True):
+    for fmt, out in files:
         try:
             out.write_text(draw(fmt, _NoTTY), encoding="utf-8")
         except OSError as exc:
             reason = "a directory" if out.is_dir() else (exc.strerror or str(exc)).lower()
             raise UsageError(f"Cannot write the {fmt} report to {out} ({reason}); give "
                              "--output a file in a writable directory.") from exc
-    if to_stdout:
-        sys.stdout.write(draw(to_stdout[0], sys.stdout))
-    elif "text" not in formats_:  # every format went to a file: still tell the person
+    if stdout_format:
+        sys.stdout.write(draw(stdout_format, sys.stdout))
+    elif "text" not in [fmt for fmt, _ in files]:  # every format went to a file: tell the person
         sys.stderr.write(draw("text", sys.stderr))
 
 
@@ -198,15 +245,41 @@ class _NoTTY:
         return False
 
 
-def exit_code(report: Report, fail_on: str) -> int:
-    """The documented exit code for one checked manuscript."""
-    results = report.results
-    if results and all(r.status == "unverified" and r.match.failures for r in results):
-        return EXIT_UNVERIFIED
-    levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
-    if any(f.severity in levels for _, f in report.findings()):
+def exit_code(run: Report | Run, fail_on: str) -> int:
+    """The documented exit code for a run (or one checked manuscript)."""
+    if isinstance(run, Report):
+        run = Run([run], single=True)
+    if not run.reports:
+        return EXIT_USAGE
+    level, conditions = fail_on_parts(fail_on)
+    cause = unverified_cause([r for report in run.reports for r in report.results])
+    if cause in conditions:
+        return EXIT_UNVERIFIED if cause == "sources-failed" else EXIT_NOT_ASKED
+    levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[level]
+    if any(f.severity in levels for report in run.reports for _, f in report.findings()):
+        return EXIT_FINDINGS
+    if run.unreadable and levels:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _nothing_verified_note(run: Run, fail_on: str) -> str | None:
+    """One sentence for stderr when no reference could be verified, saying why and whether it
+    fails the run; None otherwise."""
+    cause = unverified_cause([r for report in run.reports for r in report.results])
+    if cause is None:
+        return None
+    _, conditions = fail_on_parts(fail_on)
+    why = ("the sources asked could not answer (the report gives the reasons)"
+           if cause == "sources-failed" else
+           "no source could be asked (offline or no source configured, and no cached answer "
+           "or snapshot holds them)")
+    if cause in conditions:
+        outcome = f"this fails the run (--fail-on {fail_on})"
+    else:
+        outcome = (f"this does not fail the run; add {cause} to --fail-on (e.g. "
+                   f"--fail-on error,{cause}) to make it fail")
+    return f"citelint: no reference could be verified: {why}; {outcome}."
 
 
 def _check_outputs(outputs: Sequence[Path]) -> None:
@@ -224,17 +297,39 @@ def _check_outputs(outputs: Sequence[Path]) -> None:
 def _cmd_check(args: argparse.Namespace) -> int:
     _check_outputs(args.output or [])
     config = _config(args, args.inputs[0] if args.inputs else Path.cwd())
-    code = EXIT_OK
-    for path in _inputs(args, config):
-        report = _run_check(args, path, config)
-        _emit(report, args, config)
-        code = max(code, exit_code(report, config.fail_on))
-    return code
+    paths = _inputs(args, config)
+    destinations = _destinations(args)  # usage errors before any work
+    inputs: list[Report | UnreadableInput] = []
+    for path in paths:
+        try:
+            inputs.append(_run_check(args, path, config))
+        except InputError as exc:
+            inputs.append(UnreadableInput(str(path), str(exc)))
+    run = Run(inputs, single=len(paths) == 1)
+    emitted = bool(run.reports) or not run.single  # a run document says what happened to each
+    if emitted:
+        _emit(run, args, config, destinations)
+    files, stdout_format = destinations
+    text_to_person = stdout_format == "text" or (
+        stdout_format is None and "text" not in [fmt for fmt, _ in files])
+    if not (emitted and text_to_person):  # else the text summary already said it
+        for item in run.unreadable:
+            print(f"citelint: {item.reason}", file=sys.stderr)
+    if not run.reports:
+        return EXIT_USAGE
+    note = _nothing_verified_note(run, config.fail_on)
+    if note:
+        print(note, file=sys.stderr)
+    return exit_code(run, config.fail_on)
 
 
 def _cmd_baseline(args: argparse.Namespace) -> int:
-    _check_outputs([args.output])
     config = _config(args, args.inputs[0] if args.inputs else Path.cwd())
+    if args.output is None:
+        args.output = config.baseline or Path("citelint-baseline.json")
+    _check_outputs([args.output])
+    # regenerating a baseline keeps the reasons of the entries it already holds
+    config.baseline = args.output if args.output.is_file() else None
     reports = [_run_check(args, path, config) for path in _inputs(args, config)]
     total = write_baseline(reports, args.output, args.reason)
     print(f"Wrote {total} accepted findings to {args.output}; pass it with --baseline "
@@ -247,7 +342,8 @@ def _cmd_fix(args: argparse.Namespace) -> int:
     from citelint.fix import fix_report, unfixed
 
     config = _config(args, args.inputs[0] if args.inputs else Path.cwd())
-    levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[config.fail_on]
+    level, _ = fail_on_parts(config.fail_on)  # the conditions concern checking, not fixing
+    levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[level]
     code, read_any = EXIT_OK, False
     for path in _inputs(args, config):
         try:  # one unreadable input is reported; the others are still fixed
@@ -287,13 +383,26 @@ def _cmd_rules(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def plain_markdown(text: str) -> str:
+    """Rule documentation (Markdown/reST markup) as plain text for a terminal: emphasis and
+    code marks dropped, links as "text (address)"."""
+    text = re.sub(r"\[([^\]]+)\]\(([^)\s]+)\)", r"\1 (\2)", text)
+    text = re.sub(r"``([^`]+)``|`([^`]+)`", lambda m: m.group(1) or m.group(2), text)
+    text = re.sub(r"\*\*([^*]+)\*\*|__([^_]+)__", lambda m: m.group(1) or m.group(2), text)
+    text = re.sub(r"(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])", r"\1", text)
+    return re.sub(r"^#{1,6}\s+", "", text, flags=re.M)
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
     rule = get_rule(args.rule)
     if rule is None:
-        known = ", ".join(r.ID for r in all_rules())
-        raise UsageError(f"No rule is called {args.rule!r}. Rules: {known}.")
+        known = [r.ID for r in all_rules()]
+        hint = difflib.get_close_matches(args.rule, known, n=1)
+        did_you_mean = f" Did you mean {hint[0]!r}?" if hint else ""
+        raise UsageError(f"No rule is called {args.rule!r}.{did_you_mean} Rules: "
+                         f"{', '.join(known)}.")
     print(f"{rule.ID} (default severity: {rule.SEVERITY})\n")
-    print(inspect.getdoc(rule))
+    print(plain_markdown(inspect.getdoc(rule) or ""))
     return EXIT_OK
 
 

@@ -33,6 +33,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 FAIL_ON = ("error", "warning", "never")
+# What else can fail a run when every reference came out unverified (exit codes 3 and 4).
+FAIL_ON_CONDITIONS = ("sources-failed", "sources-not-asked")
 KNOWN_SOURCES = ("crossref", "openalex", "doi")
 CONFIG_FILENAMES = ("citelint.toml", "pyproject.toml")  # looked for in this order in each directory
 DEFAULT_CROSSREF_URL = "https://api.crossref.org"
@@ -170,6 +172,34 @@ def _choice(choices: tuple[str, ...]) -> Check:
     return check
 
 
+def _fail_on(value: Any, where: str, _base: Path | None) -> str:
+    """``fail-on``: a severity (``error``, ``warning`` or ``never``) and, comma-separated, any of
+    ``sources-failed``/``sources-not-asked``; kept as that text with the severity first."""
+    tokens = value.split(",") if isinstance(value, str) else value
+    if not isinstance(tokens, (list, tuple)) or not all(isinstance(t, str) for t in tokens):
+        raise ConfigError(f"{where}: expected text such as \"error,sources-failed\", "
+                          f"not {value!r}")
+    tokens = [t.strip() for t in tokens if t.strip()]
+    levels = [t for t in tokens if t in FAIL_ON]
+    unknown = [t for t in tokens if t not in FAIL_ON + FAIL_ON_CONDITIONS]
+    if unknown or len(levels) > 1:
+        what = f"unknown value {unknown[0]!r}" if unknown else "more than one severity"
+        hint = difflib.get_close_matches(unknown[0], FAIL_ON + FAIL_ON_CONDITIONS, n=1) \
+            if unknown else []
+        did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
+        raise ConfigError(f"{where}: {what}{did_you_mean}; give one of {', '.join(FAIL_ON)}, "
+                          f"optionally followed by {' and/or '.join(FAIL_ON_CONDITIONS)}, "
+                          "comma-separated")
+    conditions = [c for c in FAIL_ON_CONDITIONS if c in tokens]
+    return ",".join((levels or ["error"]) + conditions)
+
+
+def fail_on_parts(fail_on: str) -> tuple[str, frozenset[str]]:
+    """A ``fail-on`` value split into its severity and its conditions."""
+    level, *conditions = fail_on.split(",")
+    return level, frozenset(conditions)
+
+
 def _severity_map(value: Any, where: str, _base: Path | None) -> dict[str, str]:
     if not isinstance(value, Mapping):
         raise ConfigError(f"{where}: expected a table of rule = severity")
@@ -285,7 +315,7 @@ _FIELD_CHECKS: dict[str, Check] = {
     "disable": _rule_list,
     "severity": _severity_map,
     "options": _options_map,
-    "fail_on": _choice(FAIL_ON),
+    "fail_on": _fail_on,
     "sources": _sources,
     "mailto": _mailto,
     "cache_dir": _path,

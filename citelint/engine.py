@@ -62,13 +62,14 @@ def regraded(severity: str, default: str, configured: str) -> Severity:
 
 def _withhold_uncertain_fix(match: Match, finding: Finding) -> None:
     """A fix comes only from a record that is surely the cited work: when the fields other than
-    the one it corrects agree below the confident level (or none was compared), the finding keeps
-    its evidence but loses its fix, so ``citelint fix`` never writes a wrong match's values."""
+    the one it corrects agree below the confident level, or nothing but the title backs the
+    match, the finding keeps its evidence but loses its fix, so ``citelint fix`` never writes a
+    wrong match's values."""
     if finding.fix is None:
         return
     confidence = (confidence_without(match.field_scores, finding.fix.field)
                   if match.record is not None else None)
-    if confidence is None or confidence < CONFIDENT:
+    if confidence is None or confidence < CONFIDENT or not set(match.field_scores) - {"title"}:
         finding.fix = None
 
 
@@ -111,12 +112,13 @@ def enabled_rules(config: Config) -> list[ModuleType]:
 
 def _verdict(match: Match, findings: list[Finding],
              compared: list[str]) -> tuple[Status, str | None]:
-    active = [f for f in findings if f.suppressed is None]
     if match.record is None:
         if is_not_found(match):
             return "not-found", f"No record matches in {', '.join(match.searched)}."
         return "unverified", unverified_reason(match)
-    if any(f.severity in ("error", "warning") for f in active):
+    # an accepted finding still describes a problem: the reference is "problem, accepted"
+    # (ReferenceResult.accepted), never "verified"
+    if any(f.severity in ("error", "warning") for f in findings):
         return "problem", None
     failed = [f.rule for f in findings if "internal_error" in f.evidence]
     if failed:
@@ -200,9 +202,12 @@ def unverified_reason(match: Match) -> str:
     """Why a reference without a record could not be judged, in a sentence."""
     if match.reference.parse_error:
         return f"The citation could not be parsed: {match.reference.parse_error}"
-    failed = [f for f in match.failures if not f.offline]
+    # one reason per source (its last failure; the report's "failures" keep them all), so that
+    # references a network outage left unverified share one reason, said once
+    failed = list({f.source: f for f in match.failures if not f.offline}.values())
     if failed:
-        return "A lookup failed: " + "; ".join(f"{f.source}: {f.reason}" for f in failed)
+        told = dict.fromkeys(f"{f.source}: {f.reason.rstrip('.')}" for f in failed)
+        return "A lookup failed: " + "; ".join(told) + "."
     if match.failures:
         where = f"not in {', '.join(match.searched)}; " if match.searched else ""
         skipped = ", ".join(dict.fromkeys(f.source for f in match.failures))
@@ -258,3 +263,15 @@ def assign_verdicts(results: Sequence[ReferenceResult]) -> None:
     for result in results:
         result.compared, result.not_compared = compared_fields(result.match)
         result.status, result.reason = _verdict(result.match, result.findings, result.compared)
+
+
+def unverified_cause(results: Sequence[ReferenceResult]) -> str | None:
+    """Why nothing could be verified, when every reference is unverified: ``"sources-failed"``
+    when a source was asked and failed (network unreachable, outage, errors), else
+    ``"sources-not-asked"`` (offline with nothing cached, no source configured, or only
+    snapshots that do not hold the references). ``None`` when something was verified, found to
+    be a problem or not found, or there are no references."""
+    if not results or any(r.status != "unverified" for r in results):
+        return None
+    failed = any(not f.offline for r in results for f in r.match.failures)
+    return "sources-failed" if failed else "sources-not-asked"

@@ -69,6 +69,8 @@ class Reference:
     article_number: str | None = None
     doi: str | None = None
     pmid: str | None = None
+    pmcid: str | None = None  # "PMC1234567"
+    arxiv: str | None = None  # arXiv id without version: "2101.12345", "hep-th/9901001"
     url: str | None = None
     type: str | None = None  # "article", "book", "chapter", "thesis", "report"... when known
     publisher: str | None = None
@@ -101,7 +103,8 @@ class Reference:
         """The fields that were parsed out of the citation, for reports."""
         out: dict[str, Any] = {}
         for name in ("authors", "et_al", "title", "journal", "year", "volume", "issue",
-                     "first_page", "last_page", "article_number", "doi", "pmid", "url", "type"):
+                     "first_page", "last_page", "article_number", "doi", "pmid", "pmcid", "arxiv",
+                     "url", "type"):
             value = getattr(self, name)
             if value not in (None, [], False):
                 out[name] = value
@@ -276,6 +279,7 @@ class Record:
     is_retracted: bool | None = None
     updates: list[Update] = dataclasses.field(default_factory=list)
     pmid: str | None = None
+    pmcid: str | None = None
 
     def years(self) -> set[int]:
         """Every year this record could be cited under (issued, print, online)."""
@@ -310,6 +314,20 @@ class LookupFailure:
 
 
 @dataclass
+class VenueHoldings:
+    """What one source holds of the journal a citation names, in the cited year: the evidence
+    that the journal is indexed there (``works`` of it found, e.g. ``sample`` DOIs), or that it
+    is not (``works`` 0)."""
+
+    source: str
+    journal: str  # as cited
+    year: int
+    works: int
+    volume: str | None = None  # the cited volume, when some of the works are in it
+    sample: list[str] = dataclasses.field(default_factory=list)  # DOIs of works found
+
+
+@dataclass
 class Match:
     """The outcome of resolving one reference.
 
@@ -332,6 +350,9 @@ class Match:
     # the same work as held by other sources (second opinions, e.g. on retractions)
     others: list[Record] = dataclasses.field(default_factory=list)
     authoritative: bool = False  # every source asked can tell "does not exist" from "not held"
+    # for a journal article no source holds: what each source that could tell holds of its
+    # journal in the cited year (asked only then); empty when not asked or no source could say
+    venue: list[VenueHoldings] = dataclasses.field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -386,6 +407,14 @@ class ReferenceResult:
     compared: list[str] = dataclasses.field(default_factory=list)
     not_compared: dict[str, str] = dataclasses.field(default_factory=dict)
 
+    @property
+    def accepted(self) -> bool:
+        """A problem whose every error and warning was accepted (baseline or citelint-ignore):
+        still a problem, reported as "problem, accepted", but it fails no run."""
+        graded = [f for f in self.findings if f.severity in ("error", "warning")]
+        return (self.status == "problem" and bool(graded)
+                and all(f.suppressed is not None for f in graded))
+
 
 @dataclass
 class Report:
@@ -415,3 +444,31 @@ class Report:
         import json
 
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+@dataclass
+class UnreadableInput:
+    """An input of a run that could not be read; ``reason`` names the file and what is wrong."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class Run:
+    """What one run over its inputs produced, in the order the inputs were given: a Report for
+    each input that was read, an UnreadableInput for each that was not.
+
+    ``single`` is True when the run was given one input: reports then take the one-input shape.
+    """
+
+    inputs: list[Report | UnreadableInput]
+    single: bool = False
+
+    @property
+    def reports(self) -> list[Report]:
+        return [i for i in self.inputs if isinstance(i, Report)]
+
+    @property
+    def unreadable(self) -> list[UnreadableInput]:
+        return [i for i in self.inputs if isinstance(i, UnreadableInput)]

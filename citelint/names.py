@@ -99,15 +99,29 @@ def name_agreement(cited: CitedName, author: Author) -> str | None:
     names swapped, as East Asian names often are), "misspelled" (a family name one letter off:
     "Heelman" for "Heilman", "de Bter" for "de Boer"), "similar" (close in another way, e.g. a
     compound surname cited in part with a slip), or None."""
-    record_forms = _forms(record_family_tokens(author), author.full_family or author.name)
-    cited_forms = _forms(cited.family, " ".join(cited.family))
+    return _agreement(_cited_forms(cited), *_record_forms(author))
+
+
+def _cited_forms(cited: CitedName) -> set[str]:
+    return _forms(cited.family, " ".join(cited.family))
+
+
+def _record_forms(author: Author) -> tuple[set[str], set[str]]:
+    """A record author's family-name forms, and the forms of the given name when the record
+    splits the name (for names cited with family and given names swapped)."""
+    family = _forms(record_family_tokens(author), author.full_family or author.name)
+    given = _forms(_tokens(author.given), None) if author.family and author.given else set()
+    return family, given
+
+
+def _agreement(cited_forms: set[str], record_forms: set[str], given_forms: set[str]) -> str | None:
     shared = cited_forms & record_forms
     if shared:
         # a compound name with one part a letter off ("Veyoey Powell" for "Veysey Powell")
         rest = [(t, o) for t in cited_forms - shared for o in record_forms - shared
                 if len(t) > 3 and len(o) > 3 and _one_edit(t, o)]
         return "misspelled" if rest else "same"
-    if author.family and author.given and cited_forms & _forms(_tokens(author.given), None):
+    if cited_forms & given_forms:
         return "same"  # "Xiaoli W" for Wang Xiaoli: family and given names swapped
     for token in cited_forms:
         for other in record_forms:
@@ -118,6 +132,27 @@ def name_agreement(cited: CitedName, author: Author) -> str | None:
             if len(token) > 3 and fuzz.ratio(token, other) >= 85:
                 return "similar"
     return None
+
+
+def _near(cited_forms: set[str], by_form: dict[str, list[int]], tokens: list[str],
+          owner: list[int]) -> set[int]:
+    """The record authors a cited name can agree with at all: those sharing a form (family or
+    given), and those with a family form one letter off or close (:func:`_agreement`'s tests),
+    found by rapidfuzz over all forms at once."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    near = {j for form in cited_forms for j in by_form.get(form, ())}
+    for token in cited_forms:
+        if len(token) <= 3:
+            continue
+        for _, _, k in process.extract(token, tokens, scorer=DamerauLevenshtein.distance,
+                                       score_cutoff=1, limit=None):
+            near.add(owner[k])
+        for _, _, k in process.extract(token, tokens, scorer=fuzz.ratio, score_cutoff=85,
+                                       limit=None):
+            near.add(owner[k])
+    return near
 
 
 def same_person(cited: CitedName, author: Author) -> bool:
@@ -151,27 +186,55 @@ class AuthorComparison:
 
 
 def compare_authors(cited: list[Author], et_al: bool, record: list[Author]) -> AuthorComparison:
-    """Align cited names with a record's authors, in order, tolerating compound surnames."""
+    """Align cited names with a record's authors, in order, tolerating compound surnames.
+
+    Each record author's forms are computed once and indexed, so a name spelled alike is found
+    without comparing it with every record author: a list of thousands of authors costs about
+    as many steps, not their square. Only a name with no alike record author is compared with
+    all of them (for one letter off, or close)."""
     names = [split_cited_name(n) for n in cited]
+    forms = [_record_forms(author) for author in record]
+    by_form: dict[str, list[int]] = {}
+    tokens: list[str] = []  # every family-name form of the record, by its author in ``owner``
+    owner: list[int] = []
+    for j, (family, given) in enumerate(forms):
+        for form in family | given:
+            by_form.setdefault(form, []).append(j)
+        for form in family:
+            tokens.append(form)
+            owner.append(j)
     pairs: dict[int, int] = {}
+    used: set[int] = set()
     extra: list[str] = []
     misspelled: list[tuple[str, str]] = []
     start = 0
     for i, name in enumerate(names):
-        agreements = {j: name_agreement(name, record[j]) for j in range(len(record))
-                      if j not in pairs.values()}
-        # in order first, a name spelled alike before one a letter off, then out of order
-        found = next((j for kind in ("same", None) for j in range(start, len(record))
-                      if agreements.get(j) is not None
-                      and (kind is None or agreements[j] == kind)), None)
+        cited_forms = _cited_forms(name)
+        known: dict[int, str | None] = {}
+
+        def agreement(j: int, cited_forms: set[str] = cited_forms,
+                      known: dict[int, str | None] = known) -> str | None:
+            if j not in known:
+                known[j] = _agreement(cited_forms, *forms[j])
+            return known[j]
+
+        # in order first, a name spelled alike before one a letter off, then out of order;
+        # a name spelled alike shares a form, so only the indexed authors can be one
+        alike = sorted({j for form in cited_forms for j in by_form.get(form, ())
+                        if j >= start and j not in used})
+        found = next((j for j in alike if agreement(j) == "same"), None)
         if found is None:
-            found = next((j for j, kind in agreements.items() if kind is not None), None)
+            near = sorted(j for j in _near(cited_forms, by_form, tokens, owner) if j not in used)
+            found = next((j for j in near if j >= start and agreement(j) is not None), None)
+            if found is None:
+                found = next((j for j in near if j < start and agreement(j) is not None), None)
         if found is None:
             extra.append(name.text)
             continue
         pairs[i] = found
+        used.add(found)
         start = found + 1
-        if agreements[found] == "misspelled":
+        if agreement(found) == "misspelled":
             misspelled.append((name.text, record[found].display()))
     matched = set(pairs.values())
     last = max(matched, default=-1)

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from citelint.doi import clean_doi, is_short_doi, is_valid_doi
-from citelint.matching import rank_candidates
-from citelint.models import LookupFailure, Match, Record, Reference
+from citelint.doi import arxiv_doi, clean_doi, is_short_doi, is_valid_doi, registered_arxiv_doi
+from citelint.journals import compare_journals
+from citelint.matching import rank_candidates, same_number
+from citelint.models import LookupFailure, Match, Record, Reference, VenueHoldings
 from citelint.sources import NotInCache, PartialAnswer, Source, SourceUnavailable
 
 #: Told each time one more reference has been resolved (e.g. to move a progress bar).
@@ -68,6 +69,20 @@ def _lookup_dois(sources: Sequence[Source], dois: list[str],
     return found, failed
 
 
+def venue_holdings(source: str, ref: Reference, records: Sequence[Record]) -> VenueHoldings:
+    """What ``records`` (a source's works of about the cited journal and year) show: how many
+    are in the cited journal (by name, abbreviation or ISSN) and that year, and whether any is
+    in the cited volume."""
+    assert ref.journal and ref.year
+    same = [r for r in records if ref.year in r.years() and r.journal
+            and compare_journals(ref.journal, r.journal, r.journal_short, r.issn).relation
+            != "different"]
+    in_volume = [r for r in same if ref.volume and same_number(ref.volume, r.volume)]
+    return VenueHoldings(source, ref.journal, ref.year, len(same),
+                         volume=ref.volume if in_volume else None,
+                         sample=[r.doi for r in (in_volume or same)[:3] if r.doi])
+
+
 class Resolver:
     """Resolves a list of references against ``sources`` (tried in order)."""
 
@@ -98,11 +113,18 @@ class Resolver:
             for match in matches:
                 self._search_one(match)
         self._second_opinions(matches, asked)
+        self._venue_evidence(matches)
         return matches
 
     def _doi(self, ref: Reference) -> str | None:
-        """The DOI to look up: the cited one, or the one its shortDOI stands for."""
-        return cited_doi(ref) or self.expanded.get(clean_doi(ref.doi) or "")
+        """The DOI to look up: the cited one (a versioned arXiv DOI as the DOI arXiv registers,
+        without the version), the one its shortDOI stands for, or an arXiv id's DOI."""
+        doi = cited_doi(ref)
+        if doi:
+            return registered_arxiv_doi(doi) or doi
+        if ref.arxiv and not ref.doi:
+            return arxiv_doi(ref.arxiv)
+        return self.expanded.get(clean_doi(ref.doi) or "")
 
     def _expand_short_dois(self, matches: list[Match]) -> None:
         """Learn the DOIs that cited shortDOIs stand for (one question per shortDOI). Without
@@ -194,6 +216,26 @@ class Resolver:
         elif ranked:  # nothing acceptable: keep the closest as evidence for the report
             match.runner_up, runner = ranked[0]
             match.runner_up_score = runner.total
+
+    def _venue_evidence(self, matches: list[Match]) -> None:
+        """For a journal article that no source holds (every source answered), ask each source
+        that can tell what it holds of the cited journal in the cited year: if it holds other
+        works of it, the journal is indexed there and the absence of this one is evidence."""
+        for match in matches:
+            ref = match.reference
+            if (match.record is not None or match.failures or not match.searched
+                    or not match.authoritative or ref.parse_error or not ref.journal
+                    or not ref.year or cited_doi(ref) or ref.type not in (None, "article")):
+                continue
+            for source in self.sources:
+                ask = getattr(source, "journal_works", None)
+                if ask is None:
+                    continue
+                try:
+                    records = ask(ref.journal, ref.year)
+                except SourceUnavailable:
+                    continue  # no evidence either way from this source
+                match.venue.append(venue_holdings(source.name, ref, records))
 
     def _second_opinions(self, matches: list[Match], asked: dict[str, set[str]]) -> None:
         """Fetch each accepted record by DOI from the sources that have not been asked for it."""

@@ -5,7 +5,8 @@ models before anything reads it: an answer of another shape (``{}``, ``message``
 ``items`` as an object, ``results: null``, a title that is a number, an author that is a string)
 is a failed lookup, never an empty one. The models list only the fields
 :mod:`citelint.records` reads, with the types the services document and send (checked against the
-recorded answers in ``tests/fixtures``); other fields are ignored. Only the shape is checked here:
+recorded answers in ``fixtures/api-examples``), strictly: ``"yes"`` is not a boolean, nor ``"2020"``
+a year. Other fields are ignored. Only the shape is checked here:
 what the values mean is for the records module and the matcher. pydantic does the checking; this
 module is imported only when an answer is read.
 """
@@ -27,7 +28,8 @@ class InvalidShape(ValueError):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, str_max_length=MAX_FIELD_CHARS)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, strict=True,
+                              str_max_length=MAX_FIELD_CHARS)
 
 
 # -- Crossref ---------------------------------------------------------------------------------
@@ -140,6 +142,7 @@ class OpenAlexBiblio(_Model):
 
 class OpenAlexIds(_Model):
     pmid: str | None = None
+    pmcid: str | None = None
 
 
 class OpenAlexTopic(_Named):

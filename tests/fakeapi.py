@@ -7,7 +7,10 @@ through the environment (``CITELINT_CROSSREF_URL=<url>/crossref``,
 - ``/crossref/works/{doi}``: ``{"status":"ok","message-type":"work",…}`` or 404 ``text/plain``
   "Resource not found." with the recorded ``x-rate-limit-*`` / ``x-api-pool`` headers;
   ``/crossref/works?query.bibliographic=…&rows=N[&select=…]`` and
-  ``/crossref/works?filter=doi:a,doi:b``: a ``work-list`` whose items carry a ``score``.
+  ``/crossref/works?filter=doi:a,doi:b``: a ``work-list`` whose items carry a ``score``;
+  ``query.container-title=…`` with ``filter=from-pub-date:Y,until-pub-date:Y`` lists the works
+  of that year whose container titles share a word with the query (Crossref's field query and
+  date filters, as documented; the real ranking is not imitated).
 - ``/openalex/works?filter=doi:a|b`` and ``/openalex/works?search=…``: ``{"meta","results",
   "group_by"}`` (search results carry ``relevance_score``); ``/openalex/works/{W-id | doi URL}``
   singletons; 404 and 429 bodies are OpenAlex's recorded HTML.
@@ -28,7 +31,11 @@ by OpenAlex in a minimal OpenAlex shape derived from it (see :func:`openalex_fro
 Faults: :meth:`FakeAPI.fail` (N answers with a status, e.g. 429 + Retry-After or a 503 burst),
 :meth:`fail_rate` (a seeded fraction of 503s), :meth:`hang` (sleep longer than the client's read
 timeout), :meth:`malformed` (truncated JSON), :meth:`down` (503 to everything for the whole run),
-:meth:`latency`, and :meth:`rate_limit` (Crossref-like: N per interval, 429 beyond). Every request
+:meth:`latency`, and :meth:`rate_limit` (Crossref-like: N per interval, 429 beyond). Hostile
+ones, for the fault-injection suite: :meth:`always` (one fixed answer to everything, e.g. ``{}``
+with 200), :meth:`mutate` (every JSON answer passed through a function: wrong shapes),
+:meth:`trickle` (a body sent one byte at a time), :meth:`silent` (the connection is accepted and
+never answered) and :meth:`redirect` (a redirect to a given address, e.g. a loop). Every request
 is recorded (:attr:`FakeAPI.requests`) with secrets redacted. This module holds no test functions.
 """
 
@@ -41,7 +48,7 @@ import re
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -82,6 +89,10 @@ class Fault:
     body: bytes = b""
     delay: float = 0.0
     malformed: bool = False
+    content_type: str = "text/html; charset=utf-8"
+    trickle: float = 0.0  # seconds between the bytes of the (normal) body
+    silent: bool = False  # never answer
+    location: str | None = None  # a redirect; "{url}" is the request's own address
 
 
 @dataclass
@@ -102,6 +113,14 @@ def _lane(service: str, path: str) -> str:
 
 def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
+
+
+def _issued_year(work: dict[str, Any]) -> int:
+    """The year of a Crossref work's ``issued`` date (0 when it has none)."""
+    try:
+        return int(work["issued"]["date-parts"][0][0])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return 0
 
 
 def _crossref_text(work: dict[str, Any]) -> str:
@@ -169,6 +188,9 @@ class FakeAPI:
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._rates: dict[str, tuple[float, random.Random, int]] = {}
         self._down: set[str] = set()
+        self._always: dict[str, Fault] = {}
+        self._mutations: dict[str, Callable[[Any], Any]] = {}
+        self._stopping = threading.Event()
         self._latency: dict[str, float] = {}
         self._limits: dict[tuple[str, str], RateLimit] = {}  # (service, lane)
         self._in_flight: dict[tuple[str, str], int] = defaultdict(int)  # (service, lane)
@@ -239,6 +261,30 @@ class FakeAPI:
         for _ in range(times):
             self._faults[service].append(Fault(status=200, malformed=True))
 
+    def always(self, service: str, status: int = 200, body: bytes = b"{}",
+               content_type: str = "application/json",
+               headers: dict[str, str] | None = None) -> None:
+        """Every request to ``service`` gets this answer (e.g. ``{}`` with 200, or an HTML 404
+        from a proxy), from now on."""
+        self._always[service] = Fault(status=status, body=body, content_type=content_type,
+                                      headers=dict(headers or {}))
+
+    def mutate(self, service: str, change: Callable[[Any], Any]) -> None:
+        """Every JSON answer of ``service`` is passed through ``change`` before it is sent."""
+        self._mutations[service] = change
+
+    def trickle(self, service: str, seconds_per_byte: float) -> None:
+        """Every answer of ``service`` sends its headers at once and its body a byte at a time."""
+        self._always[service] = Fault(status=200, trickle=seconds_per_byte)
+
+    def silent(self, service: str) -> None:
+        """``service`` accepts connections and never answers (until the server stops)."""
+        self._always[service] = Fault(status=0, silent=True)
+
+    def redirect(self, service: str, location: str, status: int = 302) -> None:
+        """Every request to ``service`` is redirected to ``location`` ("{url}": to itself)."""
+        self._always[service] = Fault(status=status, location=location)
+
     def down(self, service: str) -> None:
         """``service`` answers 503 to everything from now on."""
         self._down.add(service)
@@ -299,6 +345,7 @@ class FakeAPI:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -323,6 +370,8 @@ class FakeAPI:
         with self._lock:
             if service in self._down:
                 return Fault(status=503, body=b"<html><body>Service Unavailable</body></html>")
+            if service in self._always:
+                return self._always[service]
             if self._faults[service]:
                 return self._faults[service].popleft()
             if service in self._rates:
@@ -379,13 +428,24 @@ class FakeAPI:
             return 404, "text/plain", b"Resource not found."
         rows = int(query.get("rows", 20))
         terms = query.get("query.bibliographic") or query.get("query") or ""
-        dois = [value.lower() for name, _, value in
-                (f.partition(":") for f in query.get("filter", "").split(",")) if name == "doi"]
+        filters = [f.partition(":") for f in query.get("filter", "").split(",")]
+        dois = [value.lower() for name, _, value in filters if name == "doi"]
+        years = {name: int(value[:4]) for name, _, value in filters
+                 if name in ("from-pub-date", "until-pub-date")}
+        journal = query.get("query.container-title")
         scored = []
         if dois:  # repeated filters of one name are ORed; filter-only answers score 0.0
             scored = [(0.0, self.crossref[d]) for d in dict.fromkeys(dois) if d in self.crossref]
         for work in self.crossref.values() if not dois else ():
-            overlap = len(_words(terms) & _words(_crossref_text(work)))
+            if years and not (years.get("from-pub-date", 0) <= _issued_year(work)
+                              <= years.get("until-pub-date", 9999)):
+                continue
+            if journal is not None:  # a field query: words of the container titles only
+                overlap = len(_words(journal) & _words(" ".join(
+                    [*(work.get("container-title") or []),
+                     *(work.get("short-container-title") or [])])))
+            else:
+                overlap = len(_words(terms) & _words(_crossref_text(work)))
             if overlap:
                 scored.append((overlap * 10.0 + len(_words(terms)) / 100, work))
         scored.sort(key=lambda pair: -pair[0])
@@ -494,24 +554,50 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
             fault = None
-        if fault is not None and not fault.malformed:
+        if fault is not None and fault.silent:
+            fake._stopping.wait()  # the client gives up, or the server stops
+            return None
+        if fault is not None and fault.location is not None:
+            location = fault.location.replace("{url}", f"{fake.url}{self.path}")
+            return self._send(rec, fault.status, "text/plain", b"", {**extra,
+                                                                    "Location": location})
+        if fault is not None and not fault.malformed and not fault.trickle:
             body = fault.body
             if fault.status == 429 and service == "openalex" and not body:
                 body = _example("openalex/works_429_too_many_requests_body.html")
-            return self._send(rec, fault.status, "text/html; charset=utf-8", body,
+            return self._send(rec, fault.status, fault.content_type, body,
                               {**extra, **fault.headers})
         status, ctype, body = fake.answer(service, rec.path, rec.query)
-        if fault is not None:  # malformed: cut the JSON in half
+        change = fake._mutations.get(service)
+        if change is not None and ctype.startswith("application/json"):
+            body = _json(change(json.loads(body)))
+        if fault is not None and fault.malformed:  # cut the JSON in half
             status, ctype, body = 200, "application/json", body[: max(1, len(body) // 2)]
+        if fault is not None and fault.trickle:
+            return self._trickle(rec, status, ctype, body, extra, fault.trickle)
         self._send(rec, status, ctype, body, extra)
 
+    def _trickle(self, rec: Recorded, status: int, ctype: str, body: bytes,
+                 headers: dict[str, str], seconds_per_byte: float) -> None:
+        self._send(rec, status, ctype, b"", {**headers, "Content-Length": str(len(body))},
+                   length=False)
+        try:
+            for byte in body:
+                if self.fake._stopping.wait(seconds_per_byte):
+                    return
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up
+            pass
+
     def _send(self, rec: Recorded, status: int, ctype: str, body: bytes,
-              headers: dict[str, str]) -> None:
+              headers: dict[str, str], length: bool = True) -> None:
         rec.status = status
         try:
             self.send_response(status)
             self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
+            if length:
+                self.send_header("Content-Length", str(len(body)))
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()

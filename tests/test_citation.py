@@ -290,3 +290,9 @@ def test_parsed_names_are_split_once_and_keep_the_written_form():
     berg = ref.authors[0]
     assert (berg.particle, berg.family, berg.given, berg.written) == (
         "van der", "Berg", "A", "van der Berg A")
+
+
+def test_pmid_and_pmcid_are_kept_for_checking():
+    ref = parse("Guo X. Hair loss in mice. Cells 2022;11(7):1198. PMID: 35406762; "
+                "PMCID: PMC8997787.")
+    assert (ref.pmid, ref.pmcid) == ("35406762", "PMC8997787")

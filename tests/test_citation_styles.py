@@ -206,3 +206,11 @@ def test_a_species_abbreviation_in_a_vancouver_title_is_not_an_author():
                 "Frank HS. The Structure of Ordinary Water. Science. 1970;169:635-41.")
     assert [a.family for a in refs[0].authors] == ["Dhanushkodi", "McDonald"]
     assert refs[0].title.startswith("Intracranial V. cholerae Sialidase")
+
+
+def test_a_nickname_in_brackets_stays_with_its_name():
+    refs = read("Li, J., Guo, Y., & Yu, X. (Bill) . (2019). Vertical bearing capacity of piles. "
+                "Ocean Engineering, 181, 109-120.",
+                "Frank, H. S. (1970). The Structure of Ordinary Water. Science, 169(3946), "
+                "635–641.")
+    assert [a.family for a in refs[0].authors] == ["Li", "Guo", "Yu"]

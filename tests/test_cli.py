@@ -35,17 +35,24 @@ def test_fail_on_never_exits_zero_and_json_goes_to_stdout(capsys):
     assert json.loads(capsys.readouterr().out)["schema_version"] == 2
 
 
-def test_fail_on_decides_which_severities_fail(tmp_path):
+def year_off_by_one(tmp_path, *more_lines):
+    """A list whose first reference cites 2021 for a work the snapshot dates 2022 (a year
+    warning and a DOI suggestion); the check arguments and the list's path."""
     refs = tmp_path / "refs.txt"
-    refs.write_text("1. Guo X, Vogt A. Effects of stem cells on wounds. Cells 2021; 11:1198.\n",
-                    "utf-8")
+    lines = ["1. Guo X, Vogt A. Effects of stem cells on wounds. Cells 2021; 11:1198.",
+             *more_lines]
+    refs.write_text("".join(f"{line}\n" for line in lines), "utf-8")
     snapshot = tmp_path / "records.jsonl"
     snapshot.write_text(json.dumps({
         "DOI": "10.3390/cells1", "title": ["Effects of stem cells on wounds"],
         "author": [{"family": "Guo", "given": "X"}, {"family": "Vogt", "given": "A"}],
         "container-title": ["Cells"], "issued": {"date-parts": [[2022]]}, "volume": "11",
         "article-number": "1198"}) + "\n", "utf-8")
-    args = ["check", str(refs), "--snapshot", str(snapshot), "--offline"]
+    return ["check", str(refs), "--snapshot", str(snapshot), "--offline"], refs
+
+
+def test_fail_on_decides_which_severities_fail(tmp_path):
+    args, _ = year_off_by_one(tmp_path)
     assert main(args + ["--fail-on", "error"]) == 0  # only a year warning and a DOI suggestion
     assert main(args + ["--fail-on", "warning"]) == 1
     assert main(args + ["--fail-on", "never"]) == 0
@@ -200,6 +207,164 @@ def test_a_bibliography_outside_the_inputs_directory_needs_the_flag(tmp_path, ca
     assert "outside the input's directory" in capsys.readouterr().err
     monkeypatch.setenv("CITELINT_ALLOW_OUTSIDE_FILES", "1")
     assert main(["check", str(paper), "--offline", "--format", "json", "--enable",
-                 "doi-invalid"]) == 3  # read, and offline: nothing could be verified
+                 "doi-invalid", "--fail-on", "error,sources-not-asked"]) == 4  # read, offline
     report = json.loads(capsys.readouterr().out)
     assert [r["parsed"]["title"] for r in report["references"]] == ["Private notes"]
+
+
+# One run, many inputs; exit codes for CI; output formats; baselines (issue 14).
+
+FORMATS_DIR = SEED.parent / "formats"
+SARIF_SCHEMA = SEED.parents[1] / "fixtures" / "schemas" / "sarif-schema-2.1.0.json"
+
+
+def sarif_validator():
+    import jsonschema
+
+    return jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text("utf-8")))
+
+
+@pytest.fixture
+def bib_and_notes(tmp_path):
+    """A reference list and an ordinary text file that holds none, side by side."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text((FORMATS_DIR / "refs.bib").read_text("utf-8"), "utf-8")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Remember to ask Anna about the figures.\n", "utf-8")
+    return bib, notes
+
+
+def test_two_inputs_one_unreadable_give_one_json_document_and_one_sarif_log(
+        bib_and_notes, tmp_path, capsys):
+    from citelint.report.json import validate
+
+    bib, notes = bib_and_notes
+    sarif, document = tmp_path / "out.sarif", tmp_path / "out.json"
+    code = main(["check", str(notes), str(bib), *OFFLINE, "--output", str(sarif),
+                 "--output", str(document)])
+    err = capsys.readouterr().err
+    assert code == 1  # the unreadable input fails the run; the other was still checked
+    assert err.count("notes.txt: no reference list found") == 1
+    run = json.loads(document.read_text("utf-8"))
+    validate(run)
+    assert [i["path"] for i in run["inputs"]] == [str(notes), str(bib)]
+    assert "no reference list found" in run["inputs"][0]["error"]
+    checked = run["inputs"][1]["report"]
+    validate(checked)
+    assert checked["summary"]["references"] == 5 == run["summary"]["references"]
+    assert (run["summary"]["inputs"], run["summary"]["read"], run["summary"]["unreadable"]) \
+        == (2, 1, 1)
+    log = json.loads(sarif.read_text("utf-8"))
+    sarif_validator().validate(log)
+    first, second = log["runs"]
+    assert first["invocations"][0]["executionSuccessful"] is False
+    assert "no reference list found" in \
+        first["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+    assert second["properties"]["input"]["path"] == str(bib) and second["results"]
+    assert main(["check", str(notes), str(bib), *OFFLINE, "--fail-on", "never"]) == 0
+
+
+def test_nothing_readable_exits_2_and_one_input_keeps_the_one_report_shape(
+        bib_and_notes, tmp_path, capsys):
+    bib, notes = bib_and_notes
+    empty = tmp_path / "empty.bib"
+    empty.write_text("% nothing here yet\n", "utf-8")
+    out = tmp_path / "out.json"
+    assert main(["check", str(notes), str(empty), *OFFLINE, "-o", str(out)]) == 2
+    run = json.loads(out.read_text("utf-8"))
+    assert [bool(i.get("error")) for i in run["inputs"]] == [True, True]
+    assert "empty.bib" in capsys.readouterr().err  # an empty .bib is not a silent success
+    assert main(["check", str(empty), *OFFLINE]) == 2
+    capsys.readouterr()
+    assert main(["check", str(bib), *OFFLINE, "-f", "json", "--fail-on", "never"]) == 0
+    single = json.loads(capsys.readouterr().out)
+    assert single["input"]["path"] == str(bib) and "inputs" not in single
+
+
+def test_offline_without_answers_passes_by_default_and_fails_only_when_asked(
+        bib_and_notes, capsys):
+    bib, _ = bib_and_notes
+    offline = ["check", str(bib), "--offline"]
+    assert main(offline) == 0  # pre-commit.ci: nothing could be verified, said once
+    captured = capsys.readouterr()
+    assert captured.err.count("no reference could be verified") == 1
+    assert "sources-not-asked" in captured.err
+    assert captured.out.count("not asked (no cached answer)") == 1  # one line, not one each
+    assert main([*offline, "--fail-on", "error,sources-not-asked"]) == 4
+    assert main([*offline, "--fail-on", "error,sources-failed"]) == 0  # nothing failed
+    assert "fails the run" in capsys.readouterr().err
+
+
+def test_fail_on_values_are_checked_with_a_hint(bib_and_notes, capsys):
+    bib, _ = bib_and_notes
+    assert main(["check", str(bib), "--offline", "--fail-on", "error,sources-faild"]) == 2
+    assert "did you mean 'sources-failed'" in capsys.readouterr().err
+
+
+def test_output_extension_chooses_the_format(bib_and_notes, tmp_path, capsys):
+    import xml.etree.ElementTree as ET
+
+    bib, _ = bib_and_notes
+    outputs = [tmp_path / name for name in ("r.json", "r.sarif", "r.xml", "r.md")]
+    args = ["check", str(bib), *OFFLINE]
+    for out in outputs:
+        args += ["--output", str(out)]
+    assert main(args) == 0
+    assert json.loads(outputs[0].read_text("utf-8"))["schema_version"] == 2
+    assert json.loads(outputs[1].read_text("utf-8"))["version"] == "2.1.0"
+    assert ET.fromstring(outputs[2].read_text("utf-8")).tag == "testsuites"
+    assert outputs[3].read_text("utf-8").startswith("## citelint:")
+    assert "5 references" in capsys.readouterr().err  # the person still gets the summary
+    assert main(["check", str(bib), *OFFLINE, "--output", str(tmp_path / "r.out")]) == 2
+    assert "Say which format to write" in capsys.readouterr().err
+
+
+def test_concise_github_and_quiet_formats(tmp_path, capsys):
+    args, refs = year_off_by_one(
+        tmp_path, "2. Nobody N. A work no snapshot holds, with a title. J Nowhere 2020; 1:1-2.")
+    assert main([*args, "-f", "concise"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert f"{refs}:1:1: year-mismatch " in lines[0] and "2021" in lines[0]
+    assert any(line.startswith(f"{refs}:1:1: doi-missing ") for line in lines)
+    assert not any(":2:1:" in line for line in lines)  # unverified is not a finding
+    assert main([*args, "-f", "github"]) == 0
+    annotations = capsys.readouterr().out.splitlines()
+    year = next(a for a in annotations if "year-mismatch" in a)
+    assert year.startswith(f"::warning file={refs},line=1,title=citelint year-mismatch::[1] ")
+    assert "cited: 2021; record: 2022" in year
+    assert any(a.startswith("::notice ") and "doi-missing" in a for a in annotations)
+    assert main([*args, "--quiet"]) == 0
+    quiet = capsys.readouterr().out
+    assert "year-mismatch" in quiet and "doi-missing" not in quiet
+    assert "[2]" not in quiet and "references:" not in quiet  # problems only, no summary
+
+
+def test_baseline_flag_of_the_docs_writes_the_baseline_and_accepted_stays_a_problem(
+        tmp_path, capsys):
+    manuscript = tmp_path / "manuscript.txt"
+    manuscript.write_text((SEED / "manuscript.txt").read_text("utf-8"), "utf-8")
+    baseline = tmp_path / "citelint-baseline.json"
+    assert main(["baseline", str(manuscript), *OFFLINE, "--baseline", str(baseline)]) == 0
+    entries = json.loads(baseline.read_text("utf-8"))["entries"]
+    assert entries
+    capsys.readouterr()
+    assert main(["check", str(manuscript), *OFFLINE, "--baseline", str(baseline),
+                 "-f", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    accepted = [r for r in report["references"] if r.get("accepted")]
+    assert accepted and all(r["status"] == "problem" for r in accepted)
+    assert report["summary"]["problem_accepted"] == len(accepted)
+    suppressed = sum("suppressed" in f for r in report["references"] for f in r["findings"])
+    assert report["summary"]["suppressed"] == suppressed >= len(accepted)
+    assert main(["check", str(manuscript), *OFFLINE, "--baseline", str(baseline)]) == 0
+    text = capsys.readouterr().out
+    assert text.count("problem, accepted") == len(accepted)
+    assert f"{report['summary']['suppressed']} accepted (baseline or citelint-ignore)" in text
+
+
+def test_explain_prints_plain_text_and_suggests_a_rule(capsys):
+    assert main(["explain", "pages-article-number"]) == 0
+    doc = capsys.readouterr().out
+    assert "What it checks." in doc and "**" not in doc and "``" not in doc
+    assert main(["explain", "pages-artcle-number"]) == 2
+    assert "Did you mean 'pages-article-number'?" in capsys.readouterr().err

@@ -168,3 +168,43 @@ def test_a_list_rule_that_fails_is_reported_on_every_reference(monkeypatch):
         assert any(f.rule == "duplicate-reference" and "internal error" in f.message
                    for f in result.findings)
         assert result.status == "unverified"
+
+
+def test_a_work_matched_while_crossref_failed_has_its_retraction_status_unchecked():
+    from factories import matched, record, ref
+
+    from citelint.engine import unchecked_notices_reason
+    from citelint.models import LookupFailure
+
+    cited = ref(title="A title", year=2020)
+    crossref_failed = [LookupFailure("crossref", "Crossref answered HTTP 503 three times.")]
+    match = matched(cited, record(source="openalex", title="A title", year=2020),
+                    failures=crossref_failed)
+    reason = unchecked_notices_reason(match)
+    assert reason and "retracted is unchecked" in reason and "HTTP 503" in reason
+    # Crossref's own record of the work carries its notices; offline, not asking was chosen
+    assert unchecked_notices_reason(matched(cited, record(title="A title"),
+                                            failures=crossref_failed)) is None
+    offline = [LookupFailure("crossref", "offline: not in cache", offline=True)]
+    assert unchecked_notices_reason(matched(cited, record(source="openalex", title="A title"),
+                                            failures=offline)) is None
+
+
+def test_an_outage_gives_every_reference_one_reason_per_source_and_nothing_verified_says_why():
+    from citelint.engine import unverified_cause, unverified_reason
+
+    down = "Crossref could not be reached; not asking it again in this run."
+    by_doi = matched(ref(1, doi="10.1/x"), None, searched=[], authoritative=False, failures=[
+        LookupFailure("crossref", f"Crossref could not be asked about 1 of 1 DOIs: {down}"),
+        LookupFailure("crossref", down)])
+    by_search = matched(ref(2), None, searched=[], authoritative=False,
+                        failures=[LookupFailure("crossref", down)])
+    assert unverified_reason(by_doi) == unverified_reason(by_search) == \
+        f"A lookup failed: crossref: {down}"
+    results = check_matches(Manuscript("m.txt", "text", []), [by_doi, by_search])
+    assign_verdicts(results)
+    assert unverified_cause(results) == "sources-failed"
+    offline = matched(ref(3), None, searched=[], authoritative=False, failures=[
+        LookupFailure("crossref", "offline: not in cache", offline=True)])
+    assert unverified_cause(check_matches(Manuscript("m.txt", "text", []), [offline])) \
+        == "sources-not-asked"

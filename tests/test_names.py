@@ -1,4 +1,6 @@
 from factories import authors
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citelint.models import Author
 from citelint.names import cited_author, compare_authors, split_cited_name
@@ -60,3 +62,42 @@ def test_compound_surname_cited_in_part_matches_whole_name():
 def test_diacritics_do_not_matter():
     comparison = compare_authors(cited(["Smolinska V"]), False, authors("Smolinská V"))
     assert comparison.fraction == 1.0
+
+
+def _all_pairs_alignment(cited_names: list[Author], record: list[Author]) -> dict[int, int]:
+    """compare_authors' pairing done the slow, obvious way: every cited name against every
+    unpaired record author (how it was computed before the record's names were indexed)."""
+    from citelint.names import name_agreement
+
+    names = [split_cited_name(n) for n in cited_names]
+    pairs: dict[int, int] = {}
+    start = 0
+    for i, name in enumerate(names):
+        agreements = {j: name_agreement(name, record[j]) for j in range(len(record))
+                      if j not in pairs.values()}
+        found = next((j for kind in ("same", None) for j in range(start, len(record))
+                      if agreements.get(j) is not None
+                      and (kind is None or agreements[j] == kind)), None)
+        if found is None:
+            found = next((j for j, kind in agreements.items() if kind is not None), None)
+        if found is not None:
+            pairs[i] = found
+            start = found + 1
+    return pairs
+
+
+_SURNAMES = ["Guo", "Vogt", "Voigt", "Garcia Lopez", "Lopez", "Muller", "Müller", "Mueller",
+             "de Boer", "Boer", "Heilman", "Heelman", "Wang", "Xiaoli", "Veysey Powell",
+             "Veyoey Powell", "Smith", "Smyth", "Li", "Lee"]
+
+
+@given(st.lists(st.sampled_from(_SURNAMES), max_size=8),
+       st.lists(st.sampled_from(_SURNAMES), max_size=8), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_the_indexed_alignment_pairs_names_as_comparing_all_pairs_does(
+        cited_families: list[str], record_families: list[str], swap: bool) -> None:
+    record = [Author(family=f, given="Xiaoli" if swap and k % 2 else "A")
+              for k, f in enumerate(record_families)]
+    cited_names = cited([f"{f} A" for f in cited_families])
+    assert compare_authors(cited_names, False, record).pairs == _all_pairs_alignment(
+        cited_names, record)

@@ -384,13 +384,21 @@ def test_crossref_down_leaves_references_unverified_never_not_found(
     assert all("doi-mismatch" in rules[i] for i in PLANTED["doi-mismatch"])
 
 
-def test_both_sources_down_exits_3_and_still_writes_the_report(
-        manuscript: Path, fake_api: FakeAPI, tmp_path: Path, fast_cli: None) -> None:
+def test_both_sources_down_exits_3_when_asked_and_still_writes_the_report(
+        manuscript: Path, fake_api: FakeAPI, tmp_path: Path, fast_cli: None,
+        capsys: pytest.CaptureFixture[str]) -> None:
     fake_api.down("crossref")
     fake_api.down("openalex")
     out = tmp_path / "report.json"
-    code = main(["check", str(manuscript), "--format", "json", "--output", str(out)])
+    code = main(["check", str(manuscript), "--format", "json", "--output", str(out),
+                 "--fail-on", "error,sources-failed"])
     assert code == EXIT_UNVERIFIED
+    assert "could not answer" in capsys.readouterr().err
+    # by default an outage does not fail the run by itself, and is said once
+    assert main(["check", str(manuscript), "--fail-on", "never"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.count("no reference could be verified") == 1
+    assert "does not fail the run; add sources-failed" in captured.err
     document = json.loads(out.read_text("utf-8"))
     assert document["summary"]["unverified"] == N
     assert all(r["findings"] == [] or all(f["rule"] not in PLANTED for f in r["findings"])

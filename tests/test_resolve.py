@@ -150,3 +150,52 @@ def test_without_an_expander_a_short_doi_is_searched_like_no_doi():
     crossref = FakeSource("crossref", [_rec()])
     [match] = resolve_references([ref(title=TITLE, year=2022, doi="10/abc12")], [crossref])
     assert crossref.doi_calls == [] and match.record is not None and match.failures == []
+
+
+def test_a_sparse_record_from_one_source_does_not_hide_a_full_one_from_another():
+    from factories import authors
+
+    cited = ref(title=TITLE, year=2022, doi="10.1000/x", authors=authors("Guo X", "Vogt A"),
+                journal="Stem Cells")
+    sparse = _rec(title=None, year=None)  # Crossref holds the DOI with hardly any metadata
+    full = _rec("openalex", authors=authors("Guo X", "Vogt A"), journal="Stem Cells")
+    crossref, openalex = FakeSource("crossref", [sparse]), FakeSource("openalex", [full])
+    [match] = resolve_references([cited], [crossref, openalex])
+    assert match.record is full and match.doi_record is full and match.others == [sparse]
+    assert crossref.searches == 0 and openalex.searches == 0
+
+
+def test_a_failed_second_opinion_is_kept_on_the_match():
+    openalex = FakeSource("openalex", [_rec("openalex")])
+    crossref = FakeSource("crossref", [], fail=True)
+    [match] = resolve_references([ref(title=TITLE, year=2022)], [openalex, crossref])
+    assert match.record is not None and match.record.source == "openalex"
+    assert {f.source for f in match.failures} == {"crossref"}
+
+
+# issue 11 item 6: arXiv
+ARXIV = "10.48550/arxiv.1706.03762"
+
+
+def test_a_versioned_arxiv_doi_is_looked_up_and_reported_as_the_registered_one():
+    from factories import run_rule
+
+    from citelint.rules import doi_not_found
+
+    openalex = FakeSource("openalex", [_rec("openalex", doi=ARXIV)])
+    [match] = resolve_references([ref(title=TITLE, year=2022, doi=ARXIV + "v5")], [openalex])
+    assert openalex.doi_calls == [[ARXIV]] and match.record is not None
+    [finding] = run_rule(doi_not_found, match)
+    assert finding.severity == "warning" and finding.expected == ARXIV
+    assert f"arXiv registers {ARXIV}" in finding.message
+
+
+def test_an_arxiv_id_is_looked_up_by_the_doi_arxiv_registers():
+    from citelint.citation import parse_citation
+    from citelint.models import Location
+
+    cited = parse_citation(f"Guo X. {TITLE}. arXiv:1706.03762v2. 2022.", 1, Location())
+    assert cited.arxiv == "1706.03762"
+    openalex = FakeSource("openalex", [_rec("openalex", doi=ARXIV)])
+    [match] = resolve_references([cited], [openalex])
+    assert openalex.doi_calls == [[ARXIV]] and match.record is not None

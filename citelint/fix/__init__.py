@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,9 +77,23 @@ class FileFix:
         return text + "."
 
     def write(self) -> None:
-        """Write the fixed text back, in the file's own encoding form (UTF-8, BOM kept)."""
+        """Write the fixed text back, in the file's own encoding form (UTF-8, BOM kept).
+
+        The new text goes to a temporary file beside the original, which then replaces it in one
+        step (keeping its permissions; a symbolic link keeps pointing at the fixed file), so an
+        interrupted run never leaves a half-written bibliography.
+        """
         data = self.fixed.encode("utf-8")
-        self.path.write_bytes(b"\xef\xbb\xbf" + data if self.bom else data)
+        target = self.path.resolve()
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(b"\xef\xbb\xbf" + data if self.bom else data)
+            shutil.copymode(target, temporary)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -86,11 +103,15 @@ def _count(n: int, one: str, many: str) -> str:
 def chosen_fixes(result: ReferenceResult, unsafe: bool) -> tuple[list[Fix], list[Fix]]:
     """The fixes to apply to one reference, and the unsafe ones held back.
 
-    Accepted (suppressed) findings are not fixed. Several findings may carry the same correction
-    (two author-mismatch findings on one list); the first fix for a field wins.
+    Only a reference whose match stands (``verified`` or ``problem``) is fixed: an unverified
+    one (its cited DOI unchecked, a rule failed) is not. Accepted (suppressed) findings are not
+    fixed. Several findings may carry the same correction (two author-mismatch findings on one
+    list); the first fix for a field wins.
     """
     apply: dict[str, Fix] = {}
     held: dict[str, Fix] = {}
+    if result.status not in ("verified", "problem"):
+        return [], []
     for finding in result.findings:
         fix = finding.fix
         if fix is None or finding.suppressed is not None:

@@ -68,7 +68,7 @@ def _value_end(text: str, pos: int, end: int) -> int:
 
 def _fields(text: str, start: int, end: int) -> list[_Field]:
     """The fields of an entry body ``text[start:end]`` (after ``key,``, to the closing brace)."""
-    fields = []
+    fields: list[_Field] = []
     pos = start
     while True:
         while pos < end and (text[pos].isspace() or text[pos] == ","):

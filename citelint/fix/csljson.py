@@ -94,15 +94,15 @@ class Editor:
         references in citing order), or by position for an item without one ("item 3")."""
         if self.ids is None:
             self.ids = {}
-            for start in self.items:
-                if self.text.startswith("{", start):
-                    members, _ = _members(self.text, start)
-                    for key, _, _, value_start, value_end in members:
-                        if key == "id":
+            for item_start in self.items:
+                if self.text.startswith("{", item_start):
+                    members, _ = _members(self.text, item_start)
+                    for name, _, _, value_start, value_end in members:
+                        if name == "id":
                             item_id = json.loads(self.text[value_start:value_end])
-                            self.ids.setdefault(str(item_id), start)
+                            self.ids.setdefault(str(item_id), item_start)
         key = ref.location.key or ""
-        start = self.ids.get(key)
+        start: int | None = self.ids.get(key)
         if start is None and (numbered := re.fullmatch(r"item (\d+)", key)):
             position = int(numbered.group(1)) - 1
             if 0 <= position < len(self.items) and self.text.startswith("{",
@@ -134,8 +134,8 @@ class Editor:
         return text.replace("\n", "\n" + indent)
 
     def _indent(self, pos: int) -> str:
-        line_start = self.text.rfind("\n", 0, pos) + 1
-        return re.match(r"[ \t]*", self.text[line_start:pos]).group(0)
+        line = self.text[self.text.rfind("\n", 0, pos) + 1:pos]
+        return line[:len(line) - len(line.lstrip(" \t"))]
 
     def edits(self, ref: Reference, fix: Fix) -> list[Edit]:
         names = FIELDS.get(fix.field)

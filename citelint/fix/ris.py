@@ -56,12 +56,19 @@ class Editor:
                 return start, number
         return start, len(self.lines)
 
+    def _tag(self, number: int) -> re.Match[str]:
+        """The tag, spacing, value and line ending of tag line ``number``."""
+        match = _TAG.match(self.lines[number])
+        if match is None:
+            raise FixError(f"line {number + 1} is no longer a tag line.")
+        return match
+
     def _line(self, tag: str, value: str) -> str:
         return f"{tag}{self.spacing}{value}{self.newline}"
 
     def _set(self, number: int, value: str) -> Edit:
         """Replace the value on tag line ``number``."""
-        match = _TAG.match(self.lines[number])
+        match = self._tag(number)
         start = self.offsets[number] + match.start(3)
         return Edit(start, start + len(match.group(3)), value)
 
@@ -88,7 +95,7 @@ class Editor:
             raise FixError(f"RIS has no tag for {fix.field!r}.")
         if fix.field == "authors":
             lines = sorted(n for tag in names for n in tags.get(tag, []))
-            tag = _TAG.match(self.lines[lines[0]]).group(1) if lines else "AU"
+            tag = self._tag(lines[0]).group(1) if lines else "AU"
             new = [self._line(tag, _ris_name(a)) for a in fix.value]
             at = lines[0] if lines else end
             return [self._remove(n) for n in lines] + [self._insert(at, new)]
@@ -96,7 +103,7 @@ class Editor:
         if present is None:
             return [self._insert(end, [self._line(names[0], str(fix.value))])]
         if fix.field == "year":
-            value = _TAG.match(self.lines[present]).group(3)
+            value = self._tag(present).group(3)
             year = re.search(r"\d{4}", value)
             if year is None:
                 raise FixError(f"its date {value!r} has no year to correct.")

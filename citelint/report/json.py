@@ -4,6 +4,10 @@ The schema ships inside the package (``report/schema.json``); :func:`validate` c
 against it. ``SCHEMA_VERSION`` changes only when the shape changes incompatibly (version 2: cited
 authors are structured objects, and each reference carries its provenance and the fields that
 were and were not compared).
+
+A run given one input writes that input's report; a run given several writes one run document
+(:func:`run_to_dict`): every input in the order given, with its report or why it could not be
+read, and totals over the inputs read.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from citelint.models import Finding, Location, Match, ReferenceResult, Report
+from citelint.models import Finding, Location, Match, ReferenceResult, Report, Run
 
 SCHEMA_VERSION = 2
 STATUSES = ("verified", "problem", "not-found", "unverified")
@@ -69,6 +73,8 @@ def _result(result: ReferenceResult) -> dict[str, Any]:
         "findings": [_finding(f) for f in result.findings],
         "searched": match.searched,
     }
+    if result.accepted:
+        out["accepted"] = True
     if result.reason:
         out["reason"] = result.reason
     if match.failures:
@@ -78,12 +84,25 @@ def _result(result: ReferenceResult) -> dict[str, Any]:
     return out
 
 
-def report_to_dict(report: Report) -> dict[str, Any]:
-    """The JSON report as a dict (see ``schema.json``)."""
-    manuscript = report.manuscript
+def _summary(report: Report) -> dict[str, Any]:
     statuses = {s: 0 for s in STATUSES}
     for result in report.results:
         statuses[result.status] += 1
+    return {
+        "references": len(report.results),
+        "verified": statuses["verified"],
+        "problem": statuses["problem"],
+        "not_found": statuses["not-found"],
+        "unverified": statuses["unverified"],
+        "findings": report.counts(),
+        "suppressed": len(report.findings(include_suppressed=True)) - len(report.findings()),
+        "problem_accepted": sum(r.accepted for r in report.results),
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The JSON report as a dict (see ``schema.json``)."""
+    manuscript = report.manuscript
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "citelint", "version": report.tool_version},
@@ -93,18 +112,39 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                        "keywords": manuscript.keywords,
                        "has_abstract": bool(manuscript.abstract),
                        "problems": manuscript.problems},
-        "summary": {
-            "references": len(report.results),
-            "verified": statuses["verified"],
-            "problem": statuses["problem"],
-            "not_found": statuses["not-found"],
-            "unverified": statuses["unverified"],
-            "findings": report.counts(),
-            "suppressed": len(report.findings(include_suppressed=True)) - len(report.findings()),
-        },
+        "summary": _summary(report),
         "references": [_result(r) for r in report.results],
         "stats": report.stats,
     }
+
+
+def run_to_dict(run: Run) -> dict[str, Any]:
+    """The JSON document of a run over several inputs (``$defs/run`` in ``schema.json``)."""
+    from citelint import __version__
+
+    inputs: list[dict[str, Any]] = []
+    totals: dict[str, Any] = {"inputs": len(run.inputs), "read": len(run.reports),
+                              "unreadable": len(run.unreadable)}
+    for item in run.inputs:
+        if not isinstance(item, Report):
+            inputs.append({"path": item.path, "error": item.reason})
+            continue
+        document = report_to_dict(item)
+        inputs.append({"path": item.manuscript.path, "report": document})
+        for key, value in document["summary"].items():
+            if isinstance(value, dict):
+                counts = totals.setdefault(key, {})
+                for name, n in value.items():
+                    counts[name] = counts.get(name, 0) + n
+            else:
+                totals[key] = totals.get(key, 0) + value
+    totals.setdefault("findings", {"error": 0, "warning": 0, "info": 0})
+    for key in ("references", "verified", "problem", "not_found", "unverified", "suppressed",
+                "problem_accepted"):
+        totals.setdefault(key, 0)
+    version = next((r.tool_version for r in run.reports if r.tool_version), __version__)
+    return {"schema_version": SCHEMA_VERSION, "tool": {"name": "citelint", "version": version},
+            "inputs": inputs, "summary": totals}
 
 
 @lru_cache(maxsize=1)

@@ -1,11 +1,12 @@
 """JUnit XML output, for CI systems that display test results (GitLab, Jenkins, Azure, …).
 
-Each reference is one test case in one test suite named after the input. A reference fails when
-it has a finding at or above the ``fail_on`` severity (errors by default), is skipped when it could
-not be verified (the reason is the skip message: a failed lookup is neither a pass nor a
-failure), and passes otherwise. Lesser findings and accepted (suppressed) ones are written to the
-test case's ``<system-out>``. JUnit ``<error>`` (the test itself crashed) is never used: citelint's
-equivalent is an unverified reference, reported as skipped.
+Each reference is one test case in a test suite named after its input (one suite per input; an
+input that could not be read is a suite whose one test case is an ``<error>`` with the reason). A
+reference fails when it has a finding at or above the ``fail_on`` severity (errors by default), is
+skipped when it could not be verified (the reason is the skip message: a failed lookup is neither
+a pass nor a failure), and passes otherwise. Lesser findings and accepted (suppressed) ones are
+written to the test case's ``<system-out>``. JUnit ``<error>`` (the test itself crashed) is used
+only for an input that could not be read: an unverified reference is reported as skipped.
 
 This module is a pure function of the report; it does no I/O.
 """
@@ -17,7 +18,7 @@ import xml.etree.ElementTree as ET
 from typing import Literal
 
 from citelint.baseline import short_citation
-from citelint.models import Finding, ReferenceResult, Report
+from citelint.models import Finding, ReferenceResult, Report, Run, UnreadableInput
 
 FailOn = Literal["error", "warning", "info", "never"]
 _RANK = {"error": 3, "warning": 2, "info": 1}
@@ -33,10 +34,10 @@ def _xml_text(text: object) -> str:
 def _describe(finding: Finding, result: ReferenceResult) -> str:
     """A finding as a few lines of plain text: rule, message, cited vs record, source."""
     lines = [f"[{finding.severity}] {finding.rule}: {finding.message}"]
-    if finding.cited is not None or finding.expected is not None:
-        field = f" {finding.field}" if finding.field else ""
-        lines.append(f"    cited{field}: {finding.cited}")
-        lines.append(f"    record{field}: {finding.expected}")
+    field = f" {finding.field}" if finding.field else ""
+    lines += [f"    {label}{field}: {value}" for label, value in (("cited", finding.cited),
+                                                                  ("record", finding.expected))
+              if value is not None]
     record = result.match.record if result.match else None
     if record is not None:
         source = record.source + (f" https://doi.org/{record.doi}" if record.doi else "")
@@ -84,14 +85,11 @@ def _testcase(result: ReferenceResult, input_path: str, threshold: int
     return case, outcome
 
 
-def write_junit(report: Report, fail_on: FailOn = "error") -> str:
-    """The report as a JUnit XML document (one ``<testsuite>``, one ``<testcase>`` per reference).
+_COUNTS = ("tests", "failures", "errors", "skipped")
 
-    ``fail_on`` is the least severity that fails a test case, as for the exit code; ``"never"``
-    turns every finding into output only.
-    """
+
+def _suite(report: Report, threshold: int) -> ET.Element:
     input_path = report.manuscript.path or "<input>"
-    threshold = _THRESHOLD[fail_on]
     cases = [_testcase(result, report.manuscript.path or "", threshold)
              for result in report.results]
     counts = {
@@ -102,10 +100,8 @@ def write_junit(report: Report, fail_on: FailOn = "error") -> str:
     }
     seconds = report.stats.get("seconds")
     timing = {"time": f"{float(seconds):.3f}"} if isinstance(seconds, (int, float)) else {}
-
-    root = ET.Element("testsuites", {"name": "citelint", **counts, **timing})
-    suite = ET.SubElement(root, "testsuite",
-                          {"name": _xml_text(f"citelint: {input_path}"), **counts, **timing})
+    suite = ET.Element("testsuite",
+                       {"name": _xml_text(f"citelint: {input_path}"), **counts, **timing})
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", {"name": "citelint.version",
                                            "value": report.tool_version or "unknown"})
@@ -115,5 +111,33 @@ def write_junit(report: Report, fail_on: FailOn = "error") -> str:
         suite.append(case)
     if report.manuscript.problems:
         ET.SubElement(suite, "system-err").text = _xml_text("\n".join(report.manuscript.problems))
+    return suite
+
+
+def _unreadable_suite(item: UnreadableInput) -> ET.Element:
+    suite = ET.Element("testsuite", {"name": _xml_text(f"citelint: {item.path}"), "tests": "1",
+                                     "failures": "0", "errors": "1", "skipped": "0"})
+    case = ET.SubElement(suite, "testcase", {"classname": "inputs", "name": _xml_text(item.path),
+                                             "file": _xml_text(item.path)})
+    ET.SubElement(case, "error", {"message": _xml_text(item.reason), "type": "unreadable-input"})
+    return suite
+
+
+def write_junit(report: Report | Run, fail_on: FailOn = "error") -> str:
+    """The report as a JUnit XML document: one ``<testsuite>`` per input (a :class:`Run` may
+    hold several), one ``<testcase>`` per reference.
+
+    ``fail_on`` is the least severity that fails a test case, as for the exit code; ``"never"``
+    turns every finding into output only.
+    """
+    threshold = _THRESHOLD[fail_on]
+    inputs = [report] if isinstance(report, Report) else report.inputs
+    suites = [_suite(item, threshold) if isinstance(item, Report) else _unreadable_suite(item)
+              for item in inputs]
+    totals = {name: str(sum(int(suite.get(name, "0")) for suite in suites)) for name in _COUNTS}
+    times = [float(suite.get("time", "")) for suite in suites if suite.get("time")]
+    timing = {"time": f"{sum(times):.3f}"} if times else {}
+    root = ET.Element("testsuites", {"name": "citelint", **totals, **timing})
+    root.extend(suites)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

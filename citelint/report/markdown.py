@@ -1,7 +1,9 @@
 """GitHub-flavoured Markdown output, for a CI step summary (``$GITHUB_STEP_SUMMARY``) or a comment.
 
 A summary table of verdicts and finding counts, then one section per reference with findings:
-rule, severity, message, cited value against the record's value, and the record's source. Cell
+rule, severity, message, cited value against the record's value, and the record's source. A run
+over several inputs writes one such part per input (an input that could not be read says why),
+so that one step summary covers the run. Cell
 text is escaped (pipes, HTML, line breaks) because titles and messages come from manuscripts and
 bibliographic services, not from us.
 
@@ -17,7 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from citelint.baseline import short_citation
-from citelint.models import Finding, ReferenceResult, Report
+from citelint.models import Finding, ReferenceResult, Report, Run
 from citelint.report.text import printable
 
 _SEVERITY_MARK = {"error": "\u274c error", "warning": "\u26a0\ufe0f warning",
@@ -105,12 +107,26 @@ def _reference_section(result: ReferenceResult, input_path: str | None) -> list[
     return lines + [""]
 
 
-def write_markdown(report: Report, max_references: int = DEFAULT_MAX_REFERENCES) -> str:
-    """The report as Markdown: a summary table, then a section per reference with findings.
+def write_markdown(report: Report | Run, max_references: int = DEFAULT_MAX_REFERENCES) -> str:
+    """The report as Markdown: a summary table, then a section per reference with findings; for
+    a run over several inputs, one such part per input.
 
-    At most ``max_references`` reference sections are written; a closing line says how many more
-    the full (JSON or SARIF) report holds.
+    At most ``max_references`` reference sections are written per input; a closing line says how
+    many more the full (JSON or SARIF) report holds.
     """
+    if isinstance(report, Report):
+        return _report_markdown(report, max_references)
+    parts = []
+    for item in report.inputs:
+        if isinstance(item, Report):
+            parts.append(_report_markdown(item, max_references))
+        else:
+            parts.append(f"## citelint: {escape_cell(item.path)}\n\n"
+                         f"\u274c Could not be read: {escape_cell(item.reason)}\n")
+    return "\n".join(parts)
+
+
+def _report_markdown(report: Report, max_references: int) -> str:
     name = report.manuscript.path or "<input>"
     lines = [f"## citelint: {escape_cell(name)}", ""]
     lines += _summary_table(report) + [""]
@@ -129,8 +145,17 @@ def write_markdown(report: Report, max_references: int = DEFAULT_MAX_REFERENCES)
     if unverified:
         lines += [f"<details><summary>{_plural(len(unverified), 'unverified reference')} "
                   "(a source did not answer; not checked, not cleared)</summary>", ""]
-        lines += [f"- [{r.reference.index}] {escape_cell(short_citation(r.reference))}: "
-                  f"{escape_cell(r.reason or 'no reason given')}" for r in unverified]
+        by_reason: dict[str, list[ReferenceResult]] = {}
+        for result in unverified:
+            by_reason.setdefault(result.reason or "no reason given", []).append(result)
+        for reason, results in by_reason.items():  # a shared reason (an outage) is said once
+            if len(results) == 1:
+                lines.append(f"- [{results[0].reference.index}] "
+                             f"{escape_cell(short_citation(results[0].reference))}: "
+                             f"{escape_cell(reason)}")
+            else:
+                indexes = ", ".join(f"[{r.reference.index}]" for r in results)
+                lines.append(f"- {len(results)} references ({indexes}): {escape_cell(reason)}")
         lines += ["", "</details>", ""]
 
     accepted = [(r, f) for r, f in report.findings(include_suppressed=True)

@@ -1,10 +1,13 @@
 """SARIF 2.1.0 output, for code-scanning UIs (GitHub code scanning, VS Code SARIF viewer…).
 
-One run, one ``reportingDescriptor`` per citelint rule (documentation from the rule module's
+One run per input (:func:`run_to_sarif` for a run over several inputs: an input that could not
+be read gets a run whose invocation failed, with the reason), one ``reportingDescriptor`` per
+citelint rule (documentation from the rule module's
 docstring), one ``result`` per finding. Accepted findings (baseline or inline) are kept, with an
 external suppression carrying the reason, so code scanning shows them as dismissed rather than
 forgetting them. References that could not be verified are not findings: they are reported as
-tool-execution notifications, so a failed lookup never reads as a clean bill of health.
+tool-execution notifications, so a failed lookup never reads as a clean bill of health; the
+references that share one reason (a network that could not be reached) share one notification.
 
 This module is a pure function of the report: it does no I/O, and it never resolves paths
 against the file system or the working directory (pass ``source_root`` to relativise absolute
@@ -26,7 +29,7 @@ from urllib.parse import quote
 
 from citelint import DISTRIBUTION
 from citelint.baseline import fingerprint
-from citelint.models import Location, Reference, ReferenceResult, Report, Severity
+from citelint.models import Location, Reference, ReferenceResult, Report, Run, Severity
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -161,20 +164,34 @@ def _jsonable(value: Any) -> Any:
 
 
 def _notifications(report: Report, source_root: Path | None) -> list[dict[str, Any]]:
-    """Unverified and not-found references, which a reader of findings alone would miss."""
-    notes = []
+    """Unverified and not-found references, which a reader of findings alone would miss; those
+    that share a status and a reason share one notification."""
+    groups: dict[tuple[str, str | None], list[ReferenceResult]] = {}
     for result in report.results:
-        if result.status not in ("unverified", "not-found") or result.findings:
-            continue
-        what = "could not be verified" if result.status == "unverified" else "was not found"
-        text = f"Reference {result.reference.index} {what}"
-        text += f": {result.reason}" if result.reason else "."
-        notes.append({
-            "level": "note" if result.status == "unverified" else "warning",
+        if result.status in ("unverified", "not-found") and not result.findings:
+            groups.setdefault((result.status, result.reason), []).append(result)
+    notes = []
+    for (status, reason), results in groups.items():
+        what = "could not be verified" if status == "unverified" else "was not found"
+        indexes = [r.reference.index for r in results]
+        if len(indexes) == 1:
+            text = f"Reference {indexes[0]} {what}"
+        else:
+            text = (f"{len(indexes)} references ({', '.join(map(str, indexes))}) "
+                    f"{what.replace('was', 'were')}")
+        text += f": {reason}" if reason else "."
+        note: dict[str, Any] = {
+            "level": "note" if status == "unverified" else "warning",
             "message": {"text": text},
-            "locations": [_location(result.reference, report.manuscript.path, source_root)],
-            "properties": {"referenceIndex": result.reference.index, "status": result.status},
-        })
+            "locations": [_location(r.reference, report.manuscript.path, source_root)
+                          for r in results],
+            "properties": {"status": status},
+        }
+        if len(indexes) == 1:
+            note["properties"]["referenceIndex"] = indexes[0]
+        else:
+            note["properties"]["referenceIndexes"] = indexes
+        notes.append(note)
     for problem in report.manuscript.problems:
         notes.append({"level": "warning", "message": {"text": problem}})
     return notes
@@ -232,11 +249,7 @@ def report_to_sarif(report: Report, *, rules: Sequence[ModuleType] | None = None
                 descriptors.append(_unknown_descriptor(finding.rule, finding.severity))
             results.append(_result(result, n, rule_index[finding.rule], report, source_root))
 
-    driver: dict[str, Any] = {"name": "citelint", "version": _tool_version(report),
-                              "rules": descriptors}
-    information_uri = _information_uri()
-    if information_uri:
-        driver["informationUri"] = information_uri
+    driver = _driver(_tool_version(report), descriptors)
     invocation: dict[str, Any] = {"executionSuccessful": True}
     notifications = _notifications(report, source_root)
     if notifications:
@@ -254,8 +267,51 @@ def report_to_sarif(report: Report, *, rules: Sequence[ModuleType] | None = None
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
-def write_sarif(report: Report, *, source_root: Path | None = None,
+def _driver(version: str, descriptors: list[dict[str, Any]]) -> dict[str, Any]:
+    driver: dict[str, Any] = {"name": "citelint", "version": version, "rules": descriptors}
+    information_uri = _information_uri()
+    if information_uri:
+        driver["informationUri"] = information_uri
+    return driver
+
+
+def _unreadable_run(path: str, reason: str, version: str,
+                    source_root: Path | None) -> dict[str, Any]:
+    """The run of an input that could not be read: no results, a failed invocation saying why."""
+    notification = {"level": "error", "message": {"text": reason},
+                    "locations": [{"physicalLocation": {
+                        "artifactLocation": _artifact_location(path, source_root)}}]}
+    return {
+        "tool": {"driver": _driver(version, [])},
+        "invocations": [{"executionSuccessful": False,
+                         "toolExecutionNotifications": [notification]}],
+        "results": [],
+        "properties": {"input": {"path": path, "format": None}},
+    }
+
+
+def run_to_sarif(run: Run, *, source_root: Path | None = None,
+                 include_suppressed: bool = True) -> dict[str, Any]:
+    """One SARIF log for a run over several inputs, with one run per input in the order given
+    (see :func:`report_to_sarif`); an input that could not be read has a run without results
+    whose invocation failed, with the reason."""
+    from citelint import __version__
+
+    runs: list[dict[str, Any]] = []
+    for item in run.inputs:
+        if isinstance(item, Report):
+            runs += report_to_sarif(item, source_root=source_root,
+                                    include_suppressed=include_suppressed)["runs"]
+        else:
+            runs.append(_unreadable_run(item.path, item.reason, __version__, source_root))
+    return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": runs}
+
+
+def write_sarif(report: Report | Run, *, source_root: Path | None = None,
                 include_suppressed: bool = True) -> str:
-    """The SARIF log as JSON text (two-space indented, newline-terminated); see report_to_sarif."""
-    log = report_to_sarif(report, source_root=source_root, include_suppressed=include_suppressed)
+    """The SARIF log as JSON text (two-space indented, newline-terminated) of one report (see
+    report_to_sarif) or of a run over several inputs (see run_to_sarif)."""
+    to_sarif = report_to_sarif if isinstance(report, Report) else run_to_sarif
+    log = to_sarif(report, source_root=source_root,  # type: ignore[arg-type]
+                   include_suppressed=include_suppressed)
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -1,6 +1,10 @@
 """The readable summary: one block per reference with findings, cited versus record values.
 
 Plain text by default; ``color=True`` adds ANSI colours (the CLI asks for them only on a TTY).
+``quiet=True`` keeps only problems: references with an error or warning not accepted, input
+problems, and inputs that could not be read. References left unverified for one shared reason (a
+network that could not be reached) are summed up in one line, not once each.
+
 Every value that comes from an input or a service goes through :func:`printable` first: a
 citation or a record's title must not clear the screen, set the window title or fake a line.
 """
@@ -9,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from citelint.models import Finding, ReferenceResult, Report
+from citelint.models import Finding, ReferenceResult, Report, Run
 
 # Terminal escape sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST) and two-character
 # escapes, and the 8-bit CSI.
@@ -23,6 +27,7 @@ _CONTROLS = {**{c: None for c in [*range(0x20), *range(0x7f, 0xa0), *range(0x202
 
 _COLORS = {"error": "31", "warning": "33", "info": "36", "verified": "32", "problem": "31",
            "not-found": "35", "unverified": "90"}
+_STATUSES = ("verified", "problem", "not-found", "unverified")
 
 
 def printable(value: object) -> str:
@@ -36,6 +41,10 @@ def _paint(text: str, key: str, color: bool) -> str:
 
 def _short(text: str, width: int = 110) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _finding_lines(finding: Finding, color: bool) -> list[str]:
@@ -52,11 +61,15 @@ def _finding_lines(finding: Finding, color: bool) -> list[str]:
         lines.append(f"            source: {printable(source)}"
                      + (f" (doi:{printable(doi)})" if doi else ""))
     if finding.suppressed:
-        lines.append(f"            suppressed: {printable(finding.suppressed)}")
+        lines.append(f"            accepted: {printable(finding.suppressed)}")
     elif finding.fix is not None:
         lines.append(f"            fix ({finding.fix.safety}): "
                      f"{printable(finding.fix.description)}")
     return lines
+
+
+def _is_problem(finding: Finding) -> bool:
+    return finding.suppressed is None and finding.severity in ("error", "warning")
 
 
 def _fixable(report: Report) -> str | None:
@@ -81,38 +94,102 @@ def _fixable(report: Report) -> str | None:
             "--unsafe-fixes' (preview with --diff).")
 
 
-def _block(result: ReferenceResult, color: bool) -> list[str]:
+def _block(result: ReferenceResult, color: bool, quiet: bool, grouped: bool) -> list[str]:
     ref = result.reference
     where = printable(ref.location.describe())
-    head = f"[{ref.index}] {_paint(result.status, result.status, color)}  {where}"
-    lines = [head, f"    {_short(printable(ref.raw))}"]
-    if result.reason:
+    status = _paint(result.status, result.status, color)
+    if result.accepted:
+        status += ", accepted"
+    lines = [f"[{ref.index}] {status}  {where}", f"    {_short(printable(ref.raw))}"]
+    if result.reason and not grouped:
         lines.append(f"    reason: {printable(result.reason)}")
     for finding in result.findings:
-        lines.extend(_finding_lines(finding, color))
+        if not quiet or _is_problem(finding):
+            lines.extend(_finding_lines(finding, color))
     return lines
 
 
-def write_text(report: Report, color: bool = False, verbose: bool = False) -> str:
-    """The terminal summary. Without ``verbose``, verified references are not listed."""
+def _shared_reasons(report: Report) -> dict[str, list[int]]:
+    """Reasons that two or more unverified references share, with their indexes."""
+    by_reason: dict[str, list[int]] = {}
+    for result in report.results:
+        if result.status == "unverified" and result.reason:
+            by_reason.setdefault(result.reason, []).append(result.reference.index)
+    return {reason: indexes for reason, indexes in by_reason.items() if len(indexes) > 1}
+
+
+def _indexes(indexes: list[int]) -> str:
+    shown = ", ".join(map(str, indexes[:12]))
+    return shown + (", …" if len(indexes) > 12 else "")
+
+
+def _report_lines(report: Report, color: bool, verbose: bool, quiet: bool) -> list[str]:
+    shared = _shared_reasons(report)
     lines: list[str] = []
     for result in report.results:
-        if verbose or result.findings or result.status != "verified":
-            lines.extend(_block(result, color))
+        grouped = result.reason in shared
+        if quiet:
+            show = any(_is_problem(f) for f in result.findings)
+        else:
+            show = verbose or bool(result.findings) or (
+                result.status != "verified" and not grouped)
+        if show:
+            lines.extend(_block(result, color, quiet, grouped))
             lines.append("")
-    counts = report.counts()
-    statuses = {s: sum(r.status == s for r in report.results)
-                for s in ("verified", "problem", "not-found", "unverified")}
-    manuscript = report.manuscript
-    lines.append(f"{printable(manuscript.path or '<input>')}: {len(report.results)} references: "
-                 + ", ".join(f"{n} {s}" for s, n in statuses.items()) + ".")
-    lines.append(f"Findings: {counts['error']} errors, {counts['warning']} warnings, "
-                 f"{counts['info']} info.")
-    fixable = _fixable(report)
-    if fixable:
-        lines.append(fixable)
-    if manuscript.encoding not in (None, "utf-8"):
-        lines.append(f"Read as {manuscript.encoding} (the file is not UTF-8).")
-    for problem in manuscript.problems:
+    name = printable(report.manuscript.path or "<input>")
+    nothing_verified = bool(report.results) and all(
+        r.status == "unverified" for r in report.results)
+    for reason, indexes in shared.items():
+        if quiet and not nothing_verified:
+            continue
+        what = ("no reference could be verified" if len(indexes) == len(report.results)
+                else f"{_plural(len(indexes), 'reference')} unverified ({_indexes(indexes)})")
+        lines.append(f"{name}: {what}: {printable(reason)}")
+    if not quiet:
+        statuses = {s: sum(r.status == s for r in report.results) for s in _STATUSES}
+        accepted_refs = sum(r.accepted for r in report.results)
+        parts = [f"{n} {s}" + (f" ({accepted_refs} accepted)" if s == "problem" and accepted_refs
+                               else "") for s, n in statuses.items()]
+        lines.append(f"{name}: {len(report.results)} references: " + ", ".join(parts) + ".")
+        lines.append(_findings_line(report.counts(), _accepted(report)))
+        fixable = _fixable(report)
+        if fixable:
+            lines.append(fixable)
+    if report.manuscript.encoding not in (None, "utf-8"):
+        lines.append(f"Read as {report.manuscript.encoding} (the file is not UTF-8).")
+    for problem in report.manuscript.problems:
         lines.append(f"Input problem: {printable(problem)}")
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def _accepted(report: Report) -> int:
+    return sum(f.suppressed is not None for _, f in report.findings(include_suppressed=True))
+
+
+def _findings_line(counts: dict[str, int], accepted: int) -> str:
+    line = (f"Findings: {counts['error']} errors, {counts['warning']} warnings, "
+            f"{counts['info']} info")
+    return line + (f"; {accepted} accepted (baseline or citelint-ignore)." if accepted else ".")
+
+
+def write_text(report: Report | Run, color: bool = False, verbose: bool = False,
+               quiet: bool = False) -> str:
+    """The terminal summary of one report or of a run over several inputs. Without
+    ``verbose``, verified references are not listed; with ``quiet``, only problems are."""
+    inputs = [report] if isinstance(report, Report) else report.inputs
+    lines: list[str] = []
+    for item in inputs:
+        if lines and not quiet:
+            lines.append("")
+        if isinstance(item, Report):
+            lines.extend(_report_lines(item, color, verbose, quiet))
+        else:
+            lines.append(f"Unreadable input: {printable(item.reason)}")
+    reports = [i for i in inputs if isinstance(i, Report)]
+    if len(inputs) > 1 and not quiet:
+        counts = {s: sum(r.counts()[s] for r in reports) for s in ("error", "warning", "info")}
+        references = sum(len(r.results) for r in reports)
+        lines += ["", f"{_plural(len(inputs), 'input')}: {len(reports)} read, "
+                  f"{len(inputs) - len(reports)} unreadable; {references} references.",
+                  _findings_line(counts, sum(_accepted(r) for r in reports))]
+    return "\n".join(lines) + "\n" if lines else ""

@@ -44,8 +44,10 @@ class PartialAnswer(SourceUnavailable):
         """Raise when any of the ``asked`` DOIs failed (``failures`` maps DOI → its failure)."""
         if failures:
             first = next(iter(failures.values()))
-            raise cls(f"{service} could not be asked about {len(failures)} of {asked} DOIs: "
-                      f"{first}", found, sorted(failures),
+            message = (str(first) if len(failures) == asked else
+                       f"{service} could not be asked about {len(failures)} of {asked} DOIs: "
+                       f"{first}")
+            raise cls(message, found, sorted(failures),
                       offline=all(isinstance(f, NotInCache) for f in failures.values()))
 
 

@@ -205,6 +205,17 @@ class CrossrefSource:
         message = self._works.doi(path_segment(doi))
         return [message] if message else []
 
+    def journal_works(self, journal: str, year: int, rows: int = 20) -> list[Record]:
+        """Works Crossref holds from ``year`` whose container title is like ``journal``
+        (``query.container-title`` with ``from-pub-date``/``until-pub-date`` filters); the caller
+        decides which of them are really in the cited journal."""
+        query = (self._works.query(container_title=journal[:MAX_QUERY_CHARS])
+                 .filter(from_pub_date=str(year), until_pub_date=str(year))
+                 .select(*SEARCH_FIELDS))
+        response = self.http.get(query.url, {"rows": rows}, kind="search", accept=accept_list())
+        items = response.data["message"]["items"]
+        return [record_from_crossref(item, self.name) for item in items[:rows]]
+
     def search(self, reference: Reference, rows: int = 5) -> list[Record]:
         """Crossref's best matches for the whole citation string (``query.bibliographic``)."""
         text = " ".join((reference.raw or reference.title or "").split())[:MAX_QUERY_CHARS]

@@ -44,6 +44,12 @@ AUTHOR_BOOST = 8.0
 YEAR_BOOST = 4.0
 
 
+# words that do not tell one journal from another
+_JOURNAL_STOP = {"journal", "j", "of", "the", "and", "international", "int", "research", "res",
+                 "science", "sci", "review", "reviews", "rev", "letters", "lett", "proceedings",
+                 "proc", "in", "for", "on", "a", "an", "annals", "ann", "bulletin", "bull"}
+
+
 class SnapshotSource:
     """Records read from one or more JSON Lines snapshot files.
 
@@ -74,12 +80,26 @@ class SnapshotSource:
         self._texts = [" ".join(filter(None, map(comparable, [
             r.title, *(a.display() for a in r.authors or []), r.journal, *r.journal_short])))
             for r in self.records]
+        self._by_year: dict[int, list[Record]] | None = None
         self._first_authors = [frozenset(record_family_tokens(r.authors[0])) if r.authors
                                else frozenset()
                                for r in self.records]
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def journal_works(self, journal: str, year: int, rows: int = 20) -> list[Record]:
+        """Records of ``year`` whose journal (full or short name) shares a word with
+        ``journal``; the caller decides which are really in the cited journal."""
+        if self._by_year is None:  # built once, on the first question
+            self._by_year = {}
+            for record in self.records:
+                for each in record.years():
+                    self._by_year.setdefault(each, []).append(record)
+        words = set(comparable(journal).split()) - _JOURNAL_STOP
+        found = [r for r in self._by_year.get(year, []) if words & set(
+            comparable(" ".join([r.journal or "", *r.journal_short])).split())]
+        return found[:rows]
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -323,11 +323,16 @@ class ResponseCache:
         return self.directory / key[:2] / f"{key}.json"
 
     def get(self, key: str, stale_ok: bool = False) -> dict[str, Any] | None:
+        """The entry stored under ``key``; None when there is none, it has expired, or it is not
+        an entry at all (a damaged or foreign file is ignored, never a crash)."""
         try:
             entry = json.loads(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        expired = self.ttl is not None and time.time() - entry.get("stored", 0) > self.ttl
+        stored = entry.get("stored") if isinstance(entry, dict) else None
+        if not isinstance(stored, (int, float)) or isinstance(stored, bool):
+            return None
+        expired = self.ttl is not None and time.time() - stored > self.ttl
         return entry if stale_ok or not expired else None
 
     def put(self, key: str, entry: dict[str, Any]) -> None:
@@ -364,10 +369,11 @@ class Transport:
     A service is taken as down for the rest of the run, and not asked again (its references are
     reported unverified at once, with the reason it went down), after ``trip_after`` give-ups in
     a row, at once when its host cannot be reached or refuses access (401/403) or asks to wait
-    longer than ``max_retry_after``, and when the time lost to its failures passes
-    ``source_budget``. Every request ends within ``request_budget`` seconds (retries, waits and
-    slow bodies included), and nothing is asked once ``run_budget`` seconds have passed since the
-    transport was made (None: no run budget).
+    longer than ``max_retry_after`` or a request used its whole ``request_budget`` without an
+    answer, and when the time lost to its failures passes ``source_budget``. Every request
+    ends within ``request_budget`` seconds (retries, waits and slow bodies included), and
+    nothing is asked once ``run_budget`` seconds have passed since the transport was made (None:
+    no run budget).
     """
 
     def __init__(
@@ -408,6 +414,9 @@ class Transport:
         self.cache = ResponseCache(Path(cache_dir) if cache_dir else default_cache_dir(),
                                    cache_ttl) if use_cache else None
         self.session = session or requests.Session()
+        # redirects are followed here, by hand (see _redirect_target): requests must not even
+        # work out where one leads, as it raises on an address it cannot parse
+        self.session.get_redirect_target = lambda _response: None  # type: ignore[method-assign, assignment]
         adapter = requests.adapters.HTTPAdapter(pool_connections=8, pool_maxsize=16)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
@@ -426,7 +435,8 @@ class Transport:
         self._give_ups: Counter[str] = Counter()  # consecutive, per service
         self._lost: dict[str, float] = {}  # seconds lost to failures, per service
         self._down: dict[str, str] = {}  # service -> why it is not asked again
-        self._hosts: set[str] = set()  # hosts redirects may lead to (besides the asked one)
+        self._hosts: set[str] = set()  # hosts (host[:port]) redirects may lead to, as well as
+        # the one asked
 
     def __repr__(self) -> str:
         return f"Transport(offline={self.offline}, cache={self.cache and self.cache.directory})"
@@ -438,10 +448,10 @@ class Transport:
     def allow(self, base_url: str) -> None:
         """Let redirects lead to the host of ``base_url`` (a configured service address); a user
         name and password in it are kept out of every message and cache key."""
-        parts = urlsplit(base_url)
-        self.add_secret(parts.password)
-        if parts.hostname:
-            self._hosts.add(parts.hostname.lower())
+        self.add_secret(urlsplit(base_url).password)
+        host = _host(base_url)
+        if host:
+            self._hosts.add(host)
 
     def down(self) -> dict[str, str]:
         """The services taken as down in this run, with the reason each went down."""
@@ -572,6 +582,9 @@ class Transport:
             why = None
             if isinstance(last, _GiveUp) and last.down:
                 why = "not asking it again in this run"
+            elif lost >= self.request_budget * 0.9:  # no usable answer in a whole budget
+                why = (f"it used the request budget of {_duration(self.request_budget)} without "
+                       "an answer; not asking it again")
             elif self._give_ups[service] >= self.trip_after:
                 why = f"it failed {self._give_ups[service]} times in a row; not asking it again"
             elif self._lost[service] >= self.source_budget:
@@ -598,7 +611,7 @@ class Transport:
     def _attempt(self, url: str, clean: str, service: str, headers: Mapping[str, str] | None,
                  lane: str, deadline: float) -> Response:
         """One request, following at most :data:`MAX_REDIRECTS` permitted redirects."""
-        asked_host = (urlsplit(url).hostname or "").lower()
+        asked_host = _host(url)
         for _ in range(MAX_REDIRECTS + 1):
             answer, body = self._fetch(url, clean, service, headers, lane, deadline)
             if answer.status_code not in _REDIRECTS:
@@ -613,8 +626,7 @@ class Transport:
         try:
             target = urljoin(url, (location or "").strip())
             parts = urlsplit(target)
-            host = (parts.hostname or "").lower()
-            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+            host = _host(target)
         except ValueError:
             raise _GiveUp("redirected to an address that cannot be read") from None
         if not location or parts.scheme not in ("http", "https") or not host:
@@ -743,6 +755,14 @@ class Transport:
             text = (f"{service} failed {_times(len(reasons))} (last: {reasons[-1]}); "
                     f"gave up after {took}.")
         return self.scrub(text)
+
+
+def _host(url: str) -> str:
+    """The host of ``url`` with its port when one is given ("127.0.0.1:8080", "doi.org");
+    raises ValueError for an address that cannot be read."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if host and parts.port is not None else host
 
 
 def _causes(exc: BaseException) -> Iterable[BaseException]:

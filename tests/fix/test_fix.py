@@ -177,3 +177,30 @@ def test_a_file_that_no_longer_parses_gets_no_fix_and_a_sentence(tmp_path):
     outcome = fix_file(path, "csl-json", [_result(_finding("pages-article-number",
                                                            Fix("pages", "1198", "safe")))])
     assert not outcome.changed and "no fix was written" in outcome.skipped[0]
+
+
+def test_a_match_backed_by_the_title_alone_gives_no_fix():
+    cited = ref(1, title=TITLE)
+    findings = _findings(cited, record(title=TITLE, doi="10.3390/cells11071198"))
+    [doi] = [f for f in findings if f.rule == "doi-missing"]
+    assert doi.expected == "10.3390/cells11071198" and doi.fix is None
+
+
+def test_an_unverified_reference_is_not_fixed():
+    result = _result(_finding("doi-missing", Fix("doi", "10.1/x", "safe")))
+    result.status = "unverified"
+    assert chosen_fixes(result, unsafe=True) == ([], [])
+
+
+def test_a_fixed_file_is_replaced_whole_keeping_its_mode_and_its_symlink(tmp_path):
+    real = tmp_path / "real.bib"
+    real.write_text("@article{k1,\n  pages = {1198--1221}\n}\n", "utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "refs.bib"
+    link.symlink_to(real)
+    outcome = fix_file(link, "bibtex", [_result(_finding("pages-article-number",
+                                                         Fix("pages", "1198", "safe")))])
+    outcome.write()
+    assert link.is_symlink() and real.read_text("utf-8") == "@article{k1,\n  pages = {1198}\n}\n"
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["real.bib", "refs.bib"]

@@ -79,3 +79,28 @@ def test_version_2_carries_provenance_structured_authors_and_compared_fields():
     entry["parsed"]["authors"] = ["van der Berg A"]  # v1's flat strings no longer pass
     with pytest.raises(jsonschema.ValidationError):
         validate(document)
+
+
+def test_a_run_over_several_inputs_is_one_document_with_totals():
+    from citelint.models import Run, UnreadableInput
+    from citelint.report.json import run_to_dict
+
+    document = run_to_dict(Run([_report(), UnreadableInput("b.bib", "b.bib: no entry.")]))
+    validate(document)
+    assert [i["path"] for i in document["inputs"]] == ["m.txt", "b.bib"]
+    assert document["inputs"][1] == {"path": "b.bib", "error": "b.bib: no entry."}
+    assert document["summary"]["findings"] == {"error": 1, "warning": 0, "info": 0}
+    assert (document["summary"]["read"], document["summary"]["unreadable"]) == (1, 1)
+    del document["inputs"][0]["report"]["references"]  # each report is a whole report
+    with pytest.raises(jsonschema.ValidationError):
+        validate(document)
+
+
+def test_an_accepted_problem_is_marked_and_counted():
+    report = _report()
+    report.results[0].findings[0].suppressed = "erratum"
+    document = report_to_dict(report)
+    validate(document)
+    assert document["references"][0]["status"] == "problem"
+    assert document["references"][0]["accepted"] is True
+    assert document["summary"]["problem_accepted"] == 1 == document["summary"]["suppressed"]

@@ -115,3 +115,24 @@ def test_empty_report_is_an_empty_suite() -> None:
     suite = parse(report).find("testsuite")
     assert suite.get("name") == "citelint: <input>"
     assert suite.get("tests") == "0" and suite.findall("testcase") == []
+
+
+def test_a_missing_cited_value_is_not_printed_as_none() -> None:
+    missing = result(1, "verified", [Finding("doi-missing", "info", "Add the DOI.", field="doi",
+                                             cited=None, expected="10.1000/x")])
+    report = Report(Manuscript("refs.bib", "bibtex", [missing.reference]), [missing])
+    text = write_junit(report)
+    assert "record doi: 10.1000/x" in text and "None" not in text
+
+
+def test_a_run_has_a_suite_per_input_and_an_unreadable_input_is_an_error() -> None:
+    from citelint.models import Run, UnreadableInput
+
+    run = Run([sample_report(), UnreadableInput("notes.txt", "notes.txt: no reference list.")])
+    root = ET.fromstring(write_junit(run))
+    first, second = root.findall("testsuite")
+    assert first.get("tests") == "6" and second.get("errors") == "1"
+    error = second.find("testcase/error")
+    assert error is not None and error.get("message") == "notes.txt: no reference list."
+    assert root.get("tests") == "7" and root.get("errors") == "1"
+    assert root.get("failures") == first.get("failures")

@@ -101,3 +101,16 @@ def test_escape_cell_stops_markdown_injection_and_drops_terminal_escapes() -> No
     cell = escape_cell("![x](https://tracker.example/p.png) **bold** `code` \x1b]0;title\x07end")
     assert cell == ("!\\[x\\](https://tracker.example/p.png) \\*\\*bold\\*\\* \\`code\\` end")
     assert escape_cell("[click](javascript:alert(1))").startswith("\\[click\\]")
+
+
+def test_a_run_is_one_summary_and_a_shared_unverified_reason_is_said_once() -> None:
+    from citelint.models import Run, UnreadableInput
+
+    refs = [Reference(index=n, raw=f"Doe A. Work {n}. 2019.") for n in (1, 2, 3)]
+    down = "A lookup failed: crossref: the network could not be reached."
+    report = Report(Manuscript("a.bib", "bibtex", refs),
+                    [ReferenceResult(r, Match(r), "unverified", reason=down) for r in refs])
+    text = write_markdown(Run([report, UnreadableInput("b.bib", "b.bib: no entry.")]))
+    assert text.count(down) == 1 and "3 references ([1], [2], [3])" in text
+    assert "## citelint: a.bib" in text and "## citelint: b.bib" in text
+    assert "Could not be read: b.bib: no entry." in text

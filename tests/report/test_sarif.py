@@ -193,3 +193,35 @@ def test_suppressed_findings_can_be_left_out() -> None:
                               include_suppressed=False)["runs"][0]["results"]
     assert [r["ruleId"] for r in results] == ["fake-pages", "fake-hint", "plugin-rule"]
     assert results[2]["ruleIndex"] == 3
+
+
+def test_a_run_over_several_inputs_is_one_log_with_a_run_each(
+        validator: jsonschema.Draft4Validator) -> None:
+    from citelint.models import Run, UnreadableInput
+    from citelint.report.sarif import run_to_sarif
+
+    log = run_to_sarif(Run([sample_report(), UnreadableInput("notes.txt", "notes.txt: no list.")]))
+    validator.validate(log)
+    checked, unreadable = log["runs"]
+    assert checked["results"] and checked["invocations"][0]["executionSuccessful"] is True
+    assert unreadable["results"] == []
+    invocation = unreadable["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    note = invocation["toolExecutionNotifications"][0]
+    assert note["level"] == "error" and note["message"]["text"] == "notes.txt: no list."
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "notes.txt"
+
+
+def test_unverified_references_sharing_a_reason_share_one_notification(
+        validator: jsonschema.Draft4Validator) -> None:
+    refs = [Reference(index=n, raw=f"Doe A. Work {n}. 2019.", location=Location(line=n))
+            for n in (1, 2, 3)]
+    down = "A lookup failed: crossref: the network could not be reached."
+    report = Report(Manuscript("refs.txt", "text", refs),
+                    [ReferenceResult(r, Match(r), "unverified", reason=down) for r in refs])
+    log = report_to_sarif(report, rules=RULES)
+    validator.validate(log)
+    notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert len(notes) == 1
+    assert notes[0]["message"]["text"] == f"3 references (1, 2, 3) could not be verified: {down}"
+    assert len(notes[0]["locations"]) == 3

@@ -48,3 +48,36 @@ def test_a_fixable_finding_shows_its_fix_and_the_summary_counts_fixes_by_safety(
     reference.location = Location("refs.txt", line=1)
     plain = write_text(Report(Manuscript("refs.txt", "text", [reference]), [result]))
     assert "Fixable" not in plain  # citelint fix does not edit plain text
+
+
+def _unverified(index: int, reason: str) -> ReferenceResult:
+    reference = ref(index, title=f"Title {index}")
+    return ReferenceResult(reference, matched(reference, None), "unverified", reason=reason)
+
+
+def test_a_reason_shared_by_unverified_references_is_said_once():
+    down = "A lookup failed: crossref: the network could not be reached."
+    results = [_unverified(n, down) for n in range(1, 6)]
+    report = Report(Manuscript("m.txt", "text", [r.reference for r in results]), results)
+    text = write_text(report)
+    assert text.count(down) == 1
+    assert "m.txt: no reference could be verified: " + down in text
+    assert "[3]" not in text  # no block per reference for it
+    assert write_text(report, verbose=True).count("[3] unverified") == 1
+
+
+def test_quiet_keeps_problems_only_and_accepted_problems_say_so():
+    bad, fine = ref(1, title="A"), ref(2, title="B")
+    error = Finding("pages-mismatch", "error", "Cited pages 5-9, but the record gives 5-8.")
+    accepted = Finding("year-mismatch", "error", "Cited 2020, record 2021.", suppressed="erratum")
+    hint = Finding("doi-missing", "info", "Add the DOI.")
+    results = [ReferenceResult(bad, matched(bad, record()), "problem", [error, hint]),
+               ReferenceResult(fine, matched(fine, record()), "problem", [accepted])]
+    report = Report(Manuscript("m.txt", "text", [bad, fine]), results)
+    quiet = write_text(report, quiet=True)
+    assert "pages-mismatch" in quiet and "doi-missing" not in quiet and "[2]" not in quiet
+    assert "references:" not in quiet
+    full = write_text(report)
+    assert "[2] problem, accepted" in full and "accepted: erratum" in full
+    assert "1 problem" not in full and "2 problem (1 accepted)" in full
+    assert "Findings: 1 errors, 0 warnings, 1 info; 1 accepted" in full

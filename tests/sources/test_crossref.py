@@ -81,3 +81,13 @@ def test_a_partial_failure_keeps_what_arrived(fake_api, fast_transport):
         source.works_by_doi(["10.1038/srep16696", "10.7554/elife.01567"])
     assert list(caught.value.found) == ["10.7554/elife.01567"]
     assert caught.value.failed == ["10.1038/srep16696"]
+
+
+def test_journal_works_lists_a_journals_works_of_one_year(fake_api, fast_transport):
+    # issue 11 item 5: is the cited journal indexed for the cited year? (Scientific Reports
+    # 2015 holds doi:10.1038/srep16696 among the recorded examples)
+    source = CrossrefSource(fast_transport)
+    works = source.journal_works("Sci Rep", 2015)
+    assert "10.1038/srep16696" in [w.doi for w in works]
+    assert fake_api.count("crossref", "/works", **{"query.container-title": "Sci Rep"}) == 1
+    assert source.journal_works("Sci Rep", 1990) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -237,3 +238,87 @@ def test_one_success_resets_the_count_of_failures_in_a_row(fake_api, fast_transp
     with pytest.raises(SourceUnavailable, match="HTTP 503"):
         get(fast_transport, fake_api, "/crossref/works/10.1000/flaky9")
     assert get(fast_transport, fake_api).status == 200
+
+
+def test_cached_entries_of_the_wrong_shape_are_ignored_not_crashes(fake_api, fast_transport):
+    first = get(fast_transport, fake_api)
+    [entry] = list(Path(fast_transport.cache.directory).rglob("*.json"))
+    def accept(response):
+        if not isinstance(response.data, dict) or "message" not in response.data:
+            raise ValueError("message: field required")
+
+    for broken in ("[1, 2]", '{"status": "ok"}', '{"status": 200, "body": "x", "stored": "y"}',
+                   "not json", json.dumps({"status": 200, "body": {"x": 1},
+                                           "stored": time.time()})):
+        entry.write_text(broken, encoding="utf-8")
+        again = fast_transport.get(fake_api.url + KNOWN, service="Crossref", accept=accept)
+        assert again.data == first.data and not again.from_cache  # asked again
+    assert fast_transport.get(fake_api.url + KNOWN, service="Crossref").from_cache
+
+
+def test_an_answer_the_source_rejects_is_a_failure_and_is_not_cached(fake_api, fast_transport):
+    def accept(response):
+        raise ValueError("message: input should be a valid dictionary")
+
+    with pytest.raises(SourceUnavailable, match="cannot use .message: input should be"):
+        fast_transport.get(fake_api.url + KNOWN, service="Crossref", accept=accept)
+    assert cache_info()["entries"] == 0 or not list(
+        Path(fast_transport.cache.directory).rglob("*.json"))
+    assert get(fast_transport, fake_api).status == 200  # accepted answers are cached as before
+
+
+def test_403_takes_the_service_down_at_once(fake_api, fast_transport):
+    fake_api.always("crossref", 403, b"Forbidden", "text/plain")
+    for n in range(3):
+        with pytest.raises(SourceUnavailable, match="HTTP 403"):
+            get(fast_transport, fake_api, f"/crossref/works/10.1/x{n}")
+    assert fake_api.count("crossref") == 1 and "Crossref" in fast_transport.down()
+
+
+def test_a_refused_connection_is_not_retried(tmp_path):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    transport = Transport(cache_dir=tmp_path, attempts=5, backoff=5)
+    started = time.monotonic()
+    with pytest.raises(SourceUnavailable, match="could not be reached.*not asking it again"):
+        transport.get(f"http://127.0.0.1:{port}/works", service="Crossref")
+    assert time.monotonic() - started < 5 and transport.stats()["retries"] == 0
+
+
+def test_a_redirect_on_the_same_host_is_followed_and_others_are_not(fake_api, fast_transport):
+    fake_api.redirect("openalex", fake_api.url + KNOWN)  # to Crossref's path on the same host
+    answer = fast_transport.get(fake_api.url + "/openalex/works/W1", service="OpenAlex")
+    assert answer.status == 200 and answer.data["message"]["DOI"] == "10.1038/srep16696"
+    fake_api.redirect("crossref", "gopher://127.0.0.1/x")
+    with pytest.raises(SourceUnavailable, match="not an http.s. address"):
+        get(fast_transport, fake_api, "/crossref/works/10.1/other")
+
+
+def test_a_slow_body_is_abandoned_when_the_request_budget_runs_out(fake_api, tmp_path):
+    transport = Transport(cache_dir=tmp_path, attempts=3, backoff=0.01, request_budget=0.6)
+    fake_api.trickle("crossref", 0.2)
+    started = time.monotonic()
+    with pytest.raises(SourceUnavailable, match="request budget"):
+        get(transport, fake_api)
+    assert time.monotonic() - started < 3
+
+
+def test_nothing_is_asked_once_the_run_budget_is_used_up(fake_api, tmp_path):
+    transport = Transport(cache_dir=tmp_path, run_budget=0.01)
+    time.sleep(0.02)
+    with pytest.raises(SourceUnavailable, match="run's time budget"):
+        get(transport, fake_api)
+    assert fake_api.count() == 0
+
+
+def test_credentials_in_the_url_stay_out_of_cache_keys_and_messages(fake_api, fast_transport):
+    host = fake_api.url.removeprefix("http://")
+    answer = fast_transport.get(f"http://bob:hunter22@{host}{KNOWN}", service="Crossref")
+    assert "hunter22" not in answer.url and "bob" not in answer.url
+    cache = Path(fast_transport.cache.directory)
+    stored = "".join(p.read_text("utf-8") for p in cache.rglob("*.json"))
+    assert "hunter22" not in stored
+    assert fast_transport.scrub("see http://bob:hunter22@h/x") == "see http://<redacted>@h/x"

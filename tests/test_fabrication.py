@@ -1,0 +1,64 @@
+"""A journal article no source holds, in a journal the sources index for that year, is an error
+with the evidence (issue 11 item 5); elsewhere absence stays a warning that says why."""
+
+from __future__ import annotations
+
+from factories import cited, record
+
+from citelint.api import check
+from citelint.config import Config
+from citelint.models import Reference
+from citelint.resolve import Resolver, venue_holdings
+from citelint.sources.crossref import CrossrefSource
+from citelint.sources.openalex import OpenAlexSource
+
+SREP_REAL = ("Tosatto L, Horrocks MH, Dear AJ, Knowles TPJ, Dalla Serra M, et al. "
+             "Single-molecule FRET studies on alpha-synuclein oligomerization of Parkinson's "
+             "disease genetically related mutants. Sci Rep. 2015;5:16696.")
+INVENTED = ("Keller P, Brandt S. Quantum tunnelling of soil microbes under drought. Sci Rep. "
+            "2015;5:18812.")
+UNINDEXED = ("Ortiz L, Brandt S. Drought memory in grassland fungi. Annals of Invented "
+             "Agronomy. 2015;5:1-12.")
+
+
+def _sources(fake_api, transport) -> list:
+    return [CrossrefSource(transport, f"{fake_api.url}/crossref"),
+            OpenAlexSource(transport, f"{fake_api.url}/openalex")]
+
+
+def test_an_invented_article_in_an_indexed_journal_is_an_error(tmp_path, fake_api,
+                                                                fast_transport):
+    path = tmp_path / "refs.txt"
+    lines = [SREP_REAL, INVENTED, UNINDEXED]
+    path.write_text("References\n\n" + "\n".join(f"{i}. {t}" for i, t in enumerate(lines, 1))
+                    + "\n", encoding="utf-8")
+    report = check(path, config=Config(disable=["off-topic"]),
+                   sources=_sources(fake_api, fast_transport))
+    real, invented, unindexed = report.results
+    assert real.status == "verified", [f.message for f in real.findings]
+    [finding] = [f for f in invented.findings if f.rule == "reference-not-found"]
+    assert invented.status == "not-found" and finding.severity == "error"
+    assert "Sci Rep volume 5 (2015) is indexed" in finding.message
+    assert "doi:10.1038/srep16696" in finding.message
+    [doubt] = [f for f in unindexed.findings if f.rule == "reference-not-found"]
+    assert doubt.severity == "warning" and "may not be indexed" in doubt.message
+
+
+def test_a_failed_journal_query_gives_no_evidence_and_no_error(tmp_path, fake_api,
+                                                                fast_transport):
+    sources = _sources(fake_api, fast_transport)
+    reference = Reference(index=1, raw=INVENTED, title="Quantum tunnelling of soil microbes",
+                          journal="Sci Rep", year=2015, volume="5", authors=cited("Keller P"))
+    fake_api.fail("crossref", times=20)  # the searches and the journal query all fail
+    [match] = Resolver(sources).resolve([reference])
+    assert match.venue == [] and match.failures
+
+
+def test_venue_holdings_count_only_the_cited_journal_and_year():
+    reference = Reference(index=1, raw="x", journal="Ecol Lett", year=2020, volume="23")
+    records = [record(journal="Ecology Letters", journal_short=["Ecol Lett"], year=2020,
+                      volume="23", doi="10.1/a"),
+               record(journal="Ecology", year=2020, doi="10.1/b"),
+               record(journal="Ecology Letters", year=2019, doi="10.1/c")]
+    holdings = venue_holdings("crossref", reference, records)
+    assert (holdings.works, holdings.volume, holdings.sample) == (1, "23", ["10.1/a"])
