@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 from citelint.citation import parse_citation
@@ -327,8 +328,8 @@ def _note_citing_sections(parts: list[tuple[_File, int, int]], citations: list[_
             if event.key in keyed and environment != "thebibliography":
                 headings = ["Abstract"] if environment == "abstract" else outline.path
                 note_citation(keyed[event.key], headings,
-                              excerpt=lambda event=event: _citing_sentence(
-                                  event.file.text, event.offset, kept))
+                              excerpt=partial(_citing_sentence, event.file.text,
+                                              event.offset, kept))
         elif event.group(2):
             environment = event.group(3) if event.group(2) == "begin" else None
         else:
