@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from citelint.doi import find_doi
+from citelint.doi import find_arxiv, find_doi
 from citelint.models import Location, Provenance, Reference
 from citelint.names import cited_author
 from citelint.normalize import DASHES, is_initials, split_pages
@@ -197,7 +197,11 @@ def _take_identifiers(ref: Reference, text: str) -> str:
     if pmid:
         ref.pmid = pmid.group(1)
         text = _PMID.sub(" ", text)
-    text = _PMCID.sub(" ", text)
+    pmcid = _PMCID.search(text)
+    if pmcid:
+        ref.pmcid = re.sub(r"^PMCID\s*:?\s*", "", pmcid.group(0), flags=re.IGNORECASE).rstrip(".")
+        text = _PMCID.sub(" ", text)
+    ref.arxiv = find_arxiv(text)
     url = _URL.search(text)
     if url:
         ref.url = url.group(0).rstrip(".,;)")

@@ -137,9 +137,10 @@ def agrees_with_record(finding: Finding, match: Match, raw: RawCitation) -> bool
         return bool(record.first_page) and _pages_in(raw, record.first_page or "",
                                                      record.last_page)
     if field == "journal":
-        names = [record.journal, *record.journal_short]
-        return any(raw.has_words(n) for n in names if n) or any(
-            i in raw.text for i in record.issn)
+        names = [n for n in (record.journal, *record.journal_short) if n]
+        glued = {"".join(comparable(n).split()) for n in names}  # "Int.jour.sci.res.mana"
+        return (any(raw.has_words(n) for n in names) or bool(glued & raw.tokens)
+                or any(i in raw.text for i in record.issn))
     return False
 
 

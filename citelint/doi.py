@@ -64,3 +64,39 @@ def find_doi(text: str) -> tuple[str | None, str | None]:
             return clean_doi(label.group(1)), label.group(0)
         return None, None
     return clean_doi(match.group(0)), match.group(0)
+
+
+# arXiv identifiers: new style "2101.12345" (since 2007, 4 or 5 digits after the dot) and old
+# style "hep-th/9901001" (archive, optional subject class, YYMMNNN), each with an optional version
+_ARXIV_NEW = r"\d{4}\.\d{4,5}"
+_ARXIV_OLD = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}"
+_ARXIV_ID = re.compile(rf"^(?P<id>{_ARXIV_NEW}|{_ARXIV_OLD})(?P<version>v\d+)?$", re.IGNORECASE)
+_FIND_ARXIV = re.compile(
+    rf"(?:\barxiv\s*:\s*|\barxiv\.org/(?:abs|pdf)/)(?P<id>{_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?",
+    re.IGNORECASE)
+ARXIV_PREFIX = "10.48550/arxiv."
+
+
+def find_arxiv(text: str) -> str | None:
+    """The arXiv id written in ``text`` ("arXiv:2101.12345v2", "arXiv:hep-th/9901001",
+    "arxiv.org/abs/..."), without its version, or None."""
+    match = _FIND_ARXIV.search(text)
+    return match.group("id") if match else None
+
+
+def arxiv_doi(arxiv_id: str) -> str | None:
+    """The DOI arXiv registers (with DataCite) for an arXiv id: ``10.48550/arxiv.<id>``, without
+    the version, which has no DOI of its own. None when ``arxiv_id`` is not an arXiv id."""
+    match = _ARXIV_ID.match(arxiv_id.strip())
+    return f"{ARXIV_PREFIX}{match.group('id').lower()}" if match else None
+
+
+def registered_arxiv_doi(doi: str | None) -> str | None:
+    """For a versioned arXiv DOI (``10.48550/arxiv.2101.12345v2``), the registered unversioned
+    DOI; None for any other DOI (an unversioned arXiv DOI included)."""
+    if not doi or not doi.startswith(ARXIV_PREFIX):
+        return None
+    match = _ARXIV_ID.match(doi[len(ARXIV_PREFIX):])
+    if match is None or not match.group("version"):
+        return None
+    return arxiv_doi(match.group("id"))

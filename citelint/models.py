@@ -69,6 +69,8 @@ class Reference:
     article_number: str | None = None
     doi: str | None = None
     pmid: str | None = None
+    pmcid: str | None = None  # "PMC1234567"
+    arxiv: str | None = None  # arXiv id without version: "2101.12345", "hep-th/9901001"
     url: str | None = None
     type: str | None = None  # "article", "book", "chapter", "thesis", "report"... when known
     publisher: str | None = None
@@ -101,7 +103,8 @@ class Reference:
         """The fields that were parsed out of the citation, for reports."""
         out: dict[str, Any] = {}
         for name in ("authors", "et_al", "title", "journal", "year", "volume", "issue",
-                     "first_page", "last_page", "article_number", "doi", "pmid", "url", "type"):
+                     "first_page", "last_page", "article_number", "doi", "pmid", "pmcid", "arxiv",
+                     "url", "type"):
             value = getattr(self, name)
             if value not in (None, [], False):
                 out[name] = value
@@ -276,6 +279,7 @@ class Record:
     is_retracted: bool | None = None
     updates: list[Update] = dataclasses.field(default_factory=list)
     pmid: str | None = None
+    pmcid: str | None = None
 
     def years(self) -> set[int]:
         """Every year this record could be cited under (issued, print, online)."""

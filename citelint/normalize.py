@@ -232,10 +232,13 @@ def split_name(name: str) -> tuple[str, str]:
     # written without full stops is the family name, as in "Gil M".
     if all(is_initials(t) for t in tokens) and "." not in tokens[0] and len(tokens) == 2:
         return tokens[0], initials_of(tokens[1])
-    # ALL-CAPS family name after given initials with full stops ("N. MEARS", "J. A. SMITH")
-    if (all(is_initials(t) and "." in t for t in tokens[:-1]) and tokens[-1].isupper()
-            and "." not in tokens[-1]):
-        return tokens[-1], initials_of(" ".join(tokens[:-1]))
+    # ALL-CAPS family name after given initials with full stops ("N. MEARS", "J. A. SMITH",
+    # "M. O. Al HAMDANI" with its particle)
+    given = [t for t in tokens[:-1] if is_initials(t) and "." in t]
+    between = tokens[len(given):-1]
+    if (given and tokens[:len(given)] == given and tokens[-1].isupper() and "." not in tokens[-1]
+            and all(t.casefold() in PARTICLES for t in between)):
+        return " ".join([*between, tokens[-1]]), initials_of(" ".join(given))
     # Initials run into other letters ("Smith JAbc"): still Vancouver order, keep the capitals.
     head = tokens[-1][:2]
     if len(head) == 2 and head.isalpha() and head.isupper():

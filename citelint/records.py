@@ -31,6 +31,15 @@ def _year(date: Any) -> int | None:
     return int(year) if year else None
 
 
+def _pmcid(value: object) -> str | None:
+    """"PMC1234567" from OpenAlex's ``ids.pmcid`` (a URL such as
+    ``https://www.ncbi.nlm.nih.gov/pmc/articles/1234567``, with or without "PMC")."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    tail = value.rstrip("/").rsplit("/", 1)[-1].upper()
+    return tail if tail.startswith("PMC") else f"PMC{tail}"
+
+
 def strip_markup(text: str | None) -> str | None:
     """Remove JATS/HTML tags and entities (Crossref titles and abstracts carry both); inline
     tags leave no space ("Cu<sub>2</sub>O" is "Cu2O")."""
@@ -191,4 +200,5 @@ def record_from_openalex(obj: Any, source: str = "openalex") -> Record:
         is_retracted=obj.get("is_retracted"),
         updates=[Update(type="retraction", source="openalex")] if obj.get("is_retracted") else [],
         pmid=pmid.rsplit("/", 1)[-1] if isinstance(pmid, str) else None,
+        pmcid=_pmcid(ids.get("pmcid")),
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from citelint.doi import clean_doi, is_short_doi, is_valid_doi
+from citelint.doi import arxiv_doi, clean_doi, is_short_doi, is_valid_doi, registered_arxiv_doi
 from citelint.journals import compare_journals
 from citelint.matching import rank_candidates, same_number
 from citelint.models import LookupFailure, Match, Record, Reference, VenueHoldings
@@ -117,8 +117,14 @@ class Resolver:
         return matches
 
     def _doi(self, ref: Reference) -> str | None:
-        """The DOI to look up: the cited one, or the one its shortDOI stands for."""
-        return cited_doi(ref) or self.expanded.get(clean_doi(ref.doi) or "")
+        """The DOI to look up: the cited one (a versioned arXiv DOI as the DOI arXiv registers,
+        without the version), the one its shortDOI stands for, or an arXiv id's DOI."""
+        doi = cited_doi(ref)
+        if doi:
+            return registered_arxiv_doi(doi) or doi
+        if ref.arxiv and not ref.doi:
+            return arxiv_doi(ref.arxiv)
+        return self.expanded.get(clean_doi(ref.doi) or "")
 
     def _expand_short_dois(self, matches: list[Match]) -> None:
         """Learn the DOIs that cited shortDOIs stand for (one question per shortDOI). Without

@@ -142,6 +142,7 @@ class OpenAlexBiblio(_Model):
 
 class OpenAlexIds(_Model):
     pmid: str | None = None
+    pmcid: str | None = None
 
 
 class OpenAlexTopic(_Named):

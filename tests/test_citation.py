@@ -306,3 +306,9 @@ def test_a_title_after_year_and_comma_is_still_a_title():
     ref = parse("Smith, J. 2001, Widget growth in cold soils, 12, 45")
     assert ref.title is not None and "Widget growth" in ref.title
     assert ref.journal != "Widget growth in cold soils"
+
+
+def test_pmid_and_pmcid_are_kept_for_checking():
+    ref = parse("Guo X. Hair loss in mice. Cells 2022;11(7):1198. PMID: 35406762; "
+                "PMCID: PMC8997787.")
+    assert (ref.pmid, ref.pmcid) == ("35406762", "PMC8997787")

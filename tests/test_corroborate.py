@@ -139,3 +139,12 @@ def test_a_compound_surname_with_one_part_misspelled_stands():
     ref = parsed(raw, title=SREP["title"], year=2015, volume="5",
                  authors=cited("Tosatto L", "Horrocks MH", "Dalla Serre M"))
     assert findings(ref)["author-mismatch"].evidence["kind"] == "misspelled"
+
+
+def test_a_journal_abbreviation_with_its_full_stops_dropped_is_the_records():
+    # a style that drops full stops prints the record's "Int.jour.sci.res.mana" as one word
+    rec = record(**{**SREP, "journal": "International Journal of Scientific Research and "
+                    "Management (IJSRM)", "journal_short": ["Int.jour.sci.res.mana"]})
+    raw = IEEE.replace("Sci. Rep.", "intjoursciresmana")
+    ref = parsed(raw, title=SREP["title"], year=2015, volume="5", journal="intjoursciresmana")
+    assert "journal-mismatch" not in findings(ref, rec=rec)

@@ -39,3 +39,18 @@ def test_other_strings_are_no_short_doi(doi):
 def test_find_doi_finds_a_short_doi_link_or_label():
     assert find_doi("Nature 2010. https://doi.org/10/fqd6hj.")[0] == "10/fqd6hj"
     assert find_doi("Nature 2010. doi: 10/fqd6hj")[0] == "10/fqd6hj"
+
+
+def test_arxiv_ids_old_and_new_style_and_their_registered_dois():
+    # issue 11 item 6
+    from citelint.doi import arxiv_doi, find_arxiv, registered_arxiv_doi
+
+    assert find_arxiv("Vaswani A, et al. Attention is all you need. arXiv:1706.03762v5. "
+                      "2017.") == "1706.03762"
+    assert find_arxiv("Witten E. Anti de Sitter space. arXiv:hep-th/9802150") == "hep-th/9802150"
+    assert find_arxiv("See https://arxiv.org/abs/2101.12345v2.") == "2101.12345"
+    assert find_arxiv("Journal 2020;12:1706-1707.") is None
+    assert arxiv_doi("hep-th/9802150v3") == "10.48550/arxiv.hep-th/9802150"
+    assert registered_arxiv_doi("10.48550/arxiv.1706.03762v5") == "10.48550/arxiv.1706.03762"
+    assert registered_arxiv_doi("10.48550/arxiv.1706.03762") is None
+    assert registered_arxiv_doi("10.1000/v2") is None

@@ -132,3 +132,12 @@ def test_page_range_joins_first_and_last_pages_leaving_out_placeholders(first, l
 @pytest.mark.parametrize("text", ["678-+", "678--+", "678\u2013+", "678+", "678ff."])
 def test_a_first_page_and_those_after_it_is_the_first_page(text):
     assert split_pages(text) == ("678", None)
+
+
+def test_all_caps_family_names_are_read_in_either_order():
+    # issue 11: ALL-CAPS names ("GIL M.", "N. MEARS") were read with the initials as the family
+    from citelint.normalize import split_name
+
+    assert split_name("GIL M.") == ("GIL", "M")
+    assert split_name("N. MEARS") == ("MEARS", "N")
+    assert split_name("M. O. Al HAMDANI") == ("Al HAMDANI", "MO")

@@ -171,3 +171,31 @@ def test_a_failed_second_opinion_is_kept_on_the_match():
     [match] = resolve_references([ref(title=TITLE, year=2022)], [openalex, crossref])
     assert match.record is not None and match.record.source == "openalex"
     assert {f.source for f in match.failures} == {"crossref"}
+
+
+# issue 11 item 6: arXiv
+ARXIV = "10.48550/arxiv.1706.03762"
+
+
+def test_a_versioned_arxiv_doi_is_looked_up_and_reported_as_the_registered_one():
+    from factories import run_rule
+
+    from citelint.rules import doi_not_found
+
+    openalex = FakeSource("openalex", [_rec("openalex", doi=ARXIV)])
+    [match] = resolve_references([ref(title=TITLE, year=2022, doi=ARXIV + "v5")], [openalex])
+    assert openalex.doi_calls == [[ARXIV]] and match.record is not None
+    [finding] = run_rule(doi_not_found, match)
+    assert finding.severity == "warning" and finding.expected == ARXIV
+    assert f"arXiv registers {ARXIV}" in finding.message
+
+
+def test_an_arxiv_id_is_looked_up_by_the_doi_arxiv_registers():
+    from citelint.citation import parse_citation
+    from citelint.models import Location
+
+    cited = parse_citation(f"Guo X. {TITLE}. arXiv:1706.03762v2. 2022.", 1, Location())
+    assert cited.arxiv == "1706.03762"
+    openalex = FakeSource("openalex", [_rec("openalex", doi=ARXIV)])
+    [match] = resolve_references([cited], [openalex])
+    assert openalex.doi_calls == [[ARXIV]] and match.record is not None

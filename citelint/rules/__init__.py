@@ -31,6 +31,7 @@ RULE_MODULES = (
     "doi_invalid",
     "doi_not_found",
     "doi_mismatch",
+    "identifier_mismatch",
     "reference_not_found",
     "retracted",
     "expression_of_concern",

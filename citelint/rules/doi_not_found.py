@@ -2,7 +2,9 @@
 
 **What it checks.** Whether any source knows the cited DOI. It fires only when every source
 answered: Crossref, OpenAlex, and the DOI resolver's handle service (which also knows DataCite and
-other agencies' DOIs). A lookup that failed leaves the reference ``unverified`` instead.
+other agencies' DOIs). A lookup that failed leaves the reference ``unverified`` instead. A
+versioned arXiv DOI (``10.48550/arXiv.2101.12345v2``) is looked up, and reported, as the DOI
+arXiv registers for every version (``10.48550/arXiv.2101.12345``): a warning.
 
 **Why it matters.** A DOI that resolves nowhere is a typo at best; invented DOIs are a common sign
 of a fabricated reference.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from citelint.doi import registered_arxiv_doi
 from citelint.models import Finding, Match, Severity
 from citelint.resolve import cited_doi
 from citelint.rules import CheckContext, record_evidence
@@ -27,6 +30,13 @@ SEVERITY: Severity = "error"
 
 def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     doi = cited_doi(match.reference)
+    registered = registered_arxiv_doi(doi)
+    if registered is not None:
+        yield Finding(ID, "warning", f"The cited DOI {doi} names one arXiv version, which has "
+                      f"no DOI of its own: arXiv registers {registered} for every version. Cite "
+                      f"{registered} (and the version in the arXiv id, if it matters).",
+                      field="doi", cited=doi, expected=registered,
+                      evidence=record_evidence(match, registered_doi=registered))
     if doi is None or match.doi_registered is not False:
         return
     message = (f"The cited DOI {doi} is not registered: {', '.join(match.searched) or 'no source'} "
