@@ -92,6 +92,15 @@ def cases(scale: float = 1.0) -> dict[str, Callable[[], object]]:
             "markdown", MARKDOWN.format(filler="[@a" * n)),
         "Markdown '<!--' x 20,000, never closed": _reader(
             "markdown", MARKDOWN.format(filler="<!--" * n)),
+        "LaTeX '\\cite[' x 20,000, never closed": _reader(
+            "latex", LATEX.format(filler="\\cite[" * n)),
+        "LaTeX '\\cites{a}[' x 20,000": _reader("latex", LATEX.format(filler="\\cites{a}[" * n)),
+        "LaTeX '\\section{' x 20,000, never closed": _reader(
+            "latex", LATEX.format(filler="\\section{" * n)),
+        "LaTeX '\\bibitem[' x 20,000, never closed": _reader(
+            "latex", LATEX.format(filler="\\bibitem[" * n)),
+        "BibTeX title of '\\section[' x 25 (pylatexenc: exponential)": _reader(
+            "bibtex", "@article{a, title={" + "\\section[" * 25 + "}, year={2020}}\n"),
         "LaTeX \\input fan-out over 13 files (from #17)": _fan_out(13),
         "citation '..' x 20,000 then '!'": _citation("Smith J. " + ".." * n + "!"),
         "citation '(2020). ' x 20,000": _citation("Smith J, Doe A. " + "(2020). " * n),

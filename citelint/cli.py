@@ -351,24 +351,26 @@ def _cmd_fix(args: argparse.Namespace) -> int:
             outcomes = fix_report(report, unsafe=args.unsafe_fixes,
                                   input_format=args.input_format)
         except InputError as exc:
-            print(f"citelint: {exc}", file=sys.stderr)
+            print(f"citelint: {printable(exc)}", file=sys.stderr)
             continue
         read_any = True
         for outcome in outcomes:
             if args.diff:
-                sys.stdout.write(outcome.diff())
+                diff = outcome.diff()  # a patch piped on stays whole; a terminal gets no escapes
+                sys.stdout.write("\n".join(map(printable, diff.split("\n")))
+                                 if sys.stdout.isatty() else diff)
                 code = max(code, EXIT_FINDINGS if outcome.changed else EXIT_OK)
             elif outcome.changed:
                 try:
                     outcome.write()
                 except OSError as exc:
-                    print(f"citelint: {outcome.path}: cannot write the fixes "
+                    print(f"citelint: {printable(outcome.path)}: cannot write the fixes "
                           f"({exc.strerror or exc}); the file is unchanged.", file=sys.stderr)
                     code = EXIT_USAGE
                     continue
             for problem in outcome.skipped:
-                print(f"citelint: {problem}", file=sys.stderr)
-            print(outcome.summary(dry_run=args.diff), file=sys.stderr)
+                print(f"citelint: {printable(problem)}", file=sys.stderr)
+            print(printable(outcome.summary(dry_run=args.diff)), file=sys.stderr)
         if not args.diff and any(f.severity in levels for _, f in unfixed(report, outcomes)):
             code = EXIT_FINDINGS
     return code if read_any else EXIT_USAGE  # 2 only when no input could be read

@@ -234,11 +234,11 @@ def split_name(name: str) -> tuple[str, str]:
         return tokens[0], initials_of(tokens[1])
     # ALL-CAPS family name after given initials with full stops ("N. MEARS", "J. A. SMITH",
     # "M. O. Al HAMDANI" with its particle)
-    given = [t for t in tokens[:-1] if is_initials(t) and "." in t]
-    between = tokens[len(given):-1]
-    if (given and tokens[:len(given)] == given and tokens[-1].isupper() and "." not in tokens[-1]
-            and all(t.casefold() in PARTICLES for t in between)):
-        return " ".join([*between, tokens[-1]]), initials_of(" ".join(given))
+    dotted = [t for t in tokens[:-1] if is_initials(t) and "." in t]
+    between = tokens[len(dotted):-1]
+    if (dotted and tokens[:len(dotted)] == dotted and tokens[-1].isupper()
+            and "." not in tokens[-1] and all(t.casefold() in PARTICLES for t in between)):
+        return " ".join([*between, tokens[-1]]), initials_of(" ".join(dotted))
     # Initials run into other letters ("Smith JAbc"): still Vancouver order, keep the capitals.
     head = tokens[-1][:2]
     if len(head) == 2 and head.isalpha() and head.isupper():

@@ -63,21 +63,51 @@ def _decoder() -> LatexNodes2Text:
 _LATEX = _decoder()
 
 
+# pylatexenc's parser takes time exponential in the nesting of optional arguments ("[") of
+# macros that take one, and in unclosed ones ("\\cite[" x 20 never returns): deeper or unclosed
+# brackets are made literal ("{[}") before it sees them.
+_MAX_BRACKET_DEPTH = 2
+
+
+def _literal_deep_brackets(text: str) -> str:
+    if "[" not in text:
+        return text
+    open_at: list[int] = []
+    literal: set[int] = set()
+    for pos, char in enumerate(text):
+        if pos and text[pos - 1] == "\\":
+            continue
+        if char == "[":
+            if len(open_at) >= _MAX_BRACKET_DEPTH:
+                literal.add(pos)
+            open_at.append(pos)
+        elif char == "]" and open_at:
+            if open_at.pop() in literal:
+                literal.add(pos)
+    literal.update(open_at)  # never closed
+    if not literal:
+        return text
+    return "".join(f"{{{c}}}" if i in literal else c for i, c in enumerate(text))
+
+
 def decode_latex(text: str) -> str:
     """LaTeX markup to plain text: accents, ``\\emph``, ``{\\bf }``, ``~``, ``--``, braces."""
     try:
-        text = _LATEX.latex_to_text(text)
+        text = _LATEX.latex_to_text(_literal_deep_brackets(text))
     except Exception:  # pylatexenc gives up on some malformed input; keep it readable instead
         text = re.sub(r"\\[A-Za-z]+\s*|[{}]", "", text)
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
 
 
 def brace_group(text: str, start: int, open_char: str = "{",
-                close_char: str = "}") -> tuple[str, int]:
+                close_char: str = "}", end: int | None = None) -> tuple[str, int]:
     """The balanced group starting at ``text[start]`` (an opening brace, or ``open_char``):
-    (its content, the offset just after it). Escaped braces do not count."""
+    (its content, the offset just after it). Escaped braces do not count. A group still open at
+    ``end`` (default: the end of the text) ends there: callers that look for many groups bound
+    it, or an unclosed brace in each would make them scan the rest of the text every time."""
+    end = len(text) if end is None else min(end, len(text))
     depth = 0
-    for pos in range(start, len(text)):
+    for pos in range(start, end):
         char = text[pos]
         escaped = pos > 0 and text[pos - 1] == "\\"
         if char == open_char and not escaped:
@@ -86,7 +116,7 @@ def brace_group(text: str, start: int, open_char: str = "{",
             depth -= 1
             if depth == 0:
                 return text[start + 1:pos], pos + 1
-    return text[start + 1:], len(text)
+    return text[start + 1:end], end
 
 
 # the month macros every BibTeX style defines

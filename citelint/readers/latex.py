@@ -38,6 +38,7 @@ from citelint.readers.bibtex import brace_group, decode_latex, read_libraries
 from citelint.readers.csl import reference_from_csl
 from citelint.readers.inline import IGNORE, attach_comments, orphan_problem
 from citelint.readers.sections import (
+    EXCERPT_LENGTH,
     Outline,
     note_citation,
     paragraph_around,
@@ -55,6 +56,7 @@ _BIBITEM = re.compile(r"\\bibitem\b\s*")
 _INCLUDE = re.compile(r"\\(?:input|include|subfile)\s*\{([^{}]+)\}")
 _BEGIN_DOCUMENT = re.compile(r"\\begin\s*\{document\}")
 _MAX_INCLUDE_DEPTH = 10
+_MAX_HEADING_CHARS = 500  # an unclosed "\\section{" is not read to the end of the document
 _END_LIST = re.compile(r"\\end\s*\{thebibliography\}")
 _CITE = re.compile(r"\\([A-Za-z]*cite[A-Za-z]*|nocite)\*?\s*(?:\([^()]*\)\s*){0,2}"
                    r"((?:\[[^\]]*\]\s*){0,2})\{([^{}]*)\}")
@@ -202,15 +204,15 @@ def read_bibitems(text: str, path: str | None, kept: list[str],
     items = []
     for number, match in enumerate(starts, start=1):
         pos = match.end()
+        end = starts[number].start() if number < len(starts) else len(text)
         if text.startswith("[", pos):
-            _, pos = brace_group(text, pos, "[", "]")
+            _, pos = brace_group(text, pos, "[", "]", end)
             while pos < len(text) and text[pos].isspace():
                 pos += 1
         key = None
         if text.startswith("{", pos):
-            key, pos = brace_group(text, pos)
+            key, pos = brace_group(text, pos, end=end)
             key = key.strip()
-        end = starts[number].start() if number < len(starts) else len(text)
         stop = _END_LIST.search(text, pos, end)
         body = text[pos:stop.start() if stop else end]
         location = Location(path, line=line_at(text, match.start()), key=key)
@@ -294,13 +296,15 @@ def _citing_sentence(text: str, offset: int, kept: list[str]) -> str:
     as "[…]"."""
     start, end = paragraph_around(text, offset)
     for match in _SECTIONING.finditer(text, start, end):  # a heading ends a paragraph too
-        after = match.end() if match.group(2) else brace_group(text, match.end())[1]
+        after = match.end() if match.group(2) else brace_group(text, match.end(), end=end)[1]
         if after <= offset:
             start = after
         elif match.start() > offset:
             end = match.start()
             break
     start, end = sentence_bounds(text, offset, start, end)  # decoding a sentence is cheaper
+    # and decoding only what the excerpt can show, markup included, cheaper still
+    start, end = max(start, offset - 2 * EXCERPT_LENGTH), min(end, offset + 2 * EXCERPT_LENGTH)
     marked = _CITE.sub(lambda m: ("\uE003" if start + m.start() == offset else "") + "[…]",
                        text[start:end])
     plain = latex_to_text(marked, kept)
@@ -327,12 +331,17 @@ def _note_citing_sections(parts: list[tuple[_File, int, int]], citations: list[_
             if event.key in keyed and environment != "thebibliography":
                 headings = ["Abstract"] if environment == "abstract" else outline.path
                 note_citation(keyed[event.key], headings,
-                              excerpt=_citing_sentence(event.file.text, event.offset, kept))
+                              excerpt=lambda event=event: _citing_sentence(
+                                  event.file.text, event.offset, kept))
         elif event.group(2):
             environment = event.group(3) if event.group(2) == "begin" else None
         else:
-            heading, _ = brace_group(event.string, event.end())
-            heading = latex_to_text(_CITE.sub("", heading), kept)  # citations are no heading
+            heading, after = brace_group(event.string, event.end(),
+                                         end=event.end() + _MAX_HEADING_CHARS)
+            if after - event.end() == len(heading) + 2:  # closed: decoded
+                heading = latex_to_text(_CITE.sub("", heading), kept)  # citations are no heading
+            else:  # no heading is that long: kept as written, without its markup
+                heading = " ".join(re.sub(r"\\[A-Za-z]+\*?|[{}\[\]]", " ", heading).split())
             outline.enter(_LEVELS[event.group(1)], heading)
 
 

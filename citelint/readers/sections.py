@@ -109,9 +109,11 @@ def citing_sentence(text: str, offset: int, floor: int = 0) -> str:
 
 
 def note_citation(ref: Reference, headings: Sequence[str], methods: bool = False,
-                  excerpt: str | None = None) -> None:
+                  excerpt: str | Callable[[], str] | None = None) -> None:
     """Record that the section under ``headings`` (outermost first) cites ``ref``, with the
-    sentence that cites it (``excerpt``, when known).
+    sentence that cites it (``excerpt``, when known; a function that finds it is called only
+    when the section is recorded, so that a text citing one work a thousand times in a section
+    does not pay for a thousand sentences).
 
     ``methods`` marks a section known to be a methods section whatever its headings say (JATS
     ``sec-type``). Each section is recorded once, in order of first citation, with the excerpt of
@@ -120,7 +122,8 @@ def note_citation(ref: Reference, headings: Sequence[str], methods: bool = False
     heading = " > ".join(h for h in headings if h)
     methods = methods or any(is_methods_heading(h) for h in headings)
     if all(c.heading != heading for c in ref.cited_in):
-        ref.cited_in.append(CitingSection(heading, methods, excerpt or None))
+        sentence = excerpt() if callable(excerpt) else excerpt
+        ref.cited_in.append(CitingSection(heading, methods, sentence or None))
 
 
 class Outline:

@@ -249,3 +249,12 @@ def test_the_command_line_refuses_a_bib_without_entries(tmp_path, capsys):
     bib.write_text("Smith J. A title. Nature. 2020.\n", encoding="utf-8")
     assert main(["check", str(bib), "--offline"]) == 2
     assert "no BibTeX entry was found" in capsys.readouterr().err
+
+
+def test_nested_or_unclosed_optional_arguments_decode_in_linear_time():
+    # pylatexenc alone takes time exponential in these ("\\cite[" x 20 never returned)
+    from citelint.readers.bibtex import decode_latex
+
+    assert decode_latex("\\cite[" * 2000).startswith("<cit.>")
+    assert decode_latex("\\section[" * 30 + "]" * 30)  # returns at all
+    assert decode_latex("see [a [b] c] and \\cite[p.~5]{x}") == "see [a [b] c] and <cit.>"
