@@ -41,7 +41,8 @@ _LOOSE_TAIL = re.compile(
 _AUTHOR_DATE_YEAR = re.compile(
     rf"\(\s*(?:(?P<year>{_YEAR})[a-z]?(?:\s*,[^()]*)?|n\.\s?d\.|in press)\s*\)", re.IGNORECASE
 )
-_HARVARD_YEAR = re.compile(rf"^(?P<authors>.+?),?\s+(?P<year>{_YEAR})[a-z]?[.,]\s+(?P<rest>.+)$")
+_HARVARD_YEAR = re.compile(
+    rf"^(?P<authors>.+?),?\s+(?P<year>{_YEAR})[a-z]?(?P<sep>[.,])\s+(?P<rest>.+)$")
 # "Journal, 12(3), 45–67" / "Journal 12:45–67" / "Journal, 12, Article e123"
 _SOURCE = re.compile(
     rf"^(?P<journal>.+?)[,.]?\s+(?:[Vv]ol(?:ume)?\.?\s*)?(?P<volume>{_VOLUME})"
@@ -174,8 +175,9 @@ def _parse_into(ref: Reference, raw: str, style: str | None) -> None:
         # general readings found may be misplaced
         _doubt(ref, "title", "authors", "journal", "year", "volume", "issue", "pages")
     missing = []
-    if not ref.title:
-        missing.append("the title")
+    if not ref.title and not (ref.journal and ref.volume and (ref.first_page
+                                                            or ref.article_number)):
+        missing.append("the title")  # a full source without a title is AAS style, not a miss
     if not any((ref.year, ref.journal, ref.publisher, ref.doi, ref.url, ref.pmid)):
         missing.append("a journal or year")
     if missing and ref.parse_error is None:
@@ -448,9 +450,30 @@ def _parse_author_date(ref: Reference, body: str) -> bool:
     if harvard:
         names = _author_date_names(harvard.group("authors"))
         if names is not None:
-            _fill_author_date(ref, names, int(harvard.group("year")), harvard.group("rest"))
+            year, rest = int(harvard.group("year")), harvard.group("rest")
+            # AAS/astronomy: "Smith, J. 2001, ApJ, 500, L1" prints no title at all
+            if not (harvard.group("sep") == "," and _fill_titleless(ref, names, year, rest)):
+                _fill_author_date(ref, names, year, rest)
             return True
     return False
+
+
+def _fill_titleless(ref: Reference, names: tuple[list[str], bool], year: int,
+                    rest: str) -> bool:
+    """Fill a citation whose whole text after "Authors Year," is a source ("Astrophysical
+    Journal, 500, L1"): it has no title, so the title stays unknown (None) rather than the
+    journal being read as one. False, with ``ref`` untouched, when ``rest`` is not only that."""
+    match = _SOURCE.match(rest.strip())
+    if match is None or not match.group("pages") or "," not in rest:
+        return False
+    journal = match.group("journal").strip(" ,.")
+    if not (_looks_like_journal(journal) and _journal_like(journal)):
+        return False
+    ref.authors, ref.et_al = [cited_author(n) for n in names[0]], names[1]
+    ref.year = year
+    ref.journal = journal
+    _take_source_numbers(ref, match.group("volume"), match.group("issue"), match.group("pages"))
+    return True
 
 
 def _fill_author_date(ref: Reference, names: tuple[list[str], bool], year: int | None,

@@ -292,6 +292,22 @@ def test_parsed_names_are_split_once_and_keep_the_written_form():
         "van der", "Berg", "A", "van der Berg A")
 
 
+def test_aas_citation_has_no_title_and_keeps_its_source():
+    ref = parse("Smith, J., & Doe, A. 2001, Astrophysical Journal, 500, L1")
+    assert ref.title is None  # unknown, never the journal read as a title
+    assert (ref.journal, ref.volume, ref.year) == ("Astrophysical Journal", "500", 2001)
+    assert (ref.first_page or ref.article_number) == "L1"
+    assert ref.author_names == ["Smith, J.", "Doe, A."]
+    assert ref.parse_error is None
+
+
+def test_a_title_after_year_and_comma_is_still_a_title():
+    # "Year," followed by a sentence and numbers is a title, not an AAS source
+    ref = parse("Smith, J. 2001, Widget growth in cold soils, 12, 45")
+    assert ref.title is not None and "Widget growth" in ref.title
+    assert ref.journal != "Widget growth in cold soils"
+
+
 def test_pmid_and_pmcid_are_kept_for_checking():
     ref = parse("Guo X. Hair loss in mice. Cells 2022;11(7):1198. PMID: 35406762; "
                 "PMCID: PMC8997787.")

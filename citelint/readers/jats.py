@@ -24,7 +24,7 @@ from typing import Any
 import defusedxml.ElementTree as safe_etree
 from defusedxml import DefusedXmlException
 
-from citelint.citation import parse_citation
+from citelint.citation import detect_style, parse_citation
 from citelint.doi import clean_doi
 from citelint.models import Location, Manuscript, Reference, Suppression
 from citelint.normalize import DASHES, page_range
@@ -205,28 +205,47 @@ def _ignore_comments_outside_refs(root: Any, refs: dict[Any, Reference], path: s
             problems.append(orphan_problem(path, node.sourceline))
 
 
-def _reference(ref: Any, index: int, path: str | None) -> Reference:
-    reference = _cited(ref, index, path)
+def _reference(ref: Any, index: int, path: str | None, style: str | None) -> Reference:
+    reference = _cited(ref, index, path, style)
     reference.suppressions += _accepted(ref)
     return reference
 
 
-def _cited(ref: Any, index: int, path: str | None) -> Reference:
+def _printed_and_tagged(ref: Any) -> tuple[Any, Any] | None:
+    """The citation element a ``<ref>`` prints (its mixed-citation, if any) and the one that tags
+    most fields; None when it holds no citation element."""
+    citations = [c for c in ref.iter() if _local(c.tag) in _CITATIONS]
+    if not citations:
+        return None
+    printed = next((c for c in citations if _local(c.tag) == "mixed-citation"), citations[0])
+    return printed, max(citations, key=_tagged_fields)
+
+
+def _untagged_text(ref: Any) -> str | None:
+    """The printed text of a ``<ref>`` whose citations tag no field (it is parsed as text)."""
+    found = _printed_and_tagged(ref)
+    if found is None or _tagged_fields(found[1]):
+        return None
+    return _text(found[0]) or ""
+
+
+def _cited(ref: Any, index: int, path: str | None, style: str | None) -> Reference:
     ref_id = ref.get("id")
     line = getattr(ref, "sourceline", None)
     location = Location(path, line=line, element=ref_id)
-    citations = [c for c in ref.iter() if _local(c.tag) in _CITATIONS]
-    if not citations:
+    found = _printed_and_tagged(ref)
+    if found is None:
         return Reference(index=index, raw=_text(ref) or "", location=location,
                          parse_error="the <ref> holds no element-citation or mixed-citation")
-    printed = next((c for c in citations if _local(c.tag) == "mixed-citation"), citations[0])
-    tagged = max(citations, key=_tagged_fields)
+    printed, tagged = found
     if _tagged_fields(tagged):
         reference = reference_from_csl(citation_to_csl(tagged, ref_id), index, location, "jats")
         if _local(printed.tag) != "element-citation":
             reference.raw = _text(printed) or reference.raw  # what the article prints
         return reference
-    return parse_citation(_text(printed) or "", index, location, input_format="jats")
+    # the list's style was detected once from all its untagged citations (see read)
+    return parse_citation(_text(printed) or "", index, location, style=style,
+                          input_format="jats")
 
 
 def _tagged_fields(citation: Any) -> int:
@@ -397,9 +416,12 @@ def read(text: str, path: str | None) -> Manuscript:
     """Read a JATS article (or a bare ``<ref-list>``): front matter and references."""
     root = parse_safely(text, path)
     elements: dict[Any, Reference] = {}
-    for ref_list in _descendants(root, "ref-list"):
-        for ref in _children(ref_list, "ref"):
-            elements[ref] = _reference(ref, len(elements) + 1, path)
+    ref_elements = [ref for ref_list in _descendants(root, "ref-list")
+                    for ref in _children(ref_list, "ref")]
+    # the citations that are only text share one style: detect it once for the list
+    style = detect_style([text for text in map(_untagged_text, ref_elements) if text is not None])
+    for ref in ref_elements:
+        elements[ref] = _reference(ref, len(elements) + 1, path, style)
     refs = list(elements.values())
     front = read_front(root)
     problems: list[str] = []

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
-from citelint.citation import parse_citation
+from citelint.citation import detect_style, parse_citation
 from citelint.models import Location, Manuscript, Reference
 from citelint.readers import (
     InputError,
@@ -202,7 +202,7 @@ def read_bibitems(text: str, path: str | None, kept: list[str],
     findings its ``% citelint-ignore`` comments (``comments``, from :func:`ignore_comments`)
     accept; a comment that belongs to no item is reported in ``problems``."""
     starts = [m for m in _BIBITEM.finditer(text)]
-    refs = []
+    items = []
     for number, match in enumerate(starts, start=1):
         pos = match.end()
         end = starts[number].start() if number < len(starts) else len(text)
@@ -217,8 +217,12 @@ def read_bibitems(text: str, path: str | None, kept: list[str],
         stop = _END_LIST.search(text, pos, end)
         body = text[pos:stop.start() if stop else end]
         location = Location(path, line=line_at(text, match.start()), key=key)
-        raw = latex_to_text(decode_bibitem(body), kept)
-        ref = parse_citation(raw, number, location, input_format="latex")
+        items.append((body, location, latex_to_text(decode_bibitem(body), kept)))
+    # a list is written in one style: detect it once from all its items, then parse each with it
+    style = detect_style([raw for _, _, raw in items])
+    refs = []
+    for number, (body, location, raw) in enumerate(items, start=1):
+        ref = parse_citation(raw, number, location, style=style, input_format="latex")
         ref.location = location
         tagged = tagged_fields(body)
         if tagged:  # revtex wrote the fields down: take them as given

@@ -325,3 +325,25 @@ def test_a_printed_range_that_does_not_follow_the_list_order_spans_nothing() -> 
     manuscript = read_text(_ranged_article(
         '<xref ref-type="bibr" rid="B8">3\u20135</xref>'), "jats", "a.xml")
     assert [r.location.element for r in manuscript.references if r.cited_in] == ["B8"]
+
+
+NATURE_REF_LIST = """<ref-list>
+<ref id="r1"><mixed-citation>Keller, P. &amp; Ortiz, L. Widget growth in cold soils.
+ <italic>Soil Biol. Biochem.</italic> <bold>12</bold>, 45&#x2013;67 (2020).</mixed-citation></ref>
+<ref id="r2"><mixed-citation>Brandt, S., Lee, A. &amp; Kim, D. A survey of gadgets, sprockets
+ and cogs. <italic>Nat. Mech.</italic> <bold>3</bold>, 101&#x2013;110 (2019).</mixed-citation></ref>
+<ref id="r3"><mixed-citation>Nguyen, T. Cogs. <italic>Mech. Rev.</italic> <bold>8</bold>,
+ 1&#x2013;9 (2018).</mixed-citation></ref>
+<ref id="r4"><element-citation><person-group><name><surname>Lee</surname>
+ <given-names>A</given-names></name></person-group><article-title>Tagged</article-title>
+ <source>J Tag</source><year>2001</year></element-citation></ref>
+</ref-list>"""
+
+
+def test_untagged_mixed_citations_are_read_with_the_lists_detected_style() -> None:
+    # read one at a time, these Nature-style citations lose their title to the author list
+    refs = read_text(NATURE_REF_LIST, "jats", "a.xml").references
+    assert [r.title for r in refs] == ["Widget growth in cold soils",
+                                       "A survey of gadgets, sprockets and cogs", "Cogs", "Tagged"]
+    assert [(r.journal, r.volume, r.year) for r in refs[:3]] == [
+        ("Soil Biol. Biochem", "12", 2020), ("Nat. Mech", "3", 2019), ("Mech. Rev", "8", 2018)]

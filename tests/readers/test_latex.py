@@ -356,3 +356,40 @@ def test_private_use_characters_in_the_input_cannot_forge_the_readers_marks() ->
             "Nature. 2020;1:2.\n\\end{thebibliography}\n")
     [ref] = read_text(text, "latex", "paper.tex").references
     assert "\ufffd7\ufffd title x" in ref.raw
+
+
+NATURE_BIBITEMS = r"""\begin{thebibliography}{9}
+\bibitem{keller} Keller, P. \& Ortiz, L. Widget growth in cold soils.
+  \textit{Soil Biol. Biochem.} \textbf{12}, 45--67 (2020).
+\bibitem{brandt} Brandt, S., Lee, A. \& Kim, D. A survey of gadgets, sprockets and cogs.
+  \textit{Nat. Mech.} \textbf{3}, 101--110 (2019).
+\bibitem{nguyen} Nguyen, T. Cogs. \textit{Mech. Rev.} \textbf{8}, 1--9 (2018).
+\end{thebibliography}
+"""
+
+
+def test_bibitem_list_is_read_with_its_detected_style() -> None:
+    # read one item at a time, these Nature-style items lose their title to the author list
+    refs = read_text(NATURE_BIBITEMS, "latex", "paper.tex").references
+    assert [r.title for r in refs] == ["Widget growth in cold soils",
+                                       "A survey of gadgets, sprockets and cogs", "Cogs"]
+    assert [(r.journal, r.volume, r.year) for r in refs] == [
+        ("Soil Biol. Biochem", "12", 2020), ("Nat. Mech", "3", 2019), ("Mech. Rev", "8", 2018)]
+    assert refs[0].author_names == ["Keller, P.", "Ortiz, L."]
+
+
+AAS_BIBITEMS = r"""\begin{thebibliography}{}
+\bibitem[Smith \& Doe(2001)]{smith01} Smith, J., \& Doe, A. 2001, Astrophysical Journal, 500, L1
+\bibitem[Brown(1999)]{brown99} Brown, K. 1999, ApJ, 512, 100
+\bibitem[Jones et~al.(2010)]{jones10} Jones, A. B., Lee, C., \& Kim, D. 2010, MNRAS, 400, 123
+\end{thebibliography}
+"""
+
+
+def test_aas_bibitems_have_no_title_and_keep_their_source() -> None:
+    refs = read_text(AAS_BIBITEMS, "latex", "paper.tex").references
+    assert [r.title for r in refs] == [None, None, None]
+    assert [(r.journal, r.volume, r.year) for r in refs] == [
+        ("Astrophysical Journal", "500", 2001), ("ApJ", "512", 1999), ("MNRAS", "400", 2010)]
+    assert [r.first_page or r.article_number for r in refs] == ["L1", "100", "123"]
+    assert all(r.parse_error is None for r in refs)

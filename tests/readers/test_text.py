@@ -268,3 +268,15 @@ def test_a_reference_starting_with_a_particle_is_not_a_wrapped_line():
     assert [r.location.line for r in refs] == [1, 2, 3]
     assert (refs[1].authors[0].particle, refs[1].authors[0].family) == ("de", "Moura")
     assert refs[2].journal == "Journal of Things"
+
+
+def test_aas_list_without_titles_keeps_title_unknown():
+    ms = read("Smith, J., & Doe, A. 2001, Astrophysical Journal, 500, L1\n"
+              "Brown, K. 1999, ApJ, 512, 100\n"
+              "Jones, A. B., Lee, C., & Kim, D. 2010, MNRAS, 400, 123\n")
+    refs = ms.references
+    assert [r.title for r in refs] == [None, None, None]
+    assert [(r.journal, r.volume, r.year) for r in refs] == [
+        ("Astrophysical Journal", "500", 2001), ("ApJ", "512", 1999), ("MNRAS", "400", 2010)]
+    assert [r.first_page or r.article_number for r in refs] == ["L1", "100", "123"]
+    assert refs[2].author_names == ["Jones, A. B.", "Lee, C.", "Kim, D."]
