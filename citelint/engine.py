@@ -128,9 +128,10 @@ def _verdict(match: Match, findings: list[Finding],
     if unchecked:
         return "unverified", unchecked
     if not set(compared) - {"title"}:
-        return "unverified", ("Only the title could be compared with the record "
-                              f"({match.record.source}); cite the authors, year or journal, or "
-                              "the DOI, so that the work can be confirmed.")
+        return "unverified", ("Only the title could be compared: the citation and the record "
+                              f"({match.record.source}) give no other field in common (authors, "
+                              "year, journal, volume, pages), so the work is not confirmed; a "
+                              "fuller record (run online) or a cited DOI would confirm it.")
     return "verified", None
 
 
