@@ -45,7 +45,8 @@ _TYPES = {
 }
 
 
-def _first(record: dict[str, Any], *names: str) -> str | None:
+def first_of(record: dict[str, Any], *names: str) -> str | None:
+    """The first non-empty value of these rispy keys (a list gives its first non-empty item)."""
     for name in names:
         value = record.get(name)
         if isinstance(value, list):
@@ -70,29 +71,29 @@ def record_to_csl(record: dict[str, Any], key: str) -> dict[str, Any]:
     for name in [*(record.get("authors") or []), *(record.get("first_authors") or [])]:
         if name not in names:  # AU and A1 are synonyms; some exporters write both
             names.append(name)
-    pages = page_range(_first(record, "start_page"), _first(record, "end_page"))
+    pages = page_range(first_of(record, "start_page"), first_of(record, "end_page"))
     notes = record.get("notes") or []
     ignore = "; ".join(n.split(":", 1)[1] for n in notes
                        if isinstance(n, str) and n.lower().startswith("citelint-ignore:"))
-    accession = _first(record, "accession_number") or ""
+    accession = first_of(record, "accession_number") or ""
     extra = record.get("unknown_tag") or {}
     older = {tag: next((v for v in extra.get(tag, []) if v), None) for tag in ("VO", "J1", "BT")}
     return {
-        "id": _first(record, "id") or key,
-        "type": _TYPES.get((_first(record, "type_of_reference") or "").upper(), ""),
+        "id": first_of(record, "id") or key,
+        "type": _TYPES.get((first_of(record, "type_of_reference") or "").upper(), ""),
         "author": [_ris_name(n) for n in names if isinstance(n, str) and n.strip()],
-        "title": _first(record, "title", "primary_title"),
-        "container-title": _first(record, "journal_name", "alternate_title3", "secondary_title",
+        "title": first_of(record, "title", "primary_title"),
+        "container-title": first_of(record, "journal_name", "alternate_title3", "secondary_title",
                                   "alternate_title2", "alternate_title1") or older["J1"]
                            or older["BT"],
-        "issued": {"raw": _first(record, "year", "publication_year", "date") or ""},
-        "volume": _first(record, "volume") or older["VO"],
-        "issue": _first(record, "number"),
+        "issued": {"raw": first_of(record, "year", "publication_year", "date") or ""},
+        "volume": first_of(record, "volume") or older["VO"],
+        "issue": first_of(record, "number"),
         "page": pages,
-        "publisher": _first(record, "publisher"),
-        "DOI": _first(record, "doi"),
+        "publisher": first_of(record, "publisher"),
+        "DOI": first_of(record, "doi"),
         "PMID": accession if accession.isdigit() else None,
-        "URL": _first(record, "urls"),
+        "URL": first_of(record, "urls"),
         "citelint-ignore": ignore or None,
     }
 

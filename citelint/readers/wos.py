@@ -19,7 +19,7 @@ import rispy
 from citelint.models import Manuscript
 from citelint.normalize import page_range
 from citelint.readers import reader
-from citelint.readers.ris import references_of_records
+from citelint.readers.ris import first_of, references_of_records
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])(?: (.*)|)$")
 _HEADER = {"FN", "VR", "EF"}
@@ -27,16 +27,6 @@ _HEADER = {"FN", "VR", "EF"}
 _PUBLICATION_TYPES = {"J": "article-journal", "B": "book", "P": "patent"}
 _DOCUMENT_TYPES = {"proceedings paper": "paper-conference", "book chapter": "chapter",
                    "book": "book", "data paper": "dataset"}
-
-
-def _first(record: dict[str, Any], *names: str) -> str | None:
-    for name in names:
-        value = record.get(name)
-        if isinstance(value, list):
-            value = next((v for v in value if v), None)
-        if value:
-            return str(value).strip()
-    return None
 
 
 def _name(name: str) -> dict[str, str]:
@@ -49,22 +39,22 @@ def record_to_csl(record: dict[str, Any], key: str) -> dict[str, Any]:
     group authors after the people)."""
     people = record.get("author_full_name") or record.get("authors") or []
     groups = record.get("group_authors") or []
-    kind = _DOCUMENT_TYPES.get((_first(record, "document_type") or "").lower().split(";")[0])
+    kind = _DOCUMENT_TYPES.get((first_of(record, "document_type") or "").lower().split(";")[0])
     return {
         "id": key,
-        "type": kind or _PUBLICATION_TYPES.get(_first(record, "publication_type") or "", ""),
+        "type": kind or _PUBLICATION_TYPES.get(first_of(record, "publication_type") or "", ""),
         "author": [_name(n) for n in people if n.strip()] + [{"literal": g} for g in groups],
-        "title": _first(record, "document_title"),
-        "container-title": _first(record, "publication_name"),
-        "issued": {"raw": _first(record, "publication_year", "early_access_year",
+        "title": first_of(record, "document_title"),
+        "container-title": first_of(record, "publication_name"),
+        "issued": {"raw": first_of(record, "publication_year", "early_access_year",
                                  "publication_date") or ""},
-        "volume": _first(record, "volume"),
-        "issue": _first(record, "issue"),
-        "page": page_range(_first(record, "beginning_page"), _first(record, "ending_page")),
-        "article-number": _first(record, "article_number"),
-        "publisher": _first(record, "publisher"),
-        "DOI": _first(record, "doi"),
-        "PMID": _first(record, "pubmed_id"),
+        "volume": first_of(record, "volume"),
+        "issue": first_of(record, "issue"),
+        "page": page_range(first_of(record, "beginning_page"), first_of(record, "ending_page")),
+        "article-number": first_of(record, "article_number"),
+        "publisher": first_of(record, "publisher"),
+        "DOI": first_of(record, "doi"),
+        "PMID": first_of(record, "pubmed_id"),
     }
 
 
