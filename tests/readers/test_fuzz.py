@@ -107,15 +107,18 @@ def _verbatim_start(title: str, text: str) -> str:
     return ""
 
 
-@pytest.mark.parametrize("name", list(FILES))
+# Their titles live in the bibliography files they name (refs.bib, refs.json), fuzzed above.
+TITLES_ELSEWHERE = {"fixtures/formats/paper-bibtex.tex", "fixtures/formats/paper.md"}
+
+
+@pytest.mark.parametrize("name", [name for name in FILES if name not in TITLES_ELSEWHERE])
 def test_text_added_inside_a_title_loses_and_moves_no_reference(name):
     original, path = _real(name)
     fmt = FILES[name]
     before = read_text(original, fmt, path)
     titles = [t for t in (_verbatim_start(r.title or "", original) for r in before.references)
               if len(t) > 8]
-    if not titles:
-        pytest.skip("no title appears verbatim in this file")
+    assert titles, "no title of this file appears in it verbatim: nothing would be fuzzed"
     where = [(r.location.line, r.location.key) for r in before.references]
 
     @FUZZ
