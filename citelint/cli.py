@@ -29,7 +29,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from citelint import __version__
-from citelint.api import check
 from citelint.baseline import BaselineError, write_baseline
 from citelint.config import (
     FAIL_ON,
@@ -39,7 +38,6 @@ from citelint.config import (
     fail_on_parts,
     resolve_config,
 )
-from citelint.engine import unverified_cause
 from citelint.models import Manuscript, Report, Run, UnreadableInput
 from citelint.readers import InputError, formats, read_file
 from citelint.report import EXTENSIONS, FORMATS, format_for, render
@@ -176,6 +174,8 @@ def _apply_subject(manuscript: Manuscript, args: argparse.Namespace) -> None:
 
 
 def _run_check(args: argparse.Namespace, path: Path, config: Config) -> Report:
+    from citelint.api import check  # the pipeline loads only for the commands that check
+
     manuscript = read_file(path, args.input_format, allow_outside=config.allow_outside_files)
     if not manuscript.references:
         found = "; ".join(manuscript.problems) or (
@@ -251,6 +251,8 @@ def exit_code(run: Report | Run, fail_on: str) -> int:
         run = Run([run], single=True)
     if not run.reports:
         return EXIT_USAGE
+    from citelint.engine import unverified_cause
+
     level, conditions = fail_on_parts(fail_on)
     cause = unverified_cause([r for report in run.reports for r in report.results])
     if cause in conditions:
@@ -266,6 +268,8 @@ def exit_code(run: Report | Run, fail_on: str) -> int:
 def _nothing_verified_note(run: Run, fail_on: str) -> str | None:
     """One sentence for stderr when no reference could be verified, saying why and whether it
     fails the run; None otherwise."""
+    from citelint.engine import unverified_cause
+
     cause = unverified_cause([r for report in run.reports for r in report.results])
     if cause is None:
         return None
