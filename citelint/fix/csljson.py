@@ -15,6 +15,7 @@ from typing import Any
 
 from citelint.fix import Edit, FixError
 from citelint.models import Author, Fix, Reference
+from citelint.readers.csljson import skip_space
 
 _DECODER = json.JSONDecoder()
 
@@ -26,40 +27,34 @@ FIELDS = {"doi": ("DOI", "doi"), "pages": ("page",), "journal": ("container-titl
 _Member = tuple[str, int, int, int, int]  # key, key start, key end, value start, value end
 
 
-def _skip(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " \t\r\n":
-        pos += 1
-    return pos
-
-
 def _members(text: str, start: int) -> tuple[list[_Member], int]:
     """The members of the object at ``text[start] == "{"`` and the offset after it."""
     members: list[_Member] = []
-    pos = _skip(text, start + 1)
+    pos = skip_space(text, start + 1)
     if text.startswith("}", pos):
         return members, pos + 1
     while True:
         key, key_end = _DECODER.raw_decode(text, pos)
-        colon = _skip(text, key_end)
-        value_start = _skip(text, colon + 1)
+        colon = skip_space(text, key_end)
+        value_start = skip_space(text, colon + 1)
         _, value_end = _DECODER.raw_decode(text, value_start)
         members.append((key, pos, key_end, value_start, value_end))
-        pos = _skip(text, value_end)
+        pos = skip_space(text, value_end)
         if text.startswith("}", pos):
             return members, pos + 1
-        pos = _skip(text, pos + 1)  # past the comma
+        pos = skip_space(text, pos + 1)  # past the comma
 
 
 def _elements(text: str, start: int) -> list[int]:
     """Where each element of the array at ``text[start] == "["`` starts."""
     starts = []
-    pos = _skip(text, start + 1)
+    pos = skip_space(text, start + 1)
     while not text.startswith("]", pos):
         starts.append(pos)
         _, end = _DECODER.raw_decode(text, pos)
-        pos = _skip(text, end)
+        pos = skip_space(text, end)
         if text.startswith(",", pos):
-            pos = _skip(text, pos + 1)
+            pos = skip_space(text, pos + 1)
     return starts
 
 
@@ -77,7 +72,7 @@ class Editor:
     def __init__(self, text: str) -> None:
         self.text = text
         self.ascii_only = text.isascii()
-        pos = _skip(text, 0)
+        pos = skip_space(text, 0)
         try:
             if text.startswith("[", pos):
                 self.items = _elements(text, pos)

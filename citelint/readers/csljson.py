@@ -16,7 +16,8 @@ from citelint.readers import InputError, line_at, reader
 from citelint.readers.csl import reference_from_csl
 
 
-def _skip_space(text: str, pos: int) -> int:
+def skip_space(text: str, pos: int) -> int:
+    """The offset of the first character at or after ``pos`` that is not JSON white space."""
     while pos < len(text) and text[pos] in " \t\r\n":
         pos += 1
     return pos
@@ -29,7 +30,7 @@ def _json_error(path: str | None, exc: json.JSONDecodeError) -> InputError:
 def _items(text: str, path: str | None) -> Iterator[tuple[Any, int | None]]:
     """Yield (item, line) for each element of the top-level list (or ``items`` / a single item)."""
     decoder = json.JSONDecoder()
-    pos = _skip_space(text, 0)
+    pos = skip_space(text, 0)
     if not text.startswith("[", pos):
         try:
             data = json.loads(text)
@@ -44,7 +45,7 @@ def _items(text: str, path: str | None) -> Iterator[tuple[Any, int | None]]:
             return
         raise InputError(f"{path or '<input>'}:1: not CSL-JSON: expected a list of items "
                          "(objects with \"type\", \"title\", \"author\"…).")
-    pos = _skip_space(text, pos + 1)
+    pos = skip_space(text, pos + 1)
     if text.startswith("]", pos):
         return
     while True:
@@ -53,12 +54,12 @@ def _items(text: str, path: str | None) -> Iterator[tuple[Any, int | None]]:
         except json.JSONDecodeError as exc:
             raise _json_error(path, exc) from exc
         yield item, line_at(text, pos)
-        pos = _skip_space(text, end)
+        pos = skip_space(text, end)
         if text.startswith(",", pos):
-            pos = _skip_space(text, pos + 1)
+            pos = skip_space(text, pos + 1)
             continue
         if text.startswith("]", pos):
-            rest = _skip_space(text, pos + 1)
+            rest = skip_space(text, pos + 1)
             if rest < len(text):
                 line = line_at(text, rest)
                 col = rest - text.rfind("\n", 0, rest)
