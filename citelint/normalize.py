@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Every character people (and word processors) use between two page numbers or inside names.
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
@@ -160,6 +161,7 @@ def fold_text(text: str | None, diacritics: bool = True) -> str:
     return " ".join(folded.split())
 
 
+@lru_cache(maxsize=1 << 15)  # pure, and asked of the same titles again and again
 def comparable(text: str | None) -> str:
     """Folded words without markup, accents or punctuation, Greek letters spelled out, one space
     apart: for fuzzy comparison."""
@@ -268,6 +270,7 @@ _SPELLING = [
 ]
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and asked of the same title words again and again
 def american_spelling(word: str) -> str:
     """One folded word in American spelling: "tumour" -> "tumor", "haemorrhage" -> "hemorrhage",
     "modelling" -> "modeling", "analyse" -> "analyze", "centre" -> "center"."""
