@@ -28,8 +28,8 @@ import synthetic  # noqa: E402
 
 from citelint.config import Config  # noqa: E402
 from citelint.engine import assign_verdicts, check_matches  # noqa: E402
-from citelint.readers import read_file  # noqa: E402
 from citelint.models import Match  # noqa: E402
+from citelint.readers import read_file  # noqa: E402
 from citelint.resolve import resolve_references  # noqa: E402
 from citelint.rules import CheckContext  # noqa: E402
 from citelint.rules import duplicate_reference as duplicates  # noqa: E402

@@ -27,9 +27,11 @@ if TYPE_CHECKING:
 
 SEARCH_WORKERS = 3  # Crossref's polite pool allows 3 requests in flight
 
+#: the sources, doi.org's handle API (or None), and the transport (or None)
+BuiltSources = tuple[list[Source], "DoiHandleSource | None", object | None]
 
-def build_sources(config: Config) -> tuple[list[Source], DoiHandleSource | None,
-                                           object | None]:
+
+def build_sources(config: Config) -> BuiltSources:
     """Snapshots first (local and cheap), then the online sources the config enables.
 
     Returns the sources, doi.org's handle API (when the config enables it: whether a DOI is
@@ -62,13 +64,16 @@ def build_sources(config: Config) -> tuple[list[Source], DoiHandleSource | None,
 def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
           snapshots: Sequence[str | Path] = (), offline: bool | None = None,
           sources: Sequence[Source] | None = None, input_format: str | None = None,
-          doi_checker: DoiChecker | None = None, progress: Progress | None = None) -> Report:
+          doi_checker: DoiChecker | None = None, progress: Progress | None = None,
+          built: BuiltSources | None = None) -> Report:
     """Check a manuscript's references and return the :class:`~citelint.models.Report`.
 
     ``manuscript`` is a path or an already read :class:`Manuscript`. Pass ``sources`` to use your
     own (e.g. a :class:`~citelint.sources.snapshot.SnapshotSource`); otherwise they are built from
-    ``config`` (snapshots, then Crossref and OpenAlex unless offline). Without ``config``, settings
-    come from the config file found from the manuscript's folder and the ``CITELINT_*`` variables.
+    ``config`` (snapshots, then Crossref and OpenAlex unless offline), or taken from ``built``
+    (what :func:`build_sources` returned, kept to check many manuscripts). Without ``config``,
+    settings come from the config file found from the manuscript's folder and the ``CITELINT_*``
+    variables.
     """
     started = time.monotonic()
     if config is None:  # as the CLI would: config file found from the input, then environment
@@ -84,7 +89,7 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
     transport = None
     doi_expander = None
     if sources is None:
-        sources, handles, transport = build_sources(config)
+        sources, handles, transport = built or build_sources(config)
         if handles is not None:  # doi.org: DOIs no other source knows, and shortDOIs
             doi_checker = doi_checker or handles.is_registered
             doi_expander = handles.full_doi

@@ -81,23 +81,31 @@ def _key(match: Match) -> str | None:
 
 class _TitleIndex:
     """The titles of the groups' first entries, filed by :func:`title_index_keys`: a title's
-    possible copies are looked for among the entries filed under its rarest probe key, not in
-    the whole list (no pass over every pair)."""
+    possible copies are looked for among the entries filed under all its probe keys, not in the
+    whole list (no pass over every pair)."""
 
     def __init__(self) -> None:
-        self.filed: dict[str, list[int]] = {}
-        self.everything: list[int] = []
+        self.filed: dict[str, set[int]] = {}
+        self.everything: set[int] = set()
 
     def add(self, position: int, title: str) -> None:
-        self.everything.append(position)
+        self.everything.add(position)
         for key in title_index_keys(title):
-            self.filed.setdefault(key, []).append(position)
+            self.filed.setdefault(key, set()).add(position)
 
-    def candidates(self, title: str) -> list[int]:
+    def candidates(self, title: str) -> set[int]:
+        """The entries filed under every probe key of ``title`` (a title the same as it has
+        them all), narrowed from the rarest key on."""
         keys = title_probe_keys(title)
         if keys is None:
             return self.everything
-        return min((self.filed.get(key, []) for key in keys), key=len)
+        filed = sorted((self.filed.get(key, set()) for key in keys), key=len)
+        found = filed[0]
+        for more in filed[1:]:
+            if not found:
+                break
+            found = found & more
+        return found
 
 
 def _same(match: Match, key: str | None, other: Match, other_key: str | None,
