@@ -512,7 +512,8 @@ class Transport:
         if self.run_budget is None or time.monotonic() - self._born < self.run_budget:
             return
         raise SourceUnavailable(f"The run's time budget ({_duration(self.run_budget)}) was used "
-                                "up; no more requests were sent (raise run_budget to allow more).")
+                                "up; no more requests were sent (raise --run-budget to allow "
+                                "more).")
 
     def _give_up(self, service: str, reasons: list[str], started: float,
                  last: _Retry | _GiveUp) -> str:
