@@ -91,11 +91,12 @@ class SnapshotSource:
     def journal_works(self, journal: str, year: int, rows: int = 20) -> list[Record]:
         """Records of ``year`` whose journal (full or short name) shares a word with
         ``journal``; the caller decides which are really in the cited journal."""
-        if self._by_year is None:  # built once, on the first question
-            self._by_year = {}
+        if self._by_year is None:  # built once, on the first question, and shown only whole
+            by_year: dict[int, list[Record]] = {}  # (searches run in several threads)
             for record in self.records:
                 for each in record.years():
-                    self._by_year.setdefault(each, []).append(record)
+                    by_year.setdefault(each, []).append(record)
+            self._by_year = by_year
         words = set(comparable(journal).split()) - _JOURNAL_STOP
         found = [r for r in self._by_year.get(year, []) if words & set(
             comparable(" ".join([r.journal or "", *r.journal_short])).split())]
