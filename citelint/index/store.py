@@ -4,8 +4,8 @@ Layout (``FORMAT`` is stored in the ``meta`` table and checked on opening):
 
 - ``works``: one row per (origin, key), origin "crossref" or "openalex"; the work's DOI, PMID
   and arXiv id (each indexed for exact look-up), when the service last changed it
-  (``updated``), its title and the other searchable words (authors' family names, journal,
-  year), and its full JSON, zlib-compressed.
+  (``updated``), its folded title and its folded title, authors and journal (``others``, the
+  words the snapshot's ranker compares), and its full JSON, zlib-compressed.
 - ``search``: an FTS5 table over ``works`` (external content, kept in step by triggers), ranked
   by BM25 with the title weighing more; ``search_terms`` (fts5vocab) gives each word's document
   frequency, so a search asks only for the citation's rarest words.
@@ -30,12 +30,13 @@ from typing import Any
 
 from citelint.index.datafiles import Work
 from citelint.models import Record, Reference
-from citelint.names import record_family_tokens, split_cited_name
+from citelint.names import split_cited_name
 from citelint.normalize import comparable
 from citelint.readers import InputError
 from citelint.records import record_from_json
+from citelint.sources.snapshot import CandidateRanker, ranking_texts
 
-FORMAT = "citelint-index 1"
+FORMAT = "citelint-index 2"
 ORIGINS = ("crossref", "openalex")
 #: works written per transaction while building
 BATCH = 2000
@@ -91,15 +92,6 @@ WHERE excluded.updated >= works.updated
 """
 
 
-def _search_text(record: Record) -> tuple[str, str]:
-    """The words a work is found by: its title, and its authors, journal and years."""
-    title = comparable(" ".join(filter(None, (record.title, record.subtitle))))
-    families = [" ".join(record_family_tokens(a)) for a in record.authors or []]
-    others = comparable(" ".join([*families, record.journal or "", *record.journal_short,
-                                  *map(str, sorted(record.years()))]))
-    return title, others
-
-
 class IndexWriter:
     """Adds works to an index file, creating it when it does not exist."""
 
@@ -130,7 +122,7 @@ class IndexWriter:
         rows: list[tuple[Any, ...]] = []
         for work in works:
             read += 1
-            title, others = _search_text(work.record)
+            title, others = ranking_texts(work.record)
             blob = zlib.compress(json.dumps(work.data, ensure_ascii=False,
                                             separators=(",", ":")).encode(), 6)
             rows.append((work.origin, work.key, work.record.doi, work.record.pmid, work.arxiv,
@@ -177,7 +169,8 @@ class Index:
             raise InputError(f"{self.path}: not a citelint index of format {FORMAT!r} "
                              f"(it says {held.get('format')!r}); build it again.")
         self._lock = threading.Lock()
-        self._searched: OrderedDict[tuple[str, str], list[tuple[str, Record]]] = OrderedDict()
+        self._searched: OrderedDict[tuple[str, str],
+                                    list[tuple[str, Record, tuple[str, str]]]] = OrderedDict()
 
     def __getstate__(self) -> dict[str, Any]:
         return {"path": str(self.path)}
@@ -226,8 +219,9 @@ class Index:
             marks = ",".join("?" * len(chunk))
             with self._lock:
                 rows = self._db.execute(
+                    # "+origin": look up by the identifier's index, never by origin's
                     f"SELECT {column}, json FROM works WHERE {column} IN ({marks}) "
-                    f"AND origin = ? ORDER BY updated DESC", (*chunk, origin)).fetchall()
+                    f"AND +origin = ? ORDER BY updated DESC", (*chunk, origin)).fetchall()
             for value, blob in rows:
                 if value not in found:  # the most recently changed work with that id
                     found[value] = _record(blob, origin)
@@ -244,8 +238,6 @@ class Index:
         (:class:`~citelint.sources.snapshot.CandidateRanker`). Both origins are searched at once
         and the answer kept for the citation's other origin.
         """
-        from citelint.sources.snapshot import CandidateRanker
-
         key = (reference.raw, reference.title or "")
         with self._lock:
             found = self._searched.get(key)
@@ -255,10 +247,10 @@ class Index:
                 self._searched[key] = found
                 if len(self._searched) > 64:
                     self._searched.popitem(last=False)
-        records = [record for held, record in found if held == origin]
-        return CandidateRanker(records).rank(reference, rows)
+        held = [(record, texts) for kind, record, texts in found if kind == origin]
+        return CandidateRanker([r for r, _ in held], [t for _, t in held]).rank(reference, rows)
 
-    def _candidates(self, reference: Reference) -> list[tuple[str, Record]]:
+    def _candidates(self, reference: Reference) -> list[tuple[str, Record, tuple[str, str]]]:
         words = [w for w in comparable(reference.title or reference.raw).split()
                  if w not in _STOP and (len(w) > 1 or w.isdigit())]
         if reference.authors:
@@ -275,10 +267,11 @@ class Index:
                 return []
             query = " OR ".join(f'"{w}"' for w in rarest[:SEARCH_WORDS])
             rows = self._db.execute(
-                "SELECT works.origin, works.json FROM search JOIN works ON works.id = "
-                "search.rowid WHERE search MATCH ? ORDER BY bm25(search, 2.0, 1.0) LIMIT ?",
-                (query, SEARCH_LIMIT)).fetchall()
-        return [(origin, _record(blob, origin)) for origin, blob in rows]
+                "SELECT works.origin, works.json, works.title, works.others FROM search JOIN "
+                "works ON works.id = search.rowid WHERE search MATCH ? "
+                "ORDER BY bm25(search, 2.0, 1.0) LIMIT ?", (query, SEARCH_LIMIT)).fetchall()
+        return [(origin, _record(blob, origin), (title, text))
+                for origin, blob, title, text in rows]
 
 
 def _record(blob: bytes, origin: str) -> Record:

@@ -160,6 +160,15 @@ class SnapshotSource:
         return self._ranker.rank(reference, rows)
 
 
+def ranking_texts(record: Record) -> tuple[str, str]:
+    """What a record is ranked by: its title, and its title, authors and journal, each folded
+    by :func:`~citelint.normalize.comparable`."""
+    title = comparable(record.title)
+    rest = [comparable(x) for x in (*(a.display() for a in record.authors or []),
+                                    record.journal, *record.journal_short)]
+    return title, " ".join(filter(None, [title, *rest]))
+
+
 class CandidateRanker:
     """Ranks a list of records as candidates for a citation, generously (the matcher judges).
 
@@ -169,12 +178,13 @@ class CandidateRanker:
     title does not hide the right record. The first author and the year add a little.
     """
 
-    def __init__(self, records: Sequence[Record]) -> None:
+    def __init__(self, records: Sequence[Record],
+                 texts: Sequence[tuple[str, str]] | None = None) -> None:
+        """``texts``, when given, are each record's :func:`ranking_texts`, computed before."""
         self.records = list(records)
-        self._titles = [comparable(r.title) for r in self.records]
-        self._texts = [" ".join(filter(None, map(comparable, [
-            r.title, *(a.display() for a in r.authors or []), r.journal, *r.journal_short])))
-            for r in self.records]
+        pairs = list(texts) if texts is not None else [ranking_texts(r) for r in self.records]
+        self._titles = [title for title, _ in pairs]
+        self._texts = [text for _, text in pairs]
         self._first_authors = [frozenset(record_family_tokens(r.authors[0])) if r.authors
                                else frozenset()
                                for r in self.records]
