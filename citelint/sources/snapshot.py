@@ -180,18 +180,18 @@ class CandidateRanker:
 
     def __init__(self, records: Sequence[Record],
                  texts: Sequence[tuple[str, str]] | None = None) -> None:
-        """``texts``, when given, are each record's :func:`ranking_texts`, computed before."""
-        self.records = list(records)
+        """``texts``, when given, are each record's :func:`ranking_texts`, computed before;
+        then only the records that come close to a citation are read from ``records`` (which
+        may read them lazily)."""
+        self.records = records
         pairs = list(texts) if texts is not None else [ranking_texts(r) for r in self.records]
         self._titles = [title for title, _ in pairs]
         self._texts = [text for _, text in pairs]
-        self._first_authors = [frozenset(record_family_tokens(r.authors[0])) if r.authors
-                               else frozenset()
-                               for r in self.records]
+        self._first_authors: dict[int, frozenset[str]] = {}  # filled as records are boosted
 
     def rank(self, reference: Reference, rows: int = 5) -> list[Record]:
         """Up to ``rows`` of the records, best first, leaving out those too unlike the citation."""
-        if rows <= 0 or not self.records:
+        if rows <= 0 or not self._titles:
             return []
         limit = max(rows * 10, 50)
         best: dict[int, float] = {}
@@ -219,8 +219,13 @@ class CandidateRanker:
 
     def _boost(self, index: int, family: frozenset[str], year: int | None) -> float:
         boost = 0.0
-        if family and family <= self._first_authors[index]:
-            boost += AUTHOR_BOOST
+        if family:
+            if index not in self._first_authors:
+                authors = self.records[index].authors
+                self._first_authors[index] = frozenset(
+                    record_family_tokens(authors[0]) if authors else ())
+            if family <= self._first_authors[index]:
+                boost += AUTHOR_BOOST
         if year is not None:
             years = self.records[index].years()
             if year in years:
