@@ -69,6 +69,7 @@ class Config:
     # let an input's \input, \bibliography or bibliography: read files outside its directory
     allow_outside_files: bool = False
     snapshots: list[Path] = field(default_factory=list)
+    index: Path | None = None  # a local index of the data files (citelint index build)
     baseline: Path | None = None
     manuscripts: list[Path] = field(default_factory=list)
     crossref_url: str = DEFAULT_CROSSREF_URL
@@ -109,7 +110,8 @@ class Config:
                 continue
             if name not in _FIELD_CHECKS:
                 raise ConfigError(f"{origin}: unknown setting {name!r}")
-            changes[name] = _FIELD_CHECKS[name](value, f"{origin}: {name}", None)
+            key = _flag_name(name) if origin == "command line" else name
+            changes[name] = _FIELD_CHECKS[name](value, f"{origin}: {key}", None)
             origins[name] = origin
         return dataclasses.replace(self, origins=origins, **changes)
 
@@ -322,6 +324,7 @@ _FIELD_CHECKS: dict[str, Check] = {
     "offline": _bool,
     "allow_outside_files": _bool,
     "snapshots": _path_list,
+    "index": _path,
     "baseline": _path,
     "manuscripts": _path_list,
     "crossref_url": _url,
@@ -353,6 +356,7 @@ ENV_VARS: dict[str, str] = {
     "CITELINT_ENABLE": "enable",
     "CITELINT_DISABLE": "disable",
     "CITELINT_SNAPSHOTS": "snapshots",
+    "CITELINT_INDEX": "index",
     "CITELINT_BASELINE": "baseline",
     "CITELINT_REQUEST_BUDGET": "request_budget",
     "CITELINT_SOURCE_BUDGET": "source_budget",
@@ -362,6 +366,13 @@ ENV_VARS: dict[str, str] = {
     "OPENALEX_API_KEY": "openalex_api_key",
 }
 CONFIG_ENV_VAR = "CITELINT_CONFIG"  # an explicit config file, like --config
+
+
+def _flag_name(name: str) -> str:
+    """The command-line flag that sets a field, for messages (``request_budget`` →
+    ``--request-budget``; the repeatable list flags are singular)."""
+    return {"sources": "--source", "snapshots": "--snapshot"}.get(
+        name, "--" + name.replace("_", "-"))
 
 
 # Files.

@@ -23,7 +23,7 @@ from citelint.models import (
     Status,
 )
 from citelint.resolve import cited_doi
-from citelint.rules import CheckContext, all_rules
+from citelint.rules import CheckContext, all_rules, is_advisory, option_defaults
 from citelint.rules.reference_not_found import is_not_found
 
 
@@ -110,6 +110,26 @@ def enabled_rules(config: Config) -> list[ModuleType]:
     return [rule for rule in all_rules() if config.rule_enabled(rule.ID)]
 
 
+def prepare_rules(config: Config) -> None:
+    """Load ahead of use what the enabled rules need (a model, a table): each rule's optional
+    ``prepare(options)``. Meant for a background thread while references are resolved, so that
+    nothing heavy is left for after the last answer; a failure here is not reported, as the
+    rule meets it again when it runs and reports it there."""
+    from citelint.journals import prepare as prepare_journals
+
+    prepare_journals()
+    for rule in enabled_rules(config):
+        prepare = getattr(rule, "prepare", None)
+        if prepare is None:
+            continue
+        options = {**option_defaults(getattr(rule, "OPTIONS", {})),
+                   **config.rule_options(rule.ID)}
+        try:
+            prepare(options)
+        except Exception:  # the rule meets it again, and reports it, when it runs
+            continue
+
+
 def _verdict(match: Match, findings: list[Finding],
              compared: list[str]) -> tuple[Status, str | None]:
     if match.record is None:
@@ -117,8 +137,9 @@ def _verdict(match: Match, findings: list[Finding],
             return "not-found", f"No record matches in {', '.join(match.searched)}."
         return "unverified", unverified_reason(match)
     # an accepted finding still describes a problem: the reference is "problem, accepted"
-    # (ReferenceResult.accepted), never "verified"
-    if any(f.severity in ("error", "warning") for f in findings):
+    # (ReferenceResult.accepted), never "verified"; an advisory finding (off-topic) describes no
+    # fault of the reference and leaves its status alone
+    if any(f.severity in ("error", "warning") and not is_advisory(f) for f in findings):
         return "problem", None
     failed = [f.rule for f in findings if "internal_error" in f.evidence]
     if failed:

@@ -215,7 +215,7 @@ def test_word_index_search_finds_what_the_full_scan_finds(monkeypatch) -> None:
     full = [[r.doi for r in source.search(ref)] for ref in references]
     monkeypatch.setattr(snapshot, "FULL_SCAN_LIMIT", 0)
     indexed = [[r.doi for r in source.search(ref)] for ref in references]
-    assert source._word_index is not None  # the index was used
+    assert source._ranker._word_index is not None  # the index was used
     assert sum(1 for f in full if f) > 40
     assert [i[:1] for i in indexed] == [f[:1] for f in full]
 
