@@ -25,6 +25,7 @@ from citelint.sources.snapshot import SnapshotSource
 
 if TYPE_CHECKING:
     from citelint.sources.doiorg import DoiHandleSource
+    from citelint.sources.pacing import PacerFactory
 
 #: Threads that resolve references side by side when a service is asked: enough to keep every
 #: lane (Crossref's single records and lists, OpenAlex, doi.org) busy up to its own limit,
@@ -35,12 +36,14 @@ SEARCH_WORKERS = 8
 BuiltSources = tuple[list[Source], "DoiHandleSource | None", object | None]
 
 
-def build_sources(config: Config) -> BuiltSources:
+def build_sources(config: Config, pacers: PacerFactory | None = None) -> BuiltSources:
     """Snapshots and the index first (local and cheap), then the online sources the config
     enables.
 
     Returns the sources, doi.org's handle API (when the config enables it: whether a DOI is
     registered, which DOI a shortDOI stands for), and the transport (for its stats).
+    ``pacers`` paces the services' lanes (default: each transport its own, see
+    :mod:`citelint.sources.pacing`); processes that share one rate limit share pacers.
     """
     sources: list[Source] = []
     if config.snapshots:
@@ -60,7 +63,7 @@ def build_sources(config: Config) -> BuiltSources:
     transport = Transport(cache_dir=config.cache_dir, offline=config.offline, mailto=config.mailto,
                           request_budget=config.request_budget,
                           source_budget=config.source_budget, run_budget=config.run_budget,
-                          max_retry_after=config.max_retry_after)
+                          max_retry_after=config.max_retry_after, pacers=pacers)
     built: dict[str, Callable[[], Source]] = {
         "crossref": lambda: CrossrefSource(transport, config.crossref_url, config.mailto),
         "openalex": lambda: OpenAlexSource(transport, config.openalex_url,

@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,9 @@ from typing import Any
 from citelint.config import Config
 from citelint.models import Report
 from citelint.readers import InputError, read_file
+from citelint.sources.pacing import PacerFactory
+
+_BUILDING = threading.Lock()
 
 #: Columns of the corpus table, one row per reference and finding.
 ROW_COLUMNS = ("manuscript", "path", "reference", "line", "status", "rule", "severity",
@@ -150,15 +154,19 @@ class Checker:
     config: Config
     formats: Sequence[str] = ("json",)
     input_format: str | None = None
+    #: the pacers of the services' lanes, when several processes share them (the dask engine)
+    pacers: PacerFactory | None = None
     built: Any = None
 
     def sources(self) -> Any:
-        if self.built is None:
-            from citelint.api import build_sources
-            from citelint.sources.remembered import RememberedSource
+        """The sources, built once (a worker's threads may ask together), each remembered."""
+        from citelint.api import build_sources
+        from citelint.sources.remembered import RememberedSource
 
-            sources, handles, transport = build_sources(self.config)
-            self.built = ([RememberedSource(s) for s in sources], handles, transport)
+        with _BUILDING:
+            if self.built is None:
+                sources, handles, transport = build_sources(self.config, self.pacers)
+                self.built = ([RememberedSource(s) for s in sources], handles, transport)
         return self.built
 
     def __getstate__(self) -> dict[str, Any]:  # sent to a worker without its connections

@@ -442,6 +442,11 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         raise UsageError(f"--output-dir {args.output_dir} is a file; name a directory.")
     if args.scheduler and args.engine != "dask":
         raise UsageError("--scheduler needs --engine dask.")
+    try:
+        import pyarrow  # noqa: F401  (the corpus table's Parquet writer)
+    except ImportError as exc:
+        raise UsageError("citelint batch writes its corpus table with pyarrow: pip install "
+                         "'citelint-integrity[batch]'.") from exc
     config = _config(args, paths[0])
     checker = Checker(config, formats=tuple(dict.fromkeys(args.format or ["json"])),
                       input_format=args.input_format)

@@ -127,18 +127,19 @@ def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tupl
     by_key: dict[str, list[int]] = {}
     titled, unresolved = _TitleIndex(), _TitleIndex()  # first entries with a title
     for i, match in enumerate(matches):
-        found: set[int] = set(by_key.get(keys[i], ())) if keys[i] is not None else set()
+        key = keys[i]
+        found: set[int] = set(by_key.get(key, ())) if key is not None else set()
         title = match.reference.title
         if title:  # a title alone can join an entry to a group only when one is unresolved
             found.update((titled if match.record is None else unresolved).candidates(title))
         first = next((j for j in sorted(found)
-                      if _same(match, keys[i], matches[j], keys[j], threshold)), None)
+                      if _same(match, key, matches[j], keys[j], threshold)), None)
         if first is not None:
             groups[first].append(i)
             continue
         groups[i] = [i]
-        if keys[i] is not None:
-            by_key.setdefault(keys[i], []).append(i)
+        if key is not None:
+            by_key.setdefault(key, []).append(i)
         if title:
             titled.add(i, title)
             if match.record is None:
