@@ -127,7 +127,7 @@ class ClusterPacers:
 
 
 def _check(checker: Checker, job: Job, actor: Any) -> Part:
-    if checker.pacers is None:  # the worker's copy of the checker: its first manuscript
+    if actor is not None and checker.pacers is None:  # the worker's first manuscript
         # a call from this task's thread binds the actor's handle to this worker; the threads
         # that resolve references (no worker of their own) then use it through that binding
         actor.ready().result()
@@ -150,18 +150,30 @@ def dask_engine(scheduler: str | None = None, retries: int = 2, client: Any = No
     def engine(checker: Checker, jobs: list[Job]) -> Iterator[Part | tuple[Job, str]]:
         own = client is None
         connected = client or (Client(scheduler) if scheduler else Client(processes=True))
+        online = not checker.config.offline and any(
+            s in ("crossref", "openalex") for s in checker.config.sources)
         try:
-            actor = connected.submit(SharedPacers, actor=True).result()
             remote = dataclasses.replace(checker, pacers=None, built=None)
             shared = connected.scatter(remote, broadcast=True, hash=False)
-            futures = {connected.submit(_check, shared, job, actor, key=f"citelint-{job.id}",
-                                        retries=retries, pure=False): job for job in jobs}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    yield future.result()
-                except Exception as exc:  # retries used up, or every worker it met died
-                    yield job, f"{type(exc).__name__}: {exc}"
+            pending, rounds = list(jobs), 0
+            while pending:  # a round per shared-pacers actor: one is lost with its worker
+                hosted = connected.submit(SharedPacers, actor=True) if online else None
+                actor = hosted.result() if hosted is not None else None
+                futures = {connected.submit(_check, shared, job, actor, retries=retries,
+                                            key=f"citelint-{job.id}-{rounds}", pure=False): job
+                           for job in pending}
+                pending = []
+                for future in as_completed(futures):
+                    job = futures[future]
+                    try:
+                        yield future.result()
+                    except Exception as exc:  # retries used up, or every worker it met died
+                        if hosted is not None and hosted.status != "finished" and (
+                                rounds < retries):
+                            pending.append(job)  # the actor died with its worker: again
+                        else:
+                            yield job, f"{type(exc).__name__}: {exc}"
+                rounds += 1
         finally:
             if own:
                 connected.close()
