@@ -72,6 +72,7 @@ class CrossrefWork(_Model):
     container_title: list[str] | None = Field(None, alias="container-title")
     short_container_title: list[str] | None = Field(None, alias="short-container-title")
     ISSN: list[str] | None = None
+    ISBN: list[str] | None = None
     issued: CrossrefDate | None = None
     published: CrossrefDate | None = None
     published_print: CrossrefDate | None = Field(None, alias="published-print")
