@@ -6,7 +6,7 @@ to misbehave as issue #17 found them, with the product's own transport (no test 
 the budgets given on the command line. It prints, per case, the wall time of the check, the exit
 code, the statuses and the requests sent. The figures in docs/benchmarks.md come from this script.
 
-    python bench/hostile_services.py                  # request budget 5 s (as CITELINT_* sets)
+    python bench/hostile_services.py                  # request budget 5 s (--request-budget)
     python bench/hostile_services.py --request-budget 60   # the defaults: about 12 times longer
 """
 
@@ -90,8 +90,7 @@ def run_case(name: str, count: int, budget: float) -> dict:
         base = f"http://127.0.0.1:{closed_port()}" if name.startswith("no network") else api.url
         os.environ.update({"CITELINT_CROSSREF_URL": f"{base}/crossref",
                            "CITELINT_OPENALEX_URL": f"{base}/openalex",
-                           "CITELINT_DOI_URL": f"{base}/doi",
-                           "CITELINT_REQUEST_BUDGET": str(budget)})
+                           "CITELINT_DOI_URL": f"{base}/doi"})
         CASES[name](api)
         manuscript = Path(scratch) / "references.json"
         manuscript.write_text(json.dumps(references(count)), "utf-8")
@@ -99,7 +98,8 @@ def run_case(name: str, count: int, budget: float) -> dict:
         started = time.monotonic()
         with contextlib.redirect_stderr(io.StringIO()):
             code = main(["check", str(manuscript), "--format", "json", "--output", str(out),
-                         "--cache-dir", str(Path(scratch) / "cache"), "--disable", "off-topic"])
+                         "--cache-dir", str(Path(scratch) / "cache"), "--disable", "off-topic",
+                         "--request-budget", str(budget)])
         seconds = time.monotonic() - started
         report = json.loads(out.read_text("utf-8"))
         api._stopping.set()  # release silent and trickling handlers

@@ -110,6 +110,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The time budgets on the services (docs/configuration.md, "Budgets and limits on the
+# services"); the values are checked by the config layer, as the config keys are.
+_BUDGET_FLAGS = {
+    "--request-budget": "time one request may take, retries, waits and a slow body included "
+                        "(default: 60)",
+    "--source-budget": "time one service may lose to failed requests before it is not asked "
+                       "again (default: 120)",
+    "--run-budget": "no request is sent after this long (default: no limit)",
+    "--max-retry-after": "longest Retry-After waited for; a longer one drops the service for "
+                         "the run (default: 30)",
+}
+
+
 def _add_input_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("inputs", nargs="*", type=Path, metavar="INPUT",
                          help="manuscripts or reference lists (default: the config's "
@@ -125,6 +138,8 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--config", type=Path, help="config file (default: found walking up)")
     command.add_argument("--mailto", help="contact e-mail for the Crossref/OpenAlex polite pools")
     command.add_argument("--cache-dir", type=Path, help="where the HTTP response cache lives")
+    for flag, what in _BUDGET_FLAGS.items():
+        command.add_argument(flag, metavar="SECONDS", help=what)
     command.add_argument("--source", action="append", dest="sources",
                          choices=("crossref", "openalex", "doi"),
                          help="source to ask (repeatable; default: all)")
@@ -145,6 +160,8 @@ def _config(args: argparse.Namespace, start: Path) -> Config:
              "snapshots": args.snapshot, "sources": args.sources, "enable": args.enable,
              "disable": args.disable, "fail_on": getattr(args, "fail_on", None),
              "baseline": getattr(args, "baseline", None)}
+    flags.update({flag[2:].replace("-", "_"): getattr(args, flag[2:].replace("-", "_"))
+                  for flag in _BUDGET_FLAGS})
     return resolve_config(start, args.config, {k: v for k, v in flags.items() if v is not None})
 
 

@@ -109,7 +109,8 @@ class Config:
                 continue
             if name not in _FIELD_CHECKS:
                 raise ConfigError(f"{origin}: unknown setting {name!r}")
-            changes[name] = _FIELD_CHECKS[name](value, f"{origin}: {name}", None)
+            key = _flag_name(name) if origin == "command line" else name
+            changes[name] = _FIELD_CHECKS[name](value, f"{origin}: {key}", None)
             origins[name] = origin
         return dataclasses.replace(self, origins=origins, **changes)
 
@@ -362,6 +363,13 @@ ENV_VARS: dict[str, str] = {
     "OPENALEX_API_KEY": "openalex_api_key",
 }
 CONFIG_ENV_VAR = "CITELINT_CONFIG"  # an explicit config file, like --config
+
+
+def _flag_name(name: str) -> str:
+    """The command-line flag that sets a field, for messages (``request_budget`` →
+    ``--request-budget``; the repeatable list flags are singular)."""
+    return {"sources": "--source", "snapshots": "--snapshot"}.get(
+        name, "--" + name.replace("_", "-"))
 
 
 # Files.

@@ -17,6 +17,7 @@ import os
 import random
 import socket
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -308,6 +309,48 @@ def test_credentials_in_a_service_url_reach_no_report_log_or_cache(
     cached = "".join(p.read_text("utf-8") for p in cache.rglob("*.json"))
     for text in (json.dumps(report), stderr, cached):
         assert "pa55word" not in text and "alice" not in text
+
+
+def test_budget_flags_bound_a_run_against_a_server_that_never_answers(
+        manuscript: Path, healthy: tuple[FakeAPI, Outcome], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The flags win over the environment's generous budgets (HEALTHY_BUDGETS: 30 s a request),
+    so the run ends within what the flags allow and the reasons quote the flags' values."""
+    api, _ = healthy
+    for service in SERVICES:
+        api.silent(service)
+    started = time.monotonic()
+    code, report, stderr = run(manuscript, tmp_path / "c", tmp_path / "r.json", capsys,
+                               "--request-budget", "1", "--source-budget", "2",
+                               "--max-retry-after", "1")
+    assert time.monotonic() - started < 25  # one request at the environment's budget is 30 s
+    assert code in EXIT_CODES and "Traceback" not in stderr
+    assert {r["status"] for r in report["references"]} == {"unverified"}
+    assert "request budget of 1.0 s" in json.dumps(report)
+
+
+def test_run_budget_flag_stops_the_requests(
+        manuscript: Path, healthy: tuple[FakeAPI, Outcome], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    api, _ = healthy
+    api.latency(0.5)
+    code, report, stderr = run(manuscript, tmp_path / "c", tmp_path / "r.json", capsys,
+                               "--run-budget", "0.2")
+    assert code in EXIT_CODES and "Traceback" not in stderr
+    reasons = [r["reason"] for r in report["references"] if r["status"] == "unverified"]
+    assert reasons and any("time budget (0.2 s) was used up" in r for r in reasons)
+
+
+@pytest.mark.parametrize("flag", ["--request-budget", "--source-budget", "--run-budget",
+                                  "--max-retry-after"])
+@pytest.mark.parametrize("value", ["0", "-3", "soon", "inf"])
+def test_a_bad_budget_flag_is_a_usage_error_naming_the_flag(
+        flag: str, value: str, manuscript: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", str(manuscript), "--offline", flag, value])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert f"command line: {flag}: expected a number of seconds above 0, not {value!r}" in err
 
 
 def closed_port() -> int:
