@@ -176,6 +176,23 @@ class OpenAlexMeta(_Model):
     count: int | None = None
 
 
+class OpenAlexJournal(_Named):
+    """An OpenAlex source (a journal, repository, conference…): one item of ``/sources``."""
+
+    id: str | None = None
+    abbreviated_title: str | None = None
+    alternate_titles: list[str] | None = None
+    issn: list[str] | None = None
+    type: str | None = None
+
+
+class OpenAlexSourceListAnswer(_Model):
+    """``/sources?search=…``: ``{"meta": {…}, "results": […]}``."""
+
+    meta: OpenAlexMeta
+    results: list[OpenAlexJournal] = Field(max_length=MAX_ITEMS)
+
+
 class OpenAlexListAnswer(_Model):
     """``/works?filter=…`` or ``?search=…``: ``{"meta": {…}, "results": […]}``."""
 
