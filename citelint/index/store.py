@@ -4,11 +4,11 @@ Layout (``FORMAT`` is stored in the ``meta`` table and checked on opening):
 
 - ``works``: one row per (origin, key), origin "crossref" or "openalex"; the work's DOI, PMID
   and arXiv id (each indexed for exact look-up), when the service last changed it
-  (``updated``), its title and the other searchable words (authors' family names, journal,
-  year), and its full JSON, zlib-compressed.
+  (``updated``), its folded title and its folded title, authors and journal (``others``, the
+  words the snapshot's ranker compares), and its full JSON, zlib-compressed.
 - ``search``: an FTS5 table over ``works`` (external content, kept in step by triggers), ranked
-  by BM25 with the title weighing more; ``search_terms`` (fts5vocab) gives each word's document
-  frequency, so a search asks only for the citation's rarest words.
+  by BM25 with the title weighing more; ``terms`` holds each word's document frequency (counted
+  from fts5vocab when a build ends), so a search asks only for the citation's rarest words.
 
 Writing (:class:`IndexWriter`) inserts in batches inside transactions; a work already held is
 replaced only by one at least as new (``updated``), so files can be added in any order and an
@@ -30,19 +30,22 @@ from typing import Any
 
 from citelint.index.datafiles import Work
 from citelint.models import Record, Reference
-from citelint.names import record_family_tokens, split_cited_name
+from citelint.names import split_cited_name
 from citelint.normalize import comparable
 from citelint.readers import InputError
 from citelint.records import record_from_json
+from citelint.sources.snapshot import CandidateRanker, ranking_texts
 
-FORMAT = "citelint-index 1"
+FORMAT = "citelint-index 3"
 ORIGINS = ("crossref", "openalex")
 #: works written per transaction while building
 BATCH = 2000
 #: how many of the citation's rarest words a search asks for
 SEARCH_WORDS = 6
+#: how many of the cited title's rarest words a work's title must all hold to be found first
+ALL_OF = 3
 #: how many works a search reads before they are ranked field by field
-SEARCH_LIMIT = 40
+SEARCH_LIMIT = 20
 #: words too common in titles to find anything by
 _STOP = {"a", "an", "the", "of", "in", "on", "for", "and", "or", "to", "with", "by", "at",
          "from", "as", "into", "via", "its", "their", "is", "are", "be", "et", "al"}
@@ -66,6 +69,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (
     title, others, content='works', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS search_terms USING fts5vocab (search, 'row');
+CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS works_added AFTER INSERT ON works BEGIN
     INSERT INTO search (rowid, title, others) VALUES (new.id, new.title, new.others);
 END;
@@ -89,15 +93,6 @@ ON CONFLICT (origin, key) DO UPDATE SET
     json = excluded.json
 WHERE excluded.updated >= works.updated
 """
-
-
-def _search_text(record: Record) -> tuple[str, str]:
-    """The words a work is found by: its title, and its authors, journal and years."""
-    title = comparable(" ".join(filter(None, (record.title, record.subtitle))))
-    families = [" ".join(record_family_tokens(a)) for a in record.authors or []]
-    others = comparable(" ".join([*families, record.journal or "", *record.journal_short,
-                                  *map(str, sorted(record.years()))]))
-    return title, others
 
 
 class IndexWriter:
@@ -130,7 +125,7 @@ class IndexWriter:
         rows: list[tuple[Any, ...]] = []
         for work in works:
             read += 1
-            title, others = _search_text(work.record)
+            title, others = ranking_texts(work.record)
             blob = zlib.compress(json.dumps(work.data, ensure_ascii=False,
                                             separators=(",", ":")).encode(), 6)
             rows.append((work.origin, work.key, work.record.doi, work.record.pmid, work.arxiv,
@@ -149,8 +144,14 @@ class IndexWriter:
         return max(written, 0)
 
     def close(self) -> None:
-        """Merge the search table's segments and checkpoint, so readers open a compact file."""
+        """Merge the search table's segments, count each word's works once (``terms``: asking
+        fts5vocab at search time reads a common word's whole list), and checkpoint, so readers
+        open a compact file."""
         self._db.execute("INSERT INTO search (search) VALUES ('optimize')")
+        self._db.execute("BEGIN")
+        self._db.execute("DELETE FROM terms")
+        self._db.execute("INSERT INTO terms SELECT term, doc FROM search_terms")
+        self._db.execute("COMMIT")
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._db.execute("PRAGMA journal_mode = DELETE")
         self._db.close()
@@ -177,7 +178,8 @@ class Index:
             raise InputError(f"{self.path}: not a citelint index of format {FORMAT!r} "
                              f"(it says {held.get('format')!r}); build it again.")
         self._lock = threading.Lock()
-        self._searched: OrderedDict[tuple[str, str], list[tuple[str, Record]]] = OrderedDict()
+        self._searched: OrderedDict[tuple[str, str],
+                                    list[tuple[str, bytes, tuple[str, str]]]] = OrderedDict()
 
     def __getstate__(self) -> dict[str, Any]:
         return {"path": str(self.path)}
@@ -226,8 +228,9 @@ class Index:
             marks = ",".join("?" * len(chunk))
             with self._lock:
                 rows = self._db.execute(
+                    # "+origin": look up by the identifier's index, never by origin's
                     f"SELECT {column}, json FROM works WHERE {column} IN ({marks}) "
-                    f"AND origin = ? ORDER BY updated DESC", (*chunk, origin)).fetchall()
+                    f"AND +origin = ? ORDER BY updated DESC", (*chunk, origin)).fetchall()
             for value, blob in rows:
                 if value not in found:  # the most recently changed work with that id
                     found[value] = _record(blob, origin)
@@ -244,8 +247,6 @@ class Index:
         (:class:`~citelint.sources.snapshot.CandidateRanker`). Both origins are searched at once
         and the answer kept for the citation's other origin.
         """
-        from citelint.sources.snapshot import CandidateRanker
-
         key = (reference.raw, reference.title or "")
         with self._lock:
             found = self._searched.get(key)
@@ -255,30 +256,67 @@ class Index:
                 self._searched[key] = found
                 if len(self._searched) > 64:
                     self._searched.popitem(last=False)
-        records = [record for held, record in found if held == origin]
-        return CandidateRanker(records).rank(reference, rows)
+        held = [(blob, texts) for kind, blob, texts in found if kind == origin]
+        records = _Records(origin, [blob for blob, _ in held])
+        return CandidateRanker(records, [t for _, t in held]).rank(reference, rows)
 
-    def _candidates(self, reference: Reference) -> list[tuple[str, Record]]:
-        words = [w for w in comparable(reference.title or reference.raw).split()
-                 if w not in _STOP and (len(w) > 1 or w.isdigit())]
+    def _candidates(self, reference: Reference) -> list[tuple[str, bytes, tuple[str, str]]]:
+        """Works for a citation, first those whose title holds the cited title's
+        :data:`ALL_OF` rarest words (fast: the rarest words' lists are short), else those
+        holding any of its :data:`SEARCH_WORDS` rarest words (title, authors, journal), best
+        :data:`SEARCH_LIMIT` by BM25."""
+        title = _words(reference.title)
+        words = list(title) or _words(reference.raw)
         if reference.authors:
-            words += split_cited_name(reference.authors[0]).family[:1]
-        words = list(dict.fromkeys(w for w in words if not w.isdigit()))
+            words += _words(" ".join(split_cited_name(reference.authors[0]).family))[:1]
+        words = list(dict.fromkeys(words))
         if not words:
             return []
         with self._lock:
             marks = ",".join("?" * len(words))
             frequency = dict(self._db.execute(
-                f"SELECT term, doc FROM search_terms WHERE term IN ({marks})", words))
+                f"SELECT term, docs FROM terms WHERE term IN ({marks})", words))
             rarest = sorted((w for w in words if w in frequency), key=frequency.__getitem__)
-            if not rarest:
-                return []
-            query = " OR ".join(f'"{w}"' for w in rarest[:SEARCH_WORDS])
-            rows = self._db.execute(
-                "SELECT works.origin, works.json FROM search JOIN works ON works.id = "
-                "search.rowid WHERE search MATCH ? ORDER BY bm25(search, 2.0, 1.0) LIMIT ?",
-                (query, SEARCH_LIMIT)).fetchall()
-        return [(origin, _record(blob, origin)) for origin, blob in rows]
+            rare_title = [w for w in rarest if w in title][:ALL_OF]
+            rows = []
+            if len(rare_title) == ALL_OF:
+                rows = self._match("{title}: (" + " AND ".join(f'"{w}"' for w in rare_title)
+                                   + ")")
+            if not rows and rarest:
+                rows = self._match(" OR ".join(f'"{w}"' for w in rarest[:SEARCH_WORDS]))
+        return [(origin, blob, (title, text)) for origin, blob, title, text in rows]
+
+    def _match(self, query: str) -> list[tuple[str, bytes, str, str]]:
+        return self._db.execute(
+            "SELECT works.origin, works.json, works.title, works.others FROM search JOIN "
+            "works ON works.id = search.rowid WHERE search MATCH ? "
+            "ORDER BY bm25(search, 2.0, 1.0) LIMIT ?", (query, SEARCH_LIMIT)).fetchall()
+
+
+def _words(text: str | None) -> list[str]:
+    """A text's searchable words: folded, without stop words, single letters or numbers."""
+    return [w for w in comparable(text).split()
+            if w not in _STOP and len(w) > 1 and not w.isdigit()]
+
+
+class _Records(Sequence[Record]):
+    """A search's candidate works, each read (decompressed and validated) only when the ranker
+    asks for it: most candidates are ranked out by their stored texts alone."""
+
+    def __init__(self, origin: str, blobs: list[bytes]) -> None:
+        self.origin = origin
+        self.blobs = blobs
+        self.read: dict[int, Record] = {}
+
+    def __len__(self) -> int:
+        return len(self.blobs)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index not in self.read:
+            self.read[index] = _record(self.blobs[index], self.origin)
+        return self.read[index]
 
 
 def _record(blob: bytes, origin: str) -> Record:
