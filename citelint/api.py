@@ -7,6 +7,7 @@ in :mod:`citelint.report`.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 from citelint import __version__
 from citelint.baseline import apply_suppressions, load_baseline
 from citelint.config import Config, resolve_config
-from citelint.engine import assign_verdicts, check_matches
+from citelint.engine import assign_verdicts, check_matches, prepare_rules
 from citelint.models import Manuscript, Report
 from citelint.readers import read_file
 from citelint.resolve import DoiChecker, Progress, resolve_references
@@ -25,12 +26,16 @@ from citelint.sources.snapshot import SnapshotSource
 if TYPE_CHECKING:
     from citelint.sources.doiorg import DoiHandleSource
 
-SEARCH_WORKERS = 3  # Crossref's polite pool allows 3 requests in flight
+#: Threads that resolve references side by side when a service is asked: enough to keep every
+#: lane (Crossref's single records and lists, OpenAlex, doi.org) busy up to its own limit,
+#: which the transport's pacers hold each lane to.
+SEARCH_WORKERS = 8
 
 
 def build_sources(config: Config) -> tuple[list[Source], DoiHandleSource | None,
                                            object | None]:
-    """Snapshots first (local and cheap), then the online sources the config enables.
+    """Snapshots and the index first (local and cheap), then the online sources the config
+    enables.
 
     Returns the sources, doi.org's handle API (when the config enables it: whether a DOI is
     registered, which DOI a shortDOI stands for), and the transport (for its stats).
@@ -38,6 +43,10 @@ def build_sources(config: Config) -> tuple[list[Source], DoiHandleSource | None,
     sources: list[Source] = []
     if config.snapshots:
         sources.append(SnapshotSource(config.snapshots))
+    if config.index:
+        from citelint.sources.index import index_sources
+
+        sources += index_sources(config.index)
     online = [s for s in config.sources if s in ("crossref", "openalex")]
     if not online:
         return sources, None, None
@@ -91,8 +100,14 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
     # Searches run side by side when a service is involved: the transport keeps each host
     # within its announced concurrency and rate limits.
     workers = SEARCH_WORKERS if transport is not None else 1
+    # the rules' models and tables load while the references are resolved (mostly waiting on
+    # the network), not after the last answer
+    preparing = threading.Thread(target=prepare_rules, args=(config,), name="citelint-prepare",
+                                 daemon=True)
+    preparing.start()
     matches = resolve_references(manuscript.references, sources, doi_checker=doi_checker,
                                  progress=progress, workers=workers, doi_expander=doi_expander)
+    preparing.join()
     results = check_matches(manuscript, matches, config)
     report = Report(manuscript, results, tool_version=__version__)
     entries = load_baseline(config.baseline) if config.baseline else []
