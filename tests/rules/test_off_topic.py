@@ -115,16 +115,23 @@ GROUP = ["Support vector networks: an algorithm for pattern classification",
          "LIBSVM: a software library for support vector machine classifiers"]
 
 
-def test_a_reported_group_of_alike_references_is_said_to_be_one():
-    titles = ON_TOPIC[:6] + GROUP + ON_TOPIC[6:]
+def _reported_group(group: list[str]) -> dict:
+    """Findings on the wound-healing list with the three alike ``group`` titles inserted at
+    positions 6-8, at a low threshold: the tests are about the message once a group is
+    reported, not about detection."""
+    titles = ON_TOPIC[:6] + group + ON_TOPIC[6:]
     matches = [Match(Reference(i + 1, t, title=t), Record(source="test", title=t))
                for i, t in enumerate(titles)]
     manuscript = Manuscript(None, "test", [m.reference for m in matches],
                             title="Mesenchymal stem cells for skin wound healing")
-    # a low threshold: this is about the message once a group is reported, not about detection
     context = CheckContext(manuscript, options={"off-topic": {"method": "tfidf", "threshold": 1.0}})
     found = dict(off_topic.check_list(matches, context))
     assert set(found) == {6, 7, 8}
+    return found
+
+
+def test_a_reported_group_of_alike_references_is_said_to_be_one():
+    found = _reported_group(GROUP)
     for position, finding in found.items():
         assert finding.evidence["nearest"] in {7, 8, 9} - {position + 1}
         assert "is reported too, and the two look like a method" in finding.message
@@ -137,15 +144,7 @@ def test_a_reported_group_on_a_subject_is_not_called_a_method():
     group = ["Copper dyshomeostasis in Alzheimer's disease brains",
              "Copper binding to amyloid beta in Alzheimer's disease",
              "Serum copper and the risk of Alzheimer's disease"]
-    titles = ON_TOPIC[:6] + group + ON_TOPIC[6:]
-    matches = [Match(Reference(i + 1, t, title=t), Record(source="test", title=t))
-               for i, t in enumerate(titles)]
-    manuscript = Manuscript(None, "test", [m.reference for m in matches],
-                            title="Mesenchymal stem cells for skin wound healing")
-    context = CheckContext(manuscript, options={"off-topic": {"method": "tfidf", "threshold": 1.0}})
-    found = dict(off_topic.check_list(matches, context))
-    assert set(found) == {6, 7, 8}
-    for finding in found.values():
+    for finding in _reported_group(group).values():
         assert "is reported too" in finding.message
         assert "method" not in finding.message.split("is reported too")[1]
         assert finding.evidence["group_looks_like_method"] is False
