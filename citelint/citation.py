@@ -682,7 +682,7 @@ def detect_style(texts: list[str]) -> str | None:
     return best
 
 
-_LABEL = re.compile(r"^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,3}\.(?=\s))\s*")
+_LABEL = re.compile(r"^\s*(?:\[\d{1,5}\]|\(\d{1,5}\)|\d{1,3}\.(?=\s))\s*")
 
 
 def _strip_label(text: str) -> str:

@@ -155,6 +155,36 @@ def title_difference(cited: str, recorded: str, subtitle: str | None = None) -> 
     return best
 
 
+def _content_words(text: str | None) -> list[str]:
+    return [w for w in title_words(text) if w not in _TITLE_STOP]
+
+
+def title_index_keys(recorded: str) -> set[str]:
+    """The keys under which a title is filed so that :func:`title_probe_keys` of any title that
+    :func:`title_difference` finds the same as it meets it: every run of three letters in its
+    content words, and the start of each short content word (one or two letters) joined to any
+    other, as a compound written as one word may join them ("T cells", "Tcells")."""
+    words = _content_words(recorded)
+    keys = {w[k:k + 3] for w in words for k in range(max(len(w) - 2, 1))}
+    for i, short in enumerate(words):
+        if len(short) < 3:
+            keys.update((short + other)[:3] for j, other in enumerate(words) if j != i)
+    return keys
+
+
+def title_probe_keys(cited: str) -> list[str] | None:
+    """Keys of which a title :func:`title_difference` finds the same as ``cited`` carries every
+    one among its :func:`title_index_keys`, so one of them narrows a search for such titles
+    without losing any: the first three letters of each content word of five letters or more
+    that both the whole cited title and its main part (before a subtitle) have. A word's plural,
+    its ending slips and a compound holding it all keep those letters. None when the title has
+    no such word (then nothing narrows the search)."""
+    main = _SUBTITLE.split(strip_markup(cited).strip(" \"'“”‘’,."), maxsplit=1)[0]
+    in_main = set(_content_words(main))
+    keys = {w[:3] for w in _content_words(cited) if len(w) >= 5 and w in in_main}
+    return sorted(keys) or None
+
+
 def _size(difference: TitleDifference) -> tuple[int, int]:
     return (len(difference.added) + len(difference.missing),
             len(difference.slipped) + len(difference.slipped_from))
