@@ -9,6 +9,7 @@ second per worker. Figures: docs/benchmarks.md (section "Batch").
 
     python bench/bench_batch.py                          # 10,000 manuscripts of 40 references
     python bench/bench_batch.py --manuscripts 1000 --engines local dask1
+    python bench/bench_batch.py --off-topic embedding    # the off-topic rule's model included
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ def main() -> None:
     parser.add_argument("--engines", nargs="+", default=["local", "dask1", "dask2"],
                         choices=["local", "dask1", "dask2"])
     parser.add_argument("--keep", type=Path, help="keep the data, index and lists here")
+    parser.add_argument("--off-topic", choices=["tfidf", "embedding", "off"], default="tfidf",
+                        help="the off-topic rule's method (default tfidf, as bench_index.py; "
+                        "the embedding model dominates the time when chosen)")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="citelint-batch-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -49,7 +53,8 @@ def main() -> None:
     if not index.exists():
         started = time.monotonic()
         build([data], index)
-        print(f"index of {len(works):,} works built in {time.monotonic() - started:.1f} s")
+        print(f"index of {len(works):,} works built in {time.monotonic() - started:.1f} s",
+              flush=True)
     missing = list(synthetic.works(max(len(works) // 50, 1), seed=10_003))
     lists.mkdir(exist_ok=True)
     inputs = []
@@ -62,9 +67,14 @@ def main() -> None:
         inputs.append(path)
     config = Config()
     config.offline, config.index = True, index
+    if args.off_topic == "off":
+        config.disable = set(config.disable) | {"off-topic"}
+    else:
+        config.options = {"off-topic": {"method": args.off_topic}}
     total = args.manuscripts * args.references
     print(f"{args.manuscripts:,} manuscripts of {args.references} references "
-          f"({total:,} references), offline against the index")
+          f"({total:,} references), offline against the index"
+          + f", off-topic: {args.off_topic}", flush=True)
     for name in args.engines:
         out = folder / f"out-{name}"
         shutil.rmtree(out, ignore_errors=True)
@@ -90,7 +100,7 @@ def main() -> None:
         rate = total / seconds
         print(f"  {name:<6} {workers} worker(s): {seconds:8.1f} s, {rate:8.0f} refs/s, "
               f"{rate / workers:8.0f} refs/s per worker; {result.rows:,} rows, "
-              f"{len(result.failed)} failed")
+              f"{len(result.failed)} failed", flush=True)
     if args.keep is None:
         shutil.rmtree(folder, ignore_errors=True)
 
