@@ -34,6 +34,8 @@ from citelint.sources.pacing import LanePacer
 #: Seconds a worker waits before asking the shared pacer again when every request slot of a
 #: lane is in use (the actor cannot block: it answers every worker from one thread).
 POLL = 0.02
+#: The least wait :meth:`SharedPacers.try_start` answers (0 means "started").
+MIN_WAIT = 0.001
 
 
 class _Lane:
@@ -51,15 +53,15 @@ class _Lane:
         learner, now = self.learner, time.monotonic()
         paused = learner.next_start() - now
         if paused > 0:
-            return paused
+            return max(paused, MIN_WAIT)
         if self.in_flight >= learner.concurrency:
             return POLL
-        while self.ended and self.ended[0] <= now - learner.interval:
-            self.ended.popleft()
+        while self.ended and self.ended[0] + learner.interval <= now:
+            self.ended.popleft()  # its token is back
         if learner.limit and self.in_flight + len(self.ended) >= learner.limit:
             if not self.ended:
                 return POLL
-            return self.ended[0] + learner.interval - now
+            return max(self.ended[0] + learner.interval - now, MIN_WAIT)
         self.in_flight += 1
         return 0.0
 

@@ -89,3 +89,49 @@ def test_two_workers_online_keep_to_the_announced_rate(client, fake_api: FakeAPI
         alone = check(path, config=resolve_config(path))
         mine = [r for r in rows if r["manuscript"] == job_for(path).id]
         assert outcome_of_rows(mine) == outcome(alone.results), path.name
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def monotonic(self):
+        return self.now
+
+
+def test_shared_lane_tokens_keep_every_window_within_the_limit_whatever_the_delays(monkeypatch):
+    """Requests reach the service at any moment between their start and their end; however
+    late, no window of the announced interval there holds more than the announced limit."""
+    import random
+    import types
+
+    from citelint import distributed as engine
+    from citelint.sources import pacing
+
+    clock = Clock()
+    fake_time = types.SimpleNamespace(monotonic=clock.monotonic, sleep=None)
+    monkeypatch.setattr(engine, "time", fake_time)
+    monkeypatch.setattr(pacing, "time", fake_time)
+    lane = engine._Lane(concurrency=1)
+    rng = random.Random(7)
+    announced = {"x-rate-limit-limit": "4", "x-rate-limit-interval": "1s",
+                 "x-concurrency-limit": "3"}
+    arrivals, running = [], []  # (end, arrival)
+    while len(arrivals) < 200:
+        wait = lane.try_start()
+        if wait == 0:
+            took = rng.uniform(0.0, 0.6)
+            running.append((clock.now + took, clock.now + rng.uniform(0, took)))
+            continue
+        running.sort()
+        if running and running[0][0] <= clock.now + wait:
+            clock.now = max(clock.now, running[0][0])
+            end, arrival = running.pop(0)
+            arrivals.append(arrival)
+            lane.release(announced, 200, None)
+        else:
+            clock.now += max(wait, 1e-6)
+    arrivals.sort()
+    busiest = max(sum(1 for a in arrivals if start <= a < start + 1.0) for start in arrivals)
+    assert busiest <= 4
+    assert arrivals[-1] - arrivals[0] < 200 / 4 * 1.7  # and it is not paced far below the limit
