@@ -112,6 +112,24 @@ def enabled_rules(config: Config) -> list[ModuleType]:
 
 def _verdict(match: Match, findings: list[Finding],
              compared: list[str]) -> tuple[Status, str | None]:
+    status, reason = _match_verdict(match, findings, compared)
+    unchecked = unchecked_notices_reason(match) if status == "verified" else None
+    return ("unverified", unchecked) if unchecked else (status, reason)
+
+
+def match_stands(result: ReferenceResult) -> bool:
+    """True when the reference's match is sure enough to act on (``citelint fix``): it is
+    verified or a problem, or unverified only because its retraction status is unchecked."""
+    if result.status in ("verified", "problem"):
+        return True
+    # _verdict gives this reason only to a match that would otherwise be verified
+    return result.reason is not None and result.reason == unchecked_notices_reason(result.match)
+
+
+def _match_verdict(match: Match, findings: list[Finding],
+                   compared: list[str]) -> tuple[Status, str | None]:
+    """The verdict the citation's agreement with its record gives, before the retraction
+    status is asked about."""
     if match.record is None:
         if is_not_found(match):
             return "not-found", f"No record matches in {', '.join(match.searched)}."
@@ -124,7 +142,7 @@ def _verdict(match: Match, findings: list[Finding],
     if failed:
         return "unverified", (f"The {', '.join(dict.fromkeys(failed))} check failed with an "
                               "internal error, so this reference is not verified.")
-    unchecked = unchecked_doi_reason(match) or unchecked_notices_reason(match)
+    unchecked = unchecked_doi_reason(match)
     if unchecked:
         return "unverified", unchecked
     if not set(compared) - {"title"}:
@@ -186,17 +204,36 @@ NOTICE_SOURCE = "crossref"
 
 
 def unchecked_notices_reason(match: Match) -> str | None:
-    """Why the work's retraction status is unchecked: Crossref, which carries retraction
-    notices, failed for this reference and none of its records is Crossref's. A work matched
-    elsewhere is then not "verified": no retraction known is not "not retracted". (Offline, not
-    asking is the user's choice, and the reference says which sources were not asked.)"""
-    failed = [f for f in match.failures if f.source == NOTICE_SOURCE and not f.offline]
-    held = {r.source for r in (match.record, *match.others) if r is not None}
-    if not failed or NOTICE_SOURCE in held or match.record is None:
+    """Why the work's retraction status is unchecked, or None when a source said it.
+
+    It is said by a record that knows the work's notices (Crossref's own, or a snapshot's copy
+    of one that kept its notice fields: :attr:`Record.notices_known`), or by Crossref
+    answering for this reference without holding the work (no Crossref notice can be on it).
+    Otherwise no retraction known is not "not retracted", and a work matched elsewhere is not
+    "verified": when Crossref failed, when it was not asked (offline with no cached answer, or
+    not among the sources), and when only a snapshot record that cannot say was found.
+    """
+    if match.record is None or any(r.source == NOTICE_SOURCE or r.notices_known
+                                   for r in (match.record, *match.others)):
         return None
-    return (f"The work was found in {match.record.source}, but whether it has been retracted is "
-            f"unchecked: {NOTICE_SOURCE}, which carries retraction notices, could not be asked "
-            f"({failed[0].reason})")
+    failed = [f for f in match.failures if f.source == NOTICE_SOURCE]
+    if not failed and NOTICE_SOURCE in match.searched:
+        return None
+    found = f"The work was found in {match.record.source}, but whether it has been retracted is"
+    live = [f for f in failed if not f.offline]
+    if live:
+        return (f"{found} unchecked: {NOTICE_SOURCE}, which carries retraction notices, could "
+                f"not be asked ({live[0].reason})")
+    if match.record.source == "snapshot":
+        said = ("the snapshot's record carries none of Crossref's notice fields (updated-by, "
+                "update-to, relation)")
+    else:
+        said = f"{match.record.source}'s record is only a second opinion"
+    why = ("was not asked (offline, and no cached answer); run online to check it" if failed
+           else "was not asked for it; a snapshot that keeps those fields, or a run without "
+           "this snapshot, would check it")
+    return (f"{found} unchecked: {said}, and {NOTICE_SOURCE}, which carries retraction notices, "
+            f"{why}.")
 
 
 def unverified_reason(match: Match) -> str:

@@ -182,12 +182,42 @@ def test_a_work_matched_while_crossref_failed_has_its_retraction_status_unchecke
                     failures=crossref_failed)
     reason = unchecked_notices_reason(match)
     assert reason and "retracted is unchecked" in reason and "HTTP 503" in reason
-    # Crossref's own record of the work carries its notices; offline, not asking was chosen
+    # Crossref's own record of the work carries its notices
     assert unchecked_notices_reason(matched(cited, record(title="A title"),
                                             failures=crossref_failed)) is None
+
+
+def test_a_retraction_status_nobody_answered_for_is_unchecked_never_cleared():
+    from factories import matched, record, ref
+
+    from citelint.engine import match_stands, unchecked_notices_reason
+    from citelint.models import LookupFailure, ReferenceResult
+
+    cited = ref(title="A title", year=2020, journal="J")
     offline = [LookupFailure("crossref", "offline: not in cache", offline=True)]
-    assert unchecked_notices_reason(matched(cited, record(source="openalex", title="A title"),
-                                            failures=offline)) is None
+    openalex = record(source="openalex", title="A title", year=2020, journal="J")
+    snapshot = record(source="snapshot", title="A title", year=2020, journal="J")
+    kept = record(source="snapshot", title="A title", year=2020, journal="J",
+                  notices_known=True)
+    # offline, Crossref skipped: OpenAlex's record, or a snapshot's that cannot say, clears nothing
+    skipped = unchecked_notices_reason(matched(cited, openalex, failures=offline,
+                                               searched=["openalex"]))
+    assert skipped and "not asked (offline" in skipped and "second opinion" in skipped
+    not_asked = matched(cited, snapshot, searched=["snapshot"])
+    reason = unchecked_notices_reason(not_asked)
+    assert reason and "carries none of Crossref's notice fields" in reason
+    # a snapshot copy that kept Crossref's notice fields says, as Crossref's own answer does
+    assert unchecked_notices_reason(matched(cited, kept, searched=["snapshot"])) is None
+    assert unchecked_notices_reason(matched(cited, snapshot, searched=["snapshot"],
+                                            others=[record(title="A title")])) is None
+    # Crossref answered for this reference and holds no such work: no Crossref notice on it
+    assert unchecked_notices_reason(matched(cited, openalex,
+                                            searched=["crossref", "openalex"])) is None
+    # the verdict: unverified with that reason, yet a match that stands (citelint fix uses it)
+    [result] = _results([not_asked])
+    assert (result.status, result.reason) == ("unverified", reason)
+    assert match_stands(result)
+    assert not match_stands(ReferenceResult(cited, not_asked, "unverified", [], "other reason"))
 
 
 def test_an_outage_gives_every_reference_one_reason_per_source_and_nothing_verified_says_why():

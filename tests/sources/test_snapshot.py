@@ -203,3 +203,27 @@ def test_search_finds_seed_records_among_distractors(tmp_path: Path, with_fields
             assert top[0].title == fact["title"], f"reference {n}"
         checked += 1
     assert checked > 40
+
+
+def test_a_snapshot_record_says_no_notice_only_when_it_kept_crossrefs_notice_fields(
+        tmp_path: Path) -> None:
+    """The cited work, cited correctly, is verified offline only when its snapshot record kept
+    ``updated-by``, ``update-to`` or ``relation``: a record stripped of them cannot say that no
+    retraction is on it, so the reference is unverified, and says why."""
+    from citelint import check
+    from citelint.config import Config
+
+    refs = tmp_path / "refs.txt"
+    refs.write_text("1. Smith J. Tidal rhythms of lichens on sea stacks. Journal of Tests. 2020; "
+                    "doi:10.1234/lichen.1\n", "utf-8")
+    bare = json.loads(_crossref_line("10.1234/lichen.1", "Tidal rhythms of lichens on sea stacks"))
+    statuses = {}
+    for name, extra in {"bare": {}, "relation": {"relation": {}},
+                        "updated-by": {"updated-by": []}}.items():
+        snapshot = _write(tmp_path / f"{name}.jsonl", [json.dumps({**bare, **extra})])
+        [result] = check(refs, config=Config(snapshots=[snapshot], offline=True,
+                                             cache_dir=tmp_path / "cache")).results
+        statuses[name] = (result.status, result.reason)
+    assert statuses["relation"] == statuses["updated-by"] == ("verified", None)
+    status, reason = statuses["bare"]
+    assert status == "unverified" and "whether it has been retracted is unchecked" in reason
