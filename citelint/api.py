@@ -81,6 +81,7 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
     if not isinstance(manuscript, Manuscript):
         manuscript = read_file(manuscript, input_format,
                                allow_outside=config.allow_outside_files)
+    entries = load_baseline(config.baseline) if config.baseline else []  # before any request
     transport = None
     doi_expander = None
     if sources is None:
@@ -95,7 +96,6 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
                                  progress=progress, workers=workers, doi_expander=doi_expander)
     results = check_matches(manuscript, matches, config)
     report = Report(manuscript, results, tool_version=__version__)
-    entries = load_baseline(config.baseline) if config.baseline else []
     apply_suppressions(report, entries)
     assign_verdicts(report.results)
     stats = getattr(transport, "stats", None)

@@ -39,7 +39,7 @@ from citelint.config import (
     resolve_config,
 )
 from citelint.models import Manuscript, Report, Run, UnreadableInput
-from citelint.readers import InputError, formats, read_file
+from citelint.readers import InputError, formats, read_file, read_named_file
 from citelint.report import EXTENSIONS, FORMATS, format_for, render
 from citelint.report.text import printable
 from citelint.rules import all_rules, get_rule
@@ -183,11 +183,7 @@ def _apply_subject(manuscript: Manuscript, args: argparse.Namespace) -> None:
     if args.keywords:
         manuscript.keywords = [k.strip() for k in args.keywords.split(",") if k.strip()]
     if args.context:
-        try:
-            extra = args.context.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{args.context}: cannot read the context file ({exc}).") from exc
-        manuscript.abstract = f"{manuscript.abstract or ''}\n{extra}".strip()
+        manuscript.abstract = f"{manuscript.abstract or ''}\n{args.context_text}".strip()
 
 
 def _run_check(args: argparse.Namespace, path: Path, config: Config) -> Report:
@@ -449,6 +445,8 @@ COMMANDS = {"check": _cmd_check, "baseline": _cmd_baseline, "fix": _cmd_fix, "ru
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if getattr(args, "context", None):  # read once, before any work, as inputs are read
+            args.context_text = read_named_file(args.context, "context")
         return COMMANDS[args.command](args)
     except (UsageError, InputError, ConfigError, BaselineError, SourceUnavailable) as exc:
         print(f"citelint: {printable(exc)}", file=sys.stderr)
