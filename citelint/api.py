@@ -30,7 +30,8 @@ SEARCH_WORKERS = 3  # Crossref's polite pool allows 3 requests in flight
 
 def build_sources(config: Config) -> tuple[list[Source], DoiHandleSource | None,
                                            object | None]:
-    """Snapshots first (local and cheap), then the online sources the config enables.
+    """Snapshots and the index first (local and cheap), then the online sources the config
+    enables.
 
     Returns the sources, doi.org's handle API (when the config enables it: whether a DOI is
     registered, which DOI a shortDOI stands for), and the transport (for its stats).
@@ -38,6 +39,10 @@ def build_sources(config: Config) -> tuple[list[Source], DoiHandleSource | None,
     sources: list[Source] = []
     if config.snapshots:
         sources.append(SnapshotSource(config.snapshots))
+    if config.index:
+        from citelint.sources.index import index_sources
+
+        sources += index_sources(config.index)
     online = [s for s in config.sources if s in ("crossref", "openalex")]
     if not online:
         return sources, None, None

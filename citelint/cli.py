@@ -1,4 +1,5 @@
-"""The ``citelint`` command: ``check``, ``baseline``, ``rules``, ``explain`` and ``cache``.
+"""The ``citelint`` command: ``check``, ``baseline``, ``fix``, ``rules``, ``explain``, ``cache``
+and ``index``.
 
 ``check`` takes several inputs and writes one document per format for all of them; an input
 that cannot be read is reported with its reason and the others are still checked.
@@ -107,6 +108,14 @@ def _parser() -> argparse.ArgumentParser:
     cache = commands.add_parser("cache", help="show or clear the HTTP response cache")
     cache.add_argument("action", choices=("info", "clear"))
     cache.add_argument("--cache-dir", type=Path, help="cache directory (default: as configured)")
+    index = commands.add_parser("index", help="build a local index of the Crossref and OpenAlex "
+                                "data files (for check --index)")
+    index.add_argument("action", choices=("build",))
+    index.add_argument("paths", nargs="+", type=Path, metavar="SRC",
+                       help="Crossref Public Data File files, OpenAlex snapshot parts, citelint "
+                       "JSON Lines snapshots, or folders of them")
+    index.add_argument("--output", "-o", type=Path, required=True, metavar="INDEX",
+                       help="the index file to create, or to update with newer works")
     return parser
 
 
@@ -130,6 +139,9 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--input-format", choices=formats(), help="force the input format")
     command.add_argument("--snapshot", action="append", type=Path, default=None,
                          help="JSON Lines file of Crossref/OpenAlex records (repeatable)")
+    command.add_argument("--index", type=Path, default=None,
+                         help="local index of the Crossref/OpenAlex data files, asked before the "
+                         "services (citelint index build)")
     command.add_argument("--offline", action="store_true", default=None,
                          help="use only the cache and snapshots; no network")
     command.add_argument("--allow-outside-files", action="store_true", default=None,
@@ -157,9 +169,9 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
 def _config(args: argparse.Namespace, start: Path) -> Config:
     flags = {"offline": args.offline, "allow_outside_files": args.allow_outside_files,
              "mailto": args.mailto, "cache_dir": args.cache_dir,
-             "snapshots": args.snapshot, "sources": args.sources, "enable": args.enable,
-             "disable": args.disable, "fail_on": getattr(args, "fail_on", None),
-             "baseline": getattr(args, "baseline", None)}
+             "snapshots": args.snapshot, "index": args.index, "sources": args.sources,
+             "enable": args.enable, "disable": args.disable,
+             "fail_on": getattr(args, "fail_on", None), "baseline": getattr(args, "baseline", None)}
     flags.update({flag[2:].replace("-", "_"): getattr(args, flag[2:].replace("-", "_"))
                   for flag in _BUDGET_FLAGS})
     return resolve_config(start, args.config, {k: v for k, v in flags.items() if v is not None})
@@ -438,8 +450,21 @@ def _cmd_cache(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_index(args: argparse.Namespace) -> int:
+    from citelint.index import build
+
+    tell = (lambda path: print(f"Reading {printable(path)}", file=sys.stderr)) \
+        if sys.stderr.isatty() else None
+    summary = build(args.paths, args.output, progress=tell)
+    for problem in summary.problems:
+        print(f"citelint: {printable(problem)}", file=sys.stderr)
+    print(f"{args.output}: {summary.written} works written or updated of {summary.read} read "
+          f"from {summary.files} files; {len(summary.problems)} problems.")
+    return EXIT_OK if summary.read else EXIT_USAGE
+
+
 COMMANDS = {"check": _cmd_check, "baseline": _cmd_baseline, "fix": _cmd_fix, "rules": _cmd_rules,
-            "explain": _cmd_explain, "cache": _cmd_cache}
+            "explain": _cmd_explain, "cache": _cmd_cache, "index": _cmd_index}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -69,6 +69,7 @@ class Config:
     # let an input's \input, \bibliography or bibliography: read files outside its directory
     allow_outside_files: bool = False
     snapshots: list[Path] = field(default_factory=list)
+    index: Path | None = None  # a local index of the data files (citelint index build)
     baseline: Path | None = None
     manuscripts: list[Path] = field(default_factory=list)
     crossref_url: str = DEFAULT_CROSSREF_URL
@@ -323,6 +324,7 @@ _FIELD_CHECKS: dict[str, Check] = {
     "offline": _bool,
     "allow_outside_files": _bool,
     "snapshots": _path_list,
+    "index": _path,
     "baseline": _path,
     "manuscripts": _path_list,
     "crossref_url": _url,
@@ -354,6 +356,7 @@ ENV_VARS: dict[str, str] = {
     "CITELINT_ENABLE": "enable",
     "CITELINT_DISABLE": "disable",
     "CITELINT_SNAPSHOTS": "snapshots",
+    "CITELINT_INDEX": "index",
     "CITELINT_BASELINE": "baseline",
     "CITELINT_REQUEST_BUDGET": "request_budget",
     "CITELINT_SOURCE_BUDGET": "source_budget",

@@ -23,7 +23,7 @@ from citelint.models import (
     Status,
 )
 from citelint.resolve import cited_doi
-from citelint.rules import CheckContext, all_rules
+from citelint.rules import CheckContext, all_rules, is_advisory
 from citelint.rules.reference_not_found import is_not_found
 
 
@@ -135,8 +135,9 @@ def _match_verdict(match: Match, findings: list[Finding],
             return "not-found", f"No record matches in {', '.join(match.searched)}."
         return "unverified", unverified_reason(match)
     # an accepted finding still describes a problem: the reference is "problem, accepted"
-    # (ReferenceResult.accepted), never "verified"
-    if any(f.severity in ("error", "warning") for f in findings):
+    # (ReferenceResult.accepted), never "verified"; an advisory finding (off-topic) describes no
+    # fault of the reference and leaves its status alone
+    if any(f.severity in ("error", "warning") and not is_advisory(f) for f in findings):
         return "problem", None
     failed = [f.rule for f in findings if "internal_error" in f.evidence]
     if failed:

@@ -439,6 +439,13 @@ class Report:
             counts[f.severity] += 1
         return counts
 
+    def advisory_count(self) -> int:
+        """How many of the counted findings (:meth:`counts`) are advisory (off-topic): advice
+        that leaves the reference's status alone."""
+        from citelint.rules import is_advisory
+
+        return sum(1 for _, f in self.findings() if is_advisory(f))
+
     def to_dict(self) -> dict[str, Any]:
         from citelint.report.json import report_to_dict
 

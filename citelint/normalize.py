@@ -7,6 +7,7 @@ whole, or decides whether a field is *right*: rules do that.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -145,6 +146,7 @@ def spell_greek(text: str) -> str:
     return _GREEK_RE.sub(lambda m: f" {_GREEK[m.group(0).lower()]} ", text)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold_text(text: str | None, diacritics: bool = True) -> str:
     """Fold text for comparison: NFKC, casefold, straight quotes, one dash, single spaces.
 
@@ -160,9 +162,11 @@ def fold_text(text: str | None, diacritics: bool = True) -> str:
     return " ".join(folded.split())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def comparable(text: str | None) -> str:
     """Folded words without markup, accents or punctuation, Greek letters spelled out, one space
-    apart: for fuzzy comparison."""
+    apart: for fuzzy comparison. Remembered for the last 65,536 texts: matching and the rules
+    fold the same titles and names many times."""
     if not text:
         return ""
     text = spell_greek(strip_markup(text).lower())
@@ -268,6 +272,7 @@ _SPELLING = [
 ]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def american_spelling(word: str) -> str:
     """One folded word in American spelling: "tumour" -> "tumor", "haemorrhage" -> "hemorrhage",
     "modelling" -> "modeling", "analyse" -> "analyze", "centre" -> "center"."""

@@ -80,7 +80,8 @@ class Recorded:
     query: dict[str, str]
     headers: dict[str, str]
     status: int = 0
-    at: float = 0.0
+    at: float = 0.0  # when it arrived (time.monotonic)
+    answered: float = 0.0  # when its answer was sent
 
 
 @dataclass
@@ -205,7 +206,8 @@ class FakeAPI:
         self._always: dict[str, Fault] = {}
         self._mutations: dict[str, Callable[[Any], Any]] = {}
         self._stopping = threading.Event()
-        self._latency: dict[str, float] = {}
+        self._latency: dict[str, tuple[float, float]] = {}  # service -> (least, spread)
+        self._latency_rng = random.Random(0)
         self._limits: dict[tuple[str, str], RateLimit] = {}  # (service, lane)
         self._in_flight: dict[tuple[str, str], int] = defaultdict(int)  # (service, lane)
         self._lock = threading.Lock()
@@ -303,10 +305,18 @@ class FakeAPI:
         """``service`` answers 503 to everything from now on."""
         self._down.add(service)
 
-    def latency(self, seconds: float, service: str | None = None) -> None:
-        """Every request (to ``service``, or to all) waits ``seconds`` before being answered."""
+    def latency(self, seconds: float, service: str | None = None, spread: float = 0.0,
+                seed: int = 0) -> None:
+        """Every request (to ``service``, or to all) waits ``seconds`` before being answered,
+        plus a random share of ``spread`` seconds (uniform, seeded): a real network's latency."""
+        self._latency_rng = random.Random(seed)
         for name in [service] if service else SERVICES:
-            self._latency[name] = seconds
+            self._latency[name] = (seconds, spread)
+
+    def _delay(self, service: str) -> float:
+        least, spread = self._latency.get(service, (0.0, 0.0))
+        with self._lock:
+            return least + spread * self._latency_rng.random() if spread else least
 
     def rate_limit(self, service: str = "crossref", limit: int = 5, interval: float = 1.0,
                    concurrency: int | None = None, retry_after: int | None = None,
@@ -549,21 +559,29 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): (REDACTED if k.lower() in _SECRET_HEADERS else v)
                    for k, v in self.headers.items()}
         rec = Recorded(service, unquote("/" + rest), query, headers, at=time.monotonic())
-        lane = _lane(service, rec.path)
         with fake._lock:
             fake.requests.append(rec)
-            fake._in_flight[service, lane] += 1
+            fake._in_flight[service, _lane(service, rec.path)] += 1
         try:
             self._serve(fake, service, rec)
         finally:
-            with fake._lock:
-                fake._in_flight[service, lane] -= 1
+            self._answered(rec)
+
+    def _answered(self, rec: Recorded) -> None:
+        """The request is no longer in flight once its answer starts going out (a client that
+        has read the answer may send the next request before this thread runs again)."""
+        with self.fake._lock:
+            if not rec.answered:
+                rec.answered = time.monotonic()
+                self.fake._in_flight[rec.service, _lane(rec.service, rec.path)] -= 1
 
     def _serve(self, fake: FakeAPI, service: str, rec: Recorded) -> None:
         if service not in SERVICES:
             return self._send(rec, 404, "text/plain", b"No such fake service.", {})
-        time.sleep(fake._latency.get(service, 0.0))
+        # a rate limit counts a request when it arrives, as a service's gateway does; the
+        # latency is the network's and the service's time after that
         fault = fake._next_fault(service, _lane(service, rec.path))
+        time.sleep(fake._delay(service))
         extra = fake._service_headers(service, rec)
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
@@ -607,6 +625,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, rec: Recorded, status: int, ctype: str, body: bytes,
               headers: dict[str, str], length: bool = True) -> None:
         rec.status = status
+        self._answered(rec)
         try:
             self.send_response(status)
             self.send_header("Content-Type", ctype)

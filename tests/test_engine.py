@@ -238,3 +238,26 @@ def test_an_outage_gives_every_reference_one_reason_per_source_and_nothing_verif
         LookupFailure("crossref", "offline: not in cache", offline=True)])
     assert unverified_cause(check_matches(Manuscript("m.txt", "text", []), [offline])) \
         == "sources-not-asked"
+
+
+def test_an_advisory_finding_alone_keeps_a_verified_reference_verified():
+    titles = ["Mesenchymal stem cells accelerate wound healing in mice",
+              "Stem cell secretome promotes diabetic wound closure",
+              "Exosomes from stem cells in cutaneous wound repair",
+              "Wound healing with hydrogels that carry stem cells",
+              "Angiogenesis in healing wounds treated with stem cells",
+              "Stem cells and scar formation in skin wounds",
+              "Copper chelation in Alzheimer's disease amyloid plaques"]
+    matches = [matched(ref(i + 1, title=t, year=2020, authors=names("Guo X"), journal="J Wound"),
+                       record(title=t, year=2020, authors=authors("Guo X"), journal="J Wound"))
+               for i, t in enumerate(titles)]
+    manuscript = Manuscript(path="m.txt", format="text", references=[m.reference for m in matches],
+                            title="Mesenchymal stem cells for wound healing")
+    results = check_matches(manuscript, matches, Config(options={
+        "off-topic": {"method": "tfidf", "threshold": 0.5, "max_ratio": 1.0}}))
+    assign_verdicts(results)
+    [off_topic] = [r for r in results if r.findings]
+    assert off_topic.reference.index == 7
+    assert [f.rule for f in off_topic.findings] == ["off-topic"]
+    assert off_topic.findings[0].severity == "warning"
+    assert {r.status for r in results} == {"verified"}

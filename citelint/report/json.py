@@ -95,6 +95,7 @@ def _summary(report: Report) -> dict[str, Any]:
         "not_found": statuses["not-found"],
         "unverified": statuses["unverified"],
         "findings": report.counts(),
+        "advisory": report.advisory_count(),
         "suppressed": len(report.findings(include_suppressed=True)) - len(report.findings()),
         "problem_accepted": sum(r.accepted for r in report.results),
     }
@@ -140,7 +141,7 @@ def run_to_dict(run: Run) -> dict[str, Any]:
                 totals[key] = totals.get(key, 0) + value
     totals.setdefault("findings", {"error": 0, "warning": 0, "info": 0})
     for key in ("references", "verified", "problem", "not_found", "unverified", "suppressed",
-                "problem_accepted"):
+                "problem_accepted", "advisory"):
         totals.setdefault(key, 0)
     version = next((r.tool_version for r in run.reports if r.tool_version), __version__)
     return {"schema_version": SCHEMA_VERSION, "tool": {"name": "citelint", "version": version},

@@ -69,6 +69,10 @@ def _summary_table(report: Report) -> list[str]:
     row = [len(report.results), statuses["verified"], statuses["problem"],
            statuses["not-found"], statuses["unverified"],
            counts["error"], counts["warning"], counts["info"]]
+    advisory = report.advisory_count()
+    if advisory:
+        header.append("Advisory (of the warnings)")
+        row.append(advisory)
     if suppressed:
         header.append("Suppressed")
         row.append(suppressed)

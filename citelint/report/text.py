@@ -151,7 +151,7 @@ def _report_lines(report: Report, color: bool, verbose: bool, quiet: bool) -> li
         parts = [f"{n} {s}" + (f" ({accepted_refs} accepted)" if s == "problem" and accepted_refs
                                else "") for s, n in statuses.items()]
         lines.append(f"{name}: {len(report.results)} references: " + ", ".join(parts) + ".")
-        lines.append(_findings_line(report.counts(), _accepted(report)))
+        lines.append(_findings_line(report.counts(), _accepted(report), report.advisory_count()))
         fixable = _fixable(report)
         if fixable:
             lines.append(fixable)
@@ -166,9 +166,10 @@ def _accepted(report: Report) -> int:
     return sum(f.suppressed is not None for _, f in report.findings(include_suppressed=True))
 
 
-def _findings_line(counts: dict[str, int], accepted: int) -> str:
-    line = (f"Findings: {counts['error']} errors, {counts['warning']} warnings, "
-            f"{counts['info']} info")
+def _findings_line(counts: dict[str, int], accepted: int, advisory: int = 0) -> str:
+    warnings = f"{counts['warning']} warnings" + (
+        f" ({advisory} advisory, which leave the status alone)" if advisory else "")
+    line = f"Findings: {counts['error']} errors, {warnings}, {counts['info']} info"
     return line + (f"; {accepted} accepted (baseline or citelint-ignore)." if accepted else ".")
 
 
@@ -191,5 +192,6 @@ def write_text(report: Report | Run, color: bool = False, verbose: bool = False,
         references = sum(len(r.results) for r in reports)
         lines += ["", f"{_plural(len(inputs), 'input')}: {len(reports)} read, "
                   f"{len(inputs) - len(reports)} unreadable; {references} references.",
-                  _findings_line(counts, sum(_accepted(r) for r in reports))]
+                  _findings_line(counts, sum(_accepted(r) for r in reports),
+                                 sum(r.advisory_count() for r in reports))]
     return "\n".join(lines) + "\n" if lines else ""

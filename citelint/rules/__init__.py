@@ -5,6 +5,9 @@ A rule module has:
 - a module docstring: the rule's user documentation (``citelint explain RULE`` prints it);
 - ``ID``: the rule's fixed kebab-case name (see docs/design.md);
 - ``SEVERITY``: its default severity, ``"error"``, ``"warning"`` or ``"info"``;
+- optionally ``ADVISORY = True``: its findings are advice for a person to weigh (off-topic), not
+  a fault in the reference; they never turn a verified reference into a ``problem`` and the
+  report's summary counts them apart (``advisory``);
 - optionally ``OPTIONS``: the options it takes, by name, each an :class:`Option` (its default,
   the type of value it takes and the values it allows; config: ``[options.RULE]``, checked when
   the config is loaded);
@@ -19,11 +22,12 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
 from citelint.journals import JournalComparison, compare_journals
-from citelint.models import Manuscript, Match, Record
+from citelint.models import Finding, Manuscript, Match, Record
 
 # Order is the order findings are listed in for one reference.
 RULE_MODULES = (
@@ -127,6 +131,17 @@ def all_rules() -> list[ModuleType]:
             if exc.name != f"{__name__}.{name}":
                 raise
     return modules
+
+
+@lru_cache(maxsize=1)
+def advisory_rule_ids() -> frozenset[str]:
+    """The IDs of the rules whose findings are advisory (``ADVISORY = True`` in their module)."""
+    return frozenset(m.ID for m in all_rules() if getattr(m, "ADVISORY", False))
+
+
+def is_advisory(finding: Finding) -> bool:
+    """Whether ``finding`` comes from an advisory rule (see :func:`advisory_rule_ids`)."""
+    return finding.rule in advisory_rule_ids()
 
 
 def get_rule(rule_id: str) -> ModuleType | None:

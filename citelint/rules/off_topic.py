@@ -13,15 +13,16 @@ Why it matters
     self-citations), or a copy-paste slip that put the wrong reference behind a claim. Each one
     leaves a claim without the support it appears to have.
 
-This check is ADVISORY. Being unusual is not being wrong: methods papers, statistics software
-and a cytokine borrowed from another field are legitimately cited far from a paper's subject, and
-titles alone say little. A reference with no title, abstract or keywords is never reported (no
-evidence, no accusation), and lists of fewer than five references are not judged. When the input
-has the manuscript's text (JATS, LaTeX, Markdown, or plain text citing numbered references as
-[12]), a reference cited only in its methods sections ("Materials and methods", "Statistical
-analysis", "Software"...) is not judged either: it is cited for how the work was done, and,
-measured on real reference lists, well-known methods papers (R, ImageJ, DESeq2, BLAST...) score
-as low as intruders from a distant field.
+This check is ADVISORY: its finding does not change the reference's status (a verified reference
+stays verified), and the report's summary counts advisory findings apart. Being unusual is not
+being wrong: methods papers, statistics software and a cytokine borrowed from another field are
+legitimately cited far from a paper's subject, and titles alone say little. A reference with no
+title, abstract or keywords is never reported (no evidence, no accusation), and lists of fewer than
+five references are not judged. When the input has the manuscript's text (JATS, LaTeX, Markdown, or
+plain text citing numbered references as [12]), a reference cited only in its methods sections
+("Materials and methods", "Statistical analysis", "Software"...) is not judged either: it is cited
+for how the work was done, and, measured on real reference lists, well-known methods papers (R,
+ImageJ, DESeq2, BLAST...) score as low as intruders from a distant field.
 
 Example, in a review of soil microbiology under drought
     passes: "Drought reshapes the bacterial communities of grassland soils."
@@ -64,6 +65,7 @@ from citelint.rules import CheckContext, Option
 
 ID = "off-topic"
 SEVERITY: Severity = "warning"
+ADVISORY = True  # a finding never turns a verified reference into a problem
 OPTIONS = {
     "method": Option("auto", str, choices=("auto", "tfidf", "embedding")),
     "threshold": Option(None, float, minimum=0.0),  # None: the method's own (OUTLIER_DEFAULTS)

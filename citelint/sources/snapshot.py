@@ -76,14 +76,8 @@ class SnapshotSource:
                 if record.doi:
                     self._by_doi[record.doi] = record
                 self.records.append(record)
-        self._titles = [comparable(r.title) for r in self.records]
-        self._texts = [" ".join(filter(None, map(comparable, [
-            r.title, *(a.display() for a in r.authors or []), r.journal, *r.journal_short])))
-            for r in self.records]
+        self._ranker = CandidateRanker(self.records)
         self._by_year: dict[int, list[Record]] | None = None
-        self._first_authors = [frozenset(record_family_tokens(r.authors[0])) if r.authors
-                               else frozenset()
-                               for r in self.records]
 
     def __len__(self) -> int:
         return len(self.records)
@@ -130,7 +124,7 @@ class SnapshotSource:
                 self.problems.append(f"{path}:{number}: not valid JSON ({exc.msg} at column "
                                      f"{exc.colno}); the line was skipped.")
                 continue
-            works = _works_in(obj)
+            works = works_in(obj)
             if works is None:
                 self.problems.append(f"{path}:{number}: not a Crossref or OpenAlex work object; "
                                      "the line was skipped.")
@@ -161,14 +155,43 @@ class SnapshotSource:
         return found
 
     def search(self, reference: Reference, rows: int = 5) -> list[Record]:
-        """Up to ``rows`` candidate records for a citation, best first (unvalidated).
+        """Up to ``rows`` candidate records for a citation, best first (unvalidated); see
+        :class:`CandidateRanker`."""
+        return self._ranker.rank(reference, rows)
 
-        The cited title is compared with each record's title. Unless a title matches closely
-        (:data:`CONFIDENT_TITLE`), the raw citation is also compared with each record's title,
-        authors and journal, and a record's similarity is the better of the two, so a mis-parsed
-        title does not hide the right record.
-        """
-        if rows <= 0 or not self.records:
+
+def ranking_texts(record: Record) -> tuple[str, str]:
+    """What a record is ranked by: its title, and its title, authors and journal, each folded
+    by :func:`~citelint.normalize.comparable`."""
+    title = comparable(record.title)
+    rest = [comparable(x) for x in (*(a.display() for a in record.authors or []),
+                                    record.journal, *record.journal_short)]
+    return title, " ".join(filter(None, [title, *rest]))
+
+
+class CandidateRanker:
+    """Ranks a list of records as candidates for a citation, generously (the matcher judges).
+
+    The cited title is compared with each record's title. Unless a title matches closely
+    (:data:`CONFIDENT_TITLE`), the raw citation is also compared with each record's title,
+    authors and journal, and a record's similarity is the better of the two, so a mis-parsed
+    title does not hide the right record. The first author and the year add a little.
+    """
+
+    def __init__(self, records: Sequence[Record],
+                 texts: Sequence[tuple[str, str]] | None = None) -> None:
+        """``texts``, when given, are each record's :func:`ranking_texts`, computed before;
+        then only the records that come close to a citation are read from ``records`` (which
+        may read them lazily)."""
+        self.records = records
+        pairs = list(texts) if texts is not None else [ranking_texts(r) for r in self.records]
+        self._titles = [title for title, _ in pairs]
+        self._texts = [text for _, text in pairs]
+        self._first_authors: dict[int, frozenset[str]] = {}  # filled as records are boosted
+
+    def rank(self, reference: Reference, rows: int = 5) -> list[Record]:
+        """Up to ``rows`` of the records, best first, leaving out those too unlike the citation."""
+        if rows <= 0 or not self._titles:
             return []
         limit = max(rows * 10, 50)
         best: dict[int, float] = {}
@@ -196,8 +219,13 @@ class SnapshotSource:
 
     def _boost(self, index: int, family: frozenset[str], year: int | None) -> float:
         boost = 0.0
-        if family and family <= self._first_authors[index]:
-            boost += AUTHOR_BOOST
+        if family:
+            if index not in self._first_authors:
+                authors = self.records[index].authors
+                self._first_authors[index] = frozenset(
+                    record_family_tokens(authors[0]) if authors else ())
+            if family <= self._first_authors[index]:
+                boost += AUTHOR_BOOST
         if year is not None:
             years = self.records[index].years()
             if year in years:
@@ -207,7 +235,7 @@ class SnapshotSource:
         return boost
 
 
-def _works_in(obj: Any) -> list[dict[str, Any]] | None:
+def works_in(obj: Any) -> list[dict[str, Any]] | None:
     """The work objects one snapshot line holds: a work, a ``/works/{doi}`` response, or a list
     response (Crossref ``message.items``, OpenAlex ``results``). None when it holds none."""
     if not isinstance(obj, dict):

@@ -2,9 +2,10 @@
 
 It owns what all sources need and none should re-implement: a pooled :class:`requests.Session`,
 connect/read timeouts, retries with exponential backoff and jitter that honour ``Retry-After``
-(via tenacity), per-host pacing from Crossref's ``x-rate-limit-*`` and ``x-concurrency-limit``
-headers, a persistent on-disk cache of definitive answers (200 JSON and 404) that the source has
-accepted, an offline mode, and counters for the report's ``stats``.
+(via tenacity), pacing per service lane from Crossref's ``x-rate-limit-*`` and
+``x-concurrency-limit`` headers (:mod:`citelint.sources.pacing`), a persistent on-disk cache of
+definitive answers (200 JSON and 404) that the source has accepted, an offline mode, and
+counters for the report's ``stats``.
 
 It also bounds what the outside can cost (see docs/configuration.md, "Budgets and limits"): a
 wall-clock budget per request (slow bodies included), per service (time lost to failures) and per
@@ -28,7 +29,7 @@ import os
 import re
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,7 @@ from tenacity import (
 
 from citelint import PROJECT_URL, __version__
 from citelint.sources import NotInCache, SourceUnavailable
+from citelint.sources.pacing import LanePacer, Pacer, PacerFactory
 
 log = logging.getLogger("citelint.sources")
 
@@ -222,14 +224,6 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _interval_seconds(value: str) -> float | None:
-    """Crossref's ``x-rate-limit-interval`` (``1s``, ``60s``, ``1m``, ``1h``) in seconds."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", value or "")
-    if not match:
-        return None
-    return float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
-
-
 def _times(n: int) -> str:
     return _NUMBER_WORDS.get(n, f"{n} times")
 
@@ -240,68 +234,6 @@ def _duration(seconds: float) -> str:
     if seconds >= 60:
         return f"{seconds / 60:.0f} min"
     return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.1f} s"
-
-
-class HostGate:
-    """Pacing and a concurrency cap for one host, tuned by the headers the host sends.
-
-    Crossref announces ``x-rate-limit-limit`` requests per ``x-rate-limit-interval`` and at most
-    ``x-concurrency-limit`` requests in flight; the gate spaces requests evenly (with a small
-    margin) and never lets more than the allowed number run at once. A host with several lanes
-    (Crossref's single records and lists) has one gate per lane.
-    """
-
-    MARGIN = 1.1
-
-    def __init__(self, concurrency: int) -> None:
-        self._cond = threading.Condition()
-        self.concurrency = max(1, concurrency)
-        self.spacing = 0.0
-        self.limit = 0  # requests per interval, once announced
-        self.interval = 1.0
-        self._in_flight = 0
-        self._next_slot = 0.0
-        self._last_start = 0.0
-        self._starts: deque[float] = deque(maxlen=1000)
-
-    def enter(self) -> None:
-        with self._cond:
-            while self._in_flight >= self.concurrency:
-                self._cond.wait()
-            self._in_flight += 1
-            now = time.monotonic()
-            slot = max(now, self._next_slot)
-            if self.limit and len(self._starts) >= self.limit:
-                # the requests sent before the limit was known count against it too
-                slot = max(slot, self._starts[-self.limit] + self.interval * self.MARGIN)
-            self._starts.append(slot)
-            self._last_start = slot
-            self._next_slot = slot + self.spacing
-        if slot > now:
-            time.sleep(slot - now)
-
-    def leave(self, headers: Mapping[str, str] | None) -> None:
-        with self._cond:
-            self._in_flight -= 1
-            if headers is not None:
-                self._learn(headers)
-            self._cond.notify_all()
-
-    def _learn(self, headers: Mapping[str, str]) -> None:
-        try:
-            limit = float(headers.get("x-rate-limit-limit", ""))
-        except ValueError:
-            limit = 0.0
-        interval = _interval_seconds(headers.get("x-rate-limit-interval", "1s"))
-        if limit > 0 and interval:
-            # a window of at most as many starts as are remembered, with the same rate
-            self.limit = min(int(limit), self._starts.maxlen or 1)
-            self.interval = interval * self.limit / limit
-            self.spacing = interval / limit * self.MARGIN
-            self._next_slot = max(self._next_slot, self._last_start + self.spacing)
-        concurrency = headers.get("x-concurrency-limit", "")
-        if concurrency.isdigit() and int(concurrency) > 0:
-            self.concurrency = int(concurrency)
 
 
 class ResponseCache:
@@ -364,7 +296,10 @@ class Transport:
     (429, 5xx, timeouts, resets, bodies that are not JSON) and finally raised as
     :class:`~citelint.sources.SourceUnavailable` with a sentence saying what happened.
     Timings are constructor arguments so tests can make them tiny. ``concurrency`` is the
-    number of requests in flight per host until the host announces its own limit.
+    number of requests in flight per service lane until the service announces its own limit;
+    ``pacers`` makes the :class:`~citelint.sources.pacing.Pacer` of each ``(service, lane)``
+    (default: a :class:`~citelint.sources.pacing.LanePacer` of this process), e.g. one that
+    several processes share.
 
     A service is taken as down for the rest of the run, and not asked again (its references are
     reported unverified at once, with the reason it went down), after ``trip_after`` give-ups in
@@ -398,6 +333,7 @@ class Transport:
         concurrency: int = 1,
         trip_after: int = 3,
         session: requests.Session | None = None,
+        pacers: PacerFactory | None = None,
     ) -> None:
         self.offline = env_flag("CITELINT_OFFLINE") if offline is None else offline
         self.mailto = mailto
@@ -423,8 +359,9 @@ class Transport:
         self.session.headers["User-Agent"] = user_agent(mailto)
         self.session.headers["Accept"] = "application/json"
         self.scrub = SCRUB
-        self._concurrency = concurrency
-        self._gates: dict[str, HostGate] = {}
+        self._make_pacer: PacerFactory = pacers or (lambda _service, _lane: LanePacer(
+            concurrency))
+        self._pacers: dict[tuple[str, str], Pacer] = {}
         self._lock = threading.Lock()
         self._requests: Counter[str] = Counter()
         self._calls: Counter[str] = Counter()
@@ -452,6 +389,14 @@ class Transport:
         host = _host(base_url)
         if host:
             self._hosts.add(host)
+
+    def pacer(self, service: str, lane: str = "") -> Pacer:
+        """The pacer of ``service``'s ``lane`` (made by the ``pacers`` factory on first use)."""
+        with self._lock:
+            key = (service, lane)
+            if key not in self._pacers:
+                self._pacers[key] = self._make_pacer(service, lane)
+            return self._pacers[key]
 
     def down(self) -> dict[str, str]:
         """The services taken as down in this run, with the reason each went down."""
@@ -597,12 +542,6 @@ class Transport:
                 log.warning("%s", message)
         return message
 
-    def _gate(self, url: str, lane: str) -> HostGate:
-        key = f"{urlsplit(url).netloc} {lane}".strip()
-        with self._lock:
-            if key not in self._gates:
-                self._gates[key] = HostGate(self._concurrency)
-            return self._gates[key]
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -641,8 +580,8 @@ class Transport:
     def _fetch(self, url: str, clean: str, service: str, headers: Mapping[str, str] | None,
                lane: str, deadline: float) -> tuple[requests.Response, bytes]:
         """Send one GET and read its body within ``deadline`` and :attr:`max_body` bytes."""
-        gate = self._gate(url, lane)
-        gate.enter()
+        pacer = self.pacer(service, lane)
+        pacer.acquire()
         answer: requests.Response | None = None
         host = urlsplit(clean).hostname or "the service"
         try:
@@ -685,7 +624,10 @@ class Transport:
         finally:
             if answer is not None:
                 answer.close()
-            gate.leave(answer.headers if answer is not None else None)
+                pacer.release(answer.headers, answer.status_code,
+                              _retry_after(answer.headers.get("Retry-After")))
+            else:
+                pacer.release()
         return answer, body
 
     def _read_body(self, answer: requests.Response, deadline: float) -> bytes:

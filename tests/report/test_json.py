@@ -104,3 +104,13 @@ def test_an_accepted_problem_is_marked_and_counted():
     assert document["references"][0]["status"] == "problem"
     assert document["references"][0]["accepted"] is True
     assert document["summary"]["problem_accepted"] == 1 == document["summary"]["suppressed"]
+
+
+def test_advisory_findings_are_counted_apart_in_the_summary():
+    report = _report()
+    report.results[0].findings.append(Finding("off-topic", "warning", "Advisory: unrelated."))
+    document = report_to_dict(report)
+    validate(document)
+    assert document["summary"]["findings"] == {"error": 1, "warning": 1, "info": 0}
+    assert document["summary"]["advisory"] == 1
+    assert report_to_dict(_report())["summary"]["advisory"] == 0

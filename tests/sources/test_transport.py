@@ -153,10 +153,10 @@ def test_each_lane_keeps_the_pace_its_own_answers_announce(fake_api, fast_transp
         fast_transport.get(f"{fake_api.url}/crossref/works", {"query.bibliographic": f"q{n}"},
                            service="Crossref", lane="list")
     assert fake_api.rejected_by_rate_limit == 0
-    host = fake_api.url.split("//", 1)[1]
-    gates = fast_transport._gates
-    assert gates[f"{host} list"].spacing == pytest.approx(1.1 / 2)
-    assert gates[f"{host} single"].spacing == pytest.approx(1.1 / 50)
+    lists, singles = fast_transport.pacer("Crossref", "list"), fast_transport.pacer(
+        "Crossref", "single")
+    assert (lists.limit, lists.interval) == (2, pytest.approx(1.0))
+    assert (singles.limit, singles.interval) == (50, pytest.approx(1.0))
 
 
 def test_a_first_burst_counts_against_the_limit_learnt_after_it(fake_api, tmp_path):
@@ -322,3 +322,28 @@ def test_credentials_in_the_url_stay_out_of_cache_keys_and_messages(fake_api, fa
     stored = "".join(p.read_text("utf-8") for p in cache.rglob("*.json"))
     assert "hunter22" not in stored
     assert fast_transport.scrub("see http://bob:hunter22@h/x") == "see http://<redacted>@h/x"
+
+
+def test_each_request_is_paced_by_the_pacer_of_its_service_and_lane(fake_api, tmp_path):
+    # another process's pacer (e.g. one shared by batch workers) plugs in through the factory
+    events: list[tuple[str, str, str, int | None]] = []
+
+    class Recording:
+        def __init__(self, service: str, lane: str) -> None:
+            self.key = (service, lane)
+
+        def acquire(self) -> None:
+            events.append(("acquire", *self.key, None))
+
+        def release(self, headers=None, status=None, retry_after=None) -> None:
+            events.append(("release", *self.key, status))
+
+    transport = Transport(cache_dir=tmp_path, pacers=Recording, attempts=2, backoff=0.01)
+    fake_api.fail("crossref", 1, status=429, retry_after=0)
+    transport.get(f"{fake_api.url}{KNOWN}", service="Crossref", lane="single")
+    transport.get(f"{fake_api.url}/openalex/works/W2162348455", service="OpenAlex")
+    assert events == [("acquire", "Crossref", "single", None),
+                      ("release", "Crossref", "single", 429),
+                      ("acquire", "Crossref", "single", None),
+                      ("release", "Crossref", "single", 200),
+                      ("acquire", "OpenAlex", "", None), ("release", "OpenAlex", "", 200)]

@@ -1,0 +1,323 @@
+"""The on-disk index: one SQLite file with the works, their identifiers and an FTS5 search table.
+
+Layout (``FORMAT`` is stored in the ``meta`` table and checked on opening):
+
+- ``works``: one row per (origin, key), origin "crossref" or "openalex"; the work's DOI, PMID
+  and arXiv id (each indexed for exact look-up), when the service last changed it
+  (``updated``), its folded title and its folded title, authors and journal (``others``, the
+  words the snapshot's ranker compares), and its full JSON, zlib-compressed.
+- ``search``: an FTS5 table over ``works`` (external content, kept in step by triggers), ranked
+  by BM25 with the title weighing more; ``terms`` holds each word's document frequency (counted
+  from fts5vocab when a build ends), so a search asks only for the citation's rarest words.
+
+Writing (:class:`IndexWriter`) inserts in batches inside transactions; a work already held is
+replaced only by one at least as new (``updated``), so files can be added in any order and an
+older file never undoes a newer one. Reading (:class:`Index`) opens the file read-only, so any
+number of processes (e.g. dask workers) can share one index. What this module must not do: hold
+more than a batch of works in memory, or touch the network.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from citelint.index.datafiles import Work
+from citelint.models import Record, Reference
+from citelint.names import split_cited_name
+from citelint.normalize import comparable
+from citelint.readers import InputError
+from citelint.records import record_from_json
+from citelint.sources.snapshot import CandidateRanker, ranking_texts
+
+FORMAT = "citelint-index 3"
+ORIGINS = ("crossref", "openalex")
+#: works written per transaction while building
+BATCH = 2000
+#: how many of the citation's rarest words a search asks for
+SEARCH_WORDS = 6
+#: how many of the cited title's rarest words a work's title must all hold to be found first
+ALL_OF = 3
+#: how many works a search reads before they are ranked field by field
+SEARCH_LIMIT = 20
+#: words too common in titles to find anything by
+_STOP = {"a", "an", "the", "of", "in", "on", "for", "and", "or", "to", "with", "by", "at",
+         "from", "as", "into", "via", "its", "their", "is", "are", "be", "et", "al"}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS works (
+    id INTEGER PRIMARY KEY,
+    origin TEXT NOT NULL,
+    key TEXT NOT NULL,
+    doi TEXT, pmid TEXT, arxiv TEXT,
+    updated TEXT NOT NULL,
+    title TEXT NOT NULL,
+    others TEXT NOT NULL,
+    json BLOB NOT NULL,
+    UNIQUE (origin, key));
+CREATE INDEX IF NOT EXISTS works_doi ON works (doi) WHERE doi IS NOT NULL;
+CREATE INDEX IF NOT EXISTS works_pmid ON works (pmid) WHERE pmid IS NOT NULL;
+CREATE INDEX IF NOT EXISTS works_arxiv ON works (arxiv) WHERE arxiv IS NOT NULL;
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (
+    title, others, content='works', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS search_terms USING fts5vocab (search, 'row');
+CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS works_added AFTER INSERT ON works BEGIN
+    INSERT INTO search (rowid, title, others) VALUES (new.id, new.title, new.others);
+END;
+CREATE TRIGGER IF NOT EXISTS works_removed AFTER DELETE ON works BEGIN
+    INSERT INTO search (search, rowid, title, others)
+        VALUES ('delete', old.id, old.title, old.others);
+END;
+CREATE TRIGGER IF NOT EXISTS works_changed AFTER UPDATE ON works BEGIN
+    INSERT INTO search (search, rowid, title, others)
+        VALUES ('delete', old.id, old.title, old.others);
+    INSERT INTO search (rowid, title, others) VALUES (new.id, new.title, new.others);
+END;
+"""
+
+_UPSERT = """
+INSERT INTO works (origin, key, doi, pmid, arxiv, updated, title, others, json)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (origin, key) DO UPDATE SET
+    doi = excluded.doi, pmid = excluded.pmid, arxiv = excluded.arxiv,
+    updated = excluded.updated, title = excluded.title, others = excluded.others,
+    json = excluded.json
+WHERE excluded.updated >= works.updated
+"""
+
+
+class IndexWriter:
+    """Adds works to an index file, creating it when it does not exist."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise InputError(f"{self.path}: cannot write the index ({exc}).") from exc
+        held = dict(self._db.execute("SELECT key, value FROM meta"))
+        if held.get("format", FORMAT) != FORMAT:
+            raise InputError(f"{self.path}: an index of another format ({held['format']}); "
+                             f"build a new one.")
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT,))
+        # a build can be rerun from its files, so a crash may lose the last batch but never
+        # corrupts what was committed; the page cache stays bounded (about 64 MB)
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute("PRAGMA cache_size = -65536")
+
+    def add(self, works: Iterable[Work], batch: int = BATCH) -> tuple[int, int]:
+        """Write ``works`` in batches; returns (works read, works written or replaced).
+
+        A work already held (same origin and key) is replaced only by one whose ``updated`` is
+        the same or later."""
+        read = written = 0
+        rows: list[tuple[Any, ...]] = []
+        for work in works:
+            read += 1
+            title, others = ranking_texts(work.record)
+            blob = zlib.compress(json.dumps(work.data, ensure_ascii=False,
+                                            separators=(",", ":")).encode(), 6)
+            rows.append((work.origin, work.key, work.record.doi, work.record.pmid, work.arxiv,
+                         work.updated, title, others, blob))
+            if len(rows) >= batch:
+                written += self._write(rows)
+                rows = []
+        if rows:
+            written += self._write(rows)
+        return read, written
+
+    def _write(self, rows: list[tuple[Any, ...]]) -> int:
+        self._db.execute("BEGIN")
+        written = self._db.executemany(_UPSERT, rows).rowcount  # a skipped older work is 0
+        self._db.execute("COMMIT")
+        return max(written, 0)
+
+    def close(self) -> None:
+        """Merge the search table's segments, count each word's works once (``terms``: asking
+        fts5vocab at search time reads a common word's whole list), and checkpoint, so readers
+        open a compact file."""
+        self._db.execute("INSERT INTO search (search) VALUES ('optimize')")
+        self._db.execute("BEGIN")
+        self._db.execute("DELETE FROM terms")
+        self._db.execute("INSERT INTO terms SELECT term, doc FROM search_terms")
+        self._db.execute("COMMIT")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.execute("PRAGMA journal_mode = DELETE")
+        self._db.close()
+
+
+class Index:
+    """An index opened read-only: exact look-ups by DOI, PMID and arXiv id, and search.
+
+    Safe to share between threads (queries are serialised) and to pickle: an unpickled index
+    reopens the same file, so dask workers each get their own read-only connection.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise InputError(f"{self.path}: index file not found.")
+        try:
+            self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                       check_same_thread=False)
+            held = dict(self._db.execute("SELECT key, value FROM meta"))
+        except sqlite3.Error as exc:
+            raise InputError(f"{self.path}: not a citelint index ({exc}).") from exc
+        if held.get("format") != FORMAT:
+            raise InputError(f"{self.path}: not a citelint index of format {FORMAT!r} "
+                             f"(it says {held.get('format')!r}); build it again.")
+        self._lock = threading.Lock()
+        self._searched: OrderedDict[tuple[str, str],
+                                    list[tuple[str, bytes, tuple[str, str]]]] = OrderedDict()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"path": str(self.path)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["path"])  # type: ignore[misc]
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM works").fetchone()[0])
+
+    def counts(self) -> dict[str, int]:
+        """How many works the index holds from each origin."""
+        with self._lock:
+            return dict(self._db.execute("SELECT origin, count(*) FROM works GROUP BY origin"))
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- exact look-ups ----------------------------------------------------------------------
+
+    def by_doi(self, dois: Sequence[str], origin: str) -> dict[str, Record]:
+        """``origin``'s records for these DOIs (lower case, as cleaned), keyed by DOI."""
+        return self._by("doi", dois, origin)
+
+    def by_pmid(self, pmids: Sequence[str], origin: str) -> dict[str, Record]:
+        """``origin``'s records for these PubMed ids, keyed by PMID."""
+        return self._by("pmid", pmids, origin)
+
+    def by_arxiv(self, ids: Sequence[str], origin: str) -> dict[str, Record]:
+        """``origin``'s records for these arXiv ids (no version, lower case), keyed by id."""
+        return self._by("arxiv", ids, origin)
+
+    def work_json(self, origin: str, key: str) -> dict[str, Any] | None:
+        """The full JSON the data file gave for a work (Crossref: by DOI; OpenAlex: by W-id)."""
+        with self._lock:
+            row = self._db.execute("SELECT json FROM works WHERE origin = ? AND key = ?",
+                                   (origin, key)).fetchone()
+        return json.loads(zlib.decompress(row[0])) if row else None
+
+    def _by(self, column: str, values: Sequence[str], origin: str) -> dict[str, Record]:
+        found: dict[str, Record] = {}
+        wanted = list(dict.fromkeys(v for v in values if v))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            with self._lock:
+                rows = self._db.execute(
+                    # "+origin": look up by the identifier's index, never by origin's
+                    f"SELECT {column}, json FROM works WHERE {column} IN ({marks}) "
+                    f"AND +origin = ? ORDER BY updated DESC", (*chunk, origin)).fetchall()
+            for value, blob in rows:
+                if value not in found:  # the most recently changed work with that id
+                    found[value] = _record(blob, origin)
+        return found
+
+    # -- search ------------------------------------------------------------------------------
+
+    def search(self, reference: Reference, origin: str, rows: int = 5) -> list[Record]:
+        """Candidate records of ``origin`` for a citation, best first (unvalidated).
+
+        The citation's rarest words (title words, or the raw text's when no title was parsed,
+        and the first author's family name) are looked up in the search table; the best
+        :data:`SEARCH_LIMIT` works by BM25 are ranked as a snapshot ranks its records
+        (:class:`~citelint.sources.snapshot.CandidateRanker`). Both origins are searched at once
+        and the answer kept for the citation's other origin.
+        """
+        key = (reference.raw, reference.title or "")
+        with self._lock:
+            found = self._searched.get(key)
+        if found is None:
+            found = self._candidates(reference)
+            with self._lock:
+                self._searched[key] = found
+                if len(self._searched) > 64:
+                    self._searched.popitem(last=False)
+        held = [(blob, texts) for kind, blob, texts in found if kind == origin]
+        records = _Records(origin, [blob for blob, _ in held])
+        return CandidateRanker(records, [t for _, t in held]).rank(reference, rows)
+
+    def _candidates(self, reference: Reference) -> list[tuple[str, bytes, tuple[str, str]]]:
+        """Works for a citation, first those whose title holds the cited title's
+        :data:`ALL_OF` rarest words (fast: the rarest words' lists are short), else those
+        holding any of its :data:`SEARCH_WORDS` rarest words (title, authors, journal), best
+        :data:`SEARCH_LIMIT` by BM25."""
+        title = _words(reference.title)
+        words = list(title) or _words(reference.raw)
+        if reference.authors:
+            words += _words(" ".join(split_cited_name(reference.authors[0]).family))[:1]
+        words = list(dict.fromkeys(words))
+        if not words:
+            return []
+        with self._lock:
+            marks = ",".join("?" * len(words))
+            frequency = dict(self._db.execute(
+                f"SELECT term, docs FROM terms WHERE term IN ({marks})", words))
+            rarest = sorted((w for w in words if w in frequency), key=frequency.__getitem__)
+            rare_title = [w for w in rarest if w in title][:ALL_OF]
+            rows = []
+            if len(rare_title) == ALL_OF:
+                rows = self._match("{title}: (" + " AND ".join(f'"{w}"' for w in rare_title)
+                                   + ")")
+            if not rows and rarest:
+                rows = self._match(" OR ".join(f'"{w}"' for w in rarest[:SEARCH_WORDS]))
+        return [(origin, blob, (title, text)) for origin, blob, title, text in rows]
+
+    def _match(self, query: str) -> list[tuple[str, bytes, str, str]]:
+        return self._db.execute(
+            "SELECT works.origin, works.json, works.title, works.others FROM search JOIN "
+            "works ON works.id = search.rowid WHERE search MATCH ? "
+            "ORDER BY bm25(search, 2.0, 1.0) LIMIT ?", (query, SEARCH_LIMIT)).fetchall()
+
+
+def _words(text: str | None) -> list[str]:
+    """A text's searchable words: folded, without stop words, single letters or numbers."""
+    return [w for w in comparable(text).split()
+            if w not in _STOP and len(w) > 1 and not w.isdigit()]
+
+
+class _Records(Sequence[Record]):
+    """A search's candidate works, each read (decompressed and validated) only when the ranker
+    asks for it: most candidates are ranked out by their stored texts alone."""
+
+    def __init__(self, origin: str, blobs: list[bytes]) -> None:
+        self.origin = origin
+        self.blobs = blobs
+        self.read: dict[int, Record] = {}
+
+    def __len__(self) -> int:
+        return len(self.blobs)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index not in self.read:
+            self.read[index] = _record(self.blobs[index], self.origin)
+        return self.read[index]
+
+
+def _record(blob: bytes, origin: str) -> Record:
+    return record_from_json(json.loads(zlib.decompress(blob)), origin)

@@ -1,0 +1,99 @@
+"""Pacing of one service lane: the rate as a bucket of tokens keyed on each request's start, the
+cap on requests in flight, first come first served, and what a 429 teaches."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from citelint.sources.pacing import LanePacer, interval_seconds
+
+
+def wait_for(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.005)
+
+
+def test_no_window_of_the_interval_holds_more_starts_than_the_limit() -> None:
+    pacer = LanePacer(concurrency=4, limit=3, interval=0.2, margin=0.0)
+
+    def request(_: int) -> None:
+        pacer.acquire()
+        time.sleep(0.01)
+        pacer.release()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(request, range(12)))
+    starts = pacer.starts()
+    assert len(starts) == 12
+    assert all(later - earlier >= 0.2 for earlier, later in zip(starts, starts[3:], strict=False))
+
+
+def test_a_full_bucket_says_when_the_next_start_may_be() -> None:
+    pacer = LanePacer(concurrency=5, limit=3, interval=1.0, margin=0.03)
+    for _ in range(3):  # the limit's worth at once: no spacing between them
+        pacer.acquire()
+    first = pacer.starts()[0]
+    assert pacer.next_start() == pytest.approx(first + 1.03)  # the first token comes back
+    assert pacer.in_flight == 3
+
+
+def test_requests_start_in_the_order_they_asked() -> None:
+    pacer = LanePacer(concurrency=1)
+    pacer.acquire()  # holds the only place in flight
+    order: list[str] = []
+
+    def ask(name: str) -> None:
+        pacer.acquire()
+        order.append(name)
+        pacer.release()
+
+    threads = []
+    for name in ("first", "second", "third"):
+        thread = threading.Thread(target=ask, args=(name,))
+        thread.start()
+        threads.append(thread)
+        asked = len(threads)
+        wait_for(lambda: pacer.waiting == asked)  # noqa: B023 - called before the next turn
+    pacer.release()
+    for thread in threads:
+        thread.join(10)
+    assert order == ["first", "second", "third"]
+
+
+def test_the_announced_limits_are_learnt_from_an_answer() -> None:
+    pacer = LanePacer()
+    pacer.acquire()
+    pacer.release({"x-rate-limit-limit": "3", "x-rate-limit-interval": "1s",
+                   "x-concurrency-limit": "3"}, 200)
+    assert (pacer.limit, pacer.interval, pacer.concurrency) == (3, 1.0, 3)
+
+
+def test_a_limit_larger_than_the_window_keeps_its_rate() -> None:
+    pacer = LanePacer()
+    pacer.acquire()
+    pacer.release({"x-rate-limit-limit": "5000", "x-rate-limit-interval": "1m"}, 200)
+    assert pacer.limit == 1000 and pacer.interval == pytest.approx(12.0)
+
+
+def test_a_429_pauses_the_lane_for_its_retry_after_and_relearns_the_limit() -> None:
+    pacer = LanePacer(concurrency=3, limit=4, interval=1.0)
+    pacer.acquire()
+    before = time.monotonic()
+    pacer.release({}, 429, retry_after=2.0)  # refused within the believed limit, nothing said
+    assert pacer.limit == 2  # believe half
+    assert pacer.next_start() >= before + 2.0
+    pacer.acquire()
+    pacer.release({"x-rate-limit-limit": "1", "x-rate-limit-interval": "1s"}, 429, 0.0)
+    assert pacer.limit == 1  # what the 429 itself announces wins
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("1s", 1.0), ("60s", 60.0), ("1m", 60.0),
+                                                ("1h", 3600.0), ("2", 2.0), ("soon", None)])
+def test_interval_header_values(value: str, seconds: float | None) -> None:
+    assert interval_seconds(value) == seconds
