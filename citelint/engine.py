@@ -207,34 +207,34 @@ NOTICE_SOURCE = "crossref"
 def unchecked_notices_reason(match: Match) -> str | None:
     """Why the work's retraction status is unchecked, or None when a source said it.
 
-    It is said by a record that knows the work's notices (Crossref's own, or a snapshot's copy
-    of one that kept its notice fields: :attr:`Record.notices_known`), or by Crossref
+    It is said by a record that knows the work's notices (Crossref's own answer, or a copy of
+    one that kept its notice fields: :attr:`Record.notices_known`), or by Crossref
     answering for this reference without holding the work (no Crossref notice can be on it).
     Otherwise no retraction known is not "not retracted", and a work matched elsewhere is not
-    "verified": when Crossref failed, when it was not asked (offline with no cached answer, or
-    not among the sources), and when only a snapshot record that cannot say was found.
+    "verified": when Crossref failed, and when it was not asked (offline, not among the
+    sources, or a local copy's record that cannot say answered first).
     """
-    if match.record is None or any(r.source == NOTICE_SOURCE or r.notices_known
-                                   for r in (match.record, *match.others)):
+    if match.record is None or any(r.notices_known for r in (match.record, *match.others)):
         return None
     failed = [f for f in match.failures if f.source == NOTICE_SOURCE]
     if not failed and NOTICE_SOURCE in match.searched:
         return None
-    found = f"The work was found in {match.record.source}, but whether it has been retracted is"
+    # where the record came from: a local copy's source is named apart ("index:crossref")
+    where = next((name for name in match.searched if name.endswith(f":{match.record.source}")),
+                 match.record.source)
+    found = f"The work was found in {where}, but whether it has been retracted is"
     live = [f for f in failed if not f.offline]
     if live:
         return (f"{found} unchecked: {NOTICE_SOURCE}, which carries retraction notices, could "
                 f"not be asked ({live[0].reason})")
-    if match.record.source == "snapshot":
-        said = ("the snapshot's record carries none of Crossref's notice fields (updated-by, "
-                "update-to, relation)")
+    if where == "openalex":
+        said = "OpenAlex's record is only a second opinion"
     else:
-        said = f"{match.record.source}'s record is only a second opinion"
-    why = ("was not asked (offline, and no cached answer); run online to check it" if failed
-           else "was not asked for it; a snapshot that keeps those fields, or a run without "
-           "this snapshot, would check it")
+        said = ("its record there carries none of Crossref's notice fields (updated-by, "
+                "update-to, relation)")
     return (f"{found} unchecked: {said}, and {NOTICE_SOURCE}, which carries retraction notices, "
-            f"{why}.")
+            "was not asked about it (offline, not among the sources, or a local copy answered "
+            "first); run online to check it, or use a copy that keeps those fields.")
 
 
 def unverified_reason(match: Match) -> str:

@@ -278,9 +278,9 @@ class Record:
     topics: list[dict[str, str]] = dataclasses.field(default_factory=list)
     is_retracted: bool | None = None
     updates: list[Update] = dataclasses.field(default_factory=list)
-    # a record not from Crossref itself (a snapshot's copy) that kept Crossref's notice fields
-    # (``updated-by``, ``update-to``, ``relation``), so that an empty ``updates`` means "none
-    # known to Crossref", as it does in Crossref's own answer
+    # the record says which notices are on the work, so that an empty ``updates`` means "none
+    # known to Crossref": Crossref's own answer, or a copy (a snapshot's, an index's) that kept
+    # Crossref's notice fields (``updated-by``, ``update-to``, ``relation``)
     notices_known: bool = False
     pmid: str | None = None
     pmcid: str | None = None

@@ -183,7 +183,7 @@ def test_a_work_matched_while_crossref_failed_has_its_retraction_status_unchecke
     reason = unchecked_notices_reason(match)
     assert reason and "retracted is unchecked" in reason and "HTTP 503" in reason
     # Crossref's own record of the work carries its notices
-    assert unchecked_notices_reason(matched(cited, record(title="A title"),
+    assert unchecked_notices_reason(matched(cited, record(title="A title", notices_known=True),
                                             failures=crossref_failed)) is None
 
 
@@ -202,14 +202,15 @@ def test_a_retraction_status_nobody_answered_for_is_unchecked_never_cleared():
     # offline, Crossref skipped: OpenAlex's record, or a snapshot's that cannot say, clears nothing
     skipped = unchecked_notices_reason(matched(cited, openalex, failures=offline,
                                                searched=["openalex"]))
-    assert skipped and "not asked (offline" in skipped and "second opinion" in skipped
+    assert skipped and "not asked about it" in skipped and "second opinion" in skipped
     not_asked = matched(cited, snapshot, searched=["snapshot"])
     reason = unchecked_notices_reason(not_asked)
     assert reason and "carries none of Crossref's notice fields" in reason
+    assert reason.startswith("The work was found in snapshot,")
     # a snapshot copy that kept Crossref's notice fields says, as Crossref's own answer does
     assert unchecked_notices_reason(matched(cited, kept, searched=["snapshot"])) is None
-    assert unchecked_notices_reason(matched(cited, snapshot, searched=["snapshot"],
-                                            others=[record(title="A title")])) is None
+    assert unchecked_notices_reason(matched(cited, snapshot, searched=["snapshot"], others=[
+        record(title="A title", notices_known=True)])) is None
     # Crossref answered for this reference and holds no such work: no Crossref notice on it
     assert unchecked_notices_reason(matched(cited, openalex,
                                             searched=["crossref", "openalex"])) is None
