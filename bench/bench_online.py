@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # this checkout's citelint, not an installed one
 
 from fakeapi import FakeAPI, openalex_from_crossref  # noqa: E402
 
@@ -76,8 +76,12 @@ JOURNALS = (("Stem Cell Research & Therapy", "Stem Cell Res Ther"),
             ("Burns", "Burns"), ("Experimental Dermatology", "Exp Dermatol"))
 
 
-def synthetic(count: int, seed: int = 20260501) -> tuple[list[dict[str, Any]], list[str], dict]:
-    """Records to serve, citations to check, and what was planted (indexes by kind)."""
+def synthetic(count: int, seed: int = 20260501,
+              cite_doi: float = 0.7) -> tuple[list[dict[str, Any]], list[str], dict]:
+    """Records to serve, citations to check, and what was planted (indexes by kind).
+
+    About ``cite_doi`` of the references cite a DOI, a tenth are of works OpenAlex alone knows
+    (no DOI), the others cite no DOI."""
     rng = random.Random(seed)
     records: list[dict[str, Any]] = []
     citations: list[str] = []
@@ -110,7 +114,7 @@ def synthetic(count: int, seed: int = 20260501) -> tuple[list[dict[str, Any]], l
         roll = rng.random()
         if n % 100 == 42:  # fabricated: cited, never served
             planted["fabricated"].append(index)
-        elif roll < 0.7:
+        elif roll < cite_doi:
             doi = work["DOI"]
             if n % 100 == 13:
                 doi = doi[:-1] + str((int(doi[-1]) + 1) % 10) + "0"  # registered nowhere
@@ -118,7 +122,7 @@ def synthetic(count: int, seed: int = 20260501) -> tuple[list[dict[str, Any]], l
             text += f" doi:{doi}"
             planted["cites-doi"].append(index)
             records.append(work)
-        elif roll < 0.8:
+        elif roll < cite_doi + 0.1:
             oa = openalex_from_crossref(work)
             oa["doi"], oa["ids"] = None, {"openalex": oa["id"]}
             records.append(oa)

@@ -23,7 +23,7 @@ from citelint.models import (
     Status,
 )
 from citelint.resolve import cited_doi
-from citelint.rules import CheckContext, all_rules, is_advisory
+from citelint.rules import CheckContext, all_rules, is_advisory, option_defaults
 from citelint.rules.reference_not_found import is_not_found
 
 
@@ -108,6 +108,26 @@ def _contained(rule: ModuleType, matches: Sequence[Match], context: CheckContext
 def enabled_rules(config: Config) -> list[ModuleType]:
     """The rule modules that run under ``config``."""
     return [rule for rule in all_rules() if config.rule_enabled(rule.ID)]
+
+
+def prepare_rules(config: Config) -> None:
+    """Load ahead of use what the enabled rules need (a model, a table): each rule's optional
+    ``prepare(options)``. Meant for a background thread while references are resolved, so that
+    nothing heavy is left for after the last answer; a failure here is not reported, as the
+    rule meets it again when it runs and reports it there."""
+    from citelint.journals import prepare as prepare_journals
+
+    prepare_journals()
+    for rule in enabled_rules(config):
+        prepare = getattr(rule, "prepare", None)
+        if prepare is None:
+            continue
+        options = {**option_defaults(getattr(rule, "OPTIONS", {})),
+                   **config.rule_options(rule.ID)}
+        try:
+            prepare(options)
+        except Exception:  # the rule meets it again, and reports it, when it runs
+            continue
 
 
 def _verdict(match: Match, findings: list[Finding],

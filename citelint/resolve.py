@@ -11,7 +11,7 @@ from the other sources in one batch (a second opinion, e.g. on retractions).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from citelint.doi import arxiv_doi, clean_doi, is_short_doi, is_valid_doi, registered_arxiv_doi
 from citelint.journals import compare_journals
@@ -69,6 +69,31 @@ def _lookup_dois(sources: Sequence[Source], dois: list[str],
     return found, failed
 
 
+class _Merged:
+    """The answers of several sources' DOI look-ups running side by side, merged in the order of
+    the sources."""
+
+    def __init__(self, parts: list[Future[tuple[dict[str, dict[str, Record]], Failures]]]):
+        self._parts = parts
+
+    def result(self) -> tuple[dict[str, dict[str, Record]], Failures]:
+        found: dict[str, dict[str, Record]] = {}
+        failed: Failures = {}
+        for part in self._parts:
+            more_found, more_failed = part.result()
+            found.update(more_found)
+            failed.update(more_failed)
+        return found, failed
+
+
+def _lookup_everywhere(pool: ThreadPoolExecutor, sources: Sequence[Source], dois: list[str],
+                       asked: dict[str, set[str]]) -> _Merged:
+    """:func:`_lookup_dois` for each source at once, in ``pool``; ``result()`` waits for all."""
+    for source in sources:  # each task then touches only its own source's entry
+        asked.setdefault(source.name, set())
+    return _Merged([pool.submit(_lookup_dois, [source], dois, asked) for source in sources])
+
+
 def venue_holdings(source: str, ref: Reference, records: Sequence[Record]) -> VenueHoldings:
     """What ``records`` (a source's works of about the cited journal and year) show: how many
     are in the cited journal (by name, abbreviation or ISSN) and that year, and whether any is
@@ -98,22 +123,34 @@ class Resolver:
         self.workers = max(1, workers)
 
     def resolve(self, references: Sequence[Reference]) -> list[Match]:
+        """One pipeline, so that every service lane stays busy up to its own limit (the
+        transport's pacers hold each to it): references with no DOI to look up are searched
+        while the cited DOIs are looked up, and a reference whose DOI did not settle it is
+        searched as soon as the DOI answers are in. The requests are the same as in phases
+        (one DOI batch per source, a search only where the DOI did not settle it, one batch of
+        second opinions at the end), and so are the results: each reference is worked on by
+        one task at a time, in the same order of steps."""
         authoritative = bool(self.sources) and all(s.authoritative for s in self.sources)
         matches = [Match(reference=ref, authoritative=authoritative) for ref in references]
         asked: dict[str, set[str]] = {}
-        self._expand_short_dois(matches)
-        dois = sorted({d for ref in references if (d := self._doi(ref))})
-        found, failed = _lookup_dois(self.sources, dois, asked)
-        for match in matches:
-            self._use_doi_records(match, found, failed)
-        if self.workers > 1:
-            with ThreadPoolExecutor(self.workers) as pool:
-                list(pool.map(self._search_one, matches))
-        else:
-            for match in matches:
-                self._search_one(match)
-        self._second_opinions(matches, asked)
-        self._venue_evidence(matches)
+        with ThreadPoolExecutor(self.workers) as pool:
+            tasks: list[Future[None]] = []
+            shorts = [m for m in matches if is_short_doi(clean_doi(m.reference.doi) or "")]
+            if shorts:  # searches need not wait for doi.org; the DOI batch does
+                short = {id(m) for m in shorts}
+                tasks += [pool.submit(self._search_one, m) for m in matches
+                          if id(m) not in short and self._doi(m.reference) is None]
+                self._expand_short_dois(shorts, pool)
+            dois = sorted({d for ref in references if (d := self._doi(ref))})
+            looking_up = _lookup_everywhere(pool, self.sources, dois, asked)
+            tasks += [pool.submit(self._search_one, m) for m in (shorts or matches)
+                      if self._doi(m.reference) is None]
+            found, failed = looking_up.result()
+            tasks += [pool.submit(self._settle_by_doi, m, found, failed) for m in matches
+                      if self._doi(m.reference) is not None]
+            for task in tasks:
+                task.result()
+            self._second_opinions(matches, asked, pool)
         return matches
 
     def _doi(self, ref: Reference) -> str | None:
@@ -126,28 +163,34 @@ class Resolver:
             return arxiv_doi(ref.arxiv)
         return self.expanded.get(clean_doi(ref.doi) or "")
 
-    def _expand_short_dois(self, matches: list[Match]) -> None:
-        """Learn the DOIs that cited shortDOIs stand for (one question per shortDOI). Without
-        an expander (offline, or doi.org not among the sources) they are searched like
-        references without a DOI."""
+    def _expand_short_dois(self, matches: list[Match], pool: ThreadPoolExecutor) -> None:
+        """Learn the DOIs that the shortDOIs of ``matches`` stand for (one question per
+        shortDOI, side by side). Without an expander (offline, or doi.org not among the
+        sources) they are searched like references without a DOI."""
         if self.doi_expander is None:
             return
-        answers: dict[str, str | LookupFailure | None] = {}
+        expander = self.doi_expander
+
+        def expand(short: str) -> str | LookupFailure | None:
+            try:
+                return expander(short)
+            except SourceUnavailable as exc:
+                return LookupFailure("doi.org", str(exc), offline=isinstance(exc, NotInCache))
+
+        shorts = list(dict.fromkeys(clean_doi(m.reference.doi) or "" for m in matches))
+        answers = dict(zip(shorts, pool.map(expand, shorts), strict=True))
         for match in matches:
-            short = clean_doi(match.reference.doi)
-            if short is None or not is_short_doi(short):
-                continue
-            if short not in answers:
-                try:
-                    answers[short] = self.doi_expander(short)
-                except SourceUnavailable as exc:
-                    answers[short] = LookupFailure("doi.org", str(exc),
-                                                   offline=isinstance(exc, NotInCache))
-            answer = answers[short]
+            answer = answers[clean_doi(match.reference.doi) or ""]
             if isinstance(answer, LookupFailure):
                 match.failures.append(answer)
             elif answer:
-                self.expanded[short] = answer
+                self.expanded[clean_doi(match.reference.doi) or ""] = answer
+
+    def _settle_by_doi(self, match: Match, found: dict[str, dict[str, Record]],
+                       failed: Failures) -> None:
+        """What the cited DOI's records say, then a search when they did not settle it."""
+        self._use_doi_records(match, found, failed)
+        self._search_one(match)
 
     def _use_doi_records(self, match: Match, found: dict[str, dict[str, Record]],
                          failed: Failures) -> None:
@@ -186,6 +229,7 @@ class Resolver:
 
     def _search_one(self, match: Match) -> None:
         self._search(match)
+        self._venue_evidence(match)
         if self.progress is not None:
             self.progress()
 
@@ -217,34 +261,34 @@ class Resolver:
             match.runner_up, runner = ranked[0]
             match.runner_up_score = runner.total
 
-    def _venue_evidence(self, matches: list[Match]) -> None:
+    def _venue_evidence(self, match: Match) -> None:
         """For a journal article that no source holds (every source answered), ask each source
         that can tell what it holds of the cited journal in the cited year: if it holds other
         works of it, the journal is indexed there and the absence of this one is evidence."""
-        for match in matches:
-            ref = match.reference
-            if (match.record is not None or match.failures or not match.searched
-                    or not match.authoritative or ref.parse_error or not ref.journal
-                    or not ref.year or cited_doi(ref) or ref.type not in (None, "article")):
+        ref = match.reference
+        if (match.record is not None or match.failures or not match.searched
+                or not match.authoritative or ref.parse_error or not ref.journal
+                or not ref.year or cited_doi(ref) or ref.type not in (None, "article")):
+            return
+        for source in self.sources:
+            ask = getattr(source, "journal_works", None)
+            if ask is None:
                 continue
-            for source in self.sources:
-                ask = getattr(source, "journal_works", None)
-                if ask is None:
-                    continue
-                try:
-                    records = ask(ref.journal, ref.year)
-                except SourceUnavailable:
-                    continue  # no evidence either way from this source
-                match.venue.append(venue_holdings(source.name, ref, records))
+            try:
+                records = ask(ref.journal, ref.year)
+            except SourceUnavailable:
+                continue  # no evidence either way from this source
+            match.venue.append(venue_holdings(source.name, ref, records))
 
-    def _second_opinions(self, matches: list[Match], asked: dict[str, set[str]]) -> None:
+    def _second_opinions(self, matches: list[Match], asked: dict[str, set[str]],
+                         pool: ThreadPoolExecutor) -> None:
         """Fetch each accepted record by DOI from the sources that have not been asked for it."""
         for match in matches:  # a record found by a source's search is that source's full answer
             for record in (match.record, *match.others):
                 if record is not None and record.doi:
                     asked.setdefault(record.source, set()).add(record.doi)
         wanted = sorted({m.record.doi for m in matches if m.record and m.record.doi})
-        found, failed = _lookup_dois(self.sources, wanted, asked)
+        found, failed = _lookup_everywhere(pool, self.sources, wanted, asked).result()
         for match in matches:
             if not (match.record and match.record.doi):
                 continue

@@ -74,6 +74,13 @@ OPTIONS = {
     "max_share": Option(0.25, float, minimum=0.0, maximum=1.0),
 }
 
+def prepare(options: dict[str, Any]) -> None:
+    """Load the scoring method's model ahead of use (the engine runs this in the background)."""
+    from citelint.relatedness import prepare as prepare_method
+
+    prepare_method(options["method"])
+
+
 def relatedness_for(matches: Sequence[Match], context: CheckContext) -> list[dict[str, Any]]:
     """Per-reference relatedness for ``matches`` (in order), computed once per context and list.
 

@@ -583,6 +583,11 @@ class Transport:
         """Send one GET and read its body within ``deadline`` and :attr:`max_body` bytes."""
         pacer = self.pacer(service, lane)
         pacer.acquire()
+        with self._lock:
+            why_down = self._down.get(service)
+        if why_down:  # it went down while this request waited for its turn: not sent
+            pacer.release()
+            raise _GiveUp(why_down, down=True)
         answer: requests.Response | None = None
         host = urlsplit(clean).hostname or "the service"
         try:
@@ -625,8 +630,10 @@ class Transport:
         finally:
             if answer is not None:
                 answer.close()
+                wait = _retry_after(answer.headers.get("Retry-After"))
+                # a longer wait takes the service down (see _judge): nothing waits for it
                 pacer.release(answer.headers, answer.status_code,
-                              _retry_after(answer.headers.get("Retry-After")))
+                              None if wait is None else min(wait, self.max_retry_after))
             else:
                 pacer.release()
         return answer, body

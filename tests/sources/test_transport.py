@@ -347,3 +347,17 @@ def test_each_request_is_paced_by_the_pacer_of_its_service_and_lane(fake_api, tm
                       ("acquire", "Crossref", "single", None),
                       ("release", "Crossref", "single", 200),
                       ("acquire", "OpenAlex", "", None), ("release", "OpenAlex", "", 200)]
+
+
+def test_a_request_waiting_its_turn_is_not_sent_once_the_service_went_down(fake_api, tmp_path):
+    # one in flight: the second waits in the lane while the first is told to wait a day
+    transport = Transport(cache_dir=tmp_path, max_retry_after=1, attempts=3, backoff=0.01)
+    fake_api.latency(0.3, "crossref")
+    fake_api.fail("crossref", 1, status=429, retry_after=86400)
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(lambda n: pytest.raises(SourceUnavailable, get, transport,
+                                                         fake_api, f"/crossref/works/10.1/w{n}"),
+                                 range(2)))
+    assert all("asked to wait 24 h" in str(o.value) for o in outcomes)
+    assert fake_api.count("crossref") == 1 and time.monotonic() - started < 10
