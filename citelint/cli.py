@@ -365,7 +365,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         stdout_format is None and "text" not in [fmt for fmt, _ in files])
     if not (emitted and text_to_person):  # else the text summary already said it
         for item in run.unreadable:
-            print(f"citelint: {item.reason}", file=sys.stderr)
+            print(f"citelint: {printable(item.reason)}", file=sys.stderr)
     if not run.reports:
         return EXIT_USAGE
     note = _nothing_verified_note(run, config.fail_on)
@@ -383,7 +383,7 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
     config.baseline = args.output if args.output.is_file() else None
     reports = [_run_check(args, path, config) for path in _inputs(args, config)]
     total = write_baseline(reports, args.output, args.reason)
-    print(f"Wrote {total} accepted findings to {args.output}; pass it with --baseline "
+    print(f"Wrote {total} accepted findings to {printable(args.output)}; pass it with --baseline "
           "(or 'baseline' in the config) so that only new problems fail the run.")
     return EXIT_OK
 

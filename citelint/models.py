@@ -454,9 +454,9 @@ class Report:
         return report_to_dict(self)
 
     def to_json(self, indent: int | None = 2) -> str:
-        import json
+        from citelint.report.json import dumps
 
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        return dumps(self.to_dict(), indent=indent)
 
 
 @dataclass

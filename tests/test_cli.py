@@ -414,3 +414,23 @@ def test_a_baseline_file_is_read_under_the_input_limits(tmp_path, capsys):
     utf16 = tmp_path / "baseline.json"  # as Windows PowerShell's Out-File writes it
     utf16.write_bytes('{"version": 1, "entries": []}'.encode("utf-16"))
     assert main([*args, "--baseline", str(utf16), "--fail-on", "warning"]) == 1
+
+
+def test_no_format_carries_a_character_a_terminal_acts_on(tmp_path, capsys):
+    """Escape sequences, C1 controls (U+009B is a CSI), DEL and bidirectional overrides in a
+    citation or a file name reach no output, whatever the format; JSON escapes them, so the
+    report still holds the text as it was."""
+    from citelint.report import FORMATS
+
+    hostile = "\x1b]0;pwned\x07\x1b[2J\x9b31m\x7f\u202e"
+    refs = tmp_path / "refs\x1b[2J.txt"
+    refs.write_text(f"1. Smith J. A {hostile} title of a work. Nature. 2020;1:2.\n"
+                    "2. Doe A. Another work of note here. Cell. 2019;3:4.\n", "utf-8")
+    active = {*map(chr, [*range(0x20), *range(0x7f, 0xa0), *range(0x202a, 0x202f),
+                         *range(0x2066, 0x206a)])} - set("\t\n\r")
+    for fmt in FORMATS:
+        main(["check", str(refs), "--offline", "--disable", "off-topic", "--format", fmt])
+        captured = capsys.readouterr()
+        assert not active & set(captured.out + captured.err), fmt
+        if fmt == "json":
+            assert hostile in json.loads(captured.out)["references"][0]["raw"]
