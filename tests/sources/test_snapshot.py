@@ -255,3 +255,13 @@ def test_word_index_narrows_to_records_sharing_a_rare_word(monkeypatch) -> None:
     assert list(index.sharing("something about beta")) == [1]
     assert list(index.sharing("common words only")) == [0, 1, 2]  # no rare word: all that share
     assert list(index.sharing("nothing shared")) == []
+
+
+def test_a_device_or_pipe_named_as_a_snapshot_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "records.jsonl"
+    os.mkfifo(fifo)  # reading it would block for ever, /dev/zero would never end
+    for path in (fifo, Path("/dev/zero")):
+        with pytest.raises(InputError, match="is not a regular file"):
+            SnapshotSource(path)
