@@ -261,3 +261,22 @@ def test_texts_of_stop_words_alone_have_no_vocabulary():
 
     rows, vocab = relatedness._tfidf_vectors(["the and of", ""])
     assert vocab == [] and rows.shape == (2, 0)
+
+
+@needs_embeddings
+def test_references_embedded_ahead_score_as_a_list_embedded_at_once():
+    from citelint import relatedness
+
+    manuscript, matches, _ = ev.seed_matches()
+    assert len(matches) > 2 * relatedness.EMBED_GROUP  # several groups, the last one short
+    relatedness._GROUPS.clear()
+    at_once = score_relatedness(manuscript, matches, method="embedding")
+    relatedness._GROUPS.clear()
+    resolved: list[Match | None] = [None] * len(matches)
+    for position in random.Random(7).sample(range(len(matches)), len(matches)):
+        resolved[position] = matches[position]  # settled in an order of their own
+        relatedness.embed_ahead(resolved, "embedding")
+    groups = -(-len(matches) // relatedness.EMBED_GROUP)
+    assert len(relatedness._GROUPS) == groups  # each group embedded, once
+    assert score_relatedness(manuscript, matches, method="embedding") == at_once
+    assert len(relatedness._GROUPS) == groups + 1  # only the subject was left to embed
