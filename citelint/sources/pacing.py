@@ -9,8 +9,8 @@ it when the request is over (:meth:`Pacer.release`, with the answer's headers an
 :class:`LanePacer` is the pacer of one process. Its rate limit is a bucket of ``limit`` tokens in
 which each token comes back ``interval`` seconds after the request that took it actually started,
 so that no window of ``interval`` seconds ever holds more than ``limit`` starts: exactly the
-announced limit, with no spacing beyond it but a few milliseconds for the request to reach the
-service. Requests are let through in the order they asked. An HTTP 429 pauses the lane for its
+announced limit, with no spacing beyond it but :data:`ARRIVAL_MARGIN` for the request to reach
+the service. Requests are let through in the order they asked. An HTTP 429 pauses the lane for its
 ``Retry-After`` and makes the pacer learn the limit again.
 
 Several processes that share one pool (e.g. the workers of a batch run) need one pacer between
@@ -29,7 +29,9 @@ from typing import Protocol
 
 #: Seconds added to each token's return: the time a request may take from its start here to its
 #: arrival at the service, so that the service never sees a window with one start too many.
-ARRIVAL_MARGIN = 0.03
+#: A 429 within the limit doubles it for the lane, up to :data:`MAX_ARRIVAL_MARGIN`.
+ARRIVAL_MARGIN = 0.05
+MAX_ARRIVAL_MARGIN = 0.4
 #: Starts remembered per lane; a limit above this is paced as the same rate over a shorter window.
 MAX_WINDOW = 1000
 
@@ -129,11 +131,14 @@ class LanePacer:
                 retry_after: float | None = None) -> None:
         with self._cond:
             self._in_flight -= 1
+            within = bool(self.limit) and self._recent_starts() <= self.limit
             learnt = self._learn(headers) if headers is not None else False
             if status == 429:
-                if not learnt:  # refused within what was believed: believe less
+                if not learnt:  # refused, and told nothing: believe half the rate
                     self._set_rate(max(1, (self.limit or self._recent_starts()) // 2),
                                    self.interval)
+                elif within:  # refused within the announced limit: starts arrive later
+                    self.margin = min(MAX_ARRIVAL_MARGIN, max(self.margin * 2, 0.01))
                 self._paused_until = max(self._paused_until,
                                          time.monotonic() + (retry_after or self.interval))
             self._cond.notify_all()

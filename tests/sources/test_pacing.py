@@ -93,6 +93,13 @@ def test_a_429_pauses_the_lane_for_its_retry_after_and_relearns_the_limit() -> N
     assert pacer.limit == 1  # what the 429 itself announces wins
 
 
+def test_a_429_within_the_announced_limit_widens_the_margin_for_arrival() -> None:
+    pacer = LanePacer(concurrency=3, limit=3, interval=1.0, margin=0.05)
+    pacer.acquire()
+    pacer.release({"x-rate-limit-limit": "3", "x-rate-limit-interval": "1s"}, 429, 0.0)
+    assert (pacer.limit, pacer.margin) == (3, 0.1)  # the limit stands; starts arrive later
+
+
 @pytest.mark.parametrize(("value", "seconds"), [("1s", 1.0), ("60s", 60.0), ("1m", 60.0),
                                                 ("1h", 3600.0), ("2", 2.0), ("soon", None)])
 def test_interval_header_values(value: str, seconds: float | None) -> None:
