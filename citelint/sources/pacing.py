@@ -171,6 +171,13 @@ class LanePacer:
         if concurrency.isdigit() and int(concurrency) > 0:
             self.concurrency = int(concurrency)
         if limit > 0 and interval:
+            if not self.limit:
+                # the requests sent before the rate was known went out as fast as they could,
+                # first requests are slow to leave (a new connection), and all that is certain
+                # is that those answered had arrived by now: they count as started now
+                now = time.monotonic()
+                self._starts = deque((max(start, now) for start in self._starts),
+                                     maxlen=MAX_WINDOW)
             self._set_rate(limit, interval)
             return True
         return False

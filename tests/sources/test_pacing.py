@@ -74,6 +74,16 @@ def test_the_announced_limits_are_learnt_from_an_answer() -> None:
     assert (pacer.limit, pacer.interval, pacer.concurrency) == (3, 1.0, 3)
 
 
+def test_requests_sent_before_the_rate_was_known_count_as_started_when_it_is_learnt() -> None:
+    pacer = LanePacer()
+    pacer.acquire()
+    time.sleep(0.05)  # the answer comes back
+    learnt = time.monotonic()
+    pacer.release({"x-rate-limit-limit": "1", "x-rate-limit-interval": "1s"}, 200)
+    assert pacer.starts()[0] >= learnt  # when it arrived is known no better
+    assert pacer.next_start() >= learnt + 1.0
+
+
 def test_a_limit_larger_than_the_window_keeps_its_rate() -> None:
     pacer = LanePacer()
     pacer.acquire()
