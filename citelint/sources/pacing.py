@@ -32,6 +32,9 @@ from typing import Protocol
 #: A 429 within the limit doubles it for the lane, up to :data:`MAX_ARRIVAL_MARGIN`.
 ARRIVAL_MARGIN = 0.03
 MAX_ARRIVAL_MARGIN = 0.4
+#: Seconds more for the first requests of a lane, which open its connections (a new connection
+#: takes longer to reach the service than one kept alive).
+CONNECTING_MARGIN = 0.1
 #: Starts remembered per lane; a limit above this is paced as the same rate over a shorter window.
 MAX_WINDOW = 1000
 
@@ -79,6 +82,7 @@ class LanePacer:
         self._set_rate(limit, interval)
         self._in_flight = 0
         self._starts: deque[float] = deque(maxlen=MAX_WINDOW)
+        self._started = 0  # requests let through since the pacer was made
         self._paused_until = 0.0
         self._tickets = 0  # handed out, in the order acquire() was called
         self._turn = 0  # the ticket whose turn it is
@@ -100,7 +104,8 @@ class LanePacer:
             return self._tickets - self._turn
 
     def starts(self) -> list[float]:
-        """When the remembered requests started (``time.monotonic``), oldest first."""
+        """When the remembered requests started (``time.monotonic``; those likely to open a
+        connection, :data:`CONNECTING_MARGIN` later), oldest first."""
         with self._cond:
             return list(self._starts)
 
@@ -124,7 +129,9 @@ class LanePacer:
                     self._cond.wait()
             self._turn += 1
             self._in_flight += 1
-            self._starts.append(time.monotonic())
+            opening = self._started < 2 * self.concurrency  # likely on a new connection
+            self._starts.append(time.monotonic() + (CONNECTING_MARGIN if opening else 0.0))
+            self._started += 1
             self._cond.notify_all()
 
     def release(self, headers: Mapping[str, str] | None = None, status: int | None = None,
