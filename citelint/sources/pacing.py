@@ -30,7 +30,7 @@ from typing import Protocol
 #: Seconds added to each token's return: the time a request may take from its start here to its
 #: arrival at the service, so that the service never sees a window with one start too many.
 #: A 429 within the limit doubles it for the lane, up to :data:`MAX_ARRIVAL_MARGIN`.
-ARRIVAL_MARGIN = 0.03
+ARRIVAL_MARGIN = 0.05
 MAX_ARRIVAL_MARGIN = 0.4
 #: Seconds more for the first requests of a lane, which open its connections (a new connection
 #: takes longer to reach the service than one kept alive).
