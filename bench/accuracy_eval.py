@@ -28,6 +28,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's citelint
+
 from citelint.api import check
 from citelint.config import Config
 from citelint.sources.snapshot import SnapshotSource
@@ -59,6 +61,7 @@ def evaluate_list(path: Path, truth: list[dict[str, Any]], source: SnapshotSourc
     correct = errored = 0
     faults: dict[str, Counter[str]] = defaultdict(Counter)
     examples: list[dict[str, Any]] = []
+    missed: list[dict[str, Any]] = []
     # a text list has one reference a line: align by line, so that two references read as one
     # count against the first (and the second is missing) instead of shifting every later one
     one_per_line = path.suffix == ".txt"
@@ -83,9 +86,14 @@ def evaluate_list(path: Path, truth: list[dict[str, Any]], source: SnapshotSourc
         tally["total"] += 1
         if rules or result.status == "not-found":
             tally["flagged"] += 1
+        else:
+            missed.append({"index": fact["index"], "case": fact["case"],
+                           "raw": result.reference.raw, "status": result.status,
+                           "change": fact.get("change")})
         if rules & FAULT_RULES[fact["case"]]:
             tally["by_rule"] += 1
     return {"list": path.name, "references": len(report.results), "correct": correct,
+            "missed_faults": missed,
             "correct_with_error": errored, "false_errors_by_rule": dict(false_errors),
             "faults": {k: dict(v) for k, v in faults.items()}, "false_error_examples": examples,
             "parsed": [_parsed_fields(r.reference) for r in report.results]}

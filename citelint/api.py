@@ -26,20 +26,25 @@ from citelint.sources.snapshot import SnapshotSource
 
 if TYPE_CHECKING:
     from citelint.sources.doiorg import DoiHandleSource
+    from citelint.sources.pacing import PacerFactory
 
 #: Threads that resolve references side by side when a service is asked: enough to keep every
 #: lane (Crossref's single records and lists, OpenAlex, doi.org) busy up to its own limit,
 #: which the transport's pacers hold each lane to.
 SEARCH_WORKERS = 8
 
+#: the sources, doi.org's handle API (or None), and the transport (or None)
+BuiltSources = tuple[list[Source], "DoiHandleSource | None", object | None]
 
-def build_sources(config: Config) -> tuple[list[Source], DoiHandleSource | None,
-                                           object | None]:
+
+def build_sources(config: Config, pacers: PacerFactory | None = None) -> BuiltSources:
     """Snapshots and the index first (local and cheap), then the online sources the config
     enables.
 
     Returns the sources, doi.org's handle API (when the config enables it: whether a DOI is
     registered, which DOI a shortDOI stands for), and the transport (for its stats).
+    ``pacers`` paces the services' lanes (default: each transport its own, see
+    :mod:`citelint.sources.pacing`); processes that share one rate limit share pacers.
     """
     sources: list[Source] = []
     if config.snapshots:
@@ -59,7 +64,7 @@ def build_sources(config: Config) -> tuple[list[Source], DoiHandleSource | None,
     transport = Transport(cache_dir=config.cache_dir, offline=config.offline, mailto=config.mailto,
                           request_budget=config.request_budget,
                           source_budget=config.source_budget, run_budget=config.run_budget,
-                          max_retry_after=config.max_retry_after)
+                          max_retry_after=config.max_retry_after, pacers=pacers)
     built: dict[str, Callable[[], Source]] = {
         "crossref": lambda: CrossrefSource(transport, config.crossref_url, config.mailto),
         "openalex": lambda: OpenAlexSource(transport, config.openalex_url,
@@ -89,13 +94,16 @@ def _states(settled: SimpleQueue[tuple[int, Match] | None],
 def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
           snapshots: Sequence[str | Path] = (), offline: bool | None = None,
           sources: Sequence[Source] | None = None, input_format: str | None = None,
-          doi_checker: DoiChecker | None = None, progress: Progress | None = None) -> Report:
+          doi_checker: DoiChecker | None = None, progress: Progress | None = None,
+          built: BuiltSources | None = None) -> Report:
     """Check a manuscript's references and return the :class:`~citelint.models.Report`.
 
     ``manuscript`` is a path or an already read :class:`Manuscript`. Pass ``sources`` to use your
     own (e.g. a :class:`~citelint.sources.snapshot.SnapshotSource`); otherwise they are built from
-    ``config`` (snapshots, then Crossref and OpenAlex unless offline). Without ``config``, settings
-    come from the config file found from the manuscript's folder and the ``CITELINT_*`` variables.
+    ``config`` (snapshots, then Crossref and OpenAlex unless offline), or taken from ``built``
+    (what :func:`build_sources` returned, kept to check many manuscripts). Without ``config``,
+    settings come from the config file found from the manuscript's folder and the ``CITELINT_*``
+    variables.
     """
     started = time.monotonic()
     if config is None:  # as the CLI would: config file found from the input, then environment
@@ -111,7 +119,7 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
     transport = None
     doi_expander = None
     if sources is None:
-        sources, handles, transport = build_sources(config)
+        sources, handles, transport = built or build_sources(config)
         if handles is not None:  # doi.org: DOIs no other source knows, and shortDOIs
             doi_checker = doi_checker or handles.is_registered
             doi_expander = handles.full_doi

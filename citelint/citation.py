@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from citelint.doi import find_arxiv, find_doi
+from citelint.doi import FIND_ISBN, find_arxiv, find_doi, find_isbn
 from citelint.models import Location, Provenance, Reference
 from citelint.names import cited_author
 from citelint.normalize import DASHES, is_initials, split_pages
@@ -160,8 +160,19 @@ def _doubt(ref: Reference, *fields: str) -> None:
         ref.provenance.confidence[name] = _DOUBTFUL
 
 
+# a generational suffix set off by a comma ("Raimundo, Jr. IM", "Raimundo, Jr., I. M.", as styles
+# render a record whose family name is "Raimundo, Jr.") stays with its name
+_SUFFIX_COMMA = re.compile(r",\s+(Jr|Sr|Jnr|Snr)\.?(?=[\s,;])")
+
+
+def _prepared(raw: str) -> str:
+    """A citation's text as the grammars read it: white space collapsed, suffixes joined to
+    their names."""
+    return _SUFFIX_COMMA.sub(r" \1", " ".join(raw.split()))
+
+
 def _parse_into(ref: Reference, raw: str, style: str | None) -> None:
-    body = _take_identifiers(ref, " ".join(raw.split()))
+    body = _take_identifiers(ref, _prepared(raw))
     if not body:
         ref.parse_error = ("The citation has no text besides its identifiers: no authors, title "
                            "or journal could be found.")
@@ -202,6 +213,10 @@ def _take_identifiers(ref: Reference, text: str) -> str:
         ref.pmcid = re.sub(r"^PMCID\s*:?\s*", "", pmcid.group(0), flags=re.IGNORECASE).rstrip(".")
         text = _PMCID.sub(" ", text)
     ref.arxiv = find_arxiv(text)
+    isbn = FIND_ISBN.search(text)
+    if isbn:
+        ref.isbn = find_isbn(isbn.group(0))
+        text = text[:isbn.start()] + " " + text[isbn.end():]
     url = _URL.search(text)
     if url:
         ref.url = url.group(0).rstrip(".,;)")
@@ -570,11 +585,13 @@ def _is_given_first(text: str) -> bool:
 
 _LETTER = r"[^\W\d_]"
 _UPPER = r"(?:[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0391-\u03a9\u0400-\u042f])"
-_INITIALS = rf"(?:{_UPPER}[a-z]?\.(?:\s?-?\s?{_UPPER}[a-z]?\.)*)"
+_HYPHEN = r"\-\u2010\u2011"  # the ASCII hyphen and Unicode's ("Farhang‐Sardroodi", as Wiley writes)
+_INITIALS = rf"(?:{_UPPER}[a-z]?\.(?:\s?[{_HYPHEN}]?\s?{_UPPER}[a-z]?\.)*)"
 _SURNAME = (rf"(?:(?:{'|'.join(sorted(_PARTICLES))}|d'|O')\s?)*"
-            rf"{_UPPER}[\w'\u2019\-]*(?:[\s-](?:{_UPPER}[\w'\u2019\-]+|(?:{'|'.join(sorted(_PARTICLES))})))"
+            rf"{_UPPER}[\w'\u2019{_HYPHEN}]*(?:[\s{_HYPHEN}](?:{_UPPER}[\w'\u2019{_HYPHEN}]+"
+            rf"|(?:{'|'.join(sorted(_PARTICLES))})))"
             r"{0,3}")
-_GIVEN_WORD = rf"{_UPPER}[\w\u2019'\-]+"
+_GIVEN_WORD = rf"{_UPPER}[\w\u2019'{_HYPHEN}]+"
 _AND = r"(?:,\s*(?:and\s+|&\s*)?|;\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*)"
 _ETAL = r"(?:,?\s+et\s+al\.?)"
 # "Li, J., Jing, Y. & Liu, Y." / "Li, J.; Jing, Y.": family name, comma, initials
@@ -655,7 +672,7 @@ def detect_style(texts: list[str]) -> str | None:
     A list is written in one style, so the family is chosen once for the whole list: the
     grammar whose pattern reads the most references (at least half of them, and at least two).
     """
-    bodies = [_strip_label(" ".join(t.split())) for t in texts]
+    bodies = [_strip_label(_prepared(t)) for t in texts]
     bodies = [_body_without_identifiers(b) for b in bodies if b]
     counts = {name: sum(1 for body in bodies if _styled_split(body, name) is not None)
               for name in GRAMMARS}
@@ -665,7 +682,7 @@ def detect_style(texts: list[str]) -> str | None:
     return best
 
 
-_LABEL = re.compile(r"^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,3}\.(?=\s))\s*")
+_LABEL = re.compile(r"^\s*(?:\[\d{1,5}\]|\(\d{1,5}\)|\d{1,3}\.(?=\s))\s*")
 
 
 def _strip_label(text: str) -> str:

@@ -102,6 +102,26 @@ def _parser() -> argparse.ArgumentParser:
     fix.add_argument("--fail-on", choices=("error", "warning", "never"),
                      help="lowest severity of a finding left unfixed that makes the exit code 1")
 
+    batch = commands.add_parser("batch", help="check many manuscripts: a report each and a "
+                                "corpus table; a rerun resumes")
+    _add_input_options(batch, subject=False)
+    batch.add_argument("--manifest", type=Path,
+                       help="a file listing the inputs, one path a line (relative to it)")
+    batch.add_argument("--output-dir", type=Path, required=True,
+                       help="where the reports, the corpus table and the summary go")
+    batch.add_argument("--format", "-f", action="append", choices=FORMATS,
+                       help="report format per manuscript (repeatable; default: json)")
+    batch.add_argument("--fail-on", metavar="LEVEL", choices=FAIL_ON,
+                       help="lowest severity that makes the exit code 1 (default: error)")
+    batch.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="check in this process (default) or on a dask.distributed cluster")
+    batch.add_argument("--scheduler", metavar="ADDRESS",
+                       help="address of a running dask scheduler (with --engine dask; default: "
+                       "a local cluster)")
+    batch.add_argument("--retries", type=int, default=2,
+                       help="with --engine dask: how often a manuscript whose worker died is "
+                       "tried again elsewhere (default: 2)")
+
     commands.add_parser("rules", help="list the rules")
     explain = commands.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule")
@@ -132,7 +152,7 @@ _BUDGET_FLAGS = {
 }
 
 
-def _add_input_options(command: argparse.ArgumentParser) -> None:
+def _add_input_options(command: argparse.ArgumentParser, subject: bool = True) -> None:
     command.add_argument("inputs", nargs="*", type=Path, metavar="INPUT",
                          help="manuscripts or reference lists (default: the config's "
                          "manuscripts)")
@@ -159,6 +179,8 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
                          help="run only these rules (repeatable)")
     command.add_argument("--disable", action="append", metavar="RULE",
                          help="do not run this rule (repeatable)")
+    if not subject:  # many manuscripts: each says its own subject
+        return
     command.add_argument("--title", help="the manuscript's title (for the off-topic check)")
     command.add_argument("--abstract", help="the manuscript's abstract")
     command.add_argument("--keywords", help="the manuscript's keywords, comma-separated")
@@ -409,6 +431,63 @@ def _cmd_fix(args: argparse.Namespace) -> int:
     return code if read_any else EXIT_USAGE  # 2 only when no input could be read
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from citelint.batch import Checker, read_manifest, run_batch
+
+    paths = list(args.inputs) + (read_manifest(args.manifest) if args.manifest else [])
+    if not paths:
+        raise UsageError("Name the manuscripts to check (citelint batch FILE... or --manifest "
+                         "LIST) and --output-dir.")
+    if args.output_dir.exists() and not args.output_dir.is_dir():
+        raise UsageError(f"--output-dir {args.output_dir} is a file; name a directory.")
+    if args.scheduler and args.engine != "dask":
+        raise UsageError("--scheduler needs --engine dask.")
+    try:
+        import pyarrow  # noqa: F401  (the corpus table's Parquet writer)
+    except ImportError as exc:
+        raise UsageError("citelint batch writes its corpus table with pyarrow: pip install "
+                         "'citelint-integrity[batch]'.") from exc
+    config = _config(args, paths[0])
+    checker = Checker(config, formats=tuple(dict.fromkeys(args.format or ["json"])),
+                      input_format=args.input_format)
+    if args.engine == "dask":
+        from citelint.distributed import dask_engine
+
+        engine = dask_engine(args.scheduler, retries=args.retries)
+    else:
+        from citelint.batch import local_engine
+
+        checker.sources()  # a snapshot that cannot be read stops the run before it starts
+        engine = local_engine
+    from tqdm import tqdm
+
+    with tqdm(total=len(paths), desc="Checking manuscripts", unit="ms", file=sys.stderr,
+              disable=None) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        result = run_batch(paths, args.output_dir, checker, engine, progress)
+    for path, error in result.failed.items():
+        print(f"citelint: {printable(path)}: the check failed with an internal error ({error}); "
+              "it is not finished, and a rerun tries it again. This is a bug in citelint: "
+              "please report it.", file=sys.stderr)
+    unreadable = [s for s in result.summaries if s["unreadable"]]
+    for summary in unreadable:
+        print(f"citelint: {printable(summary['unreadable'])}", file=sys.stderr)
+    print(f"citelint: {result.checked} manuscripts checked, {result.skipped} finished before, "
+          f"{len(result.failed)} failed, {len(unreadable)} unreadable; {result.rows} rows in "
+          f"{args.output_dir / 'corpus.parquet'} and corpus.csv, summary in summary.csv.",
+          file=sys.stderr)
+    level, _ = fail_on_parts(config.fail_on)
+    counted = {"error": ("errors",), "warning": ("errors", "warnings"), "never": ()}[level]
+    if result.failed or (counted and (unreadable or any(
+            s[c] for s in result.summaries for c in counted))):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
 def _cmd_rules(_args: argparse.Namespace) -> int:
     for rule in all_rules():
         summary = (inspect.getdoc(rule) or "").splitlines()[0].split(":", 1)[-1].strip()
@@ -467,8 +546,9 @@ def _cmd_index(args: argparse.Namespace) -> int:
     return EXIT_OK if summary.read else EXIT_USAGE
 
 
-COMMANDS = {"check": _cmd_check, "baseline": _cmd_baseline, "fix": _cmd_fix, "rules": _cmd_rules,
-            "explain": _cmd_explain, "cache": _cmd_cache, "index": _cmd_index}
+COMMANDS = {"check": _cmd_check, "baseline": _cmd_baseline, "fix": _cmd_fix, "batch": _cmd_batch,
+            "rules": _cmd_rules, "explain": _cmd_explain, "cache": _cmd_cache,
+            "index": _cmd_index}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

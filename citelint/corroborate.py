@@ -34,6 +34,10 @@ _RULE_FIELDS = {"title-mismatch": "title", "author-mismatch": "authors",
 _NOT_NAMES = {"et", "al", "and", "eds", "ed", "editors", "others"}
 
 
+def _hyphenated_word(chunk: str) -> bool:
+    return bool(re.search(r"[a-z]{3}", chunk) and re.search(f"[{_DASH}]", chunk))
+
+
 class RawCitation:
     """The raw citation without its identifiers, in the forms the searches need."""
 
@@ -43,6 +47,10 @@ class RawCitation:
         self.words = f" {' '.join(title_words(text))} "
         self.token_list = comparable(text).split()
         self.tokens = set(self.token_list)
+        # numbers that can stand for a volume, issue or year: not those inside a hyphenated word
+        # ("5,7-Dimethyl-1H-indole-2,3-dione", "COVID-19" in a title)
+        self.number_tokens = [t for chunk in self.text.split() if not _hyphenated_word(chunk)
+                              for t in comparable(chunk).split()]
 
     def has_words(self, text: str | None) -> bool:
         """Every word of ``text`` appears, in order and adjacent, in the citation."""
@@ -61,7 +69,7 @@ class RawCitation:
                   if name != field]
         explained = sum(1 for other in others if other is not None
                         and comparable(str(other)) == token)
-        return self.token_list.count(token) > explained
+        return self.number_tokens.count(token) > explained
 
 
 def _record_title_forms(record: Record) -> list[str]:
@@ -101,8 +109,12 @@ def _authors_agree(finding: Finding, match: Match, raw: RawCitation) -> bool:
     if kind in ("misspelled", "missing"):
         expected = finding.evidence.get("record_names") or []
         authors = [a for a in record.authors if a.display() in expected]
+        # a name the record holds twice within the cited names ("Yang X, Steck J, Yang J")
+        # must be written twice: one "Yang" does not vouch for a misspelled other
+        listed = [record_family_tokens(a) for a in record.authors[:len(match.reference.authors)]]
         return bool(authors) and all(
-            all(t in raw.tokens for t in record_family_tokens(a) if len(t) > 1)
+            all(raw.token_list.count(t) >= max(1, sum(t in other for other in listed))
+                for t in record_family_tokens(a) if len(t) > 1)
             for a in authors)
     return False
 

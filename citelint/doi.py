@@ -84,6 +84,15 @@ def find_arxiv(text: str) -> str | None:
     return match.group("id") if match else None
 
 
+def arxiv_id(value: str | None) -> str | None:
+    """An arXiv id given on its own ("2101.12345v2", "arXiv:hep-th/9901001", as a BibTeX
+    ``eprint`` holds it), without its version; None when ``value`` is not an arXiv id."""
+    if not value:
+        return None
+    match = _ARXIV_ID.match(re.sub(r"^\s*arxiv\s*:\s*", "", value, flags=re.IGNORECASE).strip())
+    return match.group("id") if match else None
+
+
 def arxiv_doi(arxiv_id: str) -> str | None:
     """The DOI arXiv registers (with DataCite) for an arXiv id: ``10.48550/arxiv.<id>``, without
     the version, which has no DOI of its own. None when ``arxiv_id`` is not an arXiv id."""
@@ -100,3 +109,49 @@ def registered_arxiv_doi(doi: str | None) -> str | None:
     if match is None or not match.group("version"):
         return None
     return arxiv_doi(match.group("id"))
+
+
+# ISBNs: "ISBN 978-0-306-40615-7", "ISBN-10: 0 306 40615 2"; the digits may be grouped by hyphens
+# or spaces; ISBN-10's check digit may be X
+_ISBN_DIGITS = r"(?P<isbn>(?:\d[\s\-\u2010\u2011]?){8,12}[\dXx])(?![\w\-])"
+FIND_ISBN = re.compile(rf"\bISBN(?:-?1[03])?\s*:?\s*{_ISBN_DIGITS}", re.IGNORECASE)
+_BARE_ISBN = re.compile(rf"^\s*(?:ISBN(?:-?1[03])?\s*:?\s*)?{_ISBN_DIGITS}", re.IGNORECASE)
+
+
+def find_isbn(text: str, labelled: bool = True) -> str | None:
+    """The first ISBN in ``text``, compacted (no spaces or hyphens, X upper-case); None when there
+    is none. With ``labelled`` (free text) only a number after "ISBN" counts; otherwise (a
+    field that holds ISBNs) the field's first number does. Its check digit is not judged here."""
+    match = (FIND_ISBN.search if labelled else _BARE_ISBN.match)(text)
+    return re.sub(r"[^\dX]", "", match.group("isbn").upper()) if match else None
+
+
+def isbn_problem(isbn: str) -> str | None:
+    """Why a compacted ISBN is not a valid one (a sentence), or None when it is."""
+    from stdnum import isbn as stdnum_isbn
+    from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
+
+    try:
+        stdnum_isbn.validate(isbn)
+    except InvalidChecksum:
+        return (f"its check digit ({isbn[-1]}) does not fit the digits before it, so one of its "
+                "digits is wrong")
+    except InvalidLength:
+        return f"an ISBN has 10 or 13 digits, and this one has {len(isbn)}"
+    except InvalidComponent:
+        return "a 13-digit ISBN begins with 978 or 979"
+    except ValidationError:
+        return "it is not written as an ISBN is (digits, and X only as an ISBN-10's last)"
+    return None
+
+
+def same_isbn(a: str, b: str) -> bool:
+    """Two ISBNs of one book, each written as ISBN-10 or ISBN-13 ("0306406152" is
+    "9780306406157")."""
+    from stdnum import isbn as stdnum_isbn
+    from stdnum.exceptions import ValidationError
+
+    try:
+        return bool(stdnum_isbn.to_isbn13(a) == stdnum_isbn.to_isbn13(b))
+    except ValidationError:
+        return stdnum_isbn.compact(a) == stdnum_isbn.compact(b)

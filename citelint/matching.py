@@ -9,7 +9,8 @@ is never used. Fields missing on either side neither help nor hurt. No I/O.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
@@ -61,10 +62,19 @@ class TitleDifference:
     missing: list[str]
     against: str
     cited: str  # the cited title, or its main part when the record has no subtitle
+    # slips that change no content word: a small word ("the", "of") or a word's ending
+    # ("privacys" for "privacy"); the cited forms and the record's
+    slipped: list[str] = field(default_factory=list)
+    slipped_from: list[str] = field(default_factory=list)
 
     @property
     def same(self) -> bool:
         return not self.added and not self.missing
+
+    @property
+    def exact(self) -> bool:
+        """The same words, small ones and endings included."""
+        return self.same and not self.slipped and not self.slipped_from
 
 
 def _same_word(a: str, b: str) -> bool:
@@ -81,13 +91,20 @@ def _same_word(a: str, b: str) -> bool:
     return stem >= 6 and len(long) - stem <= 3 and len(short) - stem <= 3
 
 
-def _content_difference(cited: list[str], recorded: list[str]) -> tuple[list[str], list[str]]:
+def _content_difference(cited: list[str], recorded: list[str]) -> TitleDifference:
+    """The content words each side lacks, and the slips: small words one side lacks and words
+    that differ only in their ending. ``against`` and ``cited`` are left for the caller."""
     pool = [w for w in recorded if w not in _TITLE_STOP]
     added: list[str] = []
+    slipped: list[str] = []
+    slipped_from: list[str] = []
     for word in (w for w in cited if w not in _TITLE_STOP):
         found = next((i for i, other in enumerate(pool) if other == word), None)
         if found is None:
             found = next((i for i, other in enumerate(pool) if _same_word(word, other)), None)
+            if found is not None:
+                slipped.append(word)
+                slipped_from.append(pool[found])
         if found is None:
             added.append(word)
         else:
@@ -106,7 +123,12 @@ def _content_difference(cited: list[str], recorded: list[str]) -> tuple[list[str
                 missing.remove(word)
                 del added[i:i + 2]
                 break
-    return added, missing
+    # small words: "&" leaves no word behind, so "and" is not counted
+    small = Counter(w for w in cited if w in _TITLE_STOP and w != "and")
+    small.subtract(w for w in recorded if w in _TITLE_STOP and w != "and")
+    slipped += sorted(w for w, n in small.items() for _ in range(max(n, 0)))
+    slipped_from += sorted(w for w, n in small.items() for _ in range(max(-n, 0)))
+    return TitleDifference(added, missing, "", "", slipped, slipped_from)
 
 
 def title_difference(cited: str, recorded: str, subtitle: str | None = None) -> TitleDifference:
@@ -125,11 +147,47 @@ def title_difference(cited: str, recorded: str, subtitle: str | None = None) -> 
             pairs.append((cited_main, recorded))
     best: TitleDifference | None = None
     for cited_form, form in pairs:
-        added, missing = _content_difference(title_words(cited_form), title_words(form))
-        if best is None or len(added) + len(missing) < len(best.added) + len(best.missing):
-            best = TitleDifference(added, missing, form, cited_form)
+        difference = _content_difference(title_words(cited_form), title_words(form))
+        difference.against, difference.cited = form, cited_form
+        if best is None or _size(difference) < _size(best):
+            best = difference
     assert best is not None
     return best
+
+
+def _content_words(text: str | None) -> list[str]:
+    return [w for w in title_words(text) if w not in _TITLE_STOP]
+
+
+def title_index_keys(recorded: str) -> set[str]:
+    """The keys under which a title is filed so that :func:`title_probe_keys` of any title that
+    :func:`title_difference` finds the same as it meets it: every run of three letters in its
+    content words, and the start of each short content word (one or two letters) joined to any
+    other, as a compound written as one word may join them ("T cells", "Tcells")."""
+    words = _content_words(recorded)
+    keys = {w[k:k + 3] for w in words for k in range(max(len(w) - 2, 1))}
+    for i, short in enumerate(words):
+        if len(short) < 3:
+            keys.update((short + other)[:3] for j, other in enumerate(words) if j != i)
+    return keys
+
+
+def title_probe_keys(cited: str) -> list[str] | None:
+    """Keys of which a title :func:`title_difference` finds the same as ``cited`` carries every
+    one among its :func:`title_index_keys`, so one of them narrows a search for such titles
+    without losing any: the first three letters of each content word of five letters or more
+    that both the whole cited title and its main part (before a subtitle) have. A word's plural,
+    its ending slips and a compound holding it all keep those letters. None when the title has
+    no such word (then nothing narrows the search)."""
+    main = _SUBTITLE.split(strip_markup(cited).strip(" \"'“”‘’,."), maxsplit=1)[0]
+    in_main = set(_content_words(main))
+    keys = {w[:3] for w in _content_words(cited) if len(w) >= 5 and w in in_main}
+    return sorted(keys) or None
+
+
+def _size(difference: TitleDifference) -> tuple[int, int]:
+    return (len(difference.added) + len(difference.missing),
+            len(difference.slipped) + len(difference.slipped_from))
 
 
 def same_number(cited: str | None, recorded: str | None) -> bool:

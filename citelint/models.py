@@ -71,6 +71,7 @@ class Reference:
     pmid: str | None = None
     pmcid: str | None = None  # "PMC1234567"
     arxiv: str | None = None  # arXiv id without version: "2101.12345", "hep-th/9901001"
+    isbn: str | None = None  # as cited, without spaces or hyphens ("9780306406157")
     url: str | None = None
     type: str | None = None  # "article", "book", "chapter", "thesis", "report"... when known
     publisher: str | None = None
@@ -104,7 +105,7 @@ class Reference:
         out: dict[str, Any] = {}
         for name in ("authors", "et_al", "title", "journal", "year", "volume", "issue",
                      "first_page", "last_page", "article_number", "doi", "pmid", "pmcid", "arxiv",
-                     "url", "type"):
+                     "isbn", "url", "type"):
             value = getattr(self, name)
             if value not in (None, [], False):
                 out[name] = value
@@ -280,6 +281,7 @@ class Record:
     updates: list[Update] = dataclasses.field(default_factory=list)
     pmid: str | None = None
     pmcid: str | None = None
+    isbn: list[str] = dataclasses.field(default_factory=list)  # a book's (Crossref ``ISBN``)
 
     def years(self) -> set[int]:
         """Every year this record could be cited under (issued, print, online)."""

@@ -60,7 +60,13 @@ def split_cited_name(author: Author) -> CitedName:
 
 
 def _tokens(text: str | None) -> list[str]:
-    return [t for t in re.split(r"[\s.\-]+", fold_text(text, diacritics=False)) if t]
+    return [t for t in re.split(r"[\s.,\-]+", fold_text(text, diacritics=False)) if t]
+
+
+# generational suffixes, which records sometimes keep in the family name ("Raimundo, Jr.")
+_SUFFIXES = {"jr", "jnr", "sr", "snr", "ii", "iii", "iv"}
+# a cited "name" that is only a suffix is the tail of the name before it ("Raimundo, Jr. IM")
+_SUFFIX_ONLY = {"jr", "jnr", "sr", "snr"}
 
 
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
@@ -69,7 +75,7 @@ _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "
 def _forms(tokens: list[str], original: str | None) -> set[str]:
     """Family-name tokens that decide identity: particles ("de", "van") only when nothing else
     is left, and German umlauts also as "ae"/"oe"/"ue" ("Müller" is "Mueller" and "Muller")."""
-    kept = [t for t in tokens if t not in PARTICLES] or tokens
+    kept = [t for t in tokens if t not in PARTICLES and t not in _SUFFIXES] or tokens
     forms = set(kept)
     if original and original != original.translate(_GERMAN):
         german = [t for t in _tokens(original.translate(_GERMAN)) if t not in PARTICLES]
@@ -209,6 +215,8 @@ def compare_authors(cited: list[Author], et_al: bool, record: list[Author]) -> A
     misspelled: list[tuple[str, str]] = []
     start = 0
     for i, name in enumerate(names):
+        if name.family and set(name.family) <= _SUFFIX_ONLY:
+            continue
         cited_forms = _cited_forms(name)
         known: dict[int, str | None] = {}
 

@@ -117,6 +117,7 @@ def record_from_crossref(obj: Any, source: str = "crossref") -> Record:
         journal=strip_markup(_first(obj.get("container-title"))),
         journal_short=[s for s in obj.get("short-container-title") or [] if s],
         issn=issn,
+        isbn=[str(i) for i in obj.get("ISBN") or []],
         year=_year(obj.get("issued")) or _year(obj.get("published")),
         year_print=_year(obj.get("published-print")),
         year_online=_year(obj.get("published-online")),

@@ -72,6 +72,7 @@ class CrossrefWork(_Model):
     container_title: list[str] | None = Field(None, alias="container-title")
     short_container_title: list[str] | None = Field(None, alias="short-container-title")
     ISSN: list[str] | None = None
+    ISBN: list[str] | None = None
     issued: CrossrefDate | None = None
     published: CrossrefDate | None = None
     published_print: CrossrefDate | None = Field(None, alias="published-print")
@@ -173,6 +174,23 @@ class OpenAlexWork(_Model):
 
 class OpenAlexMeta(_Model):
     count: int | None = None
+
+
+class OpenAlexJournal(_Named):
+    """An OpenAlex source (a journal, repository, conference…): one item of ``/sources``."""
+
+    id: str | None = None
+    abbreviated_title: str | None = None
+    alternate_titles: list[str] | None = None
+    issn: list[str] | None = None
+    type: str | None = None
+
+
+class OpenAlexSourceListAnswer(_Model):
+    """``/sources?search=…``: ``{"meta": {…}, "results": […]}``."""
+
+    meta: OpenAlexMeta
+    results: list[OpenAlexJournal] = Field(max_length=MAX_ITEMS)
 
 
 class OpenAlexListAnswer(_Model):

@@ -14,6 +14,10 @@ through the environment (``CITELINT_CROSSREF_URL=<url>/crossref``,
 - ``/openalex/works?filter=doi:a|b`` and ``/openalex/works?search=…``: ``{"meta","results",
   "group_by"}`` (search results carry ``relevance_score``); ``/openalex/works/{W-id | doi URL}``
   singletons; 404 and 429 bodies are OpenAlex's recorded HTML.
+  ``/openalex/sources?search=…`` lists the journals of the works held (source objects with
+  ``abbreviated_title`` and ``issn``), and ``/openalex/works?filter=primary_location.source.id:
+  S1|S2,publication_year:Y`` a journal's works of one year (OpenAlex's documented source search
+  and work filters; the ranking is a word overlap).
 - ``/doi/api/handles/{doi}``: the handle API (``responseCode`` 1, or 100 with HTTP 404); a
   shortDOI in :attr:`FakeAPI.aliases` answers with an ``HS_ALIAS`` value naming its DOI.
 
@@ -166,12 +170,21 @@ def openalex_from_crossref(work: dict[str, Any]) -> dict[str, Any]:
         "type": "article" if work.get("type") == "journal-article" else work.get("type"),
         "ids": {"openalex": f"https://openalex.org/{wid}", "doi": f"https://doi.org/{doi}"},
         "authorships": authors,
-        "primary_location": {"source": {"display_name": container,
-                                        "issn": work.get("ISSN") or None}},
+        "primary_location": {"source": {"id": _source_id(container), "display_name": container,
+                                        "issn": work.get("ISSN") or None,
+                                        "type": "journal"} if container else None},
         "biblio": {"volume": work.get("volume"), "issue": work.get("issue"),
                    "first_page": first or None, "last_page": last or first or None},
         "is_retracted": retracted, "keywords": [], "topics": [], "abstract_inverted_index": None,
     }
+
+
+def _source_id(container: str | None) -> str | None:
+    """A stable OpenAlex source id (S…) for a derived journal."""
+    if not container:
+        return None
+    return "https://openalex.org/S" + str(int(hashlib.sha256(container.encode()).hexdigest()[:10],
+                                              16))
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -494,9 +507,11 @@ class FakeAPI:
                         "/" + key):
                     return 200, "application/json", _json(_project(work, select))
             return not_found
+        per_page = int(query.get("per-page") or query.get("per_page") or 25)
+        if path.rstrip("/") == "/sources" and "search" in query:
+            return self._openalex_sources(query["search"], per_page, select)
         if path.rstrip("/") != "/works":
             return not_found
-        per_page = int(query.get("per-page") or query.get("per_page") or 25)
         results: list[dict[str, Any]]
         if "search" in query:
             terms = _words(query["search"])
@@ -506,6 +521,15 @@ class FakeAPI:
         elif query.get("filter", "").startswith("doi:"):
             asked = {clean_doi(d) for d in query["filter"].removeprefix("doi:").split("|")}
             results = [w for w in works if clean_doi(w.get("doi")) in asked]
+        elif query.get("filter", "").startswith("primary_location.source.id:"):
+            # a journal's works of a year: "primary_location.source.id:S1|S2,publication_year:Y"
+            filters = dict(f.partition(":")[::2] for f in query["filter"].split(","))
+            ids = {i.rsplit("/", 1)[-1] for i in filters["primary_location.source.id"].split("|")}
+            year = filters.get("publication_year")
+            results = [w for w in works
+                       if str(((w.get("primary_location") or {}).get("source") or {})
+                              .get("id") or "").rsplit("/", 1)[-1] in ids
+                       and (year is None or str(w.get("publication_year")) == year)]
         else:
             field_name = query.get("filter", "").split(":")[0] or "(none)"
             return 400, "application/json", _json({
@@ -515,6 +539,35 @@ class FakeAPI:
                 "per_page": per_page, "groups_count": None}
         return 200, "application/json", _json({
             "meta": meta, "results": [_project(w, select) for w in results[:per_page]],
+            "group_by": []})
+
+    def _openalex_sources(self, search: str, per_page: int,
+                          select: list[str]) -> tuple[int, str, bytes]:
+        """``/sources?search=``: the journals of the works held, by words of their names, as
+        OpenAlex's source objects (a derived journal's abbreviation is Crossref's short title)."""
+        short = {(w.get("container-title") or [None])[0]: w.get("short-container-title") or []
+                 for w in self.crossref.values()}
+        sources: dict[str, dict[str, Any]] = {}
+        for work in self.openalex_works():
+            source = (work.get("primary_location") or {}).get("source") or {}
+            if not source.get("id") or source["id"] in sources:
+                continue
+            name = source.get("display_name")
+            sources[source["id"]] = {
+                "id": source["id"], "display_name": name,
+                "abbreviated_title": (short.get(name) or [None])[0], "alternate_titles": [],
+                "issn_l": (source.get("issn") or [None])[0], "issn": source.get("issn"),
+                "type": source.get("type") or "journal", "works_count": 1}
+        terms = _words(search)
+        scored = [(len(terms & _words(" ".join(filter(None, (s["display_name"],
+                                                           s["abbreviated_title"]))))), s)
+                  for s in sources.values()]
+        found = [{**s, "relevance_score": n * 10.0}
+                 for n, s in sorted((p for p in scored if p[0]), key=lambda p: -p[0])]
+        meta = {"count": len(found), "db_response_time_ms": 3, "page": 1, "per_page": per_page,
+                "groups_count": None}
+        return 200, "application/json", _json({
+            "meta": meta, "results": [_project(s, select) for s in found[:per_page]],
             "group_by": []})
 
     def _handles(self, path: str) -> tuple[int, str, bytes]:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from citelint.citation import parse_citation
+from citelint.citation import parse_citation, parse_references
 from citelint.models import Location
 
 TRUTH = Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "truth.jsonl"
@@ -312,3 +312,37 @@ def test_pmid_and_pmcid_are_kept_for_checking():
     ref = parse("Guo X. Hair loss in mice. Cells 2022;11(7):1198. PMID: 35406762; "
                 "PMCID: PMC8997787.")
     assert (ref.pmid, ref.pmcid) == ("35406762", "PMC8997787")
+
+
+@pytest.mark.parametrize(("raw", "isbn"), [
+    ("Smith J. Ecology of lakes. Oxford: Oxford University Press; 2010. ISBN 978-0-19-983006-0.",
+     "9780199830060"),
+    ("Smith, J. (2010). Ecology of lakes. Oxford University Press. ISBN-10: 0 19 983006 1",
+     "0199830061"),
+    ("Smith J. Ecology of lakes. Oxford University Press; 2010. pp. 978-1001.", None),
+])
+def test_an_isbn_is_read_from_the_citation_only_after_its_label(raw, isbn):
+    ref = parse(raw)
+    assert ref.isbn == isbn and ref.year == 2010
+
+
+def test_names_with_unicode_hyphens_and_comma_suffixes_are_read_as_authors():
+    # real records' quirks, rendered by ACS and AMA (bench/build_style_corpus.py): U+2010 in a
+    # Wiley family name, and a suffix Crossref keeps in the family name ("Raimundo, Jr.")
+    refs = parse_references([
+        "Farhang‐Sardroodi, S.; Komarova, N. L. Success Probability for Selectively Neutral "
+        "Invading Species. Stud Appl Math 2021, 146 (4), 1023–1049.",
+        "Rohwedder, J. J. R.; Raimundo, Jr., I. M. Design of a Multichannel Potentiometer. "
+        "J Autom Methods Manag Chem 2002, 24 (4), 105–110.",
+        "Theodore, C. M.; Lorig‐Roach, N. Design of an Affordable Bioreactor. Eng Rep 2019, "
+        "1 (4), e12059.",
+    ])
+    assert [a.family for a in refs[0].authors] == ["Farhang‐Sardroodi", "Komarova"]
+    assert refs[0].title == "Success Probability for Selectively Neutral Invading Species"
+    assert len(refs[1].authors) == 2 and refs[1].authors[1].family.startswith("Raimundo")
+    assert refs[2].article_number == "e12059" or refs[2].first_page == "e12059"
+    ama = parse_citation("Rohwedder JJR, Pasquini C, Raimundo, Jr. IM, et al. Design of a "
+                         "multichannel potentiometer. J Autom Methods Manag Chem. "
+                         "2002;24(4):105-110.", 1, Location())
+    assert ama.et_al and ama.title == "Design of a multichannel potentiometer"
+    assert [a.family for a in ama.authors][:2] == ["Rohwedder", "Pasquini"]

@@ -148,3 +148,28 @@ def test_a_journal_abbreviation_with_its_full_stops_dropped_is_the_records():
     raw = IEEE.replace("Sci. Rep.", "intjoursciresmana")
     ref = parsed(raw, title=SREP["title"], year=2015, volume="5", journal="intjoursciresmana")
     assert "journal-mismatch" not in findings(ref, rec=rec)
+
+
+# issue 11, the multi-style corpus (bench/build_style_corpus.py, records from Crossref cassettes)
+def test_a_misspelled_first_author_stands_when_the_record_holds_the_name_twice():
+    # doi:10.1016/j.eng.2021.02.009: authors Yang X, Steck J, Yang J, ...; "Yaeg" for the first
+    raw = ("Yaeg, X.; Steck, J.; Yang, J.; Wang, Y.; Suo, Z. Degradable Plastics Are Vulnerable "
+           "to Cracks. Engineering 2021, 7 (5), 624–629.")
+    rec = record(title="Degradable Plastics Are Vulnerable to Cracks", year=2021, volume="7",
+                 authors=authors("Yang X", "Steck J", "Yang J", "Wang Y", "Suo Z"))
+    ref = parsed(raw, title=rec.title, year=2021, volume="7",
+                 authors=cited("Yaeg X", "Steck J", "Yang J", "Wang Y", "Suo Z"))
+    assert findings(ref, rec)["author-mismatch"].severity == "error"
+
+
+def test_a_number_inside_a_chemical_name_is_not_the_records_volume():
+    # doi:10.1107/s2414314617004448, IUCrData volume 2, cited as volume 5: the "2" of the title's
+    # "2,3-dione" does not vouch for the record's volume
+    raw = ("Perez, M. F.; Desikan, V.; Golen, J. A.; Manke, D. R. "
+           "5,7-Dimethyl-1H-indole-2,3-dione. IUCrData 2017, 5 (3), x170444.")
+    rec = record(title="5,7-Dimethyl-1H-indole-2,3-dione", year=2017, volume="2", issue="3",
+                 journal="IUCrData", authors=authors("Perez MF", "Desikan V", "Golen JA",
+                                                     "Manke DR"))
+    ref = parsed(raw, title=rec.title, year=2017, volume="5", issue="3", journal="IUCrData",
+                 authors=cited("Perez MF", "Desikan V", "Golen JA", "Manke DR"))
+    assert findings(ref, rec)["volume-mismatch"].expected == "2"

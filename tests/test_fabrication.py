@@ -62,3 +62,17 @@ def test_venue_holdings_count_only_the_cited_journal_and_year():
                record(journal="Ecology Letters", year=2019, doi="10.1/c")]
     holdings = venue_holdings("crossref", reference, records)
     assert (holdings.works, holdings.volume, holdings.sample) == (1, "23", ["10.1/a"])
+
+
+def test_openalex_alone_shows_the_journal_is_indexed(fake_api, fast_transport):
+    # issue 11 item 5: the journal-indexed evidence from OpenAlex (its sources, then the
+    # source's works of the cited year), with Crossref not configured
+    openalex = OpenAlexSource(fast_transport, f"{fake_api.url}/openalex")
+    reference = Reference(index=1, raw=INVENTED, title="Quantum tunnelling of soil microbes "
+                          "under drought", journal="Sci Rep", year=2015, volume="5",
+                          authors=cited("Keller P", "Brandt S"))
+    [match] = Resolver([openalex]).resolve([reference])
+    assert match.record is None and not match.failures
+    [holdings] = match.venue
+    assert (holdings.source, holdings.works, holdings.volume) == ("openalex", 1, "5")
+    assert holdings.sample == ["10.1038/srep16696"]

@@ -101,3 +101,19 @@ def test_the_indexed_alignment_pairs_names_as_comparing_all_pairs_does(
     cited_names = cited([f"{f} A" for f in cited_families])
     assert compare_authors(cited_names, False, record).pairs == _all_pairs_alignment(
         cited_names, record)
+
+
+def test_a_suffix_in_the_records_family_name_is_not_a_misspelling():
+    # doi:10.1155/s1463924602000147: Crossref gives family "Raimundo, Jr.", given "Ivo M."
+    record = [Author(family="Rohwedder", given="Jarbas J. R."),
+              Author(family="Raimundo, Jr.", given="Ivo M.")]
+    for cited in (["Rohwedder JJR", "Raimundo IM"], ["Rohwedder JJR", "Raimundo Jr IM"]):
+        comparison = compare_authors([cited_author(n) for n in cited], False, record)
+        assert not comparison.misspelled and not comparison.extra and not comparison.missing
+
+
+def test_a_cited_suffix_read_as_a_name_of_its_own_is_not_an_extra_author():
+    record = [Author(family="Raimundo, Jr.", given="Ivo M.")]
+    comparison = compare_authors([cited_author("Raimundo I"), cited_author("Jr.")], False,
+                                 record)
+    assert not comparison.extra and not comparison.misspelled

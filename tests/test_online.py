@@ -331,8 +331,11 @@ def test_openalex_search_only_when_crossref_has_no_acceptable_candidate(
         manuscript: Path, fake_api: FakeAPI) -> None:
     report = check(manuscript)
     searched = [r.query["search"] for r in fake_api.requests
-                if r.service == "openalex" and "search" in r.query]
+                if r.service == "openalex" and "search" in r.query and r.path == "/works"]
     assert len(searched) == len(set(searched))
+    # OpenAlex's journal look-up (/sources?search=) only for the articles no source holds
+    journals = [r for r in fake_api.requests if r.service == "openalex" and r.path == "/sources"]
+    assert len(journals) <= sum(r.status == "not-found" for r in report.results)
     crossref_less = OPENALEX_ONLY | PLANTED["reference-not-found"] | indexes("datacite")
     titles = {i: " ".join((report.results[i - 1].reference.title or "").split())
               for i in crossref_less}

@@ -39,7 +39,7 @@ from citelint.readers import reader
 from citelint.readers.csl import reference_from_csl
 from citelint.readers.journal_macros import expand_journal_macros
 
-_VERBATIM = {"doi", "url", "eprint", "pmid", "citelint-ignore", "citelint_ignore"}
+_VERBATIM = {"doi", "url", "eprint", "pmid", "isbn", "citelint-ignore", "citelint_ignore"}
 _CONTAINERS = {"journal", "journaltitle", "booktitle"}
 
 # BibTeX/BibLaTeX entry types → CSL types (reference_from_csl maps these to Reference.type)
@@ -261,6 +261,10 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
     item["PMID"] = fields.get("pmid") or (
         fields.get("eprint") if fields.get("eprinttype", "").lower() == "pubmed" else None)
     item["URL"] = fields.get("url")
+    item["ISBN"] = fields.get("isbn")
+    # BibTeX's archivePrefix = {arXiv} / biblatex's eprinttype = {arxiv} with eprint = {2101.12345}
+    if "arxiv" in (fields.get("archiveprefix", "") + fields.get("eprinttype", "")).lower():
+        item["arxiv"] = fields.get("eprint")
     item["citelint-ignore"] = fields.get("citelint-ignore") or fields.get("citelint_ignore")
     return item
 

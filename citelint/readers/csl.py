@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from citelint.doi import clean_doi
+from citelint.doi import arxiv_id, clean_doi, find_arxiv, find_isbn
 from citelint.models import Author, Location, Provenance, Reference
 from citelint.normalize import split_pages
 from citelint.readers.inline import parse_suppressions
@@ -117,6 +117,11 @@ def reference_from_csl(item: dict[str, Any], index: int, location: Location,
     pmid = _text(get("pmid"))
     if pmid and (m := _PMID.match(pmid)):
         pmid = m.group(1)
+    # an arXiv id: given as such (a BibTeX eprint), or written "arXiv:…" / as an arxiv.org link
+    # where CSL-JSON exporters put it (URL, number, note, container)
+    arxiv = arxiv_id(_text(get("arxiv"))) or next(
+        (found for key in ("url", "number", "note", "container-title")
+         if (found := find_arxiv(_text(get(key)) or ""))), None)
     csl_type = _text(get("type"))
     ref = Reference(
         index=index,
@@ -134,6 +139,8 @@ def reference_from_csl(item: dict[str, Any], index: int, location: Location,
         article_number=_text(get("article-number")),
         doi=doi,
         pmid=pmid,
+        arxiv=arxiv,
+        isbn=find_isbn(_text(get("isbn")) or "", labelled=False),
         url=url,
         type=CSL_TYPES.get(csl_type.lower(), csl_type.lower()) if csl_type else None,
         publisher=_text(get("publisher")),
@@ -165,10 +172,14 @@ def render_citation(ref: Reference) -> str:
         pieces.append(source + ".")
     if ref.doi:
         pieces.append(f"doi:{ref.doi}")
+    elif ref.arxiv:
+        pieces.append(f"arXiv:{ref.arxiv}")
     elif ref.url:
         pieces.append(ref.url)
     if ref.pmid:
         pieces.append(f"PMID: {ref.pmid}")
+    if ref.isbn:
+        pieces.append(f"ISBN {ref.isbn}")
     return " ".join(pieces) or "(empty reference)"
 
 

@@ -94,6 +94,8 @@ def record_to_csl(record: dict[str, Any], key: str) -> dict[str, Any]:
         "DOI": first_of(record, "doi"),
         "PMID": accession if accession.isdigit() else None,
         "URL": first_of(record, "urls"),
+        # SN holds an ISSN or an ISBN; only an ISBN has 10 or 13 digits
+        "ISBN": first_of(record, "issn"),
         "citelint-ignore": ignore or None,
     }
 

@@ -55,10 +55,10 @@ _DOI_LINE = re.compile(r"^\s*(?:doi\s*:?\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d
                        re.IGNORECASE)
 _TITLE_LABEL = re.compile(r"^\s*title\s*:\s*", re.IGNORECASE)
 _NUMBERED = {
-    "bracket": re.compile(r"^\s*\[(\d{1,4})\]\s*(?P<text>.*)$"),
-    "paren": re.compile(r"^\s*\((\d{1,4})\)\s+(?P<text>.*)$"),
-    "dot": re.compile(r"^\s*(\d{1,4})\.(?:\s+|(?=[^\d\s]))(?P<text>.*)$"),
-    "close": re.compile(r"^\s*(\d{1,4})\)\s*(?P<text>.*)$"),
+    "bracket": re.compile(r"^\s*\[(\d{1,5})\]\s*(?P<text>.*)$"),
+    "paren": re.compile(r"^\s*\((\d{1,5})\)\s+(?P<text>.*)$"),
+    "dot": re.compile(r"^\s*(\d{1,5})\.(?:\s+|(?=[^\d\s]))(?P<text>.*)$"),
+    "close": re.compile(r"^\s*(\d{1,5})\)\s*(?P<text>.*)$"),
 }
 _YEAR = re.compile(r"(?<!\d)(?:1[6-9]|20)\d{2}(?!\d)")
 _MAX_NUMBER_JUMP = 50
@@ -147,7 +147,7 @@ _BODY_HEADING = re.compile(
     r"|(?:results\s+and\s+)?discussion|conclusions?|limitations))\s*:?\s*$",
     re.IGNORECASE)
 # a bracketed citation of numbered references: [12], [3-5], [1, 4-6]
-_NUMBER_CITATION = re.compile(r"\[(\d{1,4}(?:\s*[-\u2013\u2014,;]\s*\d{1,4})*)\]")
+_NUMBER_CITATION = re.compile(r"\[(\d{1,5}(?:\s*[-\u2013\u2014,;]\s*\d{1,5})*)\]")
 _MAX_RANGE = 100
 
 

@@ -4,7 +4,8 @@
 answered: Crossref, OpenAlex, and the DOI resolver's handle service (which also knows DataCite and
 other agencies' DOIs). A lookup that failed leaves the reference ``unverified`` instead. A
 versioned arXiv DOI (``10.48550/arXiv.2101.12345v2``) is looked up, and reported, as the DOI
-arXiv registers for every version (``10.48550/arXiv.2101.12345``): a warning.
+arXiv registers for every version (``10.48550/arXiv.2101.12345``), and the registered DOI is
+suggested (info: the arXiv id and version still name the work; only the DOI link fails).
 
 **Why it matters.** A DOI that resolves nowhere is a typo at best; invented DOIs are a common sign
 of a fabricated reference.
@@ -32,16 +33,18 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     doi = cited_doi(match.reference)
     registered = registered_arxiv_doi(doi)
     if registered is not None:
-        yield Finding(ID, "warning", f"The cited DOI {doi} names one arXiv version, which has "
+        yield Finding(ID, "info", f"The cited DOI {doi} names one arXiv version, which has "
                       f"no DOI of its own: arXiv registers {registered} for every version. Cite "
                       f"{registered} (and the version in the arXiv id, if it matters).",
                       field="doi", cited=doi, expected=registered,
                       evidence=record_evidence(match, registered_doi=registered))
     if doi is None or match.doi_registered is not False:
         return
+    suggestion = match.record.doi if match.record and match.record.doi else None
+    if suggestion and suggestion.casefold() in {doi.casefold(), (registered or "").casefold()}:
+        return  # the matched record carries the cited DOI: a source does know it
     message = (f"The cited DOI {doi} is not registered: {', '.join(match.searched) or 'no source'} "
                "and the DOI resolver do not know it.")
-    suggestion = match.record.doi if match.record and match.record.doi else None
     if suggestion:
         message += f" The work it cites has doi:{suggestion}; use that instead."
     else:

@@ -21,7 +21,13 @@ import re
 from collections.abc import Iterator, Sequence
 
 from citelint.doi import clean_doi
-from citelint.matching import same_number, title_difference, title_similarity
+from citelint.matching import (
+    same_number,
+    title_difference,
+    title_index_keys,
+    title_probe_keys,
+    title_similarity,
+)
 from citelint.models import Finding, Match, Reference, Severity
 from citelint.names import split_cited_name
 from citelint.normalize import comparable
@@ -73,23 +79,72 @@ def _key(match: Match) -> str | None:
     return record.doi or record.id or (comparable(record.title) or None)
 
 
-def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tuple[int, Finding]]:
-    threshold = context.options_for(ID, OPTIONS)["threshold"]
-    groups: list[list[int]] = []
-    for i, match in enumerate(matches):
-        key = _key(match)
-        for group in groups:
-            other = matches[group[0]]
-            same = ((key is not None and key == _key(other)) or (
-                (match.record is None or other.record is None)
-                and _same_unresolved(match, other, threshold))) and different_works(
-                match.reference, other.reference) is None
-            if same:
-                group.append(i)
+class _TitleIndex:
+    """The titles of the groups' first entries, filed by :func:`title_index_keys`: a title's
+    possible copies are looked for among the entries filed under all its probe keys, not in the
+    whole list (no pass over every pair)."""
+
+    def __init__(self) -> None:
+        self.filed: dict[str, set[int]] = {}
+        self.everything: set[int] = set()
+
+    def add(self, position: int, title: str) -> None:
+        self.everything.add(position)
+        for key in title_index_keys(title):
+            self.filed.setdefault(key, set()).add(position)
+
+    def candidates(self, title: str) -> set[int]:
+        """The entries filed under every probe key of ``title`` (a title the same as it has
+        them all), narrowed from the rarest key on."""
+        keys = title_probe_keys(title)
+        if keys is None:
+            return self.everything
+        filed = sorted((self.filed.get(key, set()) for key in keys), key=len)
+        found = filed[0]
+        for more in filed[1:]:
+            if not found:
                 break
-        else:
-            groups.append([i])
-    for group in (g for g in groups if len(g) > 1):
+            found = found & more
+        return found
+
+
+def _same(match: Match, key: str | None, other: Match, other_key: str | None,
+          threshold: float) -> bool:
+    return ((key is not None and key == other_key) or (
+        (match.record is None or other.record is None)
+        and _same_unresolved(match, other, threshold))) and different_works(
+        match.reference, other.reference) is None
+
+
+def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+    """Each entry joins the first earlier group whose first entry is the same work. Groups are
+    found through the look-ups that can make two entries the same (the record's key, or a title
+    filed under the keys every title the same as it shares), so a long list costs about its
+    length, not its length squared."""
+    threshold = context.options_for(ID, OPTIONS)["threshold"]
+    keys = [_key(match) for match in matches]
+    groups: dict[int, list[int]] = {}  # by the position of its first entry
+    by_key: dict[str, list[int]] = {}
+    titled, unresolved = _TitleIndex(), _TitleIndex()  # first entries with a title
+    for i, match in enumerate(matches):
+        key = keys[i]
+        found: set[int] = set(by_key.get(key, ())) if key is not None else set()
+        title = match.reference.title
+        if title:  # a title alone can join an entry to a group only when one is unresolved
+            found.update((titled if match.record is None else unresolved).candidates(title))
+        first = next((j for j in sorted(found)
+                      if _same(match, key, matches[j], keys[j], threshold)), None)
+        if first is not None:
+            groups[first].append(i)
+            continue
+        groups[i] = [i]
+        if key is not None:
+            by_key.setdefault(key, []).append(i)
+        if title:
+            titled.add(i, title)
+            if match.record is None:
+                unresolved.add(i, title)
+    for group in (g for g in groups.values() if len(g) > 1):
         indexes = [matches[i].reference.index for i in group]
         for i in group:
             ref = matches[i].reference

@@ -3,10 +3,12 @@
 **What it checks.** The cited title's content words against the record's title, after folding
 case, quotes (curly or straight), accents, punctuation, HTML/MathML markup and entities, Greek
 letters spelled out ("TNF-alpha" for "TNF-α") and British/American spelling ("tumour"/"tumor").
-A citation that leaves out the record's subtitle passes, and so do slips that change no word
-(a dropped "the", a plural, "adhesion" for "adhesive"). A content word replaced, added or dropped
-fails, and the message names the words that differ. Titles whose words agree but whose overall
-similarity is below ``threshold`` (default 0.9; e.g. reordered) fail too.
+A citation that leaves out the record's subtitle passes. Slips that change no content word (a
+dropped or added "the", a plural, "adhesion" for "adhesive") are a warning: the title is not the
+record's as written, and such slips are a common way a real title is altered. A content word
+replaced, added or dropped is an error. Either message names the words that differ. Titles
+whose words agree but whose overall similarity is below ``threshold`` (default 0.9; e.g.
+reordered) fail too.
 
 **Why it matters.** A wrong title makes the work hard to find; one word replaced in a real title
 ("Iterative Training Control" for "Iterative Learning Control") is the commonest way a reference
@@ -39,6 +41,18 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     similarity = max(title_similarity(cited, record.title, record.subtitle),
                      title_similarity(difference.cited, difference.against))
     if difference.same and similarity >= context.options_for(ID, OPTIONS)["threshold"]:
+        if difference.exact:
+            return
+        # no content word differs, but a small word or an ending does: not the record's title
+        # as written, and a common way titles are altered; doubt, not a wrong fact
+        slip = TitleDifference(difference.slipped, difference.slipped_from, difference.against,
+                               difference.cited)
+        evidence = record_evidence(match, similarity=round(similarity, 3),
+                                   added=difference.slipped, missing=difference.slipped_from)
+        yield Finding(ID, "warning", f"The cited title {describe_difference(slip)}: the record "
+                      f"reads \"{record.title}\". Only a small word or a word's ending differs; "
+                      "check that the title is copied as published.", field="title",
+                      cited=cited, expected=record.title, evidence=evidence)
         return
     evidence = record_evidence(match, similarity=round(similarity, 3), added=difference.added,
                                missing=difference.missing)

@@ -27,7 +27,13 @@ import requests
 from citelint.doi import clean_doi, is_valid_doi
 from citelint.models import Record, Reference
 from citelint.records import record_from_openalex
-from citelint.service_schema import InvalidShape, OpenAlexListAnswer, OpenAlexWork, checked
+from citelint.service_schema import (
+    InvalidShape,
+    OpenAlexListAnswer,
+    OpenAlexSourceListAnswer,
+    OpenAlexWork,
+    checked,
+)
 from citelint.sources import PartialAnswer, SourceUnavailable
 from citelint.sources.transport import Response, Secret, Transport, user_agent
 
@@ -47,6 +53,9 @@ def accept_answer(response: Response) -> None:
     if response.status != 200:
         raise InvalidShape(f"HTTP {response.status} where works were expected")
     parts = urlsplit(response.url)
+    if parts.path.rstrip("/").rpartition("/")[2] == "sources":
+        checked(OpenAlexSourceListAnswer, response.data)
+        return
     if parts.path.rstrip("/").rpartition("/")[2] != "works":
         checked(OpenAlexWork, response.data)
         return
@@ -122,6 +131,19 @@ class Works(pyalex.Works):
         return super()._get_from_url(url, session=self.http)
 
 
+class Sources(pyalex.Sources):
+    """pyalex's ``Sources`` (journals and other venues) through :class:`OpenAlexHTTP`."""
+
+    http: OpenAlexHTTP
+
+    def _get_from_url(self, url: str, session: Any = None) -> Any:
+        return super()._get_from_url(url, session=self.http)
+
+
+#: the fields of a source :meth:`OpenAlexSource.journal_works` compares with the cited journal
+SOURCE_FIELDS = ["id", "display_name", "abbreviated_title", "alternate_titles", "issn", "type"]
+
+
 class OpenAlexSource:
     """The OpenAlex API. ``base_url`` defaults to ``CITELINT_OPENALEX_URL`` or the real API; the
     key to ``CITELINT_OPENALEX_API_KEY`` / ``OPENALEX_API_KEY``."""
@@ -181,6 +203,34 @@ class OpenAlexSource:
                     found[doi] = record_from_openalex(work, self.name)
         PartialAnswer.check("OpenAlex", len(asked), found, failures)
         return found
+
+    def journal_works(self, journal: str, year: int, rows: int = 20) -> list[Record]:
+        """Works OpenAlex holds from ``year`` in the cited journal: the journal is looked up
+        among OpenAlex's sources by name (``/sources?search=``), the sources whose name,
+        abbreviation or ISSN is the cited journal's are kept, and their works of that year are
+        listed (``/works?filter=primary_location.source.id:S1|S2,publication_year:YEAR``). No
+        such source: no works (the journal is not indexed under that name)."""
+        from citelint.journals import compare_journals
+
+        found = self._ask(self._sources().search(" ".join(journal.split())[:200])
+                          .select(SOURCE_FIELDS), 5)
+        ids = [str(s["id"]).rsplit("/", 1)[-1] for s in found if s.get("id")
+               and s.get("type") in (None, "journal")
+               and compare_journals(journal, s.get("display_name") or "",
+                                    [t for t in (s.get("abbreviated_title"),
+                                                 *(s.get("alternate_titles") or [])) if t],
+                                    [str(i) for i in s.get("issn") or []]).relation
+               != "different"]
+        if not ids:
+            return []
+        works = self._works().filter_or(primary_location={"source": {"id": ids}})
+        results = self._ask(works.filter(publication_year=year).select(FIELDS), rows)
+        return [record_from_openalex(work, self.name) for work in results[:rows]]
+
+    def _sources(self) -> Sources:
+        sources = Sources()
+        sources.http = self.http
+        return sources
 
     def search(self, reference: Reference, rows: int = 5) -> list[Record]:
         """OpenAlex's best matches for the cited title (or the citation text): the costly call."""

@@ -40,6 +40,14 @@ RAW_FLOOR = 45.0
 CONFIDENT_TITLE = 90.0
 #: Score added when the cited first author's family name is the record's first author's.
 AUTHOR_BOOST = 8.0
+#: A ranker of more records than this searches through a word index: only records sharing a
+#: word with the citation (a word not too common to tell records apart, when the citation has
+#: one) are compared, instead of every record. A record sharing no such word is no match.
+FULL_SCAN_LIMIT = 5_000
+#: The share of records (and the number, for smaller snapshots) above which a word is too common
+#: to narrow a search.
+COMMON_WORD = 0.05
+COMMON_WORD_RECORDS = 1_000
 #: Score added when the cited year is one of the record's years (half of it for one year off).
 YEAR_BOOST = 4.0
 
@@ -189,6 +197,7 @@ class CandidateRanker:
         self._titles = [title for title, _ in pairs]
         self._texts = [text for _, text in pairs]
         self._first_authors: dict[int, frozenset[str]] = {}  # filled as records are boosted
+        self._word_index: tuple[_WordIndex, _WordIndex] | None = None
 
     def rank(self, reference: Reference, rows: int = 5) -> list[Record]:
         """Up to ``rows`` of the records, best first, leaving out those too unlike the citation."""
@@ -197,9 +206,10 @@ class CandidateRanker:
         limit = max(rows * 10, 50)
         best: dict[int, float] = {}
         title = comparable(reference.title)
+        titles, texts = self._choices(title, comparable(reference.raw))
         if title:
             for choice, set_score, index in process.extract(
-                    title, self._titles, scorer=fuzz.token_set_ratio, processor=None,
+                    title, titles, scorer=fuzz.token_set_ratio, processor=None,
                     limit=limit, score_cutoff=TITLE_FLOOR):
                 # token_set_ratio forgives extra words; plain ratio keeps a short title from
                 # matching every longer title that happens to contain it.
@@ -209,7 +219,7 @@ class CandidateRanker:
         raw = comparable(reference.raw)
         if raw and max(best.values(), default=0.0) < CONFIDENT_TITLE:
             for _, similarity, index in process.extract(
-                    raw, self._texts, scorer=fuzz.token_set_ratio, processor=None,
+                    raw, texts, scorer=fuzz.token_set_ratio, processor=None,
                     limit=limit, score_cutoff=RAW_FLOOR):
                 best[index] = max(best.get(index, 0.0), similarity)
         family = (frozenset(split_cited_name(reference.authors[0]).family)
@@ -217,6 +227,16 @@ class CandidateRanker:
         scored = sorted(((-(sim + self._boost(i, family, reference.year)), i)
                          for i, sim in best.items()))
         return [self.records[index] for _, index in scored[:rows]]
+
+    def _choices(self, title: str, raw: str) -> tuple[Choices, Choices]:
+        """The titles and texts a search compares the citation with: all of them, or, among
+        more than :data:`FULL_SCAN_LIMIT` records, those sharing a word with it."""
+        if len(self._titles) <= FULL_SCAN_LIMIT:
+            return self._titles, self._texts
+        if self._word_index is None:  # built once, on the first search
+            self._word_index = (_WordIndex(self._titles), _WordIndex(self._texts))
+        by_title, by_text = self._word_index
+        return by_title.sharing(title), by_text.sharing(raw)
 
     def _boost(self, index: int, family: frozenset[str], year: int | None) -> float:
         boost = 0.0
@@ -234,6 +254,32 @@ class CandidateRanker:
             elif any(abs(year - y) == 1 for y in years):
                 boost += YEAR_BOOST / 2
         return boost
+
+
+Choices = list[str] | dict[int, str]
+
+
+class _WordIndex:
+    """Which of a list of texts (comparable form) hold each word."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.holding: dict[str, list[int]] = {}
+        for position, text in enumerate(texts):
+            for word in set(text.split()):
+                self.holding.setdefault(word, []).append(position)
+        self.common = max(COMMON_WORD * len(texts), COMMON_WORD_RECORDS)
+
+    def sharing(self, query: str) -> Choices:
+        """The texts, by position, that share a word with ``query``: one of its words held by
+        fewer than :data:`COMMON_WORD` of the texts (and :data:`COMMON_WORD_RECORDS`), or, when
+        it has none, any of its words."""
+        postings = [self.holding[w] for w in set(query.split()) if w in self.holding]
+        rare = [p for p in postings if len(p) < self.common]
+        found: set[int] = set()
+        for posting in rare or postings:
+            found.update(posting)
+        return {position: self.texts[position] for position in sorted(found)}
 
 
 def works_in(obj: Any) -> list[dict[str, Any]] | None:

@@ -121,7 +121,12 @@ def test_after_the_fixes_nothing_a_fix_could_clear_is_left(fixed):
     findings = [(r.reference.index, f) for r in report.results for f in r.findings]
     assert [(i, f.rule) for i, f in findings if f.fix is not None] == []
     left = {f.rule for _, f in findings}
-    assert left <= {"duplicate-reference", "year-mismatch", "doi-missing"}  # none has a fix
+    # none has a fix
+    assert left <= {"duplicate-reference", "year-mismatch", "doi-missing", "title-mismatch"}
+    # the title slips the seed's truth confirms (expected.json "not_required": "adhesion" for
+    # "Adhesive", a dropped "the"), at warning, once the DOIs let the records be compared
+    assert [(i, f.severity) for i, f in findings if f.rule == "title-mismatch"] == [
+        (9, "warning"), (67, "warning")]
     # the DOI suggestion left is reference 30's, whose match rests on the title alone
     assert [i for i, f in findings if f.rule == "doi-missing"] == [30]
     assert report.results[29].status == "unverified"

@@ -102,6 +102,23 @@ def test_biblatex_fields_are_understood() -> None:
     assert ref.pages == "150313"
 
 
+@pytest.mark.parametrize(("fields", "arxiv"), [
+    # BibTeX as arXiv and INSPIRE export it, biblatex, a versioned id, an old-style id
+    ("eprint={2101.12345}, archivePrefix={arXiv}, primaryClass={cs.LG}", "2101.12345"),
+    ("eprint={2101.12345v3}, eprinttype={arxiv}", "2101.12345"),
+    ("eprint={hep-th/9901001}, archiveprefix={ArXiv}", "hep-th/9901001"),
+    ("journal={arXiv preprint arXiv:1706.03762}", "1706.03762"),
+    # an eprint of another archive, or no arXiv id at all, is not an arXiv id
+    ("eprint={2101.12345}, eprinttype={hal}", None),
+    ("eprint={not-an-id}, archivePrefix={arXiv}", None),
+])
+def test_an_arxiv_eprint_becomes_the_arxiv_id(fields: str, arxiv: str | None) -> None:
+    ref = read_text(f"@article{{k, author={{Zhu, Qian}}, title={{T}}, {fields}}}\n", "bibtex",
+                    None).references[0]
+    assert ref.arxiv == arxiv
+    assert ref.doi is None  # the id stays an arXiv id; the resolver derives the DOI
+
+
 def test_bib_files_are_detected_by_extension_and_content() -> None:
     assert detect_format("", "x.bib") == "bibtex"
     assert detect_format(GOOD, None) == "bibtex"
@@ -258,3 +275,8 @@ def test_nested_or_unclosed_optional_arguments_decode_in_linear_time():
     assert decode_latex("\\cite[" * 2000).startswith("<cit.>")
     assert decode_latex("\\section[" * 30 + "]" * 30)  # returns at all
     assert decode_latex("see [a [b] c] and \\cite[p.~5]{x}") == "see [a [b] c] and <cit.>"
+
+
+def test_the_isbn_field_is_read_compacted() -> None:
+    text = "@book{k, author={Smith, Jane}, title={Ecology}, year={2010}, isbn={0-19-983006-1}}\n"
+    assert read_text(text, "bibtex", None).references[0].isbn == "0199830061"

@@ -96,3 +96,12 @@ def test_the_fixture_reads() -> None:
     assert [r.location.key for r in manuscript.references][:2] == ["zhu2024compact",
                                                                    "guo2022effects"]
     assert manuscript.references[0].article_number == "150313"
+
+
+def test_an_arxiv_link_or_number_becomes_the_arxiv_id() -> None:
+    items = ('[{"id": "a", "type": "article", "title": "T", "URL": "https://arxiv.org/abs/'
+             '2101.12345v2"}, {"id": "b", "type": "article", "title": "T", "number": '
+             '"arXiv:hep-th/9901001"}, {"id": "c", "type": "article", "title": "T", '
+             '"URL": "https://example.org/2101.12345"}]')
+    refs = read_text(items, "csl-json", None).references
+    assert [r.arxiv for r in refs] == ["2101.12345", "hep-th/9901001", None]

@@ -157,3 +157,11 @@ def test_a_ris_export_saved_as_txt_is_read_as_ris(tmp_path: Path) -> None:
     path = tmp_path / "export.txt"
     path.write_text(RECORD, encoding="utf-8")
     assert read_file(path).format == "ris"
+
+
+def test_sn_is_the_isbn_of_a_book_and_an_issn_is_not() -> None:
+    text = ("TY  - BOOK\nAU  - Smith, Jane\nTI  - Ecology\nPY  - 2010\nSN  - 978-0-19-983006-0\n"
+            "ER  - \n\nTY  - JOUR\nAU  - Smith, Jane\nTI  - Lakes\nT2  - Ecology\nPY  - 2010\n"
+            "SN  - 0012-9658\nER  - \n")
+    book, article = read_text(text, "ris", None).references
+    assert (book.isbn, article.isbn) == ("9780199830060", None)

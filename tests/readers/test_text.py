@@ -280,3 +280,15 @@ def test_aas_list_without_titles_keeps_title_unknown():
         ("Astrophysical Journal", "500", 2001), ("ApJ", "512", 1999), ("MNRAS", "400", 2010)]
     assert [r.first_page or r.article_number for r in refs] == ["L1", "100", "123"]
     assert refs[2].author_names == ["Jones, A. B.", "Lee, C.", "Kim, D."]
+
+
+@pytest.mark.parametrize("label", ["{n}.", "[{n}]"])
+def test_references_numbered_past_9999_stay_apart(label):
+    lines = ["References", ""] + [
+        label.format(n=n) + f" Smith J, Doe A. Study number {n} of things. Nature. 2020;1:{n}."
+        for n in range(1, 10_003)]
+    manuscript = read_text("\n".join(lines), "text")
+    assert len(manuscript.references) == 10_002
+    last = manuscript.references[-1]
+    assert (last.index, last.raw) == (10_002, "Smith J, Doe A. Study number 10002 of things. "
+                                              "Nature. 2020;1:10002.")

@@ -42,3 +42,13 @@ def test_a_short_doi_is_neither_invalid_nor_missing():
     match = matched(ref(title=TITLE, doi="10/fqd6hj"), record(doi="10.1000/x"))
     assert run_rule(doi_invalid, match) == []
     assert run_rule(doi_missing, match) == []
+
+
+def test_doi_not_found_never_offers_the_cited_doi_as_its_replacement():
+    # a record found by search that carries the cited DOI itself: some source knows the DOI
+    rec = record(doi="10.48550/arxiv.2602.12271v1", title="MonarchRT")
+    match = matched(ref(title="MonarchRT", doi="10.48550/arXiv.2602.12271v1"), rec,
+                    doi_registered=False)
+    findings = run_rule(doi_not_found, match)
+    assert [f.severity for f in findings] == ["info"]
+    assert "arXiv registers 10.48550/arxiv.2602.12271 " in findings[0].message

@@ -57,3 +57,48 @@ def test_the_same_doi_cited_twice_is_still_a_duplicate():
     b = ref(2, title=TITLE.lower(), doi="10.1000/A1")
     rec = record(doi="10.1000/a1", title=TITLE)
     assert len(_findings([matched(a, rec), matched(b, rec)])) == 2
+
+
+# issue 12: the rule files titles by key instead of comparing every pair; it must group exactly
+# as comparing every entry with the first entry of every earlier group does.
+def _pairwise_groups(matches, threshold=0.95):
+    keys = [rule._key(m) for m in matches]
+    groups = []
+    for i, match in enumerate(matches):
+        for group in groups:
+            if rule._same(match, keys[i], matches[group[0]], keys[group[0]], threshold):
+                group.append(i)
+                break
+        else:
+            groups.append([i])
+    return [g for g in groups if len(g) > 1]
+
+
+_VARIANTS = [
+    TITLE, TITLE.upper(), TITLE + ": a randomised trial", "Effectiveness of secretomes from "
+    "umbilical cord stem cell in gel for chronic wound", "Effectiveness of secretome from "
+    "umbilicalcord stemcells in gel for chronic wounds", "T cells in chronic wounds",
+    "Tcells in chronic wounds", "T-cells in chronic wound", "Cu2O films", "CuO films",
+    "On AI", "On A.I.", "Chronic wounds: effectiveness of secretome from umbilical cord stem cells",
+    "Effectiveness of secretome", "Effectiveness of secretome? Umbilical cord stem cells",
+]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_grouping_by_filed_titles_equals_the_pairwise_grouping(seed):
+    import random
+    rng = random.Random(seed)
+    records = [record(doi=f"10.1000/{n}", title=rng.choice(_VARIANTS)) for n in range(4)]
+    matches = []
+    for n in range(1, 61):
+        reference = ref(n, title=rng.choice(_VARIANTS + [None]), year=rng.choice([2020, 2021]),
+                        authors=cited(rng.choice(["Tan ST", "Tan S", "Lee K"])))
+        matches.append(matched(reference, rng.choice(records + [None, None, None])))
+    expected = _pairwise_groups(matches)
+    found = {pos: f.evidence["same_as"] for pos, f in _findings(matches)}
+    assert {pos for group in expected for pos in group} == set(found)
+    for group in expected:
+        indexes = [matches[p].reference.index for p in group]
+        for p in group:
+            assert found[p] == [i for i in indexes if i != matches[p].reference.index]
+    assert expected  # the lists do hold copies

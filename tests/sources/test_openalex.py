@@ -81,3 +81,19 @@ def test_openalex_down_is_unavailable(fake_api, fast_transport):
     fake_api.down("openalex")
     with pytest.raises(SourceUnavailable, match="OpenAlex answered HTTP 503 three times"):
         OpenAlexSource(fast_transport).works_by_doi(["10.1038/srep16696"])
+
+
+def test_journal_works_finds_the_journal_among_sources_then_its_works_of_one_year(
+        fake_api, fast_transport):
+    # issue 11 item 5: is the cited journal indexed in OpenAlex for the cited year? Scientific
+    # Reports 2015 (doi:10.1038/srep16696 served as an OpenAlex work derived from Crossref's)
+    source = OpenAlexSource(fast_transport, f"{fake_api.url}/openalex")
+    works = source.journal_works("Sci Rep", 2015)
+    assert [w.doi for w in works] == ["10.1038/srep16696"]
+    assert works[0].journal == "Scientific Reports" and works[0].volume == "5"
+    assert fake_api.count("openalex", "/sources", search="Sci Rep") == 1
+    assert source.journal_works("Sci Rep", 1990) == []
+    # a journal OpenAlex has no source for: no works, and no works query is sent
+    before = fake_api.count("openalex", "/works")
+    assert source.journal_works("Annals of Invented Agronomy", 2015) == []
+    assert fake_api.count("openalex", "/works") == before

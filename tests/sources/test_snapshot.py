@@ -203,3 +203,31 @@ def test_search_finds_seed_records_among_distractors(tmp_path: Path, with_fields
             assert top[0].title == fact["title"], f"reference {n}"
         checked += 1
     assert checked > 40
+
+
+# issue 12: a large snapshot is searched through a word index, not record by record
+def test_word_index_search_finds_what_the_full_scan_finds(monkeypatch) -> None:
+    from citelint.readers import read_file
+    from citelint.sources import snapshot
+
+    source = SnapshotSource(SEED / "snapshot.jsonl")
+    references = read_file(SEED / "manuscript.txt").references
+    full = [[r.doi for r in source.search(ref)] for ref in references]
+    monkeypatch.setattr(snapshot, "FULL_SCAN_LIMIT", 0)
+    indexed = [[r.doi for r in source.search(ref)] for ref in references]
+    assert source._ranker._word_index is not None  # the index was used
+    assert sum(1 for f in full if f) > 40
+    assert [i[:1] for i in indexed] == [f[:1] for f in full]
+
+
+def test_word_index_narrows_to_records_sharing_a_rare_word(monkeypatch) -> None:
+    from citelint.sources import snapshot
+    from citelint.sources.snapshot import _WordIndex
+
+    monkeypatch.setattr(snapshot, "COMMON_WORD_RECORDS", 2)
+
+    texts = [f"common words here {w}" for w in ("alpha", "beta", "gamma")] + ["other text"]
+    index = _WordIndex(texts)
+    assert list(index.sharing("something about beta")) == [1]
+    assert list(index.sharing("common words only")) == [0, 1, 2]  # no rare word: all that share
+    assert list(index.sharing("nothing shared")) == []
