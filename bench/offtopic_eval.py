@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from citelint.models import Manuscript, Match, Record, Reference
+from citelint.models import CitingSection, Manuscript, Match, Record, Reference
 from citelint.readers import read_file
 from citelint.records import record_from_openalex, strip_markup
 from citelint.relatedness import outliers, score_relatedness
@@ -63,6 +63,8 @@ class Item:
     topics: list[dict[str, str]] = field(default_factory=list)
     label: str = ""  # e.g. the reference number in its list
     journal: str | None = None  # as the list cites it, or the record's container
+    # the sections of the list's article that cite it (the JATS lists only): (heading, methods)
+    cited_in: list[tuple[str, bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -74,6 +76,9 @@ class Corpus:
     abstract: str | None
     items: list[Item]
     role: str = "list"  # "list": usable as a reference list; "pool": intruders only
+    # subject areas (fixtures/offtopic/lists.jsonl): a work drawn from a corpus that shares an
+    # area with the list is a near intruder, not a distant one; empty: judged by ``NEAR``
+    areas: tuple[str, ...] = ()
 
 
 def seed_manuscript() -> tuple[str, str]:
@@ -144,8 +149,43 @@ def openalex_items() -> list[Item]:
     return items
 
 
-def all_corpora() -> list[Corpus]:
-    """Every corpus the evaluation uses; ``role="pool"`` ones only supply intruders."""
+# The areas of the first six lists, as the JATS lists of fixtures/offtopic have theirs.
+_AREAS = {
+    "seed (MSC wound healing)": ("wound healing", "stem cells"),
+    "PLoS Pathog (bacterial RNA thermometer)": ("microbiology",),
+    "PLoS ONE (methylphenidate, dopamine neurons)": ("neuroscience", "pharmacology"),
+    "eLife (Arabidopsis histology)": ("plant biology", "image analysis"),
+    "PeerJ fish papers": ("ecology",),
+    "OpenAlex ML & public health": ("machine learning", "public health"),
+}
+
+
+def jats_corpora() -> list[Corpus]:
+    """The 23 reference lists of fixtures/offtopic/lists.jsonl (published JATS articles from
+    several fields; see its SOURCES.md), labelled by reference number, with the journal as the
+    list cites it."""
+    corpora = []
+    path = FIXTURES / "offtopic" / "lists.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        items = [Item(title=r["title"], label=str(r["n"]), journal=r["journal"],
+                      cited_in=[(c["heading"], c["methods"]) for c in r["cited_in"]])
+                 for r in row["references"] if r["title"]]
+        corpora.append(Corpus(f"{row['name']} ({row['doi']})", row["title"], row["abstract"],
+                              items, areas=tuple(row["areas"])))
+    return corpora
+
+
+def all_corpora(jats: bool = True) -> list[Corpus]:
+    """Every corpus the evaluation uses; ``role="pool"`` ones only supply intruders. ``jats``:
+    include the lists of fixtures/offtopic."""
+    corpora = _first_corpora()
+    for corpus in corpora:
+        corpus.areas = _AREAS.get(corpus.name, ())
+    return corpora + (jats_corpora() if jats else [])
+
+
+def _first_corpora() -> list[Corpus]:
     return [
         seed_corpus(),
         _crossref_reference_list("works_10.1371_journal.ppat.1008184_update-to_new_version.json",
@@ -287,9 +327,17 @@ METHOD_CITATIONS: tuple[tuple[str, str | None], ...] = (
 
 
 def is_near(base: Corpus, pool: Corpus, title: str | None) -> bool:
-    """Whether a work of ``pool`` is on a subject ``base`` covers (not a distant intruder)."""
-    return (base.name, pool.name) in NEAR_POOLS or (title or "").startswith(
-        NEAR.get(base.name, ()))
+    """Whether a work of ``pool`` is on a subject ``base`` covers (not a distant intruder): the
+    two share a subject area, or the pair or the title is in the hand-judged tables."""
+    return bool(set(base.areas) & set(pool.areas)) or (base.name, pool.name) in NEAR_POOLS or (
+        title or "").startswith(NEAR.get(base.name, ()))
+
+
+def pools_for(base: Corpus, corpora: list[Corpus]) -> list[Corpus]:
+    """The corpora ``base`` draws intruders from: every other one, except that a list without
+    hand-judged ``NEAR`` titles (the JATS lists) does not draw from the mixed-topic pool, whose
+    works have no area to judge them by."""
+    return [c for c in corpora if c is not base and (c.areas or base.name in NEAR)]
 
 
 # What the records of an evaluation run hold: the title alone; the title and the journal (which a
@@ -297,9 +345,10 @@ def is_near(base: Corpus, pool: Corpus, title: str | None) -> bool:
 FIELDS = ("titles", "titles+journals", "full")
 
 
-def to_match(item: Item, index: int, fields: str = "titles") -> Match:
+def to_match(item: Item, index: int, fields: str = "titles",
+             cited_in: list[tuple[str, bool]] | None = None) -> Match:
     """A resolved reference whose record holds the item's title (and, as ``fields`` allow, the
-    rest)."""
+    rest), cited in the sections ``cited_in`` (default: the item's own)."""
     if fields not in FIELDS:
         raise ValueError(f"fields must be one of {FIELDS}, not {fields!r}")
     record = Record(source="eval", title=item.title)
@@ -309,7 +358,9 @@ def to_match(item: Item, index: int, fields: str = "titles") -> Match:
         record.abstract = item.abstract
         record.keywords = list(item.keywords)
         record.topics = list(item.topics)
-    return Match(reference=Reference(index=index, raw=item.title, title=item.title),
+    sections = item.cited_in if cited_in is None else cited_in
+    return Match(reference=Reference(index=index, raw=item.title, title=item.title,
+                                     cited_in=[CitingSection(h, m) for h, m in sections]),
                  record=record, score=1.0)
 
 
@@ -327,14 +378,23 @@ def seed_matches() -> tuple[Manuscript, list[Match], list[str]]:
 
 def intruder_trial(base: Corpus, pool: Corpus, rng: random.Random, fields: str = "titles",
                    n_intruders: int | None = None) -> tuple[Manuscript, list[Match], set[int]]:
-    """``base``'s list with 3-5 of ``pool``'s items inserted; returns the intruders' positions."""
+    """``base``'s list with 3-5 of ``pool``'s items inserted; returns the intruders' positions.
+
+    When the list's article has text (the JATS lists), each intruder is cited in the sections
+    that cite a reference of the list drawn at random: an intruder is then as likely to be cited
+    only in the methods (and so not judged) as a genuine reference is.
+    """
     k = n_intruders or rng.choice((3, 4, 5))
     intruders = rng.sample(pool.items, min(k, len(pool.items)))
-    items: list[tuple[Item, bool]] = [(i, False) for i in base.items]
+    with_text = any(i.cited_in for i in base.items)
+    items: list[tuple[Item, bool, list[tuple[str, bool]]]] = [
+        (i, False, i.cited_in) for i in base.items]
     for intruder in intruders:
-        items.insert(rng.randrange(len(items) + 1), (intruder, True))
-    matches = [to_match(item, n + 1, fields) for n, (item, _) in enumerate(items)]
-    inserted = {n for n, (_, is_intruder) in enumerate(items) if is_intruder}
+        sections = rng.choice(base.items).cited_in if with_text else []
+        items.insert(rng.randrange(len(items) + 1), (intruder, True, sections))
+    matches = [to_match(item, n + 1, fields, sections)
+               for n, (item, _, sections) in enumerate(items)]
+    inserted = {n for n, (_, is_intruder, _) in enumerate(items) if is_intruder}
     return to_manuscript(base, matches), matches, inserted
 
 
@@ -401,7 +461,7 @@ def run_synthetic(corpora: list[Corpus], method: str, fields: str, trials: int,
     rng = random.Random(seed)
     tallies: dict[tuple[str, str], Tally] = {}
     for base in (c for c in corpora if c.role == "list" and (lists is None or c.name in lists)):
-        for pool in (c for c in corpora if c is not base):
+        for pool in pools_for(base, corpora):
             tally = Tally()
             for _ in range(trials):
                 manuscript, matches, inserted = intruder_trial(base, pool, rng, fields)
@@ -453,6 +513,47 @@ def describe_seed(method: str, **outlier_options: Any) -> list[str]:
     return lines
 
 
+def measure_cost(method: str, sizes: tuple[int, ...] = (60, 100, 1000, 7000, 20000),
+                 fields: str = "titles+journals") -> list[str]:
+    """CPU seconds of scoring a list and explaining its outliers, per list size.
+
+    A list of ``n`` references is made of the corpora's titles and journals, repeated with a
+    counter word so that no two texts are the same; the manuscript is the seed's. The time is
+    the process's CPU time (``time.process_time``) for :func:`score_relatedness`, the outliers
+    and the nearest references of each reported one, after one warm-up run (which, for the
+    embedding method, loads the model: its load time is given apart).
+    """
+    from citelint.relatedness import nearest_references
+
+    items = [item for corpus in all_corpora() for item in corpus.items]
+    title, abstract = seed_manuscript()
+    lines = []
+    start = time.process_time()
+    warm = [to_match(items[i], i + 1, fields) for i in range(60)]
+    score_relatedness(Manuscript(None, "eval", [], title=title, abstract=abstract), warm,
+                      method=method)
+    lines.append(f"{method}: first run (60 references, model load included) "
+                 f"{time.process_time() - start:.2f} s CPU")
+    for n in sizes:
+        matches = []
+        for k in range(n):
+            item = items[k % len(items)]
+            copy = Item(f"{item.title} {k // len(items)}" if k >= len(items) else item.title,
+                        journal=item.journal)
+            matches.append(to_match(copy, k + 1, fields))
+        manuscript = Manuscript(None, "eval", [m.reference for m in matches], title=title,
+                                abstract=abstract)
+        start = time.process_time()
+        kept: dict[str, Any] = {}
+        scores = score_relatedness(manuscript, matches, method=method, keep=kept)
+        flagged = outliers(scores)
+        nearest_references(kept["vectors"], kept["has_text"], flagged)
+        seconds = time.process_time() - start
+        lines.append(f"{method}: {n} references: {seconds:.2f} s CPU "
+                     f"({100 * seconds / n:.2f} s per 100), {len(flagged)} reported")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--methods", default="tfidf")
@@ -464,9 +565,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-pair", action="store_true", help="print every list/pool pair")
     parser.add_argument("--method-citations", action="store_true",
                         help="also measure how often genuine method citations are flagged")
+    parser.add_argument("--cost", action="store_true",
+                        help="only measure the CPU time per list size (docs/offtopic.md)")
+    parser.add_argument("--no-jats", action="store_true",
+                        help="leave out the JATS lists of fixtures/offtopic (the first six only)")
     args = parser.parse_args(argv)
     options = {"z_threshold": args.z, "max_ratio": args.ratio}
-    corpora = all_corpora()
+    if args.cost:
+        for method in args.methods.split(","):
+            print("\n".join(measure_cost(method)))
+        return 0
+    corpora = all_corpora(jats=not args.no_jats)
     for corpus in corpora:
         print(f"corpus {corpus.name}: {len(corpus.items)} works ({corpus.role})")
     for method in args.methods.split(","):

@@ -64,6 +64,8 @@ _VENUE_WORDS = frozenset(
 # and which is below max_ratio x the list's median. Chosen on the evaluation in docs/offtopic.md
 # to keep false flags under one per 30 references.
 OUTLIER_DEFAULTS: dict[str, tuple[float, float]] = {"tfidf": (1.5, 0.25), "embedding": (2.0, 0.5)}
+# A reference that uses one of the subject's first KEY_TERMS key terms is never called unrelated.
+KEY_TERMS = 4
 _TOKENS = re.compile(r"\b[^\W\d_][\w-]*[^\W_]\b")  # words of two or more characters
 
 
@@ -132,25 +134,72 @@ def _terms(text: str) -> list[str]:
     return [_normalise_token(t) for t in _TOKENS.findall(text.lower()) if t not in stop]
 
 
-def _tfidf_vectors(texts: list[str]) -> tuple[np.ndarray, list[str]]:
+@dataclasses.dataclass
+class SparseRows:
+    """Rows of a sparse matrix (compressed sparse rows), so that a list's TF-IDF costs memory in
+    proportion to its words, not to references x vocabulary."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    n_columns: int
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.indptr) - 1
+
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """The column indices and values of row ``i``."""
+        return (self.indices[self.indptr[i]:self.indptr[i + 1]],
+                self.data[self.indptr[i]:self.indptr[i + 1]])
+
+    def nonempty(self) -> np.ndarray:
+        return np.diff(self.indptr) > 0
+
+    def dot(self, vector: np.ndarray) -> np.ndarray:
+        """Each row's dot product with the dense ``vector``."""
+        row_of = np.repeat(np.arange(self.n_rows), np.diff(self.indptr))
+        return np.bincount(row_of, weights=self.data * vector[self.indices],
+                           minlength=self.n_rows)
+
+    def total(self) -> np.ndarray:
+        """The sum of the rows, dense."""
+        return np.bincount(self.indices, weights=self.data, minlength=self.n_columns)
+
+    def toarray(self) -> np.ndarray:
+        dense = np.zeros((self.n_rows, self.n_columns))
+        for i in range(self.n_rows):
+            columns, values = self.row(i)
+            dense[i, columns] = values
+        return dense
+
+
+def _tfidf_vectors(texts: list[str]) -> tuple[SparseRows, list[str]]:
     """Unit TF-IDF rows for ``texts`` (word unigrams, plural-folded) and the vocabulary.
 
     The weighting is the usual one (as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)``
     computes it): ``1 + ln(count)`` times the smoothed ``ln((1 + n) / (1 + df)) + 1``, each row
-    scaled to unit length; the vocabulary is sorted.
+    scaled to unit length; the vocabulary is sorted. The rows are sparse (:class:`SparseRows`).
     """
     counted = [Counter(_terms(text)) for text in texts]
     vocab = sorted(set().union(*counted))
-    if not vocab:
-        return np.zeros((len(texts), 0)), []
     column = {term: j for j, term in enumerate(vocab)}
-    matrix = np.zeros((len(texts), len(vocab)))
-    for i, counts in enumerate(counted):
-        for term, count in counts.items():
-            matrix[i, column[term]] = 1.0 + math.log(count)
-    document_frequency = (matrix > 0).sum(axis=0)
-    matrix *= np.log((1 + len(texts)) / (1 + document_frequency)) + 1.0
-    return _unit_rows(matrix), vocab
+    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(c) for c in counted])
+    indices = np.fromiter((column[t] for c in counted for t in sorted(c, key=column.__getitem__)),
+                          dtype=np.int64, count=int(indptr[-1]))
+    counts = np.empty(len(indices))
+    for i, c in enumerate(counted):
+        lo, hi = indptr[i], indptr[i + 1]
+        counts[lo:hi] = [c[vocab[j]] for j in indices[lo:hi]]
+    document_frequency = np.bincount(indices, minlength=len(vocab))
+    idf = np.log((1 + len(texts)) / (1 + document_frequency)) + 1.0
+    data = (1.0 + np.log(counts)) * idf[indices] if len(indices) else counts
+    row_of = np.repeat(np.arange(len(texts)), np.diff(indptr))
+    norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=len(texts)))
+    if len(indices):
+        data = data / norms[row_of]
+    return SparseRows(indptr, indices, data, len(vocab)), vocab
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
@@ -261,44 +310,55 @@ def _embedding_rows(texts: list[str], subject: str, has_text: list[bool],
     return rows, subject_row if subject_row is not None else np.zeros(width)
 
 
-def _shared_terms(ref_row: np.ndarray, subject_row: np.ndarray, vocab: list[str],
-                  limit: int = 5) -> list[str]:
-    if not vocab:
-        return []
-    weights = ref_row * subject_row
-    order = np.argsort(-weights)
-    return [vocab[i] for i in order[:limit] if weights[i] > 0]
+def _top_terms(columns: np.ndarray, weights: np.ndarray, vocab: list[str],
+               limit: int = 5) -> list[str]:
+    order = np.argsort(-weights, kind="stable")[:limit]
+    return [vocab[columns[k]] for k in order if weights[k] > 0]
 
 
-def _key_terms(word_rows: np.ndarray, anchor: np.ndarray, vocab: list[str],
+def _key_terms(document_frequency: np.ndarray, anchor: np.ndarray, vocab: list[str],
                limit: int = 8) -> list[str]:
     """The terms that characterise the subject: heavy in ``anchor`` and used across the list.
 
     ``anchor`` is the manuscript's TF-IDF row (or the list's summed rows when it has none); a
-    term's weight there is multiplied by the number of references that use it, so that the key
-    terms are the ones a reader can check against the list, not a word of the abstract alone.
+    term must be used by at least two references, and its weight there is multiplied by the
+    logarithm of how many use it: the key terms are the ones a reader can check against the
+    list, not a word of the abstract alone, and not the most common words of the list (the
+    logarithm keeps "cell" or "gene" from outranking "holin" in a paper on holins).
     """
     if not vocab or not np.any(anchor):
         return []
-    usage = (word_rows > 0).sum(axis=0)
-    weights = anchor * (1 + usage)
-    order = np.argsort(-weights)
+    weights = anchor * np.log1p(document_frequency) * (document_frequency >= 2)
+    order = np.argsort(-weights, kind="stable")
     return [vocab[i] for i in order[:limit] if weights[i] > 0]
 
 
-def _nearest(rows: np.ndarray, has_text: list[bool]) -> list[tuple[int | None, float | None]]:
-    """For each reference, the position and cosine of the one most like it among those with text
-    (None when it has no text, is alone, or is alike to none of them)."""
-    similar = rows @ rows.T if len(rows) else np.zeros((0, 0))
-    usable = np.array(has_text, dtype=bool)
-    out: list[tuple[int | None, float | None]] = []
-    for i in range(len(has_text)):
-        candidates = np.where(usable & (np.arange(len(has_text)) != i), similar[i], -np.inf)
-        best = int(np.argmax(candidates)) if usable[i] and len(candidates) else -1
-        if best < 0 or candidates[best] <= 0:
-            out.append((None, None))
+def nearest_references(vectors: Any, has_text: Sequence[bool], positions: Sequence[int],
+                       limit: int = 2) -> dict[int, list[tuple[int, float]]]:
+    """For each of ``positions``, the positions and cosines of the ``limit`` references most like
+    it among those with text (none when it has no text or is alike to none of them).
+
+    ``vectors`` are the unit rows :func:`score_relatedness` left in ``keep`` (sparse TF-IDF or
+    dense embeddings). Each position costs one pass over the list, so explaining the few
+    references that are reported stays linear in the list's length.
+    """
+    usable = np.asarray(has_text, dtype=bool)
+    out: dict[int, list[tuple[int, float]]] = {}
+    for i in positions:
+        if not usable[i]:
+            out[i] = []
+            continue
+        if isinstance(vectors, SparseRows):
+            columns, values = vectors.row(i)
+            dense = np.zeros(vectors.n_columns)
+            dense[columns] = values
+            similar = vectors.dot(dense)
         else:
-            out.append((best, round(float(candidates[best]), 4)))
+            similar = vectors @ vectors[i]
+        similar = np.where(usable, similar, -np.inf)
+        similar[i] = -np.inf
+        order = np.argsort(-similar, kind="stable")[:limit]
+        out[i] = [(int(j), round(float(similar[j]), 4)) for j in order if similar[j] > 0]
     return out
 
 
@@ -317,17 +377,23 @@ def resolve_method(method: str) -> str:
 
 
 def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
-                      method: str = "tfidf") -> list[dict[str, Any]]:
+                      method: str = "tfidf",
+                      keep: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Score each reference's relatedness to the manuscript, in the order of ``matches``.
 
     Each result is a dict: ``score`` (0..1, or None when the reference has no text to judge),
     ``to_manuscript`` and ``to_list`` (cosines against the manuscript's title/abstract/keywords
     and against the other references' centroid; None when that side is missing),
     ``shared_terms`` (the terms it shares most with the manuscript, or with the list when the
-    manuscript has no title or abstract), ``shared_with``, ``missing_terms`` (the subject's key
-    terms it does not use), ``nearest`` (the ``index`` of the reference most like it) and
-    ``nearest_similarity``, ``field`` (its OpenAlex field when known), ``majority_field`` and
-    ``method``.
+    manuscript has no title or abstract), ``shared_with``, ``key_terms`` (the subject's key
+    terms it uses: a reference that uses one is never called unrelated, see :func:`outliers`),
+    ``missing_terms`` (the subject's key terms it does not use), ``field`` (its OpenAlex field
+    when known), ``majority_field`` and ``method``.
+
+    The cost is linear in the list's length (one pass over its words, or one embedding per
+    reference); no reference is compared with every other. When ``keep`` is given, the unit
+    vectors and which references have text are left in it (``"vectors"``, ``"has_text"``), for
+    :func:`nearest_references` to explain the references that are reported.
     """
     method = resolve_method(method)
     if method not in METHODS:
@@ -335,27 +401,44 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
                          f"{(AUTO, *METHODS)}")
     texts = [reference_text(m) for m in matches]
     subject = manuscript_subject(manuscript)
-    word_rows, vocab = _tfidf_vectors([*texts, subject])
-    word_subject = word_rows[-1] if len(vocab) else np.zeros(0)
-    has_text = [bool(len(vocab)) and bool(np.any(row)) for row in word_rows[:-1]]
-    has_subject = bool(len(vocab)) and bool(np.any(word_subject))
+    words, vocab = _tfidf_vectors([*texts, subject])
+    nonempty = words.nonempty()
+    has_text = [bool(v) for v in nonempty[:-1]]
+    has_subject = bool(nonempty[-1])
+    word_subject = np.zeros(len(vocab))
+    columns, values = words.row(len(texts))
+    word_subject[columns] = values
+    ref_words = SparseRows(words.indptr[:-1], words.indices[:words.indptr[-2]],
+                           words.data[:words.indptr[-2]], len(vocab))
+    word_total = ref_words.total()
 
     if method == "embedding":
-        rows, subject_row = _embedding_rows(texts, subject, has_text, has_subject)
+        dense, subject_row = _embedding_rows(texts, subject, has_text, has_subject)
+        to_subject = dense @ subject_row if has_subject else None
+        total = dense.sum(axis=0)
+        to_total = dense @ total
+        vectors: Any = dense
     else:
-        rows, subject_row = word_rows[:-1], word_subject
+        to_subject = ref_words.dot(word_subject) if has_subject else None
+        total = word_total
+        to_total = ref_words.dot(total)
+        vectors = ref_words
+    if keep is not None:
+        keep["vectors"], keep["has_text"] = vectors, has_text
+    # the other references' centroid, without building it per reference: for unit rows,
+    # row . (total - row) = row . total - 1 and |total - row|^2 = |total|^2 - 2 row . total + 1
+    others_norm = np.sqrt(np.maximum(float(total @ total) - 2 * to_total + 1.0, 0.0))
 
-    total = rows[np.array(has_text, dtype=bool)].sum(axis=0) if any(has_text) else None
     fields = [reference_field(m) for m in matches]
     majority_field, field_share = _majority([f for f, _ in fields if f])
     majority_domain, _ = _majority([d for _, d in fields if d])
     use_fields = majority_field is not None and sum(1 for f, _ in fields if f) >= 3 \
         and field_share > 0.5
 
-    anchor = word_subject if has_subject else (
-        word_rows[:-1].sum(axis=0) if len(vocab) else np.zeros(0))
-    key_terms = _key_terms(word_rows[:-1], anchor, vocab)
-    nearest_of = _nearest(rows, has_text)
+    anchor = word_subject if has_subject else word_total
+    document_frequency = np.bincount(ref_words.indices, minlength=len(vocab))
+    key_terms = _key_terms(document_frequency, anchor, vocab)
+    protecting = set(key_terms[:KEY_TERMS])
     results: list[dict[str, Any]] = []
     for i in range(len(matches)):
         field, domain = fields[i]
@@ -372,21 +455,17 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
         if not has_text[i]:
             result["reason"] = "no title, abstract or keywords to compare"
             continue
-        row = rows[i]
-        used = {vocab[j] for j in np.flatnonzero(word_rows[i])}
+        columns, values = ref_words.row(i)
+        used = {vocab[j] for j in columns}
+        result["key_terms"] = [t for t in key_terms if t in protecting and t in used]
         result["missing_terms"] = [t for t in key_terms if t not in used][:3]
-        nearest, similarity = nearest_of[i]
-        if nearest is not None:
-            result["nearest"] = matches[nearest].reference.index
-            result["nearest_similarity"] = similarity
         parts: list[tuple[float, float]] = []
-        if has_subject:
-            result["to_manuscript"] = round(max(0.0, float(row @ subject_row)), 4)
+        if to_subject is not None:
+            result["to_manuscript"] = round(max(0.0, float(to_subject[i])), 4)
             parts.append((MANUSCRIPT_WEIGHT, result["to_manuscript"]))
-        others = total - row if total is not None else None
-        if others is not None and sum(has_text) > 1 and np.any(others):
+        if sum(has_text) > 1 and others_norm[i] > 1e-9:
             result["to_list"] = round(
-                max(0.0, float(row @ others) / float(np.linalg.norm(others))), 4)
+                max(0.0, float(to_total[i] - 1.0) / float(others_norm[i])), 4)
             parts.append((1.0 - MANUSCRIPT_WEIGHT if has_subject else 1.0, result["to_list"]))
         if not parts:
             result["reason"] = "nothing else to compare it with"
@@ -398,11 +477,11 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
             score *= FIELD_FACTORS[key]
             result["field_agreement"] = key
         result["score"] = round(min(1.0, max(0.0, score)), 4)
-        if has_subject:
-            result["shared_terms"] = _shared_terms(word_rows[i], word_subject, vocab)
-        elif others is not None:
-            word_others = word_rows[:-1].sum(axis=0) - word_rows[i]
-            result["shared_terms"] = _shared_terms(word_rows[i], word_others, vocab)
+        against = word_subject if has_subject else word_total
+        weights = values * against[columns]
+        if not has_subject:  # the other references: the total without this one
+            weights = values * (against[columns] - values)
+        result["shared_terms"] = _top_terms(columns, weights, vocab)
     return results
 
 
@@ -450,7 +529,8 @@ def outliers(scores: Sequence[dict[str, Any]], *, z_threshold: float | None = No
     median, _, zs = robust_z(scores)
     assert median is not None
     flagged = [i for i in scored
-               if (z := zs[i]) is not None and z < -z_threshold
+               if not scores[i].get("key_terms")
+               and (z := zs[i]) is not None and z < -z_threshold
                and scores[i]["score"] < max_ratio * median]
     cap = max(1, math.floor(max_share * len(scored)))
     flagged.sort(key=lambda i: scores[i]["score"])

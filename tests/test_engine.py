@@ -218,9 +218,10 @@ def test_an_advisory_finding_alone_keeps_a_verified_reference_verified():
               "Angiogenesis in healing wounds treated with stem cells",
               "Stem cells and scar formation in skin wounds",
               "Copper chelation in Alzheimer's disease amyloid plaques"]
-    matches = [matched(ref(i + 1, title=t, year=2020, authors=names("Guo X"), journal="J Wound"),
-                       record(title=t, year=2020, authors=authors("Guo X"), journal="J Wound"))
-               for i, t in enumerate(titles)]
+    journals = ["Wound Repair Regen"] * 6 + ["J Alzheimers Dis"]
+    matches = [matched(ref(i + 1, title=t, year=2020, authors=names("Guo X"), journal=j),
+                       record(title=t, year=2020, authors=authors("Guo X"), journal=j))
+               for i, (t, j) in enumerate(zip(titles, journals, strict=True))]
     manuscript = Manuscript(path="m.txt", format="text", references=[m.reference for m in matches],
                             title="Mesenchymal stem cells for wound healing")
     results = check_matches(manuscript, matches, Config(options={

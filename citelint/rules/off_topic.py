@@ -46,17 +46,21 @@ Options (``[options.off-topic]``)
     max_share       never flag more than this share of the list (default 0.25)
 
 Each reference's score (``relatedness`` in the JSON report) is given whether or not it is
-flagged: ``score``, ``to_manuscript``, ``to_list``, ``shared_terms``, ``missing_terms`` (the
-subject's key terms it lacks), ``nearest`` (the reference most like it), ``field``, ``method``,
-and, when the input has the manuscript's text, ``cited_in`` (the sections that cite it, each
-with its heading path and the sentence of its first citation, which a finding's message quotes)
-and ``methods_only`` (True when all of them are methods sections: not judged).
-When the reference most like a reported one is reported too, the message says so: a group of
-references far from the subject but close to one another is often a method the paper uses.
+flagged: ``score``, ``to_manuscript``, ``to_list``, ``shared_terms``, ``key_terms`` (the
+subject's key terms it uses: a reference that uses one is never reported, whatever its score),
+``missing_terms`` (the subject's key terms it lacks), ``field``, ``method``, and, when the input
+has the manuscript's text, ``cited_in`` (the sections that cite it, each with its heading path
+and the sentence of its first citation, which a finding's message quotes) and ``methods_only``
+(True when all of them are methods sections: not judged). A reported reference also names the
+references most like it (``nearest``). The message says which score decided and against which
+threshold, which terms were compared, and the references most like it; when the one most like it
+is reported too, it says so, and it suggests that the two are a method the paper uses only when
+they look like one (a methods section cites them, or a title names a method, tool or statistic).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -95,35 +99,71 @@ def relatedness_for(matches: Sequence[Match], context: CheckContext) -> list[dic
     The engine puts these into ``ReferenceResult.relatedness``; ``check_list`` reuses them. The
     result is kept in ``context.memo``, keyed by the identity of the matches and the method.
     """
+    return _scored(matches, context)[0]
+
+
+def _scored(matches: Sequence[Match],
+            context: CheckContext) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The scores and what explains them (the vectors, for the nearest references)."""
     from citelint.relatedness import resolve_method, score_relatedness  # numpy: only when run
 
     method = resolve_method(context.options_for(ID, OPTIONS)["method"])
     key = (method, tuple(id(m) for m in matches))
     cached = context.memo.get(ID)
     if cached is not None and cached[0] == key:
-        return cached[2]
-    scores = score_relatedness(context.manuscript, matches, method=method)
+        return cached[2], cached[3]
+    kept: dict[str, Any] = {}
+    scores = score_relatedness(context.manuscript, matches, method=method, keep=kept)
     # keep the matches alive with the scores so that their ids cannot be reused by other objects
-    context.memo[ID] = (key, list(matches), scores)
-    return scores
+    context.memo[ID] = (key, list(matches), scores, kept)
+    return scores, kept
 
 
-def _message(score: dict[str, Any], rank: int, scored: int, median: float,
+# Words of a title that name a method, a tool or a statistic rather than a subject.
+_METHOD_TITLE = re.compile(
+    r"\b(methods?|methodology|software|packages?|programs?|tools?|toolkit|toolbox|algorithms?|"
+    r"statistics|statistical|computing|assays?|protocols?|database|server|pipeline|"
+    r"estimation|estimator|procedures?|regression|language and environment|version \d)\b",
+    re.IGNORECASE)
+
+
+def looks_like_method(match: Match, score: dict[str, Any]) -> bool:
+    """Whether a reference looks like a method the manuscript uses: a methods section cites it,
+    or its title names a method, a tool or a statistic."""
+    if any(c.get("methods") for c in score.get("cited_in") or []):
+        return True
+    record = match.record
+    title = (record.title if record is not None else None) or match.reference.title or ""
+    return bool(_METHOD_TITLE.search(title))
+
+
+def _message(score: dict[str, Any], rank: int, scored: int, median: float, threshold: float,
+             nearest: list[tuple[int, float]], group_is_method: bool,
              reported: set[int]) -> str:
-    place = "lowest in the list" if rank == 1 else f"{_ordinal(rank)} lowest of {scored}"
-    parts = [f"relatedness {score['score']:.2f}, {place}; the list's median is {median:.2f}"]
+    method = {"tfidf": "word TF-IDF", "embedding": "sentence embeddings"}.get(
+        score.get("method") or "", score.get("method") or "")
+    place = "the lowest in the list" if rank == 1 else f"the {_ordinal(rank)} lowest of {scored}"
+    parts = [f"relatedness {score['score']:.2f} by {method}, {place}, under this list's "
+             f"threshold {threshold:.2f} (median {median:.2f})"]
     against = ("the manuscript's title/abstract" if score.get("shared_with") == "manuscript"
                else "the other references")
     terms = score.get("shared_terms") or []
     missing = score.get("missing_terms") or []
-    shared = (f"it shares only {', '.join(repr(t) for t in terms[:3])} with {against}" if terms
-              else f"it shares no terms with {against}")
     if missing:
-        shared += f" and lacks its key terms {', '.join(repr(t) for t in missing)}"
-    parts.append(shared)
+        compared = (f"it uses none of the subject's key terms "
+                    f"({', '.join(repr(t) for t in missing)})")
+        compared += (f" and shares only {', '.join(repr(t) for t in terms[:3])} with {against}"
+                     if terms else f" and shares no terms with {against}")
+    else:
+        compared = (f"it shares only {', '.join(repr(t) for t in terms[:3])} with {against}"
+                    if terms else f"it shares no terms with {against}")
+    parts.append(compared)
     field, majority = score.get("field"), score.get("majority_field")
     if field and majority and field != majority:
         parts.append(f"its field is {field} while most references are {majority}")
+    if nearest:
+        parts.append("the references most like it are " + " and ".join(
+            f"[{index}] ({similarity:.2f})" for index, similarity in nearest))
     cited_in = score.get("cited_in") or []
     if cited_in:
         first = cited_in[0]
@@ -132,9 +172,13 @@ def _message(score: dict[str, Any], rank: int, scored: int, median: float,
         more = (f" (and {len(cited_in) - 1} other section{'s' if len(cited_in) > 2 else ''})"
                 if len(cited_in) > 1 else "")
         parts.append(f"it is cited {where}{more}{claim}")
-    if score.get("nearest") in reported:
-        parts.append(f"the reference most like it, [{score['nearest']}], is reported too: "
-                     "works cited as a group may be a method the paper uses")
+    grouped = [index for index, _ in nearest[:1] if index in reported]
+    if grouped and group_is_method:
+        parts.append(f"[{grouped[0]}], the reference most like it, is reported too, and the "
+                     "two look like a method (a methods section cites them, or a title names a "
+                     "method or tool): the paper may use it")
+    elif grouped:
+        parts.append(f"[{grouped[0]}], the reference most like it, is reported too")
     return ("Advisory: this reference looks unrelated to the manuscript's subject ("
             + "; ".join(parts)
             + "). Check that it supports the claim it is cited for.")
@@ -147,9 +191,16 @@ def _ordinal(n: int) -> str:
 
 def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tuple[int, Finding]]:
     """Yield ``(position, Finding)`` for the references that are outliers in relatedness."""
-    from citelint.relatedness import OUTLIER_DEFAULTS, judged, outliers, resolve_method, robust_z
+    from citelint.relatedness import (
+        OUTLIER_DEFAULTS,
+        judged,
+        nearest_references,
+        outliers,
+        resolve_method,
+        robust_z,
+    )
 
-    scores = relatedness_for(matches, context)
+    scores, kept = _scored(matches, context)
     options = context.options_for(ID, OPTIONS)
     default_z, default_ratio = OUTLIER_DEFAULTS[resolve_method(options["method"])]
     z_threshold = default_z if options["threshold"] is None else float(options["threshold"])
@@ -161,24 +212,35 @@ def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tupl
         return
     median, scale, _ = robust_z(scores)
     assert median is not None and scale is not None
-    threshold = min(median - z_threshold * scale, max_ratio * median)
+    threshold = max(min(median - z_threshold * scale, max_ratio * median), 0.0)
     ranked = sorted((s["score"], i) for i, s in enumerate(scores) if judged(s))
     rank_of = {i: r + 1 for r, (_, i) in enumerate(ranked)}
     reported = {matches[position].reference.index for position in flagged}
+    near = nearest_references(kept["vectors"], kept["has_text"], flagged)
     for position in flagged:
         score = scores[position]
+        nearest = [(matches[j].reference.index, similarity) for j, similarity in near[position]]
+        if nearest:  # the report's relatedness of a reported reference names them too
+            score["nearest"], score["nearest_similarity"] = nearest[0]
+        group_is_method = bool(nearest) and nearest[0][0] in reported and (
+            looks_like_method(matches[position], score)
+            or looks_like_method(matches[near[position][0][0]], scores[near[position][0][0]]))
         yield position, Finding(
             rule=ID,
             severity=SEVERITY,
-            message=_message(score, rank_of[position], len(ranked), median, reported),
+            message=_message(score, rank_of[position], len(ranked), median, threshold, nearest,
+                             group_is_method, reported),
             evidence={
                 "score": score["score"],
                 "median": round(median, 4),
-                "threshold": round(max(threshold, 0.0), 4),
+                "threshold": round(threshold, 4),
                 "shared_terms": score.get("shared_terms", []),
                 "missing_terms": score.get("missing_terms", []),
-                "nearest": score.get("nearest"),
-                "nearest_similarity": score.get("nearest_similarity"),
+                "key_terms": score.get("key_terms", []),
+                "nearest": nearest[0][0] if nearest else None,
+                "nearest_similarity": nearest[0][1] if nearest else None,
+                "nearest_references": [{"index": i, "similarity": sim} for i, sim in nearest],
+                "group_looks_like_method": group_is_method,
                 "field": score.get("field"),
                 "majority_field": score.get("majority_field"),
                 "to_manuscript": score.get("to_manuscript"),

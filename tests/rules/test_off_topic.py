@@ -29,8 +29,9 @@ def test_seed_reference_53_is_reported_with_checkable_evidence():
     assert "53" in found and len(found) <= 4
     finding = found["53"]
     assert finding.rule == "off-topic" and finding.severity == "warning"
-    assert "lowest in the list" in finding.message
+    assert "the lowest in the list" in finding.message
     assert "shares no terms" in finding.message
+    assert f"under this list's threshold {finding.evidence['threshold']:.2f}" in finding.message
     assert "Check that it supports the claim it is cited for." in finding.message
     assert {"score", "median", "threshold", "shared_terms", "field"} <= set(finding.evidence)
     assert finding.evidence["score"] < finding.evidence["threshold"] < finding.evidence["median"]
@@ -93,7 +94,8 @@ def test_the_message_names_the_subject_terms_the_reference_lacks():
     cited = matches[labels.index("53")].record.title.lower()
     assert evidence["missing_terms"]
     assert all(t in subject and t not in cited for t in evidence["missing_terms"])
-    assert f"lacks its key terms '{evidence['missing_terms'][0]}'" in found["53"].message
+    assert f"uses none of the subject's key terms ('{evidence['missing_terms'][0]}'" in (
+        found["53"].message)
 
 
 ON_TOPIC = ["Mesenchymal stem cells accelerate skin wound healing in mice",
@@ -108,24 +110,44 @@ ON_TOPIC = ["Mesenchymal stem cells accelerate skin wound healing in mice",
             "Skin tissue engineering with stem cells for wound repair",
             "Paracrine effects of mesenchymal stem cells on skin wounds",
             "Umbilical cord stem cells enhance wound healing in rats"]
-GROUP = ["Support vector networks for pattern classification",
+GROUP = ["Support vector networks: an algorithm for pattern classification",
          "Training support vector classifiers: theory and algorithms",
-         "What is a support vector machine classifier?"]
+         "LIBSVM: a software library for support vector machine classifiers"]
 
 
-def test_a_reported_group_of_alike_references_is_said_to_be_one():
-    titles = ON_TOPIC[:6] + GROUP + ON_TOPIC[6:]
+def _reported_group(group: list[str]) -> dict:
+    """Findings on the wound-healing list with the three alike ``group`` titles inserted at
+    positions 6-8, at a low threshold: the tests are about the message once a group is
+    reported, not about detection."""
+    titles = ON_TOPIC[:6] + group + ON_TOPIC[6:]
     matches = [Match(Reference(i + 1, t, title=t), Record(source="test", title=t))
                for i, t in enumerate(titles)]
     manuscript = Manuscript(None, "test", [m.reference for m in matches],
                             title="Mesenchymal stem cells for skin wound healing")
-    # a low threshold: this is about the message once a group is reported, not about detection
     context = CheckContext(manuscript, options={"off-topic": {"method": "tfidf", "threshold": 1.0}})
     found = dict(off_topic.check_list(matches, context))
     assert set(found) == {6, 7, 8}
+    return found
+
+
+def test_a_reported_group_of_alike_references_is_said_to_be_one():
+    found = _reported_group(GROUP)
     for position, finding in found.items():
         assert finding.evidence["nearest"] in {7, 8, 9} - {position + 1}
-        assert "is reported too: works cited as a group may be a method" in finding.message
+        assert "is reported too, and the two look like a method" in finding.message
+        assert finding.evidence["group_looks_like_method"] is True
+
+
+def test_a_reported_group_on_a_subject_is_not_called_a_method():
+    # three alike works on one distant subject: no methods section cites them and no title
+    # names a method or tool, so the message does not excuse them as a method
+    group = ["Copper dyshomeostasis in Alzheimer's disease brains",
+             "Copper binding to amyloid beta in Alzheimer's disease",
+             "Serum copper and the risk of Alzheimer's disease"]
+    for finding in _reported_group(group).values():
+        assert "is reported too" in finding.message
+        assert "method" not in finding.message.split("is reported too")[1]
+        assert finding.evidence["group_looks_like_method"] is False
 
 
 def _jats(title: str, abstract: str, titles: list[str], methods_only: set[int]) -> str:
