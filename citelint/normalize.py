@@ -180,6 +180,7 @@ def is_initials(token: str) -> bool:
             and token[0] not in DASHES)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def cited_initials(given: str) -> str:
     """Vancouver initials of given names, hyphens kept: "Xiaolei" → "X", "Yu-Jie" → "Y-J",
     "D. K. W." → "DKW" (the form a structured name is cited in)."""
@@ -198,6 +199,7 @@ def cited_initials(given: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def initials_of(given: str) -> str:
     """Initials of given names: "Xiaoli" -> "X", "Jean-Pierre" -> "JP", "D. K. W." -> "DKW"."""
     letters: list[str] = []
