@@ -7,7 +7,7 @@ The engine knows no rule by name: it runs every enabled rule module from
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from types import ModuleType
 
 from citelint.config import Config
@@ -110,24 +110,34 @@ def enabled_rules(config: Config) -> list[ModuleType]:
     return [rule for rule in all_rules() if config.rule_enabled(rule.ID)]
 
 
-def prepare_rules(config: Config) -> None:
-    """Load ahead of use what the enabled rules need (a model, a table): each rule's optional
-    ``prepare(options)``. Meant for a background thread while references are resolved, so that
-    nothing heavy is left for after the last answer; a failure here is not reported, as the
-    rule meets it again when it runs and reports it there."""
+def prepare_rules(config: Config,
+                  resolved: Iterable[Sequence[Match | None]] = ()) -> None:
+    """Work the enabled rules can do before the list is resolved, for a background thread
+    while it is (mostly waiting on the network), so that little is left after the last answer:
+    each rule's optional ``prepare(options)`` (load a model, a table), then, for each state of
+    the list in ``resolved`` (the matches settled so far, None for the others), its optional
+    ``ahead(matches, options)``. A failure here is not reported: the rule meets it again when
+    it runs, and reports it there."""
     from citelint.journals import prepare as prepare_journals
 
     prepare_journals()
+    hooks = []
     for rule in enabled_rules(config):
-        prepare = getattr(rule, "prepare", None)
-        if prepare is None:
-            continue
         options = {**option_defaults(getattr(rule, "OPTIONS", {})),
                    **config.rule_options(rule.ID)}
         try:
-            prepare(options)
+            if hasattr(rule, "prepare"):
+                rule.prepare(options)
         except Exception:  # the rule meets it again, and reports it, when it runs
             continue
+        if hasattr(rule, "ahead"):
+            hooks.append((rule, options))
+    for matches in resolved:
+        for rule, options in hooks:
+            try:
+                rule.ahead(matches, options)
+            except Exception:  # likewise
+                continue
 
 
 def _verdict(match: Match, findings: list[Finding],

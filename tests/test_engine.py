@@ -2,7 +2,7 @@ from factories import authors, matched, record, ref
 from factories import cited as names
 
 from citelint.config import Config
-from citelint.engine import assign_verdicts, check_matches
+from citelint.engine import assign_verdicts, check_matches, prepare_rules
 from citelint.matching import score_candidate
 from citelint.models import LookupFailure, Manuscript
 
@@ -263,3 +263,42 @@ def test_an_advisory_finding_alone_keeps_a_verified_reference_verified():
     assert [f.rule for f in off_topic.findings] == ["off-topic"]
     assert off_topic.findings[0].severity == "warning"
     assert {r.status for r in results} == {"verified"}
+
+
+def test_rules_prepare_then_work_ahead_on_each_state_of_the_list(monkeypatch):
+    from citelint.rules import off_topic
+
+    seen = []
+    model = []
+
+    def prepare(options):
+        seen.append(("prepare", options["method"]))
+        if not model:
+            raise RuntimeError("no model here")  # left for the rule to report when it runs
+
+    monkeypatch.setattr(off_topic, "prepare", prepare)
+    monkeypatch.setattr(off_topic, "ahead", lambda matches, options: seen.append(
+        ("ahead", [m is not None for m in matches])))
+    first, second = matched(ref(1, title=TITLE), None), matched(ref(2, title=TITLE), None)
+    states = [[None, None], [first, None], [first, second]]
+    prepare_rules(Config(), iter(states))
+    assert seen == [("prepare", "auto")]  # not prepared: nothing to do ahead
+    seen.clear()
+    model.append("loaded")
+    prepare_rules(Config(), iter(states))
+    assert seen == [("prepare", "auto"), ("ahead", [False, False]), ("ahead", [True, False]),
+                    ("ahead", [True, True])]
+
+
+def test_a_check_tells_the_rules_of_each_reference_as_it_settles(monkeypatch, tmp_path):
+    from citelint import check
+    from citelint.rules import off_topic
+
+    states = []
+    monkeypatch.setattr(off_topic, "ahead", lambda matches, options: states.append(
+        [m is not None for m in matches]))
+    path = tmp_path / "refs.txt"
+    path.write_text("References\n\n1. Smith J. A study of mice. Nature 2020.\n"
+                    "2. Jones K. Another study of rats. Cell 2021.\n", encoding="utf-8")
+    check(path, sources=[], offline=True)
+    assert states and states[-1] == [True, True]
