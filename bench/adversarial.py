@@ -19,9 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from citelint.citation import parse_citation  # noqa: E402
-from citelint.models import Location  # noqa: E402
+from citelint.citation import GRAMMARS, parse_citation, parse_styled  # noqa: E402
+from citelint.models import Location, Reference  # noqa: E402
 from citelint.readers import InputError, read_file, read_text  # noqa: E402
+from citelint.sources.transport import SCRUB  # noqa: E402
 
 JATS = ('<article><front><article-meta><title-group><article-title>T</article-title>'
         '</title-group></article-meta></front><body><sec><title>Introduction</title><p>'
@@ -61,6 +62,18 @@ def _fan_out(levels: int) -> Callable[[], object]:
 
 def _citation(text: str) -> Callable[[], object]:
     return lambda: parse_citation(text, 1, Location())
+
+
+def _every_style(text: str) -> Callable[[], object]:
+    """``text`` read with each style family's grammar as it is (:func:`parse_styled` is public,
+    and does not collapse white space itself; the readers do before they call it)."""
+    return lambda: [parse_styled(Reference(index=1, raw=text), text, style)
+                    for style in GRAMMARS]
+
+
+def spaced(text: str, run: int) -> str:
+    """``text`` with every space made a run of ``run`` spaces."""
+    return text.replace(" ", " " * run)
 
 
 def cases(scale: float = 1.0) -> dict[str, Callable[[], object]]:
@@ -105,6 +118,21 @@ def cases(scale: float = 1.0) -> dict[str, Callable[[], object]]:
         "citation '..' x 20,000 then '!'": _citation("Smith J. " + ".." * n + "!"),
         "citation '(2020). ' x 20,000": _citation("Smith J, Doe A. " + "(2020). " * n),
         "citation ', ' x 20,000 then '!'": _citation(", " * n + "!"),
+        # runs of white space: the style tails and the author-date year pattern tried every
+        # position of a run (the Nature tail took 56 s on two runs of 20,000 spaces)
+        "every style's grammar on runs of 50,000 spaces": _every_style(
+            spaced("Smith J (2020) A title. Nature 12, 3-4 (2020", int(50_000 * scale))),
+        "text list: a citation with runs of 50,000 spaces": _reader(
+            "text", spaced("1. Smith J, Doe A (2020). A title. Nature 12, 3-4 (2020).\n",
+                           int(50_000 * scale))),
+        "JATS mixed-citation with runs of 50,000 spaces": _reader(
+            "jats", JATS.replace("Smith J. A title of a work. Nature. 2020;1:2.", spaced(
+                "Smith J (2020) A title. Nature 12, 3-4 (2020", int(50_000 * scale)))),
+        "LaTeX \\cites{a} then 100,000 spaces before each further group": _reader(
+            "latex", LATEX.format(filler="\\cites{a}" + " " * (5 * n) + "[see]"
+                                  + " " * (5 * n) + "{b}")),
+        "a redirect address of 'a.' x 100,000 scrubbed of credentials": lambda: SCRUB(
+            "http://" + "a." * (5 * n) + "/x"),
     }
 
 

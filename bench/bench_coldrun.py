@@ -18,6 +18,7 @@ time, and whether every reference came out ``unverified`` with one reason.
 
     .venv/bin/python bench/bench_coldrun.py [--pool polite|public|both] [--runs 3]
                                             [--references 60] [--citelint DIR]
+                                            [--off-topic auto|tfidf|embedding]
 
 ``--citelint DIR`` runs another checkout's citelint against the same fake (to compare with an
 earlier commit). No traffic leaves 127.0.0.1 and the whole script is bounded by ``--timeout``.
@@ -99,14 +100,23 @@ def run_cli(path: Path, env: dict[str, str], folder: Path) -> tuple[float, float
     return started, ended, json.loads(out.read_text("utf-8"))
 
 
-def cold_run(pool_name: str, refs: int, seed: int, citelint: Path) -> dict[str, Any]:
+def write_list(folder: Path, citations: list[str], method: str) -> Path:
+    """The reference list, and a citelint.toml choosing the off-topic rule's method."""
+    (folder / "citelint.toml").write_text(f'[options.off-topic]\nmethod = "{method}"\n',
+                                         encoding="utf-8")
+    path = folder / "references.txt"
+    path.write_text("References\n\n" + "\n".join(citations) + "\n", encoding="utf-8")
+    return path
+
+
+def cold_run(pool_name: str, refs: int, seed: int, citelint: Path,
+             method: str) -> dict[str, Any]:
     pool = POOLS[pool_name]
     records, citations, planted = synthetic(refs, seed=seed, cite_doi=1 / 3)
     need = needed(refs, planted)
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
-        path = folder / "references.txt"
-        path.write_text("References\n\n" + "\n".join(citations) + "\n", encoding="utf-8")
+        path = write_list(folder, citations, method)
         with FakeAPI(records) as api:
             api.latency(LATENCY[0], spread=LATENCY[1], seed=seed)
             for lane in ("single", "list"):
@@ -146,7 +156,7 @@ def _count(values: Any) -> dict[str, int]:
     return dict(sorted(counted.items()))
 
 
-def unreachable_run(refs: int, citelint: Path) -> dict[str, Any]:
+def unreachable_run(refs: int, citelint: Path, method: str) -> dict[str, Any]:
     """Every service at a closed port: how long the run takes, and what it reports."""
     _, citations, _ = synthetic(refs, cite_doi=1 / 3)
     with socket.socket() as sock:
@@ -154,8 +164,7 @@ def unreachable_run(refs: int, citelint: Path) -> dict[str, Any]:
         port = sock.getsockname()[1]
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
-        path = folder / "references.txt"
-        path.write_text("References\n\n" + "\n".join(citations) + "\n", encoding="utf-8")
+        path = write_list(folder, citations, method)
         env = environment(f"http://127.0.0.1:{port}", folder / "cache", None, citelint)
         started, ended, report = run_cli(path, env, folder)
     references = report["references"]
@@ -171,6 +180,8 @@ def main() -> None:
     parser.add_argument("--references", type=int, default=60)
     parser.add_argument("--citelint", type=Path, default=ROOT,
                         help="the checkout whose citelint runs (default: this one)")
+    parser.add_argument("--off-topic", choices=("auto", "tfidf", "embedding"), default="auto",
+                        help="the off-topic rule's method (auto: embedding when installed)")
     parser.add_argument("--timeout", type=float, default=900.0)
     args = parser.parse_args()
     signal.signal(signal.SIGALRM, lambda *_: sys.exit(f"bench: gave up after {args.timeout} s"))
@@ -182,7 +193,7 @@ def main() -> None:
     print("|" + "---|" * 13)
     for pool in pools:
         for seed in range(20261130, 20261130 + args.runs):
-            r = cold_run(pool, args.references, seed, args.citelint.resolve())
+            r = cold_run(pool, args.references, seed, args.citelint.resolve(), args.off_topic)
             print(f"| {r['pool']} | {r['seed']} | {r['refs']} ({r['cited']}) | {r['requests']} "
                   f"({r['crossref_list']} / {r['crossref_single']}, {r['openalex']}, "
                   f"{r['doi']}) | {r['needed']} | {r['requests'] / r['needed']:.2f} | "
@@ -191,7 +202,7 @@ def main() -> None:
                   f"{r['after_last_answer']:.2f} s | {r['statuses']} |", flush=True)
             if r["refused"]:
                 print(f"<!-- 429s (service, lane, seconds after start): {r['refused']} -->")
-    down = unreachable_run(args.references, args.citelint.resolve())
+    down = unreachable_run(args.references, args.citelint.resolve(), args.off_topic)
     print(f"\nNo network ({down['refs']} references, every service at a closed port): "
           f"{down['wall']:.2f} s; {down['unverified']} unverified; {down['reasons']} distinct "
           "reason(s).")

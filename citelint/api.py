@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from queue import SimpleQueue
 from typing import TYPE_CHECKING
 
 from citelint import __version__
 from citelint.baseline import apply_suppressions, load_baseline
 from citelint.config import Config, resolve_config
 from citelint.engine import assign_verdicts, check_matches, prepare_rules
-from citelint.models import Manuscript, Report
+from citelint.models import Manuscript, Match, Report
 from citelint.readers import read_file
 from citelint.resolve import DoiChecker, Progress, resolve_references
 from citelint.sources import Source
@@ -73,6 +74,23 @@ def build_sources(config: Config, pacers: PacerFactory | None = None) -> BuiltSo
     return sources, handles, transport
 
 
+def _states(settled: SimpleQueue[tuple[int, Match] | None],
+            count: int) -> Iterator[list[Match | None]]:
+    """The list as its references settle (None: not yet), once per batch of news from
+    ``settled``, until it says None (resolving is over)."""
+    resolved: list[Match | None] = [None] * count
+    while True:
+        news = [settled.get()]
+        while not settled.empty():
+            news.append(settled.get())
+        for item in news:
+            if item is None:
+                yield resolved
+                return
+            resolved[item[0]] = item[1]
+        yield resolved
+
+
 def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
           snapshots: Sequence[str | Path] = (), offline: bool | None = None,
           sources: Sequence[Source] | None = None, input_format: str | None = None,
@@ -98,6 +116,7 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
     if not isinstance(manuscript, Manuscript):
         manuscript = read_file(manuscript, input_format,
                                allow_outside=config.allow_outside_files)
+    entries = load_baseline(config.baseline) if config.baseline else []  # before any request
     transport = None
     doi_expander = None
     if sources is None:
@@ -108,17 +127,25 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
     # Searches run side by side when a service is involved: the transport keeps each host
     # within its announced concurrency and rate limits.
     workers = SEARCH_WORKERS if transport is not None else 1
-    # the rules' models and tables load while the references are resolved (mostly waiting on
-    # the network), not after the last answer
-    preparing = threading.Thread(target=prepare_rules, args=(config,), name="citelint-prepare",
-                                 daemon=True)
+    # the rules' models and tables load, and their work on each settled reference is done,
+    # while the references are resolved (mostly waiting on the network), not after the last
+    # answer
+    settled: SimpleQueue[tuple[int, Match] | None] = SimpleQueue()
+    preparing = threading.Thread(
+        target=prepare_rules, args=(config, _states(settled, len(manuscript.references))),
+        name="citelint-prepare", daemon=True)
     preparing.start()
-    matches = resolve_references(manuscript.references, sources, doi_checker=doi_checker,
-                                 progress=progress, workers=workers, doi_expander=doi_expander)
-    preparing.join()
+    try:
+        matches = resolve_references(manuscript.references, sources, doi_checker=doi_checker,
+                                     progress=progress, workers=workers,
+                                     doi_expander=doi_expander,
+                                     settled=lambda position, match: settled.put(
+                                         (position, match)))
+    finally:
+        settled.put(None)
+        preparing.join()
     results = check_matches(manuscript, matches, config)
     report = Report(manuscript, results, tool_version=__version__)
-    entries = load_baseline(config.baseline) if config.baseline else []
     apply_suppressions(report, entries)
     assign_verdicts(report.results)
     stats = getattr(transport, "stats", None)

@@ -26,6 +26,7 @@ from typing import Any
 from citelint.doi import clean_doi
 from citelint.models import Finding, Reference, Report
 from citelint.normalize import comparable, split_name
+from citelint.readers import InputError, read_named_file
 
 BASELINE_VERSION = 1
 
@@ -101,16 +102,19 @@ def load_baseline(path: str | Path) -> list[BaselineEntry]:
     version-1 baseline.
     """
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         raise BaselineError(f"{path}: baseline file not found; create it with "
-                            f"`citelint baseline INPUT --baseline {path}`") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"{path}: cannot read baseline file: {exc}") from None
+                            f"`citelint baseline INPUT --baseline {path}`")
+    try:
+        data = json.loads(read_named_file(path, "baseline"))
+    except InputError as exc:
+        raise BaselineError(f"cannot read the baseline: {exc}") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{path}:{exc.lineno}: baseline file is not valid JSON: {exc.msg}"
                             ) from None
+    except RecursionError:
+        raise BaselineError(f"{path}: baseline file nests its JSON too deeply to be a citelint "
+                            "baseline") from None
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION:
         raise BaselineError(f"{path}: not a citelint baseline (expected an object with "
                             f'"version": {BASELINE_VERSION})')

@@ -29,7 +29,7 @@ _VANCOUVER_TAIL = re.compile(
     rf"\s*(?:;\s*(?P<volume>{_VOLUME})?\s*(?:\((?P<issue>[^()]*)\))?"
     rf"(?:\s*[:,]\s*(?P<pages>{_PAGES}))?"
     rf"|:\s*(?P<pages_only>{_PAGES}))?"
-    r"\s*[.;,]?\s*$"
+    r"\s*(?:[.;,]\s*)?$"  # (not "\s*[.;,]?\s*$": see _TAILS)
 )
 # Looser: the last year, then whatever volume/issue/pages follow it (trailing notes tolerated).
 _LOOSE_TAIL = re.compile(
@@ -653,10 +653,15 @@ GRAMMARS: dict[str, dict[str, str]] = {
     "springer": {"tail": rf",?\s+{_V}(?:\s*\({_I}\))?:\s*{_P}", "title": "stop",
                  "year": "after-authors"},
 }
-_TAILS = {name: re.compile(rf"(?P<tail>{g['tail']})\s*[.,;]?\s*$")
+# Neither pattern starts a match inside a run of white space, only at its first character:
+# a match from inside the run is also one from its start, and trying every position of a long
+# run (each consuming the rest of it) is quadratic. For the same reason a tail ends in
+# "\s*(?:[.,;]\s*)?$", not "\s*[.,;]?\s*$", which splits a run two ways in every way it can.
+_NOT_IN_SPACE_RUN = r"(?!(?<=\s)\s)"
+_TAILS = {name: re.compile(rf"{_NOT_IN_SPACE_RUN}(?P<tail>{g['tail']})\s*(?:[.,;]\s*)?$")
           for name, g in GRAMMARS.items()}
 _YEAR_AFTER_AUTHORS = re.compile(
-    rf"^(?P<authors>.+?)(?:\s*\(\s*{_Y}(?:,[^()]*)?\s*\)\.?"
+    rf"^(?P<authors>.+?){_NOT_IN_SPACE_RUN}(?:\s*\(\s*{_Y}(?:,[^()]*)?\s*\)\.?"
     rf"|,?\s+{_Y.replace('<year>', '<year2>')}\.)\s+(?P<rest>.+)$")
 _MONTH_ONLY = re.compile(rf"^{_MONTH}$", re.IGNORECASE)
 # a title in quotes: the closing quote is the partner of the opening one, and comes before the
@@ -852,8 +857,11 @@ def split_names(authors: str) -> tuple[list[str], bool]:
 
 
 def parse_styled(ref: Reference, body: str, style: str) -> bool:
-    """Fill ``ref`` from ``body`` read with the list's style family; False when it does not fit."""
-    fields = _styled_split(body, style)
+    """Fill ``ref`` from ``body`` read with the list's style family; False when it does not fit.
+
+    White space is collapsed first, as :func:`parse_citation` does: the name-list patterns
+    assume single spaces, and a long run would make them try every position of it."""
+    fields = _styled_split(" ".join(body.split()), style)
     if fields is None:
         return False
     names, ref.et_al = split_names(fields["authors"] or "")

@@ -40,7 +40,7 @@ from citelint.config import (
     resolve_config,
 )
 from citelint.models import Manuscript, Report, Run, UnreadableInput
-from citelint.readers import InputError, formats, read_file
+from citelint.readers import InputError, formats, read_file, read_named_file
 from citelint.report import EXTENSIONS, FORMATS, format_for, render
 from citelint.report.text import printable
 from citelint.rules import all_rules, get_rule
@@ -217,11 +217,7 @@ def _apply_subject(manuscript: Manuscript, args: argparse.Namespace) -> None:
     if args.keywords:
         manuscript.keywords = [k.strip() for k in args.keywords.split(",") if k.strip()]
     if args.context:
-        try:
-            extra = args.context.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{args.context}: cannot read the context file ({exc}).") from exc
-        manuscript.abstract = f"{manuscript.abstract or ''}\n{extra}".strip()
+        manuscript.abstract = f"{manuscript.abstract or ''}\n{args.context_text}".strip()
 
 
 def _run_check(args: argparse.Namespace, path: Path, config: Config) -> Report:
@@ -369,7 +365,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         stdout_format is None and "text" not in [fmt for fmt, _ in files])
     if not (emitted and text_to_person):  # else the text summary already said it
         for item in run.unreadable:
-            print(f"citelint: {item.reason}", file=sys.stderr)
+            print(f"citelint: {printable(item.reason)}", file=sys.stderr)
     if not run.reports:
         return EXIT_USAGE
     note = _nothing_verified_note(run, config.fail_on)
@@ -387,7 +383,7 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
     config.baseline = args.output if args.output.is_file() else None
     reports = [_run_check(args, path, config) for path in _inputs(args, config)]
     total = write_baseline(reports, args.output, args.reason)
-    print(f"Wrote {total} accepted findings to {args.output}; pass it with --baseline "
+    print(f"Wrote {total} accepted findings to {printable(args.output)}; pass it with --baseline "
           "(or 'baseline' in the config) so that only new problems fail the run.")
     return EXIT_OK
 
@@ -554,6 +550,8 @@ COMMANDS = {"check": _cmd_check, "baseline": _cmd_baseline, "fix": _cmd_fix, "ba
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if getattr(args, "context", None):  # read once, before any work, as inputs are read
+            args.context_text = read_named_file(args.context, "context")
         return COMMANDS[args.command](args)
     except (UsageError, InputError, ConfigError, BaselineError, SourceUnavailable) as exc:
         print(f"citelint: {printable(exc)}", file=sys.stderr)

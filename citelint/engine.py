@@ -7,7 +7,7 @@ The engine knows no rule by name: it runs every enabled rule module from
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from types import ModuleType
 
 from citelint.config import Config
@@ -110,28 +110,56 @@ def enabled_rules(config: Config) -> list[ModuleType]:
     return [rule for rule in all_rules() if config.rule_enabled(rule.ID)]
 
 
-def prepare_rules(config: Config) -> None:
-    """Load ahead of use what the enabled rules need (a model, a table): each rule's optional
-    ``prepare(options)``. Meant for a background thread while references are resolved, so that
-    nothing heavy is left for after the last answer; a failure here is not reported, as the
-    rule meets it again when it runs and reports it there."""
+def prepare_rules(config: Config,
+                  resolved: Iterable[Sequence[Match | None]] = ()) -> None:
+    """Work the enabled rules can do before the list is resolved, for a background thread
+    while it is (mostly waiting on the network), so that little is left after the last answer:
+    each rule's optional ``prepare(options)`` (load a model, a table), then, for each state of
+    the list in ``resolved`` (the matches settled so far, None for the others), its optional
+    ``ahead(matches, options)``. A failure here is not reported: the rule meets it again when
+    it runs, and reports it there."""
     from citelint.journals import prepare as prepare_journals
 
     prepare_journals()
+    hooks = []
     for rule in enabled_rules(config):
-        prepare = getattr(rule, "prepare", None)
-        if prepare is None:
-            continue
         options = {**option_defaults(getattr(rule, "OPTIONS", {})),
                    **config.rule_options(rule.ID)}
         try:
-            prepare(options)
+            if hasattr(rule, "prepare"):
+                rule.prepare(options)
         except Exception:  # the rule meets it again, and reports it, when it runs
             continue
+        if hasattr(rule, "ahead"):
+            hooks.append((rule, options))
+    for matches in resolved:
+        for rule, options in hooks:
+            try:
+                rule.ahead(matches, options)
+            except Exception:  # likewise
+                continue
 
 
 def _verdict(match: Match, findings: list[Finding],
              compared: list[str]) -> tuple[Status, str | None]:
+    status, reason = _match_verdict(match, findings, compared)
+    unchecked = unchecked_notices_reason(match) if status == "verified" else None
+    return ("unverified", unchecked) if unchecked else (status, reason)
+
+
+def match_stands(result: ReferenceResult) -> bool:
+    """True when the reference's match is sure enough to act on (``citelint fix``): it is
+    verified or a problem, or unverified only because its retraction status is unchecked."""
+    if result.status in ("verified", "problem"):
+        return True
+    # _verdict gives this reason only to a match that would otherwise be verified
+    return result.reason is not None and result.reason == unchecked_notices_reason(result.match)
+
+
+def _match_verdict(match: Match, findings: list[Finding],
+                   compared: list[str]) -> tuple[Status, str | None]:
+    """The verdict the citation's agreement with its record gives, before the retraction
+    status is asked about."""
     if match.record is None:
         if is_not_found(match):
             return "not-found", f"No record matches in {', '.join(match.searched)}."
@@ -145,7 +173,7 @@ def _verdict(match: Match, findings: list[Finding],
     if failed:
         return "unverified", (f"The {', '.join(dict.fromkeys(failed))} check failed with an "
                               "internal error, so this reference is not verified.")
-    unchecked = unchecked_doi_reason(match) or unchecked_notices_reason(match)
+    unchecked = unchecked_doi_reason(match)
     if unchecked:
         return "unverified", unchecked
     if not set(compared) - {"title"}:
@@ -207,17 +235,36 @@ NOTICE_SOURCE = "crossref"
 
 
 def unchecked_notices_reason(match: Match) -> str | None:
-    """Why the work's retraction status is unchecked: Crossref, which carries retraction
-    notices, failed for this reference and none of its records is Crossref's. A work matched
-    elsewhere is then not "verified": no retraction known is not "not retracted". (Offline, not
-    asking is the user's choice, and the reference says which sources were not asked.)"""
-    failed = [f for f in match.failures if f.source == NOTICE_SOURCE and not f.offline]
-    held = {r.source for r in (match.record, *match.others) if r is not None}
-    if not failed or NOTICE_SOURCE in held or match.record is None:
+    """Why the work's retraction status is unchecked, or None when a source said it.
+
+    It is said by a record that knows the work's notices (Crossref's own answer, or a copy of
+    one that kept its notice fields: :attr:`Record.notices_known`), or by Crossref
+    answering for this reference without holding the work (no Crossref notice can be on it).
+    Otherwise no retraction known is not "not retracted", and a work matched elsewhere is not
+    "verified": when Crossref failed, and when it was not asked (offline, not among the
+    sources, or a local copy's record that cannot say answered first).
+    """
+    if match.record is None or any(r.notices_known for r in (match.record, *match.others)):
         return None
-    return (f"The work was found in {match.record.source}, but whether it has been retracted is "
-            f"unchecked: {NOTICE_SOURCE}, which carries retraction notices, could not be asked "
-            f"({failed[0].reason})")
+    failed = [f for f in match.failures if f.source == NOTICE_SOURCE]
+    if not failed and NOTICE_SOURCE in match.searched:
+        return None
+    # where the record came from: a local copy's source is named apart ("index:crossref")
+    where = next((name for name in match.searched if name.endswith(f":{match.record.source}")),
+                 match.record.source)
+    found = f"The work was found in {where}, but whether it has been retracted is"
+    live = [f for f in failed if not f.offline]
+    if live:
+        return (f"{found} unchecked: {NOTICE_SOURCE}, which carries retraction notices, could "
+                f"not be asked ({live[0].reason})")
+    if where == "openalex":
+        said = "OpenAlex's record is only a second opinion"
+    else:
+        said = ("its record there carries none of Crossref's notice fields (updated-by, "
+                "update-to, relation)")
+    return (f"{found} unchecked: {said}, and {NOTICE_SOURCE}, which carries retraction notices, "
+            "was not asked about it (offline, not among the sources, or a local copy answered "
+            "first); run online to check it, or use a copy that keeps those fields.")
 
 
 def unverified_reason(match: Match) -> str:

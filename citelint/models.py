@@ -279,6 +279,10 @@ class Record:
     topics: list[dict[str, str]] = dataclasses.field(default_factory=list)
     is_retracted: bool | None = None
     updates: list[Update] = dataclasses.field(default_factory=list)
+    # the record says which notices are on the work, so that an empty ``updates`` means "none
+    # known to Crossref": Crossref's own answer, or a copy (a snapshot's, an index's) that kept
+    # Crossref's notice fields (``updated-by``, ``update-to``, ``relation``)
+    notices_known: bool = False
     pmid: str | None = None
     pmcid: str | None = None
     isbn: list[str] = dataclasses.field(default_factory=list)  # a book's (Crossref ``ISBN``)
@@ -450,9 +454,9 @@ class Report:
         return report_to_dict(self)
 
     def to_json(self, indent: int | None = 2) -> str:
-        import json
+        from citelint.report.json import dumps
 
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        return dumps(self.to_dict(), indent=indent)
 
 
 @dataclass

@@ -21,7 +21,7 @@ _ROMAN_NUMERAL = r"(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
 _PAGE = (rf"[A-Za-z]{{0,4}}\d+[A-Za-z]?|\d+[A-Za-z]{{1,3}}\d+|{_ROMAN_NUMERAL}"
          rf"|{_ROMAN_NUMERAL.upper()}")
 _RANGE_RE = re.compile(
-    rf"^\s*(?:pp?\.?\s*)?({_PAGE})\s*(?:[{_DASH_CLASS}]+\s*({_PAGE}))?\s*\.?\s*$"
+    rf"^\s*(?:pp?\.?\s*)?({_PAGE})\s*(?:[{_DASH_CLASS}]+\s*({_PAGE}))?\s*(?:\.\s*)?$"
 )
 _ROMAN = re.compile(rf"^(?:{_ROMAN_NUMERAL}|{_ROMAN_NUMERAL.upper()})$")
 # what spreadsheets and exporters write for an empty end page ("EP  - nan" in a RIS export)

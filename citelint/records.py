@@ -76,6 +76,11 @@ _CROSSREF_UPDATE_TYPES = {"retraction", "partial_retraction", "withdrawal", "rem
                           "addendum", "new_version", "clarification"}
 
 
+#: A Crossref work's fields about notices: on it (``updated-by``), by it (``update-to``), and its
+#: relations to other works. A snapshot record without any of them cannot say "no notice".
+_CROSSREF_NOTICE_KEYS = ("updated-by", "update-to", "relation")
+
+
 def _crossref_updates(obj: dict[str, Any]) -> list[Update]:
     updates = []
     for entry in obj.get("updated-by") or []:
@@ -95,6 +100,9 @@ def record_from_crossref(obj: Any, source: str = "crossref") -> Record:
     """
     from citelint.service_schema import CrossrefWork, checked
 
+    # Crossref's own answer always says (it lists ``updated-by`` when there are notices); a copy
+    # in a snapshot says only when it kept the notice fields
+    notices_known = isinstance(obj, dict) and any(key in obj for key in _CROSSREF_NOTICE_KEYS)
     obj = checked(CrossrefWork, obj)
     authors = None
     if "author" in obj:
@@ -131,6 +139,7 @@ def record_from_crossref(obj: Any, source: str = "crossref") -> Record:
         abstract=strip_markup(obj.get("abstract")),
         keywords=[s for s in obj.get("subject") or [] if s],
         updates=_crossref_updates(obj),
+        notices_known=notices_known,
     )
 
 

@@ -222,7 +222,7 @@ def prepare(method: str) -> None:
     """Load what ``method`` needs (the embedding model), so that scoring later waits for
     nothing; meant to run in the background while the references are being resolved."""
     if resolve_method(method) == "embedding":
-        _embedding_model()
+        _embedding_vectors(["citelint"])  # the first encoding also sets the model up
 
 
 def _embedding_model() -> Any:
@@ -252,17 +252,62 @@ def _load_embedding_model() -> Any:
     return _MODEL_CACHE[EMBEDDING_MODEL]
 
 
+#: References are embedded in groups of this many neighbours in the list (the subject alone): a
+#: text's vector depends on the batch it is encoded in (its padding), so fixed groups make it
+#: depend on the list alone, not on when it was encoded. A group can then be embedded ahead, as
+#: soon as its references are resolved, and give the scores a run without it gives.
+EMBED_GROUP = 16
+_GROUPS: dict[tuple[str, ...], np.ndarray] = {}  # a group's texts → their unit vectors
+_GROUPS_LOCK = threading.Lock()
+_GROUPS_KEPT = 1024
+
+
+def _group_vectors(texts: tuple[str, ...]) -> np.ndarray:
+    with _GROUPS_LOCK:
+        vectors = _GROUPS.get(texts)
+    if vectors is None:
+        vectors = _embedding_vectors(list(texts))
+        with _GROUPS_LOCK:
+            if len(_GROUPS) >= _GROUPS_KEPT:
+                _GROUPS.clear()
+            _GROUPS[texts] = vectors
+    return vectors
+
+
+def _groups(texts: Sequence[str]) -> list[list[int]]:
+    """The positions of the texts to embed together, group by group (empty texts left out)."""
+    return [[i for i in range(start, min(start + EMBED_GROUP, len(texts))) if texts[i]]
+            for start in range(0, len(texts), EMBED_GROUP)]
+
+
+def embed_ahead(resolved: Sequence[Match | None], method: str) -> None:
+    """Embed the groups of references that are all resolved (None: not yet), so that scoring
+    finds their vectors ready; meant for a background thread while the list resolves."""
+    if resolve_method(method) != "embedding":
+        return
+    for start in range(0, len(resolved), EMBED_GROUP):
+        group = resolved[start:start + EMBED_GROUP]
+        if all(match is not None for match in group):
+            texts = tuple(text for match in group if match is not None
+                          and (text := reference_text(match)))
+            if texts:
+                _group_vectors(texts)
+
+
 def _embedding_rows(texts: list[str], subject: str, has_text: list[bool],
                     has_subject: bool) -> tuple[np.ndarray, np.ndarray]:
     """Unit embedding rows for the references that have text (zeros elsewhere) and the subject."""
-    positions = [i for i, ok in enumerate(has_text) if ok]
-    wanted = [texts[i] for i in positions] + ([subject] if has_subject else [])
-    if not wanted:
+    if not (any(has_text) or has_subject):
         return np.zeros((len(texts), 0)), np.zeros(0)
-    vectors = _embedding_vectors(wanted)
-    rows = np.zeros((len(texts), vectors.shape[1]))
-    rows[positions] = vectors[: len(positions)]
-    return rows, vectors[-1] if has_subject else np.zeros(vectors.shape[1])
+    parts = [(group, _group_vectors(tuple(texts[i] for i in group)))
+             for group in _groups(texts) if any(has_text[i] for i in group)]
+    subject_row = _group_vectors((subject,))[0] if has_subject else None
+    width = parts[0][1].shape[1] if parts else len(subject_row)  # type: ignore[arg-type]
+    rows = np.zeros((len(texts), width))
+    for group, vectors in parts:
+        rows[group] = vectors
+    rows[[not ok for ok in has_text]] = 0.0  # a text without terms is not judged
+    return rows, subject_row if subject_row is not None else np.zeros(width)
 
 
 def _top_terms(columns: np.ndarray, weights: np.ndarray, vocab: list[str],

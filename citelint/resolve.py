@@ -22,6 +22,10 @@ from citelint.sources import NotInCache, PartialAnswer, Source, SourceUnavailabl
 #: Told each time one more reference has been resolved (e.g. to move a progress bar).
 Progress = Callable[[], None]
 
+#: Told, for each reference, its position in the list and its match once the match will no
+#: longer change but for second opinions (records in ``others``, failures of them).
+Settled = Callable[[int, Match], None]
+
 #: Checks whether a DOI is registered at all (e.g. at doi.org, for DataCite DOIs); may raise
 #: SourceUnavailable.
 DoiChecker = Callable[[str], bool]
@@ -113,9 +117,10 @@ class Resolver:
 
     def __init__(self, sources: Sequence[Source], doi_checker: DoiChecker | None = None,
                  rows: int = 5, workers: int = 1, progress: Progress | None = None,
-                 doi_expander: DoiExpander | None = None):
+                 doi_expander: DoiExpander | None = None, settled: Settled | None = None):
         self.sources = list(sources)
         self.progress = progress
+        self.settled = settled
         self.doi_checker = doi_checker
         self.doi_expander = doi_expander
         self.expanded: dict[str, str] = {}  # shortDOI → the DOI it stands for
@@ -132,6 +137,7 @@ class Resolver:
         one task at a time, in the same order of steps."""
         authoritative = bool(self.sources) and all(s.authoritative for s in self.sources)
         matches = [Match(reference=ref, authoritative=authoritative) for ref in references]
+        self._positions = {id(m): i for i, m in enumerate(matches)}
         asked: dict[str, set[str]] = {}
         with ThreadPoolExecutor(self.workers) as pool:
             tasks: list[Future[None]] = []
@@ -230,6 +236,8 @@ class Resolver:
     def _search_one(self, match: Match) -> None:
         self._search(match)
         self._venue_evidence(match)
+        if self.settled is not None:
+            self.settled(self._positions[id(match)], match)
         if self.progress is not None:
             self.progress()
 
@@ -306,7 +314,8 @@ class Resolver:
 def resolve_references(references: Sequence[Reference], sources: Sequence[Source],
                        doi_checker: DoiChecker | None = None, workers: int = 1,
                        progress: Progress | None = None,
-                       doi_expander: DoiExpander | None = None) -> list[Match]:
+                       doi_expander: DoiExpander | None = None,
+                       settled: Settled | None = None) -> list[Match]:
     """Resolve ``references`` against ``sources``; see :class:`Resolver`."""
     return Resolver(sources, doi_checker=doi_checker, workers=workers, progress=progress,
-                    doi_expander=doi_expander).resolve(references)
+                    doi_expander=doi_expander, settled=settled).resolve(references)

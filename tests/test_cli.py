@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -368,3 +369,68 @@ def test_explain_prints_plain_text_and_suggests_a_rule(capsys):
     assert "What it checks." in doc and "**" not in doc and "``" not in doc
     assert main(["explain", "pages-artcle-number"]) == 2
     assert "Did you mean 'pages-article-number'?" in capsys.readouterr().err
+
+
+def _hostile_side_files(tmp_path: Path) -> dict[str, Path]:
+    """Files no context or baseline file should be: each is refused before it is read whole."""
+    loop = tmp_path / "loop.json"
+    loop.symlink_to(loop)
+    big = tmp_path / "big.json"
+    with big.open("wb") as handle:
+        handle.truncate(33 * 1024 * 1024)  # sparse, over the 32 MiB limit: no disk used
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)  # would block for ever if it were opened
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(b"\x00\x01\x02\xff\xfe\x00binary" * 20)
+    return {"symlink loop": loop, "is a directory": tmp_path, "not a regular file": fifo,
+            "more than the 33,554,432": big, "is not text": binary,
+            "not a regular file ": Path("/dev/zero")}
+
+
+def test_a_context_file_is_read_under_the_input_limits(tmp_path, capsys):
+    args, _ = year_off_by_one(tmp_path)
+    for why, path in _hostile_side_files(tmp_path).items():
+        assert main([*args, "--context", str(path)]) == 2, why
+        err = capsys.readouterr().err
+        assert err.startswith(f"citelint: {path}") and why.strip() in err, err
+        assert "Traceback" not in err
+    latin = tmp_path / "subject.txt"
+    latin.write_bytes("Cicatrisation des plaies cutanées, cellules souches".encode("latin-1"))
+    assert main([*args, "--context", str(latin), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["manuscript"]["has_abstract"]
+
+
+def test_a_baseline_file_is_read_under_the_input_limits(tmp_path, capsys):
+    args, _ = year_off_by_one(tmp_path)
+    for why, path in _hostile_side_files(tmp_path).items():
+        assert main([*args, "--baseline", str(path)]) == 2, why
+        err = capsys.readouterr().err
+        assert err.startswith("citelint: cannot read the baseline: ") and why.strip() in err
+        assert "Traceback" not in err
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000, "utf-8")
+    assert main([*args, "--baseline", str(deep)]) == 2
+    assert "nests its JSON too deeply" in capsys.readouterr().err
+    utf16 = tmp_path / "baseline.json"  # as Windows PowerShell's Out-File writes it
+    utf16.write_bytes('{"version": 1, "entries": []}'.encode("utf-16"))
+    assert main([*args, "--baseline", str(utf16), "--fail-on", "warning"]) == 1
+
+
+def test_no_format_carries_a_character_a_terminal_acts_on(tmp_path, capsys):
+    """Escape sequences, C1 controls (U+009B is a CSI), DEL and bidirectional overrides in a
+    citation or a file name reach no output, whatever the format; JSON escapes them, so the
+    report still holds the text as it was."""
+    from citelint.report import FORMATS
+
+    hostile = "\x1b]0;pwned\x07\x1b[2J\x9b31m\x7f\u202e"
+    refs = tmp_path / "refs\x1b[2J.txt"
+    refs.write_text(f"1. Smith J. A {hostile} title of a work. Nature. 2020;1:2.\n"
+                    "2. Doe A. Another work of note here. Cell. 2019;3:4.\n", "utf-8")
+    active = {*map(chr, [*range(0x20), *range(0x7f, 0xa0), *range(0x202a, 0x202f),
+                         *range(0x2066, 0x206a)])} - set("\t\n\r")
+    for fmt in FORMATS:
+        main(["check", str(refs), "--offline", "--disable", "off-topic", "--format", fmt])
+        captured = capsys.readouterr()
+        assert not active & set(captured.out + captured.err), fmt
+        if fmt == "json":
+            assert hostile in json.loads(captured.out)["references"][0]["raw"]

@@ -2,7 +2,7 @@ from factories import authors, matched, record, ref
 from factories import cited as names
 
 from citelint.config import Config
-from citelint.engine import assign_verdicts, check_matches
+from citelint.engine import assign_verdicts, check_matches, prepare_rules
 from citelint.matching import score_candidate
 from citelint.models import LookupFailure, Manuscript
 
@@ -182,12 +182,43 @@ def test_a_work_matched_while_crossref_failed_has_its_retraction_status_unchecke
                     failures=crossref_failed)
     reason = unchecked_notices_reason(match)
     assert reason and "retracted is unchecked" in reason and "HTTP 503" in reason
-    # Crossref's own record of the work carries its notices; offline, not asking was chosen
-    assert unchecked_notices_reason(matched(cited, record(title="A title"),
+    # Crossref's own record of the work carries its notices
+    assert unchecked_notices_reason(matched(cited, record(title="A title", notices_known=True),
                                             failures=crossref_failed)) is None
+
+
+def test_a_retraction_status_nobody_answered_for_is_unchecked_never_cleared():
+    from factories import matched, record, ref
+
+    from citelint.engine import match_stands, unchecked_notices_reason
+    from citelint.models import LookupFailure, ReferenceResult
+
+    cited = ref(title="A title", year=2020, journal="J")
     offline = [LookupFailure("crossref", "offline: not in cache", offline=True)]
-    assert unchecked_notices_reason(matched(cited, record(source="openalex", title="A title"),
-                                            failures=offline)) is None
+    openalex = record(source="openalex", title="A title", year=2020, journal="J")
+    snapshot = record(source="snapshot", title="A title", year=2020, journal="J")
+    kept = record(source="snapshot", title="A title", year=2020, journal="J",
+                  notices_known=True)
+    # offline, Crossref skipped: OpenAlex's record, or a snapshot's that cannot say, clears nothing
+    skipped = unchecked_notices_reason(matched(cited, openalex, failures=offline,
+                                               searched=["openalex"]))
+    assert skipped and "not asked about it" in skipped and "second opinion" in skipped
+    not_asked = matched(cited, snapshot, searched=["snapshot"])
+    reason = unchecked_notices_reason(not_asked)
+    assert reason and "carries none of Crossref's notice fields" in reason
+    assert reason.startswith("The work was found in snapshot,")
+    # a snapshot copy that kept Crossref's notice fields says, as Crossref's own answer does
+    assert unchecked_notices_reason(matched(cited, kept, searched=["snapshot"])) is None
+    assert unchecked_notices_reason(matched(cited, snapshot, searched=["snapshot"], others=[
+        record(title="A title", notices_known=True)])) is None
+    # Crossref answered for this reference and holds no such work: no Crossref notice on it
+    assert unchecked_notices_reason(matched(cited, openalex,
+                                            searched=["crossref", "openalex"])) is None
+    # the verdict: unverified with that reason, yet a match that stands (citelint fix uses it)
+    [result] = _results([not_asked])
+    assert (result.status, result.reason) == ("unverified", reason)
+    assert match_stands(result)
+    assert not match_stands(ReferenceResult(cited, not_asked, "unverified", [], "other reason"))
 
 
 def test_an_outage_gives_every_reference_one_reason_per_source_and_nothing_verified_says_why():
@@ -232,3 +263,42 @@ def test_an_advisory_finding_alone_keeps_a_verified_reference_verified():
     assert [f.rule for f in off_topic.findings] == ["off-topic"]
     assert off_topic.findings[0].severity == "warning"
     assert {r.status for r in results} == {"verified"}
+
+
+def test_rules_prepare_then_work_ahead_on_each_state_of_the_list(monkeypatch):
+    from citelint.rules import off_topic
+
+    seen = []
+    model = []
+
+    def prepare(options):
+        seen.append(("prepare", options["method"]))
+        if not model:
+            raise RuntimeError("no model here")  # left for the rule to report when it runs
+
+    monkeypatch.setattr(off_topic, "prepare", prepare)
+    monkeypatch.setattr(off_topic, "ahead", lambda matches, options: seen.append(
+        ("ahead", [m is not None for m in matches])))
+    first, second = matched(ref(1, title=TITLE), None), matched(ref(2, title=TITLE), None)
+    states = [[None, None], [first, None], [first, second]]
+    prepare_rules(Config(), iter(states))
+    assert seen == [("prepare", "auto")]  # not prepared: nothing to do ahead
+    seen.clear()
+    model.append("loaded")
+    prepare_rules(Config(), iter(states))
+    assert seen == [("prepare", "auto"), ("ahead", [False, False]), ("ahead", [True, False]),
+                    ("ahead", [True, True])]
+
+
+def test_a_check_tells_the_rules_of_each_reference_as_it_settles(monkeypatch, tmp_path):
+    from citelint import check
+    from citelint.rules import off_topic
+
+    states = []
+    monkeypatch.setattr(off_topic, "ahead", lambda matches, options: states.append(
+        [m is not None for m in matches]))
+    path = tmp_path / "refs.txt"
+    path.write_text("References\n\n1. Smith J. A study of mice. Nature 2020.\n"
+                    "2. Jones K. Another study of rats. Cell 2021.\n", encoding="utf-8")
+    check(path, sources=[], offline=True)
+    assert states and states[-1] == [True, True]

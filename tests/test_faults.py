@@ -435,3 +435,68 @@ def test_answers_of_the_wrong_shape_are_failed_lookups(
     api.mutate(service, retype(seed, replacement))
     with tempfile.TemporaryDirectory() as scratch:
         assert_survives(manuscript, api, healthy_outcome, Path(scratch), capsys)
+
+
+# -- the same shapes with other values ----------------------------------------------------------
+
+TEXTS = st.text(max_size=30) | st.sampled_from(
+    ["", " ", "\x1b[2J", "10.9999/other.work", "x" * 60_000, "0", "-1", "null"])
+INTEGERS = st.integers(-10**12, 10**12) | st.sampled_from([0, -1, 2**63, 99999])
+
+
+def revalue(seed: int, text: str, number: int, how: str) -> Callable[[Any], Any]:
+    """A change that gives one node of an answer (chosen by ``seed`` among all its nodes)
+    another value of the same JSON type: ``text`` for a string, ``number`` for an integer, the
+    other boolean, a list emptied, cut, reversed or with an item repeated (``how``), an object
+    without one of its keys."""
+
+    def other(value: Any) -> Any:
+        if isinstance(value, bool):
+            return not value
+        if isinstance(value, int):
+            return number
+        if isinstance(value, str):
+            return text
+        if isinstance(value, list) and value:
+            return {"empty": [], "cut": value[: len(value) // 2], "reverse": value[::-1],
+                    "repeat": value + value[:1]}[how]
+        if isinstance(value, dict) and value:
+            dropped = sorted(value)[seed % len(value)]
+            return {k: v for k, v in value.items() if k != dropped}
+        return value
+
+    def change(data: Any) -> Any:
+        nodes = [(p, v) for p, v in _nodes(data) if p]
+        if not nodes:
+            return data
+        path, value = random.Random(seed).choice(nodes)
+        return _at(path, other(value))(data)
+
+    return change
+
+
+@given(service=st.sampled_from(("crossref", "openalex")), seed=st.integers(0, 10**6),
+       text=TEXTS, number=INTEGERS, how=st.sampled_from(["empty", "cut", "reverse", "repeat"]))
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_answers_with_other_values_crash_nothing_lose_nothing_and_make_nothing_absent(
+        service: str, seed: int, text: str, number: int, how: str, manuscript: Path,
+        healthy: tuple[FakeAPI, Outcome], capsys: pytest.CaptureFixture[str]) -> None:
+    """An answer of the right shape with other values may be believed (a service that lies
+    plausibly cannot be told from one that is right), so verdicts may change; but the run
+    ends with a documented code and no traceback, every reference is reported, and no
+    reference is called not-found or not registered that the healthy run found."""
+    api, healthy_outcome = healthy
+    api.mutate(service, revalue(seed, text, number, how))
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        set_budgets(BUDGETS)
+        code, report, stderr = run(manuscript, folder / "cache", folder / "r.json", capsys)
+        set_budgets(HEALTHY_BUDGETS)
+    assert code in EXIT_CODES and "Traceback" not in stderr
+    assert sorted(outcome(report)) == sorted(healthy_outcome)
+    assert not [r["index"] for r in report["references"]
+                if r["status"] == "not-found" and healthy_outcome[r["index"]][0] != "not-found"]
+    assert not [f for r in report["references"] for f in r["findings"]
+                if f["rule"] == "doi-not-found" and "doi-not-found" not in
+                healthy_outcome[r["index"]][1]]

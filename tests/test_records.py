@@ -60,3 +60,12 @@ def test_the_two_services_are_told_apart():
 def test_inverted_index_rebuilds_the_abstract_in_order():
     assert abstract_from_inverted_index({"cells": [1], "Stem": [0], "heal": [2]}) == \
         "Stem cells heal"
+
+
+def test_a_crossref_copy_knows_its_notices_only_when_it_kept_their_fields():
+    work = _work("crossref/works_10.1371_journal.pone.0033693_updated-by_correction.json")
+    assert record_from_json(work, "snapshot").notices_known
+    kept = {k: v for k, v in work.items() if k not in ("updated-by", "update-to")}
+    assert record_from_json({**kept, "relation": {}}, "snapshot").notices_known
+    stripped = {k: v for k, v in kept.items() if k != "relation"}
+    assert not record_from_json(stripped, "snapshot").notices_known

@@ -346,3 +346,22 @@ def test_the_nearest_references_are_found_only_for_the_positions_asked():
     assert list(near) == [position]
     assert 1 <= len(near[position]) <= 2
     assert all(j != position and 0 < sim <= 1 for j, sim in near[position])
+
+
+@needs_embeddings
+def test_references_embedded_ahead_score_as_a_list_embedded_at_once():
+    from citelint import relatedness
+
+    manuscript, matches, _ = ev.seed_matches()
+    assert len(matches) > 2 * relatedness.EMBED_GROUP  # several groups, the last one short
+    relatedness._GROUPS.clear()
+    at_once = score_relatedness(manuscript, matches, method="embedding")
+    relatedness._GROUPS.clear()
+    resolved: list[Match | None] = [None] * len(matches)
+    for position in random.Random(7).sample(range(len(matches)), len(matches)):
+        resolved[position] = matches[position]  # settled in an order of their own
+        relatedness.embed_ahead(resolved, "embedding")
+    groups = -(-len(matches) // relatedness.EMBED_GROUP)
+    assert len(relatedness._GROUPS) == groups  # each group embedded, once
+    assert score_relatedness(manuscript, matches, method="embedding") == at_once
+    assert len(relatedness._GROUPS) == groups + 1  # only the subject was left to embed

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from citelint.engine import match_stands
 from citelint.models import Finding, Fix, Reference, ReferenceResult, Report
 
 #: input format → module whose ``Editor`` class edits files of that format
@@ -103,14 +104,15 @@ def _count(n: int, one: str, many: str) -> str:
 def chosen_fixes(result: ReferenceResult, unsafe: bool) -> tuple[list[Fix], list[Fix]]:
     """The fixes to apply to one reference, and the unsafe ones held back.
 
-    Only a reference whose match stands (``verified`` or ``problem``) is fixed: an unverified
-    one (its cited DOI unchecked, a rule failed) is not. Accepted (suppressed) findings are not
-    fixed. Several findings may carry the same correction (two author-mismatch findings on one
-    list); the first fix for a field wins.
+    Only a reference whose match stands (:func:`citelint.engine.match_stands`: ``verified`` or
+    ``problem``, or unverified only because its retraction status is unchecked) is fixed: one
+    unverified for another reason (its cited DOI unchecked, a rule failed) is not. Accepted
+    (suppressed) findings are not fixed. Several findings may carry the same correction (two
+    author-mismatch findings on one list); the first fix for a field wins.
     """
     apply: dict[str, Fix] = {}
     held: dict[str, Fix] = {}
-    if result.status not in ("verified", "problem"):
+    if not match_stands(result):
         return [], []
     for finding in result.findings:
         fix = finding.fix

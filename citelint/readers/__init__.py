@@ -162,7 +162,7 @@ def detect_format(text: str, path: str | None = None) -> str:
 def read_text(text: str, format: str | None = None, path: str | None = None) -> Manuscript:
     """Read a manuscript from a string already in memory."""
     registry = _load_all()
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_NOT_LINE_BREAKS)
+    text = _editor_lines(text)
     name = format or detect_format(text, path)
     if name not in registry:
         known = ", ".join(sorted(registry))
@@ -236,18 +236,35 @@ def read_included(path: Path, where: str) -> str:
     return decode_input(_read_bytes(path), path)[0]
 
 
-def _read_bytes(p: Path) -> bytes:
-    """The bytes of a regular file of at most :data:`MAX_INPUT_BYTES`."""
+def read_named_file(path: str | Path, what: str) -> str:
+    """The text of a file named beside the inputs (``what``: "context file", "baseline"...),
+    read under an input's limits: a regular file of at most :data:`MAX_INPUT_BYTES`, decoded as
+    an input is, with its line ends made ``\n``. The person running citelint named it, so it
+    may lie anywhere. Raises :class:`InputError` naming the file (and line)."""
+    p = Path(path)
+    text, _ = decode_input(_read_bytes(p, what), p)
+    return _editor_lines(text)
+
+
+def _editor_lines(text: str) -> str:
+    """``text`` with ``\n`` line ends, and the characters an editor does not break lines at
+    made spaces (so that line numbers are an editor's)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_NOT_LINE_BREAKS)
+
+
+def _read_bytes(p: Path, what: str = "manuscript or reference list") -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_INPUT_BYTES` (``what``: the kind of
+    file the person should name instead of a directory)."""
     try:
         info = p.stat()
         if stat.S_ISDIR(info.st_mode):
-            raise InputError(f"{p}: is a directory; name a manuscript or reference list file.")
+            raise InputError(f"{p}: is a directory; name a {what} file.")
         if not stat.S_ISREG(info.st_mode):
-            raise InputError(f"{p}: is not a regular file (a device, pipe or socket); save the "
-                             "input to a file and name that.")
+            raise InputError(f"{p}: is not a regular file (a device, pipe or socket); save it "
+                             "to a file and name that.")
         if info.st_size > MAX_INPUT_BYTES:
             raise InputError(f"{p}: the file has {info.st_size:,} bytes, more than the "
-                             f"{MAX_INPUT_BYTES:,} one input may have; split it.")
+                             f"{MAX_INPUT_BYTES:,} one file may have; split it.")
         with p.open("rb") as handle:
             return handle.read(MAX_INPUT_BYTES + 1)[:MAX_INPUT_BYTES]
     except OSError as exc:

@@ -37,11 +37,9 @@ def render(fmt: str, report: Report | Run, *, fail_on: str = "error",
     if fmt == "json":
         if isinstance(report, Report):
             return report.to_json() + "\n"
-        import json
+        from citelint.report.json import dumps, run_to_dict
 
-        from citelint.report.json import run_to_dict
-
-        return json.dumps(run_to_dict(report), indent=2, ensure_ascii=False) + "\n"
+        return dumps(run_to_dict(report)) + "\n"
     if fmt == "sarif":
         from citelint.report.sarif import write_sarif
 

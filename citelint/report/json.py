@@ -13,6 +13,7 @@ read, and totals over the inputs read.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -21,6 +22,19 @@ from citelint.models import Finding, Location, Match, ReferenceResult, Report, R
 
 SCHEMA_VERSION = 2
 STATUSES = ("verified", "problem", "not-found", "unverified")
+
+
+# What a terminal acts on that json.dumps(ensure_ascii=False) leaves as it is: C1 controls
+# (U+009B is a CSI), DEL and the bidirectional overrides. They occur only inside strings, where
+# the \uXXXX escape is the same JSON.
+_TERMINAL_ACTIVE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def dumps(data: Any, indent: int | None = 2) -> str:
+    """``data`` as JSON text (non-ASCII letters as they are) that is safe to print to a
+    terminal."""
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    return _TERMINAL_ACTIVE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _location(location: Location) -> dict[str, Any]:

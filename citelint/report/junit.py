@@ -23,8 +23,11 @@ from citelint.models import Finding, ReferenceResult, Report, Run, UnreadableInp
 FailOn = Literal["error", "warning", "info", "never"]
 _RANK = {"error": 3, "warning": 2, "info": 1}
 _THRESHOLD = {"error": 3, "warning": 2, "info": 1, "never": 4}
-# Characters XML 1.0 cannot carry at all (control characters from PDF-extracted text, …).
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters XML 1.0 cannot carry at all (control characters from PDF-extracted text, …), and
+# those it can but a terminal acts on (DEL, C1 controls such as the CSI U+009B, bidirectional
+# overrides).
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+                      "|[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _xml_text(text: object) -> str:

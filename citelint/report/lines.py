@@ -91,7 +91,7 @@ def write_concise(report: Report | Run, source_root: Path | None = None) -> str:
                   for problem in item.manuscript.problems]
         for reason, count in _shared_unverified(item).items():
             if count > 1:
-                lines.append(f"{name}: {count} references unverified: {reason}")
+                lines.append(printable(f"{name}: {count} references unverified: {reason}"))
     return "".join(f"{line}\n" for line in lines)
 
 

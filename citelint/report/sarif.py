@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import json
 import re
 from collections.abc import Sequence
 from importlib import metadata
@@ -30,6 +29,7 @@ from urllib.parse import quote
 from citelint import DISTRIBUTION
 from citelint.baseline import fingerprint
 from citelint.models import Location, Reference, ReferenceResult, Report, Run, Severity
+from citelint.report.json import dumps
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -314,4 +314,4 @@ def write_sarif(report: Report | Run, *, source_root: Path | None = None,
     to_sarif = report_to_sarif if isinstance(report, Report) else run_to_sarif
     log = to_sarif(report, source_root=source_root,  # type: ignore[arg-type]
                    include_suppressed=include_suppressed)
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return dumps(log) + "\n"

@@ -85,6 +85,14 @@ def prepare(options: dict[str, Any]) -> None:
     prepare_method(options["method"])
 
 
+def ahead(resolved: Sequence[Match | None], options: dict[str, Any]) -> None:
+    """Work done while the list resolves: embed the references resolved so far (None: not
+    yet), so that scoring after the last answer finds their vectors ready."""
+    from citelint.relatedness import embed_ahead
+
+    embed_ahead(resolved, options["method"])
+
+
 def relatedness_for(matches: Sequence[Match], context: CheckContext) -> list[dict[str, Any]]:
     """Per-reference relatedness for ``matches`` (in order), computed once per context and list.
 

@@ -185,12 +185,19 @@ class CrossrefSource:
             for work in works:
                 doi = clean_doi(work.get("DOI"))
                 if doi in batch:
-                    found[doi] = record_from_crossref(work, self.name)
+                    found[doi] = self._record(work)
 
         with ThreadPoolExecutor(max_workers=min(self.workers, len(tasks) or 1)) as pool:
             list(pool.map(look_up, tasks))
         PartialAnswer.check("Crossref", len(wanted), found, failures)
         return found
+
+    def _record(self, work: dict[str, Any]) -> Record:
+        """One work of Crossref's answer, which says what notices are on it: ``updated-by`` is
+        there (and selected) whenever the work has any."""
+        record = record_from_crossref(work, self.name)
+        record.notices_known = True
+        return record
 
     def _by_filter(self, dois: tuple[str, ...]) -> list[dict[str, Any]]:
         query = self._works
@@ -214,7 +221,7 @@ class CrossrefSource:
                  .select(*SEARCH_FIELDS))
         response = self.http.get(query.url, {"rows": rows}, kind="search", accept=accept_list())
         items = response.data["message"]["items"]
-        return [record_from_crossref(item, self.name) for item in items[:rows]]
+        return [self._record(item) for item in items[:rows]]
 
     def search(self, reference: Reference, rows: int = 5) -> list[Record]:
         """Crossref's best matches for the whole citation string (``query.bibliographic``)."""
@@ -224,4 +231,4 @@ class CrossrefSource:
         query = self._works.query(bibliographic=text).select(*SEARCH_FIELDS)
         response = self.http.get(query.url, {"rows": rows}, kind="search", accept=accept_list())
         items = response.data["message"]["items"]
-        return [record_from_crossref(item, self.name) for item in items[:rows]]
+        return [self._record(item) for item in items[:rows]]

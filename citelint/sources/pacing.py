@@ -9,8 +9,8 @@ it when the request is over (:meth:`Pacer.release`, with the answer's headers an
 :class:`LanePacer` is the pacer of one process. Its rate limit is a bucket of ``limit`` tokens in
 which each token comes back ``interval`` seconds after the request that took it actually started,
 so that no window of ``interval`` seconds ever holds more than ``limit`` starts: exactly the
-announced limit, with no spacing beyond it but a few milliseconds for the request to reach the
-service. Requests are let through in the order they asked. An HTTP 429 pauses the lane for its
+announced limit, with no spacing beyond it but :data:`ARRIVAL_MARGIN` for the request to reach
+the service. Requests are let through in the order they asked. An HTTP 429 pauses the lane for its
 ``Retry-After`` and makes the pacer learn the limit again.
 
 Several processes that share one pool (e.g. the workers of a batch run) need one pacer between
@@ -29,7 +29,12 @@ from typing import Protocol
 
 #: Seconds added to each token's return: the time a request may take from its start here to its
 #: arrival at the service, so that the service never sees a window with one start too many.
-ARRIVAL_MARGIN = 0.03
+#: A 429 within the limit doubles it for the lane, up to :data:`MAX_ARRIVAL_MARGIN`.
+ARRIVAL_MARGIN = 0.05
+MAX_ARRIVAL_MARGIN = 0.4
+#: Seconds more for the first requests of a lane, which open its connections (a new connection
+#: takes longer to reach the service than one kept alive).
+CONNECTING_MARGIN = 0.1
 #: Starts remembered per lane; a limit above this is paced as the same rate over a shorter window.
 MAX_WINDOW = 1000
 
@@ -77,6 +82,7 @@ class LanePacer:
         self._set_rate(limit, interval)
         self._in_flight = 0
         self._starts: deque[float] = deque(maxlen=MAX_WINDOW)
+        self._started = 0  # requests let through since the pacer was made
         self._paused_until = 0.0
         self._tickets = 0  # handed out, in the order acquire() was called
         self._turn = 0  # the ticket whose turn it is
@@ -98,7 +104,8 @@ class LanePacer:
             return self._tickets - self._turn
 
     def starts(self) -> list[float]:
-        """When the remembered requests started (``time.monotonic``), oldest first."""
+        """When the remembered requests started (``time.monotonic``; those likely to open a
+        connection, :data:`CONNECTING_MARGIN` later), oldest first."""
         with self._cond:
             return list(self._starts)
 
@@ -122,18 +129,23 @@ class LanePacer:
                     self._cond.wait()
             self._turn += 1
             self._in_flight += 1
-            self._starts.append(time.monotonic())
+            opening = self._started < 2 * self.concurrency  # likely on a new connection
+            self._starts.append(time.monotonic() + (CONNECTING_MARGIN if opening else 0.0))
+            self._started += 1
             self._cond.notify_all()
 
     def release(self, headers: Mapping[str, str] | None = None, status: int | None = None,
                 retry_after: float | None = None) -> None:
         with self._cond:
             self._in_flight -= 1
+            within = bool(self.limit) and self._recent_starts() <= self.limit
             learnt = self._learn(headers) if headers is not None else False
             if status == 429:
-                if not learnt:  # refused within what was believed: believe less
+                if not learnt:  # refused, and told nothing: believe half the rate
                     self._set_rate(max(1, (self.limit or self._recent_starts()) // 2),
                                    self.interval)
+                elif within:  # refused within the announced limit: starts arrive later
+                    self.margin = min(MAX_ARRIVAL_MARGIN, max(self.margin * 2, 0.01))
                 self._paused_until = max(self._paused_until,
                                          time.monotonic() + (retry_after or self.interval))
             self._cond.notify_all()
@@ -166,6 +178,13 @@ class LanePacer:
         if concurrency.isdigit() and int(concurrency) > 0:
             self.concurrency = int(concurrency)
         if limit > 0 and interval:
+            if not self.limit:
+                # the requests sent before the rate was known went out as fast as they could,
+                # first requests are slow to leave (a new connection), and all that is certain
+                # is that those answered had arrived by now: they count as started now
+                now = time.monotonic()
+                self._starts = deque((max(start, now) for start in self._starts),
+                                     maxlen=MAX_WINDOW)
             self._set_rate(limit, interval)
             return True
         return False

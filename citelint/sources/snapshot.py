@@ -108,6 +108,9 @@ class SnapshotSource:
 
     def _read(self, path: Path) -> Iterator[Record]:
         try:
+            if path.exists() and not path.is_file() and not path.is_dir():
+                raise InputError(f"{path}: is not a regular file (a device, pipe or socket); "
+                                 "name a snapshot file.")  # it would be read for ever
             data = path.read_bytes()
         except FileNotFoundError as exc:
             raise InputError(f"{path}: snapshot file not found.") from exc

@@ -59,7 +59,8 @@ _SECRET_IN_TEXT = re.compile(r"(?i)\b(api[_-]?key|apikey|token)=[^&\s'\"]+")
 _NUMBER_WORDS = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times",
                  6: "six times", 7: "seven times", 8: "eight times", 9: "nine times",
                  10: "ten times"}
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s?#]+@")
+# (a scheme is short: bounding it keeps "a.a.a.a…" from being rescanned from every letter)
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{0,31}://)[^/@\s?#]+@")
 DEFAULT_CACHE_TTL = 30 * 24 * 3600.0
 #: Redirects followed for one request (each only over http(s) to a configured host).
 MAX_REDIRECTS = 3

@@ -13,6 +13,7 @@ from citelint.readers import (
     MAX_REFERENCES,
     InputError,
     read_file,
+    read_named_file,
     read_text,
 )
 
@@ -148,3 +149,11 @@ def test_markdown_bibliography_outside_the_directory_is_refused(tmp_path):
     paper.write_text(f"---\nbibliography: {notes}\n---\n\n# Intro\n\nText [@a].\n", "utf-8")
     with pytest.raises(InputError, match="outside the input's directory"):
         read_file(paper)
+
+
+def test_a_file_named_beside_the_inputs_is_decoded_as_an_input_is(tmp_path):
+    path = tmp_path / "context.txt"
+    path.write_bytes("Plaies cutanées\r\net cicatrisation\fdes greffes".encode("cp1252"))
+    assert read_named_file(path, "context") == "Plaies cutanées\net cicatrisation des greffes"
+    with pytest.raises(InputError, match="is a directory; name a context file"):
+        read_named_file(tmp_path, "context")

@@ -41,6 +41,8 @@ def test_the_mistakes_in_the_bib_are_found_and_nothing_else(routes) -> None:
     found = {key: [f[0] for f in findings] for key, (_, findings) in bbl.items() if findings}
     assert found == {"he2019": ["year-mismatch"], "szpitalak2019": ["volume-mismatch"],
                      "wang2019": ["doi-mismatch"], "schirmer2019": ["doi-missing"]}
+    # the rest agree with their records, but the recorded list answer carries none of
+    # Crossref's notice fields, so offline their retraction status is unchecked: unverified
     assert {key: status for key, (status, _) in bbl.items()
             if key not in found} == dict.fromkeys(
-        ["snodderly2019", "trifonova2019", "emmert2019", "aguilera2019"], "verified")
+        ["snodderly2019", "trifonova2019", "emmert2019", "aguilera2019"], "unverified")

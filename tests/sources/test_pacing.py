@@ -74,6 +74,16 @@ def test_the_announced_limits_are_learnt_from_an_answer() -> None:
     assert (pacer.limit, pacer.interval, pacer.concurrency) == (3, 1.0, 3)
 
 
+def test_requests_sent_before_the_rate_was_known_count_as_started_when_it_is_learnt() -> None:
+    pacer = LanePacer()
+    pacer.acquire()
+    time.sleep(0.05)  # the answer comes back
+    learnt = time.monotonic()
+    pacer.release({"x-rate-limit-limit": "1", "x-rate-limit-interval": "1s"}, 200)
+    assert pacer.starts()[0] >= learnt  # when it arrived is known no better
+    assert pacer.next_start() >= learnt + 1.0
+
+
 def test_a_limit_larger_than_the_window_keeps_its_rate() -> None:
     pacer = LanePacer()
     pacer.acquire()
@@ -91,6 +101,13 @@ def test_a_429_pauses_the_lane_for_its_retry_after_and_relearns_the_limit() -> N
     pacer.acquire()
     pacer.release({"x-rate-limit-limit": "1", "x-rate-limit-interval": "1s"}, 429, 0.0)
     assert pacer.limit == 1  # what the 429 itself announces wins
+
+
+def test_a_429_within_the_announced_limit_widens_the_margin_for_arrival() -> None:
+    pacer = LanePacer(concurrency=3, limit=3, interval=1.0, margin=0.05)
+    pacer.acquire()
+    pacer.release({"x-rate-limit-limit": "3", "x-rate-limit-interval": "1s"}, 429, 0.0)
+    assert (pacer.limit, pacer.margin) == (3, 0.1)  # the limit stands; starts arrive later
 
 
 @pytest.mark.parametrize(("value", "seconds"), [("1s", 1.0), ("60s", 60.0), ("1m", 60.0),

@@ -205,6 +205,30 @@ def test_search_finds_seed_records_among_distractors(tmp_path: Path, with_fields
     assert checked > 40
 
 
+def test_a_snapshot_record_says_no_notice_only_when_it_kept_crossrefs_notice_fields(
+        tmp_path: Path) -> None:
+    """The cited work, cited correctly, is verified offline only when its snapshot record kept
+    ``updated-by``, ``update-to`` or ``relation``: a record stripped of them cannot say that no
+    retraction is on it, so the reference is unverified, and says why."""
+    from citelint import check
+    from citelint.config import Config
+
+    refs = tmp_path / "refs.txt"
+    refs.write_text("1. Smith J. Tidal rhythms of lichens on sea stacks. Journal of Tests. 2020; "
+                    "doi:10.1234/lichen.1\n", "utf-8")
+    bare = json.loads(_crossref_line("10.1234/lichen.1", "Tidal rhythms of lichens on sea stacks"))
+    statuses = {}
+    for name, extra in {"bare": {}, "relation": {"relation": {}},
+                        "updated-by": {"updated-by": []}}.items():
+        snapshot = _write(tmp_path / f"{name}.jsonl", [json.dumps({**bare, **extra})])
+        [result] = check(refs, config=Config(snapshots=[snapshot], offline=True,
+                                             cache_dir=tmp_path / "cache")).results
+        statuses[name] = (result.status, result.reason)
+    assert statuses["relation"] == statuses["updated-by"] == ("verified", None)
+    status, reason = statuses["bare"]
+    assert status == "unverified" and "whether it has been retracted is unchecked" in reason
+
+
 # issue 12: a large snapshot is searched through a word index, not record by record
 def test_word_index_search_finds_what_the_full_scan_finds(monkeypatch) -> None:
     from citelint.readers import read_file
@@ -231,3 +255,13 @@ def test_word_index_narrows_to_records_sharing_a_rare_word(monkeypatch) -> None:
     assert list(index.sharing("something about beta")) == [1]
     assert list(index.sharing("common words only")) == [0, 1, 2]  # no rare word: all that share
     assert list(index.sharing("nothing shared")) == []
+
+
+def test_a_device_or_pipe_named_as_a_snapshot_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "records.jsonl"
+    os.mkfifo(fifo)  # reading it would block for ever, /dev/zero would never end
+    for path in (fifo, Path("/dev/zero")):
+        with pytest.raises(InputError, match="is not a regular file"):
+            SnapshotSource(path)
