@@ -23,7 +23,6 @@ import json
 import sqlite3
 import threading
 import zlib
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from citelint.names import split_cited_name
 from citelint.normalize import comparable
 from citelint.readers import InputError
 from citelint.records import record_from_json
+from citelint.sources.remembered import BoundedMemory
 from citelint.sources.snapshot import CandidateRanker, ranking_texts
 
 FORMAT = "citelint-index 3"
@@ -178,8 +178,7 @@ class Index:
             raise InputError(f"{self.path}: not a citelint index of format {FORMAT!r} "
                              f"(it says {held.get('format')!r}); build it again.")
         self._lock = threading.Lock()
-        self._searched: OrderedDict[tuple[str, str],
-                                    list[tuple[str, bytes, tuple[str, str]]]] = OrderedDict()
+        self._searched = BoundedMemory(64)  # the citations searched last, by (raw, title)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"path": str(self.path)}
@@ -248,14 +247,10 @@ class Index:
         and the answer kept for the citation's other origin.
         """
         key = (reference.raw, reference.title or "")
-        with self._lock:
-            found = self._searched.get(key)
-        if found is None:
+        known, found = self._searched.get(key)
+        if not known:
             found = self._candidates(reference)
-            with self._lock:
-                self._searched[key] = found
-                if len(self._searched) > 64:
-                    self._searched.popitem(last=False)
+            self._searched.put(key, found)
         held = [(blob, texts) for kind, blob, texts in found if kind == origin]
         records = _Records(origin, [blob for blob, _ in held])
         return CandidateRanker(records, [t for _, t in held]).rank(reference, rows)

@@ -26,7 +26,9 @@ MAX_REMEMBERED = 200_000
 _ABSENT = None  # a DOI the source answered it does not hold
 
 
-class _Memory:
+class BoundedMemory:
+    """A thread-safe map that keeps its ``limit`` most recently used entries."""
+
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.items: OrderedDict[Any, Any] = OrderedDict()
@@ -60,8 +62,8 @@ class RememberedSource:
         self.source = source
         self.name = source.name
         self.authoritative = source.authoritative
-        self.by_doi = _Memory(limit)
-        self.searches = _Memory(limit)
+        self.by_doi = BoundedMemory(limit)
+        self.searches = BoundedMemory(limit)
         self.hits = 0
 
     @property
