@@ -37,6 +37,7 @@ from citelint.config import (
     Config,
     ConfigError,
     fail_on_parts,
+    failing_severities,
     resolve_config,
 )
 from citelint.models import Manuscript, Report, Run, UnreadableInput
@@ -300,11 +301,11 @@ def exit_code(run: Report | Run, fail_on: str) -> int:
         return EXIT_USAGE
     from citelint.engine import unverified_cause
 
-    level, conditions = fail_on_parts(fail_on)
+    _, conditions = fail_on_parts(fail_on)
     cause = unverified_cause([r for report in run.reports for r in report.results])
     if cause in conditions:
         return EXIT_UNVERIFIED if cause == "sources-failed" else EXIT_NOT_ASKED
-    levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[level]
+    levels = failing_severities(fail_on)
     if any(f.severity in levels for report in run.reports for _, f in report.findings()):
         return EXIT_FINDINGS
     if run.unreadable and levels:
@@ -393,8 +394,7 @@ def _cmd_fix(args: argparse.Namespace) -> int:
     from citelint.fix import fix_report, unfixed
 
     config = _config(args, args.inputs[0] if args.inputs else Path.cwd())
-    level, _ = fail_on_parts(config.fail_on)  # the conditions concern checking, not fixing
-    levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[level]
+    levels = failing_severities(config.fail_on)  # the conditions concern checking, not fixing
     code, read_any = EXIT_OK, False
     for path in _inputs(args, config):
         try:  # one unreadable input is reported; the others are still fixed
@@ -476,8 +476,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
           f"{len(result.failed)} failed, {len(unreadable)} unreadable; {result.rows} rows in "
           f"{args.output_dir / 'corpus.parquet'} and corpus.csv, summary in summary.csv.",
           file=sys.stderr)
-    level, _ = fail_on_parts(config.fail_on)
-    counted = {"error": ("errors",), "warning": ("errors", "warnings"), "never": ()}[level]
+    counted = [f"{severity}s" for severity in failing_severities(config.fail_on)]  # summary keys
     if result.failed or (counted and (unreadable or any(
             s[c] for s in result.summaries for c in counted))):
         return EXIT_FINDINGS
@@ -537,8 +536,8 @@ def _cmd_index(args: argparse.Namespace) -> int:
     summary = build(args.paths, args.output, progress=tell)
     for problem in summary.problems:
         print(f"citelint: {printable(problem)}", file=sys.stderr)
-    print(f"{args.output}: {summary.written} works written or updated of {summary.read} read "
-          f"from {summary.files} files; {len(summary.problems)} problems.")
+    print(f"{printable(args.output)}: {summary.written} works written or updated of "
+          f"{summary.read} read from {summary.files} files; {len(summary.problems)} problems.")
     return EXIT_OK if summary.read else EXIT_USAGE
 
 

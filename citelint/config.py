@@ -202,6 +202,12 @@ def fail_on_parts(fail_on: str) -> tuple[str, frozenset[str]]:
     return level, frozenset(conditions)
 
 
+def failing_severities(fail_on: str) -> tuple[str, ...]:
+    """The finding severities that fail a run under ``fail_on`` (its conditions aside)."""
+    level, _ = fail_on_parts(fail_on)
+    return {"error": ("error",), "warning": ("error", "warning"), "never": ()}[level]
+
+
 def _severity_map(value: Any, where: str, _base: Path | None) -> dict[str, str]:
     if not isinstance(value, Mapping):
         raise ConfigError(f"{where}: expected a table of rule = severity")
