@@ -135,11 +135,10 @@ def summary_of(job: Job, report: Report | None, unreadable: str | None = None,
     row.update(manuscript=job.id, path=job.path, format=input_format, unreadable=unreadable)
     if report is None:
         return row
-    statuses = [r.status for r in report.results]
-    counts = report.counts()
-    row.update(format=report.manuscript.format, references=len(statuses),
-               verified=statuses.count("verified"), problem=statuses.count("problem"),
-               not_found=statuses.count("not-found"), unverified=statuses.count("unverified"),
+    statuses, counts = report.status_counts(), report.counts()
+    row.update(format=report.manuscript.format, references=len(report.results),
+               verified=statuses["verified"], problem=statuses["problem"],
+               not_found=statuses["not-found"], unverified=statuses["unverified"],
                errors=counts.get("error", 0), warnings=counts.get("warning", 0),
                infos=counts.get("info", 0))
     return row

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from citelint.normalize import cited_initials
 
@@ -16,6 +16,7 @@ Severity = Literal["error", "warning", "info"]
 FixSafety = Literal["safe", "unsafe"]
 Status = Literal["verified", "problem", "not-found", "unverified"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+STATUSES: tuple[Status, ...] = get_args(Status)
 
 
 @dataclass
@@ -439,6 +440,14 @@ class Report:
         counts: dict[str, int] = {s: 0 for s in SEVERITIES}
         for _, f in self.findings():
             counts[f.severity] += 1
+        return counts
+
+    def status_counts(self) -> dict[str, int]:
+        """How many references have each status, every status present (in :data:`STATUSES`
+        order)."""
+        counts: dict[str, int] = {s: 0 for s in STATUSES}
+        for result in self.results:
+            counts[result.status] += 1
         return counts
 
     def advisory_count(self) -> int:

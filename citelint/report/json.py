@@ -21,7 +21,6 @@ from typing import Any
 from citelint.models import Finding, Location, Match, ReferenceResult, Report, Run
 
 SCHEMA_VERSION = 2
-STATUSES = ("verified", "problem", "not-found", "unverified")
 
 
 # What a terminal acts on that json.dumps(ensure_ascii=False) leaves as it is: C1 controls
@@ -99,9 +98,7 @@ def _result(result: ReferenceResult) -> dict[str, Any]:
 
 
 def _summary(report: Report) -> dict[str, Any]:
-    statuses = {s: 0 for s in STATUSES}
-    for result in report.results:
-        statuses[result.status] += 1
+    statuses = report.status_counts()
     return {
         "references": len(report.results),
         "verified": statuses["verified"],

@@ -27,7 +27,6 @@ _CONTROLS = {**{c: None for c in [*range(0x20), *range(0x7f, 0xa0), *range(0x202
 
 _COLORS = {"error": "31", "warning": "33", "info": "36", "verified": "32", "problem": "31",
            "not-found": "35", "unverified": "90"}
-_STATUSES = ("verified", "problem", "not-found", "unverified")
 
 
 def printable(value: object) -> str:
@@ -146,7 +145,7 @@ def _report_lines(report: Report, color: bool, verbose: bool, quiet: bool) -> li
                 else f"{_plural(len(indexes), 'reference')} unverified ({_indexes(indexes)})")
         lines.append(f"{name}: {what}: {printable(reason)}")
     if not quiet:
-        statuses = {s: sum(r.status == s for r in report.results) for s in _STATUSES}
+        statuses = report.status_counts()
         accepted_refs = sum(r.accepted for r in report.results)
         parts = [f"{n} {s}" + (f" ({accepted_refs} accepted)" if s == "problem" and accepted_refs
                                else "") for s, n in statuses.items()]
