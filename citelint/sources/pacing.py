@@ -11,7 +11,9 @@ which each token comes back ``interval`` seconds after the request that took it 
 so that no window of ``interval`` seconds ever holds more than ``limit`` starts: exactly the
 announced limit, with no spacing beyond it but :data:`ARRIVAL_MARGIN` for the request to reach
 the service. Requests are let through in the order they asked. An HTTP 429 pauses the lane for its
-``Retry-After`` and makes the pacer learn the limit again.
+``Retry-After`` and makes the pacer learn the limit again. Until the first answer announces the
+limits, a lane goes at the limits its service documents when the source gave them
+(:meth:`LanePacer.presume`), else one request at a time.
 
 Several processes that share one pool (e.g. the workers of a batch run) need one pacer between
 them: give the transport a :data:`PacerFactory` that returns such a pacer for each
@@ -86,6 +88,7 @@ class LanePacer:
         self._paused_until = 0.0
         self._tickets = 0  # handed out, in the order acquire() was called
         self._turn = 0  # the ticket whose turn it is
+        self._announced = False  # an answer has announced a rate
 
     def __repr__(self) -> str:
         rate = f"{self.limit}/{self.interval:g}s" if self.limit else "unpaced"
@@ -113,6 +116,17 @@ class LanePacer:
         """The earliest time (``time.monotonic``) the rate and any pause let a request start."""
         with self._cond:
             return self._ready_at()
+
+    def presume(self, limit: int, interval: float, concurrency: int) -> None:
+        """Go at the limits the service documents (``limit`` per ``interval`` seconds,
+        ``concurrency`` in flight) until an answer announces its own, which then win; a no-op
+        once one has."""
+        with self._cond:
+            if self._announced:
+                return
+            self.concurrency = max(1, concurrency)
+            self._set_rate(limit, interval)
+            self._cond.notify_all()
 
     def acquire(self) -> None:
         with self._cond:
@@ -179,12 +193,13 @@ class LanePacer:
             self.concurrency = int(concurrency)
         if limit > 0 and interval:
             if not self.limit:
-                # the requests sent before the rate was known went out as fast as they could,
+                # the requests sent before any rate was known (none presumed) went out as fast as they could,
                 # first requests are slow to leave (a new connection), and all that is certain
                 # is that those answered had arrived by now: they count as started now
                 now = time.monotonic()
                 self._starts = deque((max(start, now) for start in self._starts),
                                      maxlen=MAX_WINDOW)
             self._set_rate(limit, interval)
+            self._announced = True
             return True
         return False

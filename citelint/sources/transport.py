@@ -399,6 +399,15 @@ class Transport:
                 self._pacers[key] = self._make_pacer(service, lane)
             return self._pacers[key]
 
+    def presume(self, service: str, lane: str, limit: int, interval: float,
+                concurrency: int) -> None:
+        """Let ``service``'s ``lane`` go at the limits the service documents until its first
+        answer announces its own (a pacer without ``presume``, e.g. one shared by a cluster,
+        keeps its own way)."""
+        presume = getattr(self.pacer(service, lane), "presume", None)
+        if presume is not None:
+            presume(limit, interval, concurrency)
+
     def down(self) -> dict[str, str]:
         """The services taken as down in this run, with the reason each went down."""
         with self._lock:
