@@ -270,9 +270,11 @@ class Resolver:
             match.runner_up_score = runner.total
 
     def _venue_evidence(self, match: Match) -> None:
-        """For a journal article that no source holds (every source answered), ask each source
-        that can tell what it holds of the cited journal in the cited year: if it holds other
-        works of it, the journal is indexed there and the absence of this one is evidence."""
+        """For a journal article that no source holds (every source answered), ask the sources
+        that can tell what they hold of the cited journal in the cited year, in turn: if one
+        holds other works of it, the journal is indexed there and the absence of this one is
+        evidence. The first source that shows this settles the verdict, so the others are not
+        asked (what they would add is more of the same evidence)."""
         ref = match.reference
         if (match.record is not None or match.failures or not match.searched
                 or not match.authoritative or ref.parse_error or not ref.journal
@@ -286,7 +288,10 @@ class Resolver:
                 records = ask(ref.journal, ref.year)
             except SourceUnavailable:
                 continue  # no evidence either way from this source
-            match.venue.append(venue_holdings(source.name, ref, records))
+            holdings = venue_holdings(source.name, ref, records)
+            match.venue.append(holdings)
+            if holdings.works:
+                return
 
     def _second_opinions(self, matches: list[Match], asked: dict[str, set[str]],
                          pool: ThreadPoolExecutor) -> None:
