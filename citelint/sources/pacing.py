@@ -193,9 +193,10 @@ class LanePacer:
             self.concurrency = int(concurrency)
         if limit > 0 and interval:
             if not self.limit:
-                # the requests sent before any rate was known (none presumed) went out as fast as they could,
-                # first requests are slow to leave (a new connection), and all that is certain
-                # is that those answered had arrived by now: they count as started now
+                # the requests sent before any rate was known (none was presumed) went out as
+                # fast as they could, first requests are slow to leave (a new connection), and
+                # all that is certain is that those answered had arrived by now: they count as
+                # started now
                 now = time.monotonic()
                 self._starts = deque((max(start, now) for start in self._starts),
                                      maxlen=MAX_WINDOW)
