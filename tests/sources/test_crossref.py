@@ -110,7 +110,8 @@ def test_before_the_first_answer_polite_searches_go_three_at_a_time(fake_api, fa
 
     fake_api.rate_limit("crossref", limit=3, interval=1.0, concurrency=3, retry_after=1,
                         lane="list")
-    fake_api.latency(0.3)
+    fake_api.latency(1.5)  # far longer than it takes to send three requests
+    fast_transport.timeout = (5.0, 5.0)
     source = CrossrefSource(fast_transport, mailto="editor@example.org")
     with ThreadPoolExecutor(3) as pool:
         list(pool.map(lambda n: source.search(Reference(n, f"{CITATION} {n}"), rows=1),
