@@ -27,13 +27,6 @@ import requests
 from citelint.doi import clean_doi, is_valid_doi
 from citelint.models import Record, Reference
 from citelint.records import record_from_openalex
-from citelint.service_schema import (
-    InvalidShape,
-    OpenAlexListAnswer,
-    OpenAlexSourceListAnswer,
-    OpenAlexWork,
-    checked,
-)
 from citelint.sources import PartialAnswer, SourceUnavailable
 from citelint.sources.transport import Response, Secret, Transport, user_agent
 
@@ -54,6 +47,15 @@ FIELDS = ["id", "doi", "title", "display_name", "publication_year", "type", "aut
 def accept_answer(response: Response) -> None:
     """A check of an OpenAlex answer: a well-formed work, or list of works; for a look-up by
     ``filter=doi:…``, one that holds only works it was asked for and says how many it found."""
+    # pydantic's models: loaded when the first answer is read, not before the first request
+    from citelint.service_schema import (
+        InvalidShape,
+        OpenAlexListAnswer,
+        OpenAlexSourceListAnswer,
+        OpenAlexWork,
+        checked,
+    )
+
     if response.status != 200:
         raise InvalidShape(f"HTTP {response.status} where works were expected")
     parts = urlsplit(response.url)
