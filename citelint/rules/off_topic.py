@@ -2,11 +2,12 @@
 
 What it checks
     How related each reference is to the manuscript: its record's title, abstract, keywords and
-    OpenAlex topics (or the cited title, when the reference was not resolved) and its journal are
-    compared with the manuscript's title, abstract and keywords and with the rest of the
-    reference list, which is mostly on topic. The references whose relatedness is unusually low
-    *for this list* (median and MAD of the list's own scores, not a global cut-off) are
-    reported.
+    OpenAlex topics (or the cited title, when the reference was not resolved) and its journal
+    (with "tfidf", also the journal's field: its broad subject terms in the NLM Catalog, such as
+    "Bacteriology" for J Bacteriol) are compared with the manuscript's title, abstract and
+    keywords and with the rest of the reference list, which is mostly on topic. The references
+    whose relatedness is unusually low *for this list* (median and MAD of the list's own
+    scores, not a global cut-off) are reported.
 
 Why it matters
     An unrelated citation can be padding, citation manipulation (citation rings, coerced or
@@ -40,7 +41,7 @@ Options (``[options.off-topic]``)
                     method used is given in each reference's ``relatedness``.
     threshold       flag below this many robust standard deviations (modified z-score)
                     under the list's median (default: 1.5 for tfidf, 2.0 for embedding)
-    max_ratio       ...and below this share of the median score (default: 0.25 tfidf, 0.5
+    max_ratio       ...and below this share of the median score (default: 0.2 tfidf, 0.5
                     embedding)
     min_references  lists with fewer scored references are not judged (default 5)
     max_share       never flag more than this share of the list (default 0.25)
