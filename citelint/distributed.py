@@ -25,6 +25,7 @@ imported only here and only when this engine is used.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import time
 from collections import Counter, deque
@@ -39,11 +40,14 @@ try:
 except ImportError:  # the optional extra is missing: dask_engine says how to install it
     SchedulerPlugin = object  # type: ignore[misc,assignment]
 
-#: Seconds a worker waits before asking the shared pacer again when every request slot of a
-#: lane is in use (the scheduler cannot block: it answers every worker from its event loop).
+#: Seconds the shared pacers wait before trying a lane again when every request slot of it is
+#: in use (sooner when a request of the lane ends).
 POLL = 0.02
 #: The least wait :meth:`SharedPacers.try_start` answers (0 means "started").
 MIN_WAIT = 0.001
+#: Seconds the scheduler holds a worker's request for a token before answering "ask again"
+#: (so that no answer waits on the network for long).
+LONG_POLL = 2.0
 
 
 class _Lane:
@@ -138,6 +142,10 @@ class PacersPlugin(SchedulerPlugin):
     worker, and answers the workers' :class:`ClusterPacer` through two scheduler handlers. A
     worker that leaves (killed, out of memory, node lost) gives back the tokens it held.
 
+    A worker's request for a token is held on the scheduler (up to :data:`LONG_POLL` seconds)
+    until the lane lets it start, woken when a request of the lane ends: one round trip per
+    request, however long it waits, and no worker polls the scheduler.
+
     Registered once per cluster (a second registration is ignored), so every batch run on one
     cluster shares it, as they share the services' limits. The scheduler needs citelint
     installed to load it."""
@@ -146,26 +154,54 @@ class PacersPlugin(SchedulerPlugin):
     idempotent = True
 
     def __init__(self) -> None:
-        self.pacers: SharedPacers | None = None  # made on the scheduler (locks do not travel)
+        # made on the scheduler, in start() (locks and events do not travel)
+        self.pacers: SharedPacers | None = None
+        self.scheduler: Any = None
+        self.ended: dict[tuple[str, str], asyncio.Event] = {}
 
     async def start(self, scheduler: Any) -> None:
-        self.pacers = SharedPacers()
+        self.scheduler, self.pacers = scheduler, SharedPacers()
         scheduler.handlers[START] = self.try_start
         scheduler.handlers[RELEASE] = self.release
 
-    def try_start(self, service: str, lane: str, holder: str) -> float:
+    async def try_start(self, service: str, lane: str, holder: str) -> float:
+        """0 once a request of the lane may start (counted as started for ``holder``); a wait
+        before asking again after :data:`LONG_POLL` seconds without a turn."""
         assert self.pacers is not None
-        return self.pacers.try_start(service, lane, holder)
+        deadline = time.monotonic() + LONG_POLL
+        while True:
+            if holder not in self.scheduler.workers:  # it left (or is not yet back): no token
+                await asyncio.sleep(MIN_WAIT * 100)
+                return MIN_WAIT * 100
+            wait = self.pacers.try_start(service, lane, holder)
+            left = deadline - time.monotonic()
+            if wait == 0 or left <= 0:
+                return wait
+            ended = self.ended.setdefault((service, lane), asyncio.Event())
+            try:  # until the wait is over, or a request of the lane ends
+                await asyncio.wait_for(ended.wait(), min(wait, left))
+            except asyncio.TimeoutError:
+                pass
 
     def release(self, service: str, lane: str, holder: str,
                 headers: dict[str, str] | None = None, status: int | None = None,
                 retry_after: float | None = None) -> None:
         assert self.pacers is not None
         self.pacers.release(service, lane, holder, headers, status, retry_after)
+        self._wake((service, lane))
 
     def remove_worker(self, scheduler: Any, worker: str, **kwargs: Any) -> None:
         if self.pacers is not None:
             self.pacers.forget(worker)
+            for lane in list(self.ended):
+                self._wake(lane)
+
+    def _wake(self, lane: tuple[str, str]) -> None:
+        """Wake the requests waiting for a turn in ``lane`` (the next ones wait on a new
+        event)."""
+        event = self.ended.pop(lane, None)
+        if event is not None:
+            event.set()
 
 
 def _announced(headers: Mapping[str, str]) -> dict[str, str]:
@@ -188,8 +224,8 @@ class ClusterPacer:
                     service=self.service, lane=self.lane, holder=self.worker.address, **more)
 
     def acquire(self) -> None:
-        while (wait := self._ask(START)) > 0:
-            time.sleep(min(wait, 1.0))
+        while self._ask(START) > 0:  # the scheduler held it without a turn: ask again
+            pass
 
     def release(self, headers: Mapping[str, str] | None = None, status: int | None = None,
                 retry_after: float | None = None) -> None:
