@@ -24,12 +24,6 @@ from citelint import PROJECT_URL, __version__
 from citelint.doi import clean_doi, is_valid_doi
 from citelint.models import Record, Reference
 from citelint.records import record_from_crossref
-from citelint.service_schema import (
-    CrossrefListAnswer,
-    CrossrefWorkAnswer,
-    InvalidShape,
-    checked,
-)
 from citelint.sources import PartialAnswer, SourceUnavailable
 from citelint.sources.transport import Accept, Response, Transport, path_segment, user_agent
 
@@ -64,6 +58,9 @@ def accept_list(dois: Sequence[str] = ()) -> Accept:
     that holds only works it was asked for and says how many it found."""
 
     def accept(response: Response) -> None:
+        # pydantic's models: loaded when the first answer is read, not before the first request
+        from citelint.service_schema import CrossrefListAnswer, InvalidShape, checked
+
         if response.status != 200:
             raise InvalidShape(f"HTTP {response.status} where a list of works was expected")
         message = checked(CrossrefListAnswer, response.data)["message"]
@@ -83,6 +80,8 @@ def accept_list(dois: Sequence[str] = ()) -> Accept:
 
 def accept_work(response: Response) -> None:
     """A check of a ``/works/{doi}`` answer: a work with its DOI, or Crossref's own 404."""
+    from citelint.service_schema import CrossrefWorkAnswer, InvalidShape, checked
+
     if response.status == 404:
         if not (response.text or "").startswith(_NOT_FOUND):
             raise InvalidShape("HTTP 404 without Crossref's 'Resource not found.' (another path "

@@ -37,9 +37,11 @@ from typing import Protocol
 #: A 429 within the limit doubles it for the lane, up to :data:`MAX_ARRIVAL_MARGIN`.
 ARRIVAL_MARGIN = 0.03
 MAX_ARRIVAL_MARGIN = 0.4
-#: Seconds more for the first requests of a lane, which open its connections (a new connection
-#: takes longer to reach the service than one kept alive).
-CONNECTING_MARGIN = 0.1
+#: Seconds more for the first ``concurrency`` requests of a lane, which open its connections (a
+#: new connection takes longer to reach the service than one kept alive) and leave while the
+#: process is busiest (its threads start, the rules' tables load): with the documented limits
+#: presumed, three polite requests go at once and, at load 12, 0.13 s was not enough for them.
+CONNECTING_MARGIN = 0.25
 #: Starts remembered per lane; a limit above this is paced as the same rate over a shorter window.
 MAX_WINDOW = 1000
 
@@ -146,7 +148,7 @@ class LanePacer:
                     self._cond.wait()
             self._turn += 1
             self._in_flight += 1
-            opening = self._started < 2 * self.concurrency  # likely on a new connection
+            opening = self._started < self.concurrency  # likely on a new connection
             self._starts.append(time.monotonic() + (CONNECTING_MARGIN if opening else 0.0))
             self._started += 1
             self._cond.notify_all()
