@@ -166,6 +166,8 @@ def corroborate(findings: list[Finding], match: Match) -> list[Finding]:
     ref = match.reference
     if not ref.from_text or not ref.raw:
         return findings
+    if not any(_RULE_FIELDS.get(f.rule) and f.severity != "info" for f in findings):
+        return findings  # nothing to corroborate: the raw citation need not be read
     raw = RawCitation(ref.raw)
     kept = []
     for finding in findings:

@@ -217,6 +217,13 @@ def _compare(cited: str, full: str | None, short: tuple[str, ...],
     return JournalComparison("different", forms)
 
 
+@lru_cache(maxsize=4096)
 def is_article_type(name: str) -> bool:
-    """True when a 'journal' is really a publication type such as "Randomized Controlled Trial"."""
-    return " ".join(_words(name)) in {" ".join(_words(t)) for t in ARTICLE_TYPES}
+    """True when a 'journal' is really a publication type such as "Randomized Controlled Trial".
+    Remembered: the matcher asks it of the same cited journal for every candidate."""
+    return " ".join(_words(name)) in _article_types()
+
+
+@lru_cache(maxsize=1)
+def _article_types() -> frozenset[str]:
+    return frozenset(" ".join(_words(t)) for t in ARTICLE_TYPES)

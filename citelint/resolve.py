@@ -138,6 +138,9 @@ class Resolver:
         authoritative = bool(self.sources) and all(s.authoritative for s in self.sources)
         matches = [Match(reference=ref, authoritative=authoritative) for ref in references]
         self._positions = {id(m): i for i, m in enumerate(matches)}
+        # which source gave each record (a source's name can differ from its records' origin:
+        # "index:crossref" gives "crossref" records), so it is not asked for it again
+        self._given_by: dict[int, str] = {}
         asked: dict[str, set[str]] = {}
         with ThreadPoolExecutor(self.workers) as pool:
             tasks: list[Future[None]] = []
@@ -204,6 +207,8 @@ class Resolver:
         if doi is None:
             return
         records = [found[s.name][doi] for s in self.sources if doi in found.get(s.name, {})]
+        self._given_by.update((id(found[s.name][doi]), s.name) for s in self.sources
+                              if doi in found.get(s.name, {}))
         failed_here = False
         for source in self.sources:
             failure, dois = failed.get(source.name, (None, set()))
@@ -219,6 +224,7 @@ class Resolver:
             if score.acceptable:
                 match.record = best
                 match.score, match.field_scores = score.total, score.fields
+                match.author_comparison = score.authors
         elif not failed_here and self.sources and all(s.authoritative for s in self.sources):
             match.doi_registered = self._registered_elsewhere(match, doi)
 
@@ -255,6 +261,7 @@ class Resolver:
                 continue
             if source.name not in match.searched:
                 match.searched.append(source.name)
+            self._given_by.update((id(r), source.name) for r in results)
             candidates.extend(results)
             ranked = rank_candidates(ref, candidates)
             if ranked and ranked[0][1].acceptable:
@@ -262,6 +269,7 @@ class Resolver:
         if ranked and ranked[0][1].acceptable:
             match.record, score = ranked[0]
             match.score, match.field_scores = score.total, score.fields
+            match.author_comparison = score.authors
             if len(ranked) > 1:
                 match.runner_up, runner = ranked[1]
                 match.runner_up_score = runner.total
@@ -294,7 +302,8 @@ class Resolver:
         for match in matches:  # a record found by a source's search is that source's full answer
             for record in (match.record, *match.others):
                 if record is not None and record.doi:
-                    asked.setdefault(record.source, set()).add(record.doi)
+                    given_by = self._given_by.get(id(record), record.source)
+                    asked.setdefault(given_by, set()).add(record.doi)
         wanted = sorted({m.record.doi for m in matches if m.record and m.record.doi})
         found, failed = _lookup_everywhere(pool, self.sources, wanted, asked).result()
         for match in matches:
