@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -49,7 +50,14 @@ _SUBTITLE = re.compile(r"\s*(?::|\?|!|\.\s|\s[-\u2013\u2014]\s)\s*")
 def title_words(text: str | None) -> list[str]:
     """A title's words for comparison: folded, without markup or punctuation, Greek letters
     spelled out, British spellings in their American form."""
-    return [american_spelling(w) for w in comparable(text).split()]
+    return list(_title_words(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _title_words(text: str | None) -> tuple[str, ...]:
+    """:func:`title_words`, remembered for the last 65,536 texts: the matcher, the title and
+    duplicate rules and the corroboration each take the same titles' words."""
+    return tuple(american_spelling(w) for w in comparable(text).split())
 
 
 @dataclass
@@ -190,12 +198,17 @@ def _size(difference: TitleDifference) -> tuple[int, int]:
             len(difference.slipped) + len(difference.slipped_from))
 
 
+_DASH_RUN = re.compile(rf"[{DASHES}]+")
+_SPACES = re.compile(r"\s+")
+_LEADING_ZEROS = re.compile(r"^0+(?=\w)")
+
+
 def same_number(cited: str | None, recorded: str | None) -> bool:
     """Volumes, issues and pages compare without case, spaces, leading zeros or the kind of
     dash ("III–318" is "III-318")."""
     def norm(v: str) -> str:
-        v = re.sub(rf"[{DASHES}]+", "-", re.sub(r"\s+", "", v.casefold()))
-        return re.sub(r"^0+(?=\w)", "", v)
+        v = _DASH_RUN.sub("-", _SPACES.sub("", v.casefold()))
+        return _LEADING_ZEROS.sub("", v)
 
     return cited is not None and recorded is not None and norm(cited) == norm(recorded)
 
