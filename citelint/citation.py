@@ -718,10 +718,12 @@ def _detect_style(labelled: list[str], taken: list[str | None] | None = None) ->
     already (None where not). A grammar is tried on the citations only until it can no longer
     read enough of them to be chosen."""
     known = taken or [None] * len(labelled)
-    bodies = [_body_without_identifiers(b) if known[n] is None else known[n]
-              for n, b in enumerate(labelled) if b]
+    bodies: list[str] = []
+    for text, body in zip(labelled, known, strict=True):
+        if text:
+            bodies.append(_body_without_identifiers(text) if body is None else body)
     needed = max(2, -(-len(bodies) // 2))  # at least two, and at least half of the list
-    counts = {}
+    counts: dict[str, int] = {}
     for name in GRAMMARS:
         count = 0
         for n, body in enumerate(bodies):
