@@ -5,7 +5,9 @@ Writes a deterministic synthetic data file (bench/synthetic.py) in Crossref's fo
 index of it (citelint index build), writes ``--manuscripts`` numbered lists of ``--references``
 references citing those works, and runs ``citelint batch --offline --index`` over them, each run
 into a fresh output directory. Prints wall seconds, references per second, and references per
-second per worker. Figures: docs/benchmarks.md (section "Batch").
+second per worker. While a run goes, a line every ``--every`` seconds gives the rate so far (and
+the load average), so a run stopped before its end still gives a measured figure. Figures:
+docs/benchmarks.md (section "Batch").
 
     python bench/bench_batch.py                          # 10,000 manuscripts of 40 references
     python bench/bench_batch.py --manuscripts 1000 --engines local dask1
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -32,6 +35,25 @@ from citelint.config import Config  # noqa: E402
 from citelint.index import build  # noqa: E402
 
 
+class Progress:
+    """run_batch's progress callback: prints the rate so far every ``every`` seconds."""
+
+    def __init__(self, name: str, workers: int, references: int, every: float,
+                 started: float) -> None:
+        self.name, self.workers, self.references = name, workers, references
+        self.every, self.started, self.last = every, started, started
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < self.every and done < total:
+            return
+        self.last, seconds = now, max(now - self.started, 1e-9)
+        rate = done * self.references / seconds
+        print(f"  {self.name:<6} {done:,}/{total:,} manuscripts after {seconds:8.1f} s: "
+              f"{rate:6.0f} refs/s, {rate / self.workers:6.0f} per worker; load average "
+              + " ".join(f"{x:.1f}" for x in os.getloadavg()), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--manuscripts", type=int, default=10_000)
@@ -43,6 +65,8 @@ def main() -> None:
     parser.add_argument("--off-topic", choices=["tfidf", "embedding", "off"], default="tfidf",
                         help="the off-topic rule's method (default tfidf, as bench_index.py; "
                         "the embedding model dominates the time when chosen)")
+    parser.add_argument("--every", type=float, default=60.0,
+                        help="seconds between progress lines (default 60)")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="citelint-batch-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -92,7 +116,8 @@ def main() -> None:
             client = Client(cluster)
             engine = dask_engine(client=client)
         started = time.monotonic()
-        result = run_batch(inputs, out, Checker(config), engine)
+        progress = Progress(name, workers, args.references, args.every, started)
+        result = run_batch(inputs, out, Checker(config), engine, progress=progress)
         seconds = time.monotonic() - started
         if client is not None:
             client.close()

@@ -536,9 +536,11 @@ def _cmd_index(args: argparse.Namespace) -> int:
     summary = build(args.paths, args.output, progress=tell)
     for problem in summary.problems:
         print(f"citelint: {printable(problem)}", file=sys.stderr)
+    merged = f"{summary.merged} merged work ids; " if summary.merged else ""
     print(f"{printable(args.output)}: {summary.written} works written or updated of "
-          f"{summary.read} read from {summary.files} files; {len(summary.problems)} problems.")
-    return EXIT_OK if summary.read else EXIT_USAGE
+          f"{summary.read} read from {summary.files} files; {merged}"
+          f"{len(summary.problems)} problems.")
+    return EXIT_OK if summary.read or summary.merged else EXIT_USAGE
 
 
 COMMANDS = {"check": _cmd_check, "baseline": _cmd_baseline, "fix": _cmd_fix, "batch": _cmd_batch,

@@ -10,6 +10,7 @@ from the other sources in one batch (a second opinion, e.g. on retractions).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -131,18 +132,19 @@ class Resolver:
         """One pipeline, so that every service lane stays busy up to its own limit (the
         transport's pacers hold each to it): references with no DOI to look up are searched
         while the cited DOIs are looked up, and a reference whose DOI did not settle it is
-        searched as soon as the DOI answers are in. The requests are the same as in phases
-        (one DOI batch per source, a search only where the DOI did not settle it, one batch of
-        second opinions at the end), and so are the results: each reference is worked on by
-        one task at a time, in the same order of steps."""
+        searched as soon as the DOI answers are in. A source's batch of second opinions goes
+        out as soon as no reference can still find a record that source has not been asked
+        about (e.g. OpenAlex's once every Crossref search has answered, while OpenAlex's own
+        fallback searches and journal look-ups still run). The requests are the same as in
+        phases (one DOI batch per source, a search only where the DOI did not settle it, one
+        batch of second opinions per source), and so are the results: each reference is
+        worked on by one task at a time, in the same order of steps."""
         authoritative = bool(self.sources) and all(s.authoritative for s in self.sources)
         matches = [Match(reference=ref, authoritative=authoritative) for ref in references]
         self._positions = {id(m): i for i, m in enumerate(matches)}
-        # which source gave each record (a source's name can differ from its records' origin:
-        # "index:crossref" gives "crossref" records), so it is not asked for it again
-        self._given_by: dict[int, str] = {}
         asked: dict[str, set[str]] = {}
-        with ThreadPoolExecutor(self.workers) as pool:
+        self._opinions = _Opinions(self.sources, matches, asked)
+        with ThreadPoolExecutor(self.workers) as pool, self._opinions:
             tasks: list[Future[None]] = []
             shorts = [m for m in matches if is_short_doi(clean_doi(m.reference.doi) or "")]
             if shorts:  # searches need not wait for doi.org; the DOI batch does
@@ -159,7 +161,7 @@ class Resolver:
                       if self._doi(m.reference) is not None]
             for task in tasks:
                 task.result()
-            self._second_opinions(matches, asked, pool)
+            self._opinions.finish(pool)
         return matches
 
     def _doi(self, ref: Reference) -> str | None:
@@ -207,8 +209,9 @@ class Resolver:
         if doi is None:
             return
         records = [found[s.name][doi] for s in self.sources if doi in found.get(s.name, {})]
-        self._given_by.update((id(found[s.name][doi]), s.name) for s in self.sources
-                              if doi in found.get(s.name, {}))
+        for source in self.sources:
+            if doi in found.get(source.name, {}):
+                self._opinions.gave(source.name, [found[source.name][doi]])
         failed_here = False
         for source in self.sources:
             failure, dois = failed.get(source.name, (None, set()))
@@ -241,6 +244,7 @@ class Resolver:
 
     def _search_one(self, match: Match) -> None:
         self._search(match)
+        self._opinions.searching(match, len(self.sources))  # its record is final
         self._venue_evidence(match)
         if self.settled is not None:
             self.settled(self._positions[id(match)], match)
@@ -253,7 +257,8 @@ class Resolver:
         ref = match.reference
         candidates: list[Record] = [match.doi_record] if match.doi_record else []
         ranked: list = []
-        for source in self.sources:
+        for position, source in enumerate(self.sources):
+            self._opinions.searching(match, position)
             try:
                 results = source.search(ref, self.rows)
             except SourceUnavailable as exc:
@@ -261,7 +266,7 @@ class Resolver:
                 continue
             if source.name not in match.searched:
                 match.searched.append(source.name)
-            self._given_by.update((id(r), source.name) for r in results)
+            self._opinions.gave(source.name, results)
             candidates.extend(results)
             ranked = rank_candidates(ref, candidates)
             if ranked and ranked[0][1].acceptable:
@@ -278,9 +283,11 @@ class Resolver:
             match.runner_up_score = runner.total
 
     def _venue_evidence(self, match: Match) -> None:
-        """For a journal article that no source holds (every source answered), ask each source
-        that can tell what it holds of the cited journal in the cited year: if it holds other
-        works of it, the journal is indexed there and the absence of this one is evidence."""
+        """For a journal article that no source holds (every source answered), ask the sources
+        that can tell what they hold of the cited journal in the cited year, in turn: if one
+        holds other works of it, the journal is indexed there and the absence of this one is
+        evidence. The first source that shows this settles the verdict, so the others are not
+        asked (what they would add is more of the same evidence)."""
         ref = match.reference
         if (match.record is not None or match.failures or not match.searched
                 or not match.authoritative or ref.parse_error or not ref.journal
@@ -294,22 +301,98 @@ class Resolver:
                 records = ask(ref.journal, ref.year)
             except SourceUnavailable:
                 continue  # no evidence either way from this source
-            match.venue.append(venue_holdings(source.name, ref, records))
+            holdings = venue_holdings(source.name, ref, records)
+            match.venue.append(holdings)
+            if holdings.works:
+                return
 
-    def _second_opinions(self, matches: list[Match], asked: dict[str, set[str]],
-                         pool: ThreadPoolExecutor) -> None:
-        """Fetch each accepted record by DOI from the sources that have not been asked for it."""
-        for match in matches:  # a record found by a source's search is that source's full answer
+
+class _Opinions:
+    """Second opinions: each accepted record fetched by DOI from the sources not yet asked
+    about it, in one batch per source. The last source's batch goes out (on a thread of its
+    own) as soon as every reference either has its final record or is searching that source
+    (whatever it finds there needs no opinion from it); the others' once every record is final.
+    """
+
+    def __init__(self, sources: Sequence[Source], matches: list[Match],
+                 asked: dict[str, set[str]]) -> None:
+        self.sources = list(sources)
+        self.matches = matches
+        self.asked = asked
+        self._lock = threading.Lock()
+        # per reference, the position of the first source it may still accept a record from
+        self._from = dict.fromkeys((id(m) for m in matches), 0)
+        self._before_last = len(matches) if len(self.sources) > 1 else 0
+        self._early: Future[tuple[dict[str, dict[str, Record]], Failures]] | None = None
+        self._covered: set[str] = set()  # DOIs the early batch asked about
+        self._pool = ThreadPoolExecutor(1)
+        # which source gave each record: a source's name can differ from its records' origin
+        # ("index:crossref" gives "crossref" records), and it is not asked again for them
+        self._given_by: dict[int, str] = {}
+
+    def __enter__(self) -> _Opinions:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._pool.shutdown(wait=True)
+
+    def searching(self, match: Match, position: int) -> None:
+        """``match`` may now accept a record only from ``sources[position:]`` (from none when
+        all are searched: its record is final)."""
+        last = len(self.sources) - 1
+        with self._lock:
+            before = self._from[id(match)]
+            if position <= before:
+                return
+            self._from[id(match)] = position
+            if before < last <= position:
+                self._before_last -= 1
+            if self._before_last == 0 and self._early is None and last > 0:
+                self._early = self._pool.submit(self._ask_early, self.sources[last])
+
+    def gave(self, source: str, records: Sequence[Record]) -> None:
+        """``records`` came from the source named ``source`` (by search or DOI)."""
+        self._given_by.update((id(record), source) for record in records)
+
+    def _mark_answered(self) -> None:
+        """A record found by a source (by search or DOI) is that source's full answer."""
+        for match in self.matches:
             for record in (match.record, *match.others):
                 if record is not None and record.doi:
                     given_by = self._given_by.get(id(record), record.source)
-                    asked.setdefault(given_by, set()).add(record.doi)
-        wanted = sorted({m.record.doi for m in matches if m.record and m.record.doi})
-        found, failed = _lookup_everywhere(pool, self.sources, wanted, asked).result()
-        for match in matches:
+                    self.asked.setdefault(given_by, set()).add(record.doi)
+
+    def _ask_early(self, source: Source) -> tuple[dict[str, dict[str, Record]], Failures]:
+        with self._lock:
+            self._mark_answered()
+            self._covered = {m.record.doi for m in self.matches if m.record and m.record.doi}
+            wanted = sorted(self._covered)
+        return _lookup_dois([source], wanted, self.asked)
+
+    def finish(self, pool: ThreadPoolExecutor) -> None:
+        """Once every record is final: wait for the early batch, send the others (and anything
+        the early one could not include), and add the answers to the matches, failures too
+        (e.g. the retraction status is then unchecked)."""
+        found: dict[str, dict[str, Record]] = {}
+        failed: Failures = {}
+        if self._early is not None:
+            found, failed = self._early.result()
+        self._mark_answered()
+        wanted = {m.record.doi for m in self.matches if m.record and m.record.doi}
+        late = [pool.submit(_lookup_dois, [source], sorted(wanted - self._covered)
+                            if self._early is not None and source is self.sources[-1]
+                            else sorted(wanted), self.asked)
+                for source in self.sources]
+        more_found, more_failed = _Merged(late).result()
+        for name, records in more_found.items():
+            found.setdefault(name, {}).update(records)
+        for name, (failure, dois) in more_failed.items():
+            failed[name] = (failed[name][0], failed[name][1] | dois) if name in failed else (
+                failure, dois)
+        for match in self.matches:
             if not (match.record and match.record.doi):
                 continue
-            for failure, dois in failed.values():  # e.g. the retraction status is unchecked
+            for failure, dois in failed.values():
                 if match.record.doi in dois and failure not in match.failures:
                     match.failures.append(failure)
             have = {id(match.record), *(id(r) for r in match.others)}

@@ -76,3 +76,23 @@ def test_openalex_alone_shows_the_journal_is_indexed(fake_api, fast_transport):
     [holdings] = match.venue
     assert (holdings.source, holdings.works, holdings.volume) == ("openalex", 1, "5")
     assert holdings.sample == ["10.1038/srep16696"]
+
+
+def test_the_journal_is_asked_of_the_next_source_only_while_no_source_shows_it_indexed(
+        fake_api, fast_transport):
+    # issue 16 item 4: once one source holds works of the cited journal and year, the verdict
+    # is settled; a journal no source holds is asked of every source
+    sources = _sources(fake_api, fast_transport)
+    invented = Reference(index=1, raw=INVENTED, title="Quantum tunnelling of soil microbes "
+                         "under drought", journal="Sci Rep", year=2015, volume="5",
+                         authors=cited("Keller P", "Brandt S"))
+    unindexed = Reference(index=2, raw=UNINDEXED, title="Drought memory in grassland fungi",
+                          journal="Annals of Invented Agronomy", year=2015, volume="5",
+                          authors=cited("Ortiz L", "Brandt S"))
+    [match] = Resolver(sources).resolve([invented])
+    assert [(v.source, v.works > 0) for v in match.venue] == [("crossref", True)]
+    assert not [r for r in fake_api.requests if r.service == "openalex" and r.path == "/sources"]
+    fake_api.clear_log()
+    [match] = Resolver(sources).resolve([unindexed])
+    assert [(v.source, v.works) for v in match.venue] == [("crossref", 0), ("openalex", 0)]
+    assert [r for r in fake_api.requests if r.service == "openalex" and r.path == "/sources"]

@@ -220,3 +220,32 @@ def test_a_source_is_not_asked_again_for_the_records_it_gave():
     assert match.record is not None and match.record.source == "crossref"
     assert index_crossref.doi_calls == [] and index_openalex.doi_calls == [["10.1000/x"]]
     assert [r.source for r in match.others] == ["openalex"]
+
+
+def test_the_last_sources_second_opinions_go_out_while_its_own_searches_still_run():
+    # issue 16 item 1: OpenAlex is asked for the records Crossref found as soon as every
+    # Crossref search has answered, not after OpenAlex's fallback searches
+    import threading
+
+    asked = threading.Event()
+
+    class SlowSearching(FakeSource):
+        def works_by_doi(self, dois):
+            asked.set()
+            return super().works_by_doi(dois)
+
+        def search(self, reference, rows=5):
+            self.overlapped = asked.wait(10)  # answers once the batch went out (or gives up)
+            return super().search(reference, rows)
+
+    other = "Keratinocyte sheets for chronic wounds"
+    crossref = FakeSource("crossref", [_rec()])
+    openalex = SlowSearching("openalex", [_rec(source="openalex"),
+                                          _rec(source="openalex", doi=None, title=other)])
+    found, fallback = resolve_references([ref(title=TITLE, year=2022),
+                                          ref(title=other, year=2022)],
+                                         [crossref, openalex], workers=4)
+    assert openalex.overlapped
+    assert openalex.doi_calls == [["10.1000/x"]]  # one batch, as before
+    assert [r.source for r in found.others] == ["openalex"]
+    assert fallback.record is not None and fallback.record.source == "openalex"

@@ -58,3 +58,12 @@ def test_importing_the_package_loads_the_pipeline_only_when_check_is_used():
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
                           text=True, timeout=120, check=True)
     assert done.stdout.split() == ["False", "True"]
+
+
+def test_the_online_sources_load_the_answer_models_only_when_an_answer_is_read():
+    # issue 16: pydantic's models are not on the way to a cold run's first request
+    probe = ("import sys, citelint.api, citelint.sources.crossref, citelint.sources.openalex; "
+             "print('pydantic' in sys.modules, 'citelint.service_schema' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["False", "False"]

@@ -1,11 +1,12 @@
 """A local index of the Crossref and OpenAlex data files: build it once, check against it offline.
 
-``build(paths, output)`` streams Crossref Public Data File files, OpenAlex snapshot parts and
-citelint JSON Lines snapshots (files or folders; see :mod:`citelint.index.datafiles`) into one
-on-disk SQLite index (:mod:`citelint.index.store`); rerun it with newer files to update the works
-they replace. ``open(path)`` opens an index read-only (for
-:class:`citelint.sources.index.IndexSource`); it can be shared by several processes (dask workers
-pickle it and reopen the file). Why SQLite FTS5, and the figures: ``docs/index.md``.
+``build(paths, output)`` streams Crossref Public Data File files, OpenAlex snapshot parts (and
+its merged_ids) and citelint JSON Lines snapshots (files or folders; see
+:mod:`citelint.index.datafiles`) into one on-disk SQLite index (:mod:`citelint.index.store`);
+rerun it with newer files to update the works they replace. ``open(path)`` opens an index
+read-only (for :class:`citelint.sources.index.IndexSource`); it can be shared by several
+processes (dask workers pickle it and reopen the file). Why SQLite FTS5, and the figures:
+``docs/index.md``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from citelint.index.datafiles import Work, data_files, read_works
+from citelint.index.datafiles import Merge, Work, data_files, read_works
 from citelint.index.store import Index, IndexWriter
 
 __all__ = ["BuildSummary", "Index", "build", "open"]
@@ -23,11 +24,13 @@ __all__ = ["BuildSummary", "Index", "build", "open"]
 @dataclass
 class BuildSummary:
     """What a build did: files and works read, works written (new or replacing an older one),
-    and the located problems (works or files skipped)."""
+    merged work ids read (OpenAlex's merged_ids), and the located problems (works or files
+    skipped)."""
 
     files: int = 0
     read: int = 0
     written: int = 0
+    merged: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -39,14 +42,14 @@ def build(paths: Iterable[str | Path], output: str | Path,
     summary = BuildSummary()
     writer = IndexWriter(output)
     try:
-        def works() -> Iterator[Work]:
+        def works() -> Iterator[Work | Merge]:
             for path in data_files(paths):
                 summary.files += 1
                 if progress is not None:
                     progress(path)
                 yield from read_works(path, summary.problems)
 
-        summary.read, summary.written = writer.add(works())
+        summary.read, summary.written, summary.merged = writer.add(works())
     finally:
         writer.close()
     return summary

@@ -11,6 +11,10 @@ bytes), whatever they are named:
   passed over.
 - citelint's JSON Lines snapshots (:mod:`citelint.sources.snapshot`): a work, or a service's
   whole answer holding works, per line.
+- The OpenAlex snapshot's ``merged_ids`` (``data/merged_ids/works/YYYY-MM-DD.csv.gz``): CSV with
+  the header ``merge_date,id,merge_into_id``, one row per entity merged away on that date and the
+  entity it was merged into. Each work row becomes a :class:`Merge`; rows of other entities
+  (authors, institutions, ...: ids that are not W-ids) are passed over.
 
 A folder stands for every file under it, in name order (so older OpenAlex partitions come
 before newer ones). What this module must not do: stop at a bad file or a bad work. A work that
@@ -21,7 +25,9 @@ rest is still read; only a path that does not exist or cannot be opened is an
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 import re
 import zlib
@@ -39,7 +45,10 @@ from citelint.sources.snapshot import works_in
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _DATA_FILE = re.compile(rb'^\s*\{\s*"items"\s*:')
+_MERGED_IDS = re.compile(rb"^\s*merge_date\s*,\s*id\s*,\s*merge_into_id\s*$", re.M)
 _PARTITION = re.compile(r"updated_date=(\d{4}-\d{2}-\d{2})")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ENTITY_ID = re.compile(r"[A-Z]\d+")
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I)
 #: file names in a snapshot folder that hold no works
 _NOT_WORKS = {"manifest", "manifest.json", "_success", "readme", "readme.md", "readme.txt",
@@ -56,6 +65,17 @@ class Work:
     record: Record  # the JSON read as citelint reads it online (validated)
     data: dict[str, Any]  # the full JSON, as the data file gave it
     arxiv: str | None = None
+
+
+@dataclass
+class Merge:
+    """One row of OpenAlex's merged_ids: the work ``key`` (a W-id) was merged into the work
+    ``kept`` on ``date`` (YYYY-MM-DD); OpenAlex no longer serves ``key`` as a work of its own."""
+
+    key: str
+    kept: str
+    date: str
+    origin: str = "openalex"
 
 
 def data_files(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -75,8 +95,9 @@ def data_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             raise InputError(f"{path}: data file not found.")
 
 
-def read_works(path: Path, problems: list[str]) -> Iterator[Work]:
-    """The works in one data file, in file order; unreadable ones become ``problems``."""
+def read_works(path: Path, problems: list[str]) -> Iterator[Work | Merge]:
+    """The works in one data file (or the merges of a merged_ids file), in file order;
+    unreadable ones become ``problems``."""
     partition = _PARTITION.search(path.as_posix())
     fallback = partition.group(1) if partition else ""
     try:
@@ -89,8 +110,11 @@ def read_works(path: Path, problems: list[str]) -> Iterator[Work]:
         stream: BinaryIO = gzip.GzipFile(fileobj=raw) if gzipped else raw  # type: ignore[assignment]
         try:
             head = stream.peek(256)  # type: ignore[attr-defined]  # both kinds of stream peek
-            if _DATA_FILE.match(head.lstrip(b"\xef\xbb\xbf")):
+            head = head.lstrip(b"\xef\xbb\xbf")
+            if _DATA_FILE.match(head):
                 yield from _read_items(path, stream, fallback, problems)
+            elif _MERGED_IDS.match(head.split(b"\n", 1)[0]):
+                yield from _read_merges(path, stream, problems)
             else:
                 yield from _read_lines(path, stream, fallback, problems)
         except (OSError, EOFError, zlib.error) as exc:
@@ -138,6 +162,39 @@ def _read_lines(path: Path, stream: BinaryIO, fallback: str,
             work = _work(obj, fallback, where, problems)
             if work is not None:
                 yield work
+
+
+def _read_merges(path: Path, stream: BinaryIO, problems: list[str]) -> Iterator[Merge]:
+    """OpenAlex's merged_ids CSV: ``merge_date,id,merge_into_id``, the works' rows as merges."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+    try:
+        for number, row in enumerate(csv.reader(text), start=1):
+            if number == 1 or not row or not "".join(row).strip():
+                continue  # the header, a blank line
+            where = f"{path}:{number}"
+            if len(row) != 3:
+                problems.append(f"{where}: a merged_ids row needs 3 columns (merge_date, id, "
+                                f"merge_into_id), this one has {len(row)}; it was skipped.")
+                continue
+            date, merged, kept = (cell.strip() for cell in row)
+            merged, kept = _entity_id(merged), _entity_id(kept)
+            if not (_DATE.fullmatch(date) and merged and kept):
+                problems.append(f"{where}: not a merged_ids row (a date, then two OpenAlex ids): "
+                                f"{','.join(row)[:120]!r}; it was skipped.")
+                continue
+            if merged.startswith("W") and kept.startswith("W"):
+                yield Merge(merged, kept, date)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        problems.append(f"{path}: not readable as merged_ids CSV ({exc}); the rest of the file "
+                        "was skipped.")
+    finally:
+        text.detach()  # the caller closes the file
+
+
+def _entity_id(value: str) -> str | None:
+    """``W2741809807`` from ``W2741809807`` or ``https://openalex.org/W2741809807``."""
+    key = value.rsplit("/", 1)[-1].upper()
+    return key if _ENTITY_ID.fullmatch(key) else None
 
 
 def _work(obj: Any, fallback: str, where: str, problems: list[str]) -> Work | None:

@@ -6,6 +6,11 @@ Layout (``FORMAT`` is stored in the ``meta`` table and checked on opening):
   and arXiv id (each indexed for exact look-up), when the service last changed it
   (``updated``), its folded title and its folded title, authors and journal (``others``, the
   words the snapshot's ranker compares), and its full JSON, zlib-compressed.
+- ``merged``: OpenAlex's merged_ids, one row per work id merged away (``key``), the work it was
+  merged into (``kept``) and the merge's date. A merged work is not held as a work of its own:
+  the merge removes it, and a record of it read later is not added, unless the record is newer
+  than the merge (so files can be read in any order). Looking up a merged id gives the kept work.
+  (Indexes built before this table existed have none, and are read as holding no merges.)
 - ``search``: an FTS5 table over ``works`` (external content, kept in step by triggers), ranked
   by BM25 with the title weighing more; ``terms`` holds each word's document frequency (counted
   from fts5vocab when a build ends), so a search asks only for the citation's rarest words.
@@ -27,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from citelint.index.datafiles import Work
+from citelint.index.datafiles import Merge, Work
 from citelint.models import Record, Reference
 from citelint.names import split_cited_name
 from citelint.normalize import comparable
@@ -69,6 +74,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (
     title, others, content='works', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS search_terms USING fts5vocab (search, 'row');
+CREATE TABLE IF NOT EXISTS merged (
+    origin TEXT NOT NULL, key TEXT NOT NULL, kept TEXT NOT NULL, date TEXT NOT NULL,
+    PRIMARY KEY (origin, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS works_added AFTER INSERT ON works BEGIN
     INSERT INTO search (rowid, title, others) VALUES (new.id, new.title, new.others);
@@ -94,6 +102,16 @@ ON CONFLICT (origin, key) DO UPDATE SET
 WHERE excluded.updated >= works.updated
 """
 
+_MERGE = """
+INSERT INTO merged (origin, key, kept, date) VALUES (?, ?, ?, ?)
+ON CONFLICT (origin, key) DO UPDATE SET kept = excluded.kept, date = excluded.date
+WHERE excluded.date >= merged.date
+"""
+#: a work merged away on or after the day its record was last changed
+_MERGED_AWAY = "DELETE FROM works WHERE origin = ? AND key = ? AND substr(updated, 1, 10) <= ?"
+#: how many hops of merges (A into B, B into C) a look-up follows
+MAX_MERGE_HOPS = 8
+
 
 class IndexWriter:
     """Adds works to an index file, creating it when it does not exist."""
@@ -116,14 +134,30 @@ class IndexWriter:
         self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.execute("PRAGMA cache_size = -65536")
 
-    def add(self, works: Iterable[Work], batch: int = BATCH) -> tuple[int, int]:
-        """Write ``works`` in batches; returns (works read, works written or replaced).
+    def add(self, works: Iterable[Work | Merge], batch: int = BATCH) -> tuple[int, int, int]:
+        """Write ``works`` (and the merges of merged_ids files) in batches; returns (works read,
+        works written or replaced, merges read).
 
         A work already held (same origin and key) is replaced only by one whose ``updated`` is
-        the same or later."""
-        read = written = 0
+        the same or later. A merge removes the merged work unless its record is newer than the
+        merge, and keeps such a record from being added later."""
+        read = written = merges = 0
         rows: list[tuple[Any, ...]] = []
+        merged: list[tuple[str, str, str, str]] = []
         for work in works:
+            if isinstance(work, Merge):  # after the works read before it
+                if rows:
+                    written += self._write(rows)
+                    rows = []
+                merges += 1
+                merged.append((work.origin, work.key, work.kept, work.date))
+                if len(merged) >= batch:
+                    self._merge(merged)
+                    merged = []
+                continue
+            if merged:  # before the works read after them
+                self._merge(merged)
+                merged = []
             read += 1
             title, others = ranking_texts(work.record)
             blob = zlib.compress(json.dumps(work.data, ensure_ascii=False,
@@ -133,15 +167,42 @@ class IndexWriter:
             if len(rows) >= batch:
                 written += self._write(rows)
                 rows = []
+        if merged:
+            self._merge(merged)
         if rows:
             written += self._write(rows)
-        return read, written
+        return read, written, merges
 
     def _write(self, rows: list[tuple[Any, ...]]) -> int:
         self._db.execute("BEGIN")
-        written = self._db.executemany(_UPSERT, rows).rowcount  # a skipped older work is 0
+        rows = self._not_merged_away(rows)
+        written = self._db.executemany(_UPSERT, rows).rowcount if rows else 0
         self._db.execute("COMMIT")
-        return max(written, 0)
+        return max(written, 0)  # a skipped older work is 0
+
+    def _not_merged_away(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """The rows less the works merged away on or after their record's last change."""
+        by_origin: dict[str, list[str]] = {}
+        for row in rows:
+            by_origin.setdefault(row[0], []).append(row[1])
+        merges: dict[tuple[str, str], str] = {}
+        for origin, keys in by_origin.items():
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                merges.update(((origin, key), date) for key, date in self._db.execute(
+                    f"SELECT key, date FROM merged WHERE origin = ? AND key IN "
+                    f"({','.join('?' * len(chunk))})", (origin, *chunk)))
+        if not merges:
+            return rows
+        return [row for row in rows if not (
+            (row[0], row[1]) in merges and row[5][:10] <= merges[row[0], row[1]])]
+
+    def _merge(self, merged: list[tuple[str, str, str, str]]) -> None:
+        self._db.execute("BEGIN")
+        self._db.executemany(_MERGE, merged)
+        self._db.executemany(_MERGED_AWAY, [(origin, key, date)
+                                            for origin, key, _kept, date in merged])
+        self._db.execute("COMMIT")
 
     def close(self) -> None:
         """Merge the search table's segments, count each word's works once (``terms``: asking
@@ -177,6 +238,8 @@ class Index:
         if held.get("format") != FORMAT:
             raise InputError(f"{self.path}: not a citelint index of format {FORMAT!r} "
                              f"(it says {held.get('format')!r}); build it again.")
+        self._merges = bool(self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'merged'").fetchone())
         self._lock = threading.Lock()
         self._searched = BoundedMemory(64)  # the citations searched last, by (raw, title)
 
@@ -213,11 +276,33 @@ class Index:
         return self._by("arxiv", ids, origin)
 
     def work_json(self, origin: str, key: str) -> dict[str, Any] | None:
-        """The full JSON the data file gave for a work (Crossref: by DOI; OpenAlex: by W-id)."""
+        """The full JSON the data file gave for a work (Crossref: by DOI; OpenAlex: by W-id);
+        for a work merged away, the JSON of the work it was merged into."""
+        key = self.kept(origin, key)
         with self._lock:
             row = self._db.execute("SELECT json FROM works WHERE origin = ? AND key = ?",
                                    (origin, key)).fetchone()
         return json.loads(zlib.decompress(row[0])) if row else None
+
+    def kept(self, origin: str, key: str) -> str:
+        """The id a work is held under: ``key`` itself when the index holds a work of that id,
+        else, for a work merged away (OpenAlex's merged_ids), the work it was merged into,
+        following merges of merges."""
+        if not self._merges:
+            return key
+        seen = {key}
+        with self._lock:
+            for _ in range(MAX_MERGE_HOPS):
+                if self._db.execute("SELECT 1 FROM works WHERE origin = ? AND key = ?",
+                                    (origin, key)).fetchone():
+                    break
+                row = self._db.execute("SELECT kept FROM merged WHERE origin = ? AND key = ?",
+                                       (origin, key)).fetchone()
+                if row is None or row[0] in seen:
+                    break
+                key = row[0]
+                seen.add(key)
+        return key
 
     def _by(self, column: str, values: Sequence[str], origin: str) -> dict[str, Record]:
         found: dict[str, Record] = {}

@@ -2,10 +2,11 @@
 
 **What it checks.** Every source answered and none had a candidate that matches the citation
 field by field. It never fires when a source failed or when only a snapshot was searched: such
-references are reported as ``unverified``. For a journal article, the sources are then asked what
-they hold of the cited journal in the cited year (Crossref by container title; OpenAlex by its
-journal sources, then their works of that year): when they hold other works of it (the journal
-is indexed), the missing article is an **error** whose message gives that evidence. Otherwise it
+references are reported as ``unverified``. For a journal article, the sources are then asked in
+turn what they hold of the cited journal in the cited year (Crossref by container title; OpenAlex
+by its journal sources, then their works of that year) until one holds other works of it: then
+the journal is indexed, and the missing article is an **error** whose message gives that
+evidence. Otherwise it
 is a warning that says which case applies: a book, chapter, thesis, report or other grey
 literature (often missing from these databases), a journal the sources hold nothing of for that
 year (not indexed there), or a journal whose indexing could not be checked.

@@ -24,12 +24,6 @@ from citelint import PROJECT_URL, __version__
 from citelint.doi import clean_doi, is_valid_doi
 from citelint.models import Record, Reference
 from citelint.records import record_from_crossref
-from citelint.service_schema import (
-    CrossrefListAnswer,
-    CrossrefWorkAnswer,
-    InvalidShape,
-    checked,
-)
 from citelint.sources import PartialAnswer, SourceUnavailable
 from citelint.sources.transport import Accept, Response, Transport, path_segment, user_agent
 
@@ -50,6 +44,13 @@ BATCH_SIZE = 25
 # filters, ``:`` a filter's name from its value); any other goes to ``/works/{doi}``.
 _FILTERABLE = re.compile(r"[^,:\s]+")
 _NOT_FOUND = "Resource not found"  # the start of Crossref's plain-text 404 body
+#: The limits Crossref documents for its pools from December 2025 (the polite pool with a
+#: ``mailto``): per lane, requests per second and requests in flight. The answers announce the
+#: same in ``x-rate-limit-limit``, ``x-rate-limit-interval`` and ``x-concurrency-limit`` (recorded
+#: in 2026: public 5/1s/1 on single records; polite 10 and 3; ``polite-array`` 3 on lists); they
+#: are paced at until the first answer of a lane announces its own, which then win.
+DOCUMENTED_LIMITS = {"polite": {"single": (10, 3), "list": (3, 3)},
+                     "public": {"single": (5, 1), "list": (1, 1)}}
 
 
 def accept_list(dois: Sequence[str] = ()) -> Accept:
@@ -57,6 +58,9 @@ def accept_list(dois: Sequence[str] = ()) -> Accept:
     that holds only works it was asked for and says how many it found."""
 
     def accept(response: Response) -> None:
+        # pydantic's models: loaded when the first answer is read, not before the first request
+        from citelint.service_schema import CrossrefListAnswer, InvalidShape, checked
+
         if response.status != 200:
             raise InvalidShape(f"HTTP {response.status} where a list of works was expected")
         message = checked(CrossrefListAnswer, response.data)["message"]
@@ -76,6 +80,8 @@ def accept_list(dois: Sequence[str] = ()) -> Accept:
 
 def accept_work(response: Response) -> None:
     """A check of a ``/works/{doi}`` answer: a work with its DOI, or Crossref's own 404."""
+    from citelint.service_schema import CrossrefWorkAnswer, InvalidShape, checked
+
     if response.status == 404:
         if not (response.text or "").startswith(_NOT_FOUND):
             raise InvalidShape("HTTP 404 without Crossref's 'Resource not found.' (another path "
@@ -148,6 +154,9 @@ class CrossrefSource:
         self.mailto = mailto or os.environ.get("CITELINT_MAILTO") or None
         self.http = CrossrefHTTP(transport, self.base_url, self.mailto)
         transport.allow(self.base_url)
+        for lane, (rate, in_flight) in DOCUMENTED_LIMITS[
+                "polite" if self.mailto else "public"].items():
+            transport.presume("Crossref", lane, rate, 1.0, in_flight)
         etiquette = restful.Etiquette("citelint", __version__, PROJECT_URL,
                                       self.mailto or "anonymous")
         self._works = _works_class(self.http)(etiquette=etiquette)

@@ -27,19 +27,16 @@ import requests
 from citelint.doi import clean_doi, is_valid_doi
 from citelint.models import Record, Reference
 from citelint.records import record_from_openalex
-from citelint.service_schema import (
-    InvalidShape,
-    OpenAlexListAnswer,
-    OpenAlexSourceListAnswer,
-    OpenAlexWork,
-    checked,
-)
 from citelint.sources import PartialAnswer, SourceUnavailable
 from citelint.sources.transport import Response, Secret, Transport, user_agent
 
 DEFAULT_URL = "https://api.openalex.org"
 _LIBRARY_ROOT = "https://api.openalex.org"  # pyalex 0.21 builds every URL on this root
 MAX_FILTER_VALUES = 100  # OpenAlex's cap on values OR-ed in one filter
+#: OpenAlex documents (2026) at most 100 requests per second for every user, and no cap on
+#: requests in flight; citelint keeps at most 4 in flight (its fallback searches, a journal
+#: look-up and a DOI batch can then overlap) unless an answer announces a limit.
+DOCUMENTED_LIMITS = (100, 1.0, 4)
 
 #: Root-level fields :func:`citelint.records.record_from_openalex` reads.
 FIELDS = ["id", "doi", "title", "display_name", "publication_year", "type", "authorships",
@@ -50,6 +47,15 @@ FIELDS = ["id", "doi", "title", "display_name", "publication_year", "type", "aut
 def accept_answer(response: Response) -> None:
     """A check of an OpenAlex answer: a well-formed work, or list of works; for a look-up by
     ``filter=doi:…``, one that holds only works it was asked for and says how many it found."""
+    # pydantic's models: loaded when the first answer is read, not before the first request
+    from citelint.service_schema import (
+        InvalidShape,
+        OpenAlexListAnswer,
+        OpenAlexSourceListAnswer,
+        OpenAlexWork,
+        checked,
+    )
+
     if response.status != 200:
         raise InvalidShape(f"HTTP {response.status} where works were expected")
     parts = urlsplit(response.url)
@@ -161,6 +167,7 @@ class OpenAlexSource:
         self.mailto = mailto or os.environ.get("CITELINT_MAILTO") or None
         self.http = OpenAlexHTTP(transport, self.base_url, Secret(key or ""), self.mailto)
         transport.allow(self.base_url)
+        transport.presume("OpenAlex", "", *DOCUMENTED_LIMITS)
 
     def __repr__(self) -> str:
         key = "set" if self.has_api_key else "unset"

@@ -399,6 +399,15 @@ class Transport:
                 self._pacers[key] = self._make_pacer(service, lane)
             return self._pacers[key]
 
+    def presume(self, service: str, lane: str, limit: int, interval: float,
+                concurrency: int) -> None:
+        """Let ``service``'s ``lane`` go at the limits the service documents until its first
+        answer announces its own (a pacer without ``presume``, e.g. one shared by a cluster,
+        keeps its own way)."""
+        presume = getattr(self.pacer(service, lane), "presume", None)
+        if presume is not None:
+            presume(limit, interval, concurrency)
+
     def down(self) -> dict[str, str]:
         """The services taken as down in this run, with the reason each went down."""
         with self._lock:
@@ -580,7 +589,16 @@ class Transport:
 
     def _fetch(self, url: str, clean: str, service: str, headers: Mapping[str, str] | None,
                lane: str, deadline: float) -> tuple[requests.Response, bytes]:
-        """Send one GET and read its body within ``deadline`` and :attr:`max_body` bytes."""
+        """Send one GET and read its body within ``deadline`` and :attr:`max_body` bytes.
+
+        The request is built before its turn, so that it leaves as soon as the pacer lets it
+        start (the pacer's margin covers only the way to the service)."""
+        try:
+            prepared = self.session.prepare_request(
+                requests.Request("GET", url, headers=dict(headers or {})))
+            settings = self.session.merge_environment_settings(prepared.url, {}, True, None, None)
+        except requests.RequestException as exc:  # an address requests cannot use
+            raise _GiveUp(f"could not be asked ({type(exc).__name__})") from None
         pacer = self.pacer(service, lane)
         pacer.acquire()
         with self._lock:
@@ -599,8 +617,8 @@ class Transport:
                               f"{_duration(self.request_budget)}")
             timeout = (min(self.timeout[0], remaining), min(self.timeout[1], remaining))
             try:
-                answer = self.session.get(url, headers=dict(headers or {}), timeout=timeout,
-                                          stream=True, allow_redirects=False)
+                answer = self.session.send(prepared, timeout=timeout, allow_redirects=False,
+                                           **settings)
                 body = self._read_body(answer, deadline)
             except requests.ConnectionError as exc:
                 if _unreachable(exc):

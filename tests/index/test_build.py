@@ -195,3 +195,66 @@ def test_an_opened_index_pickles_for_workers(tmp_path: Path) -> None:
     citelint_index.build([tmp_path / "c.json.gz"], tmp_path / "i.db")
     copy_ = pickle.loads(pickle.dumps(citelint_index.open(tmp_path / "i.db")))
     assert copy_.by_doi(["10.5555/p.1"], "crossref")["10.5555/p.1"].title == "Pickled"
+
+
+MERGED_IDS = Path(__file__).resolve().parents[2] / "fixtures" / "openalex-merged-ids" / "data"
+
+
+def _duplicate(updated: str) -> dict[str, Any]:
+    """A second OpenAlex record of W2741809807's work under the made-up id the merged_ids fixture
+    merges into it: the same DOI, a title of its own, changed on ``updated``."""
+    work = copy.deepcopy(_openalex_works()[0])
+    work["id"] = "https://openalex.org/W4400000001"
+    work["title"] = work["display_name"] = "The state of OA duplicate record of a merged work"
+    work["updated_date"] = updated
+    return work
+
+
+@pytest.mark.parametrize("merges_first", [False, True])
+def test_merged_ids_remove_the_merged_work_and_lead_to_the_kept_one(tmp_path: Path,
+                                                                    merges_first) -> None:
+    kept = _openalex_works()[0]
+    # the duplicate is newer than the kept record: without the merge, it would answer the DOI
+    write_openalex_part(tmp_path / "works", "2025-12-01", [kept, _duplicate("2025-12-01")])
+    sources = [tmp_path / "works", MERGED_IDS / "merged_ids"]
+    summary = citelint_index.build(sources[::-1] if merges_first else sources, tmp_path / "i.db")
+    assert (summary.read, summary.merged, summary.problems) == (2, 1, [])  # authors passed over
+    index = citelint_index.open(tmp_path / "i.db")
+    assert index.counts() == {"openalex": 1}
+    found = index.by_doi(["10.7717/peerj.4375"], "openalex")["10.7717/peerj.4375"]
+    assert found.title == kept["title"]
+    assert index.kept("openalex", "W4400000001") == "W2741809807"
+    assert index.work_json("openalex", "W4400000001") == kept
+    assert index.kept("openalex", "W2741809807") == "W2741809807"
+    ref = Reference(index=1, raw="The state of OA duplicate record of a merged work",
+                    title="The state of OA duplicate record of a merged work")
+    assert all("duplicate" not in r.title for r in index.search(ref, "openalex"))
+
+
+def test_a_record_newer_than_its_merge_stays_and_merges_chain(tmp_path: Path) -> None:
+    write_openalex_part(tmp_path / "works", "2026-03-01",
+                        [_openalex_works()[0], _duplicate("2026-03-01")])
+    later = tmp_path / "merged_ids" / "works" / "2026-02-01.csv"
+    later.parent.mkdir(parents=True)
+    later.write_text("merge_date,id,merge_into_id\n2026-02-01,W4400000009,W4400000008\n"
+                     "2026-02-01,https://openalex.org/W4400000008,W4400000001\n", "utf-8")
+    summary = citelint_index.build([tmp_path / "works", MERGED_IDS / "merged_ids",
+                                    tmp_path / "merged_ids"], tmp_path / "i.db")
+    assert summary.merged == 3
+    index = citelint_index.open(tmp_path / "i.db")
+    # changed after it was merged (2026-03-01 > 2026-01-15): OpenAlex serves it again
+    assert index.work_json("openalex", "W4400000001")["id"].endswith("W4400000001")
+    assert index.counts() == {"openalex": 2}
+    assert index.kept("openalex", "W4400000009") == "W4400000001"  # two hops
+
+
+def test_bad_merged_ids_rows_are_problems_and_the_rest_is_read(tmp_path: Path) -> None:
+    bad = tmp_path / "merged_ids" / "works" / "2026-01-20.csv.gz"
+    bad.parent.mkdir(parents=True)
+    with gzip.open(bad, "wt", encoding="utf-8") as out:
+        out.write("merge_date,id,merge_into_id\n2026-01-20,W1\n"
+                  "yesterday,W2,W3\n2026-01-20,W4400000001,W2741809807\n")
+    summary = citelint_index.build([tmp_path / "merged_ids"], tmp_path / "i.db")
+    assert summary.merged == 1
+    assert [p.split(": ", 1)[0] for p in summary.problems] == [f"{bad}:2", f"{bad}:3"]
+    assert "3 columns" in summary.problems[0] and "two OpenAlex ids" in summary.problems[1]

@@ -42,3 +42,11 @@ def test_a_missing_index_is_named(tmp_path: Path, capsys, monkeypatch) -> None:
     assert "missing.db: index file not found." in capsys.readouterr().err
     assert main(["index", "build", "nowhere", "--output", "x.db"]) == 2
     assert "nowhere: data file not found." in capsys.readouterr().err
+
+
+def test_build_reads_merged_ids_and_says_so(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    merged = SEED.parent / "openalex-merged-ids" / "data" / "merged_ids"
+    assert main(["index", "build", str(merged), "--output", "m.db"]) == 0
+    assert "m.db: 0 works written or updated of 0 read from 2 files; 1 merged work ids; " \
+        "0 problems." in capsys.readouterr().out

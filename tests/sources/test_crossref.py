@@ -91,3 +91,31 @@ def test_journal_works_lists_a_journals_works_of_one_year(fake_api, fast_transpo
     assert "10.1038/srep16696" in [w.doi for w in works]
     assert fake_api.count("crossref", "/works", **{"query.container-title": "Sci Rep"}) == 1
     assert source.journal_works("Sci Rep", 1990) == []
+
+
+@pytest.mark.parametrize(("mailto", "lanes"), [
+    ("editor@example.org", {"single": (10, 3), "list": (3, 3)}),  # the polite pool
+    (None, {"single": (5, 1), "list": (1, 1)}),  # the public pool
+])
+def test_each_lane_starts_at_the_limits_crossref_documents_for_the_pool(
+        fast_transport, mailto, lanes):
+    CrossrefSource(fast_transport, mailto=mailto)
+    for lane, (rate, in_flight) in lanes.items():
+        pacer = fast_transport.pacer("Crossref", lane)
+        assert (pacer.limit, pacer.interval, pacer.concurrency) == (rate, 1.0, in_flight)
+
+
+def test_before_the_first_answer_polite_searches_go_three_at_a_time(fake_api, fast_transport):
+    from concurrent.futures import ThreadPoolExecutor
+
+    fake_api.rate_limit("crossref", limit=3, interval=1.0, concurrency=3, retry_after=1,
+                        lane="list")
+    fake_api.latency(1.5)  # far longer than it takes to send three requests
+    fast_transport.timeout = (5.0, 5.0)
+    source = CrossrefSource(fast_transport, mailto="editor@example.org")
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(lambda n: source.search(Reference(n, f"{CITATION} {n}"), rows=1),
+                      range(3)))
+    first_answer = min(r.answered for r in fake_api.requests)
+    assert all(r.at < first_answer for r in fake_api.requests)  # none waited for an answer
+    assert fake_api.rejected_by_rate_limit == 0

@@ -114,3 +114,26 @@ def test_a_429_within_the_announced_limit_widens_the_margin_for_arrival() -> Non
                                                 ("1h", 3600.0), ("2", 2.0), ("soon", None)])
 def test_interval_header_values(value: str, seconds: float | None) -> None:
     assert interval_seconds(value) == seconds
+
+
+def test_presumed_limits_pace_the_lane_until_an_answer_announces_its_own() -> None:
+    pacer = LanePacer()  # one at a time, unpaced, until told more
+    pacer.presume(3, 1.0, 3)
+    for _ in range(3):  # the documented limit's worth at once, before any answer
+        pacer.acquire()
+    assert pacer.in_flight == 3
+    assert pacer.next_start() >= pacer.starts()[0] + 1.0  # and no more within the window
+    pacer.release({"x-rate-limit-limit": "2", "x-rate-limit-interval": "1s",
+                   "x-concurrency-limit": "1"}, 200)
+    assert (pacer.limit, pacer.concurrency) == (2, 1)  # the announcement wins
+    pacer.presume(5, 1.0, 5)  # too late: what the service announced stands
+    assert (pacer.limit, pacer.concurrency) == (2, 1)
+
+
+def test_a_429_under_presumed_limits_pauses_and_relearns() -> None:
+    pacer = LanePacer()
+    pacer.presume(10, 1.0, 3)
+    pacer.acquire()
+    before = time.monotonic()
+    pacer.release({"x-rate-limit-limit": "1", "x-rate-limit-interval": "1s"}, 429, 1.5)
+    assert pacer.limit == 1 and pacer.next_start() >= before + 1.5
