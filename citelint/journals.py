@@ -4,19 +4,22 @@ Journals are cited under many names: the full title, the NLM/ISO-4 abbreviation,
 dots. A cited name is the *same* journal when its words can be read, in order, as abbreviations of
 the significant words of one of the record's names. Standard forms come from the record (full and
 short titles) and from ISO-4 abbreviation of the full title (pyiso4, which applies the ISSN
-Centre's List of Title Word Abbreviations). No I/O.
+Centre's List of Title Word Abbreviations). A journal's field comes from the NLM Catalog's broad
+subject terms, shipped as data (:func:`journal_subjects`). No I/O beyond the package's own data.
 """
 
 from __future__ import annotations
 
+import gzip
 import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
-from citelint.normalize import fold_text
+from citelint.normalize import fold_text, strip_diacritics
 
 # Words that abbreviations drop (ISO 4 omits articles, conjunctions and prepositions).
 _STOP = {"a", "an", "and", "the", "of", "in", "on", "for", "de", "der", "des", "la", "le", "du",
@@ -255,3 +258,46 @@ def is_article_type(name: str) -> bool:
 @lru_cache(maxsize=1)
 def _article_types() -> frozenset[str]:
     return frozenset(" ".join(_words(t)) for t in ARTICLE_TYPES)
+
+
+_USA = re.compile(r"\busa\b")
+
+
+def _journal_key(name: str, folded: bool = False) -> str:
+    """A journal name reduced to its significant words ("Proc Natl Acad Sci USA" and "Proc.
+    Natl. Acad. Sci. U.S.A." meet; so do "The Journal of Immunology" and "Journal of
+    immunology"). ``folded``: ``name`` is already folded as :func:`_words` folds it."""
+    if not folded:
+        name = fold_text(name, diacritics=False)
+    name = _USA.sub("u s a", re.sub(r"\([^)]*\)", " ", name))
+    return " ".join(w for w in re.split(r"[^0-9a-z]+", name) if w and w not in _STOP)
+
+
+@lru_cache(maxsize=1)
+def _subject_table() -> dict[str, tuple[str, ...]]:
+    """NLM title abbreviation and title of each journal (as keys) -> its broad subject terms."""
+    data = resources.files("citelint.data").joinpath("nlm_journal_subjects.tsv.gz")
+    text = gzip.decompress(data.read_bytes()).decode("utf-8")
+    # fold the whole file at once (as fold_text would each name), then key each name
+    folded = strip_diacritics(text.casefold()).splitlines()
+    table: dict[str, tuple[str, ...]] = {}
+    for line, folded_line in zip(text.splitlines(), folded, strict=True):
+        if not line or line.startswith("#"):
+            continue
+        subjects = tuple(line.split("\t")[2].split(";"))
+        for name in folded_line.split("\t")[:2]:
+            key = _journal_key(name, folded=True)
+            if key:  # a name shared by two journals keeps the subjects of both
+                table[key] = tuple(dict.fromkeys(table.get(key, ()) + subjects))
+    return table
+
+
+@lru_cache(maxsize=4096)
+def journal_subjects(name: str | None) -> tuple[str, ...]:
+    """The NLM Catalog's broad subject terms of the journal ``name`` (its MEDLINE abbreviation
+    or its title, as cited), e.g. ("Bacteriology",) for "J Bacteriol" or "Journal of
+    Bacteriology"; () when the journal is not in the catalogue's lists (which cover the
+    journals MEDLINE indexes or indexed: biomedicine and the life sciences)."""
+    if not name:
+        return ()
+    return _subject_table().get(_journal_key(name), ())

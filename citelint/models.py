@@ -290,6 +290,11 @@ class Record:
     pmid: str | None = None
     pmcid: str | None = None
     isbn: list[str] = dataclasses.field(default_factory=list)  # a book's (Crossref ``ISBN``)
+    # the works it cites: OpenAlex ids ("W2741809807", from ``referenced_works``) and DOIs (from
+    # Crossref's ``reference`` list); empty when the source does not say
+    referenced_works: list[str] = dataclasses.field(default_factory=list)
+    # OpenAlex ids of the works OpenAlex lists as related to it (``related_works``)
+    related_works: list[str] = dataclasses.field(default_factory=list)
 
     def years(self) -> set[int]:
         """Every year this record could be cited under (issued, print, online)."""
