@@ -596,7 +596,8 @@ class Transport:
         try:
             prepared = self.session.prepare_request(
                 requests.Request("GET", url, headers=dict(headers or {})))
-            settings = self.session.merge_environment_settings(prepared.url, {}, True, None, None)
+            settings = self.session.merge_environment_settings(prepared.url or url, {}, True, None,
+                                                              None)
         except requests.RequestException as exc:  # an address requests cannot use
             raise _GiveUp(f"could not be asked ({type(exc).__name__})") from None
         pacer = self.pacer(service, lane)
