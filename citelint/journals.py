@@ -4,19 +4,22 @@ Journals are cited under many names: the full title, the NLM/ISO-4 abbreviation,
 dots. A cited name is the *same* journal when its words can be read, in order, as abbreviations of
 the significant words of one of the record's names. Standard forms come from the record (full and
 short titles) and from ISO-4 abbreviation of the full title (pyiso4, which applies the ISSN
-Centre's List of Title Word Abbreviations). No I/O.
+Centre's List of Title Word Abbreviations). A journal's field comes from the NLM Catalog's broad
+subject terms, shipped as data (:func:`journal_subjects`). No I/O beyond the package's own data.
 """
 
 from __future__ import annotations
 
+import gzip
 import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
-from citelint.normalize import fold_text
+from citelint.normalize import fold_text, strip_diacritics
 
 # Words that abbreviations drop (ISO 4 omits articles, conjunctions and prepositions).
 _STOP = {"a", "an", "and", "the", "of", "in", "on", "for", "de", "der", "des", "la", "le", "du",
@@ -160,11 +163,19 @@ def iso4(title: str) -> str | None:
 @dataclass(frozen=True)
 class JournalComparison:
     """``relation`` is ``same`` (a standard form), ``variant`` (same journal, non-standard form)
-    or ``different``. ``forms`` lists the standard forms it was compared with."""
+    or ``different``. ``forms`` lists the standard forms it was compared with: the record's
+    titles ``full`` and ``short`` and the ISO 4 abbreviation, worked out when first asked for
+    (most comparisons are decided by the record's own titles, and a report needs the forms only
+    to show them)."""
 
     relation: str
-    forms: tuple[str, ...]
+    full: str | None = None
+    short: tuple[str, ...] = ()
     reason: str = ""
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return standard_forms(self.full, self.short)
 
 
 def standard_forms(full: str | None, short: Sequence[str] = ()) -> tuple[str, ...]:
@@ -202,21 +213,91 @@ def compare_journals(cited: str, full: str | None, short: Sequence[str] = (),
 @lru_cache(maxsize=4096)
 def _compare(cited: str, full: str | None, short: tuple[str, ...],
              issn: tuple[str, ...]) -> JournalComparison:
-    forms = standard_forms(full, short)
+    """"same" when the cited name is an ISSN of the record or one of its standard forms word for
+    word; else, when it abbreviates one of them word by word, "variant" if it has a defect of
+    style and "same" if not; else "different". The record's own titles are tried before its
+    ISO 4 abbreviation, which is worked out only when they leave the answer open."""
     compact = cited.strip().upper().replace(" ", "")
     if _ISSN.fullmatch(compact) and compact in {i.upper() for i in issn}:
-        return JournalComparison("same", forms)
+        return JournalComparison("same", full, short)
     cited_words = _words(cited)
-    if any(cited_words == _words(f) for f in forms):
-        return JournalComparison("same", forms)
     cited_sig = _significant(cited)
-    for form in forms:
-        if _aligns(cited_sig, _significant(form)) or _aligns(cited_words, _words(form)):
-            defect = _style_defect(cited, set(_words(full or "")))
-            return JournalComparison("variant" if defect else "same", forms, defect)
-    return JournalComparison("different", forms)
+
+    def exact(form: str) -> bool:
+        return cited_words == _words(form)
+
+    def aligned(form: str) -> bool:
+        return _aligns(cited_sig, _significant(form)) or _aligns(cited_words, _words(form))
+
+    titles = [f for f in [full, *short] if f]
+    if any(exact(f) for f in titles):
+        return JournalComparison("same", full, short)
+    decided = any(aligned(f) for f in titles)
+    defect = _style_defect(cited, set(_words(full or ""))) if decided else ""
+    if decided and not defect:
+        return JournalComparison("same", full, short)
+    abbreviation = [f for f in standard_forms(full, short) if f not in titles]
+    if any(exact(f) for f in abbreviation):
+        return JournalComparison("same", full, short)
+    if not decided:
+        if not any(aligned(f) for f in abbreviation):
+            return JournalComparison("different", full, short)
+        defect = _style_defect(cited, set(_words(full or "")))
+        if not defect:
+            return JournalComparison("same", full, short)
+    return JournalComparison("variant", full, short, defect)
 
 
+@lru_cache(maxsize=4096)
 def is_article_type(name: str) -> bool:
-    """True when a 'journal' is really a publication type such as "Randomized Controlled Trial"."""
-    return " ".join(_words(name)) in {" ".join(_words(t)) for t in ARTICLE_TYPES}
+    """True when a 'journal' is really a publication type such as "Randomized Controlled Trial".
+    Remembered: the matcher asks it of the same cited journal for every candidate."""
+    return " ".join(_words(name)) in _article_types()
+
+
+@lru_cache(maxsize=1)
+def _article_types() -> frozenset[str]:
+    return frozenset(" ".join(_words(t)) for t in ARTICLE_TYPES)
+
+
+_USA = re.compile(r"\busa\b")
+
+
+def _journal_key(name: str, folded: bool = False) -> str:
+    """A journal name reduced to its significant words ("Proc Natl Acad Sci USA" and "Proc.
+    Natl. Acad. Sci. U.S.A." meet; so do "The Journal of Immunology" and "Journal of
+    immunology"). ``folded``: ``name`` is already folded as :func:`_words` folds it."""
+    if not folded:
+        name = fold_text(name, diacritics=False)
+    name = _USA.sub("u s a", re.sub(r"\([^)]*\)", " ", name))
+    return " ".join(w for w in re.split(r"[^0-9a-z]+", name) if w and w not in _STOP)
+
+
+@lru_cache(maxsize=1)
+def _subject_table() -> dict[str, tuple[str, ...]]:
+    """NLM title abbreviation and title of each journal (as keys) -> its broad subject terms."""
+    data = resources.files("citelint.data").joinpath("nlm_journal_subjects.tsv.gz")
+    text = gzip.decompress(data.read_bytes()).decode("utf-8")
+    # fold the whole file at once (as fold_text would each name), then key each name
+    folded = strip_diacritics(text.casefold()).splitlines()
+    table: dict[str, tuple[str, ...]] = {}
+    for line, folded_line in zip(text.splitlines(), folded, strict=True):
+        if not line or line.startswith("#"):
+            continue
+        subjects = tuple(line.split("\t")[2].split(";"))
+        for name in folded_line.split("\t")[:2]:
+            key = _journal_key(name, folded=True)
+            if key:  # a name shared by two journals keeps the subjects of both
+                table[key] = tuple(dict.fromkeys(table.get(key, ()) + subjects))
+    return table
+
+
+@lru_cache(maxsize=4096)
+def journal_subjects(name: str | None) -> tuple[str, ...]:
+    """The NLM Catalog's broad subject terms of the journal ``name`` (its MEDLINE abbreviation
+    or its title, as cited), e.g. ("Bacteriology",) for "J Bacteriol" or "Journal of
+    Bacteriology"; () when the journal is not in the catalogue's lists (which cover the
+    journals MEDLINE indexes or indexed: biomedicine and the life sciences)."""
+    if not name:
+        return ()
+    return _subject_table().get(_journal_key(name), ())

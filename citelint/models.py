@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from citelint.normalize import cited_initials
+
+if TYPE_CHECKING:
+    from citelint.names import AuthorComparison
 
 Severity = Literal["error", "warning", "info"]
 FixSafety = Literal["safe", "unsafe"]
@@ -287,6 +290,11 @@ class Record:
     pmid: str | None = None
     pmcid: str | None = None
     isbn: list[str] = dataclasses.field(default_factory=list)  # a book's (Crossref ``ISBN``)
+    # the works it cites: OpenAlex ids ("W2741809807", from ``referenced_works``) and DOIs (from
+    # Crossref's ``reference`` list); empty when the source does not say
+    referenced_works: list[str] = dataclasses.field(default_factory=list)
+    # OpenAlex ids of the works OpenAlex lists as related to it (``related_works``)
+    related_works: list[str] = dataclasses.field(default_factory=list)
 
     def years(self) -> set[int]:
         """Every year this record could be cited under (issued, print, online)."""
@@ -348,6 +356,9 @@ class Match:
     record: Record | None = None
     score: float = 0.0
     field_scores: dict[str, float] = dataclasses.field(default_factory=dict)
+    # the cited authors aligned with ``record``'s, as scoring the match found them, so that the
+    # author rule need not align them again
+    author_comparison: AuthorComparison | None = None
     runner_up: Record | None = None
     runner_up_score: float | None = None
     doi_record: Record | None = None

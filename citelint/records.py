@@ -126,6 +126,8 @@ def record_from_crossref(obj: Any, source: str = "crossref") -> Record:
         journal_short=[s for s in obj.get("short-container-title") or [] if s],
         issn=issn,
         isbn=[str(i) for i in obj.get("ISBN") or []],
+        referenced_works=[doi for entry in obj.get("reference") or []
+                          if (doi := clean_doi(entry.get("DOI")))],
         year=_year(obj.get("issued")) or _year(obj.get("published")),
         year_print=_year(obj.get("published-print")),
         year_online=_year(obj.get("published-online")),
@@ -152,6 +154,19 @@ def abstract_from_inverted_index(index: dict[str, list[int]] | None) -> str | No
         for pos in positions:
             slots[pos] = word
     return " ".join(slots[p] for p in sorted(slots)) or None
+
+
+def openalex_key(value: object) -> str | None:
+    """The short OpenAlex id ("W2741809807") of an id or URL ("https://openalex.org/W2741809807");
+    None for anything else."""
+    if not isinstance(value, str):
+        return None
+    tail = value.rstrip("/").rsplit("/", 1)[-1].upper()
+    return tail if re.fullmatch(r"W\d+", tail) else None
+
+
+def _openalex_keys(values: list[str] | None) -> list[str]:
+    return [key for key in map(openalex_key, values or []) if key]
 
 
 def _openalex_author(authorship: dict[str, Any]) -> Author:
@@ -211,4 +226,6 @@ def record_from_openalex(obj: Any, source: str = "openalex") -> Record:
         updates=[Update(type="retraction", source="openalex")] if obj.get("is_retracted") else [],
         pmid=pmid.rsplit("/", 1)[-1] if isinstance(pmid, str) else None,
         pmcid=_pmcid(ids.get("pmcid")),
+        referenced_works=_openalex_keys(obj.get("referenced_works")),
+        related_works=_openalex_keys(obj.get("related_works")),
     )

@@ -4,10 +4,13 @@ The subject of a manuscript is its title, abstract and keywords, plus the consen
 reference list (most references of a paper are on its topic). Each reference is represented by
 its matched record's title, abstract, keywords and OpenAlex topics, or by the citation's own title
 when it was not resolved, and by its journal. The default method (``"tfidf"``) runs offline
-with numpy alone: TF-IDF cosine of each reference against the manuscript and against the
-centroid of the *other* references, averaged, and damped when the record's OpenAlex field
-disagrees with the list's majority. The optional ``"embedding"`` method uses a sentence-embedding
-model instead of TF-IDF (the ``embeddings`` extra; see docs/offtopic.md for how the two compare).
+with numpy alone: the text, with the field of the reference's journal (its NLM Catalog broad
+subject terms, :func:`journal_subject_text`), since titles of one field often share no word
+while their journals share a field; TF-IDF cosine of each reference against the manuscript and
+against the centroid of the *other* references, averaged, and damped when the record's OpenAlex
+field disagrees with the list's majority. The optional ``"embedding"`` method uses a
+sentence-embedding model instead of TF-IDF (the ``embeddings`` extra; see docs/offtopic.md for
+how the two compare).
 
 Outliers are judged against the list's own distribution (median and MAD, a one-sided modified
 z-score), never against a global cut-off, and never on a reference with no text to compare: no
@@ -34,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from citelint.journals import journal_subjects
 from citelint.models import Manuscript, Match
 
 METHODS = ("tfidf", "embedding")
@@ -63,7 +67,7 @@ _VENUE_WORDS = frozenset(
 # (z_threshold, max_ratio) per method: flag a score whose modified z-score is below -z_threshold
 # and which is below max_ratio x the list's median. Chosen on the evaluation in docs/offtopic.md
 # to keep false flags under one per 30 references.
-OUTLIER_DEFAULTS: dict[str, tuple[float, float]] = {"tfidf": (1.5, 0.25), "embedding": (2.0, 0.5)}
+OUTLIER_DEFAULTS: dict[str, tuple[float, float]] = {"tfidf": (1.5, 0.2), "embedding": (2.0, 0.5)}
 # A reference that uses one of the subject's first KEY_TERMS key terms is never called unrelated.
 KEY_TERMS = 4
 _TOKENS = re.compile(r"\b[^\W\d_][\w-]*[^\W_]\b")  # words of two or more characters
@@ -99,6 +103,25 @@ def reference_text(match: Match) -> str:
         return ""
     journal = (record.journal if record is not None else None) or match.reference.journal
     return ". ".join(p.strip().rstrip(".") for p in [*parts, journal or ""] if p.strip())
+
+
+# Broad subject terms of the NLM Catalog that name no field: the general journals (Nature,
+# Science, PNAS, PLoS One, Curr Biol) are filed under them.
+_GENERAL_SUBJECTS = frozenset({"Science", "Medicine", "Biology"})
+
+
+def journal_subject_text(match: Match) -> str:
+    """The field of the journal a reference appeared in, as words: the NLM Catalog's broad
+    subject terms of the record's journal (else the cited one), e.g. "Bacteriology" for "J
+    Bacteriol"; "" when the journal is not in the catalogue or is a general one."""
+    record = match.record
+    for journal in ((record.journal if record is not None else None), match.reference.journal):
+        subjects = [s for s in journal_subjects(journal) if s not in _GENERAL_SUBJECTS]
+        if subjects:
+            return ". ".join(subjects)
+        if journal_subjects(journal):
+            return ""
+    return ""
 
 
 def reference_field(match: Match) -> tuple[str | None, str | None]:
@@ -401,7 +424,11 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
                          f"{(AUTO, *METHODS)}")
     texts = [reference_text(m) for m in matches]
     subject = manuscript_subject(manuscript)
-    words, vocab = _tfidf_vectors([*texts, subject])
+    word_texts = texts
+    if method == "tfidf":  # words share nothing across fields; the journal's field does
+        word_texts = [f"{text}. {extra}" if text and (extra := journal_subject_text(m)) else text
+                      for text, m in zip(texts, matches, strict=True)]
+    words, vocab = _tfidf_vectors([*word_texts, subject])
     nonempty = words.nonempty()
     has_text = [bool(v) for v in nonempty[:-1]]
     has_subject = bool(nonempty[-1])

@@ -21,6 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 MAX_AUTHORS = 2000  # large collaborations list a few thousand; beyond this is not a citation
 MAX_FIELD_CHARS = 50_000  # one title, name, journal or abstract
 MAX_ITEMS = 1000  # works in one list answer
+#: works one work cites (``reference``, ``referenced_works``): the longest reference lists
+#: (guidelines, large reviews) hold a few thousand
+MAX_REFERENCES = 20_000
 
 
 class InvalidShape(ValueError):
@@ -61,6 +64,12 @@ class CrossrefJournalIssue(_Model):
     issue: str | None = None
 
 
+class CrossrefReference(_Model):
+    """One entry of a Crossref work's ``reference`` list; only its DOI is read."""
+
+    DOI: str | None = None
+
+
 class CrossrefWork(_Model):
     """A Crossref work: the ``message`` of ``/works/{doi}``, or one item of a list."""
 
@@ -88,6 +97,7 @@ class CrossrefWork(_Model):
     subject: list[str] | None = None
     updated_by: list[CrossrefUpdate] | None = Field(None, alias="updated-by")
     update_to: list[CrossrefUpdate] | None = Field(None, alias="update-to")
+    reference: list[CrossrefReference] | None = Field(None, max_length=MAX_REFERENCES)
 
 
 class CrossrefWorkAnswer(_Model):
@@ -170,6 +180,8 @@ class OpenAlexWork(_Model):
     keywords: list[_Named] | None = None
     topics: list[OpenAlexTopic] | None = None
     primary_topic: OpenAlexTopic | None = None
+    referenced_works: list[str] | None = Field(None, max_length=MAX_REFERENCES)
+    related_works: list[str] | None = Field(None, max_length=MAX_ITEMS)
 
 
 class OpenAlexMeta(_Model):

@@ -1,6 +1,6 @@
 import pytest
 
-from citelint.journals import compare_journals, is_article_type
+from citelint.journals import compare_journals, is_article_type, journal_subjects
 
 
 @pytest.mark.parametrize("cited, full", [
@@ -93,3 +93,44 @@ def test_the_ltwa_built_branch_by_branch_abbreviates_exactly_as_the_whole_tree()
               if outcome(lazy, t) != outcome(whole, t)]
     assert not differ
     assert journals.iso4("Journal of Molecular Biology") == "J. Mol. Biol."
+
+
+def test_the_iso4_form_is_worked_out_only_when_the_records_titles_leave_it_open(monkeypatch):
+    import citelint.journals as journals
+
+    asked = []
+    monkeypatch.setattr(journals, "iso4", lambda title: asked.append(title) or "Q. J. Speed Tst.")
+    full = "Quarterly Journal of Speed Testing"
+    same = journals.compare_journals("Quarterly Journal of Speed Testing", full, ["Q J Speed Test"])
+    assert same.relation == "same" and asked == []
+    # the forms a report shows still hold the ISO 4 form
+    assert same.forms == (full, "Q J Speed Test", "Q. J. Speed Tst.") and asked == [full]
+    # only the ISO 4 form names it word for word: it is worked out, and the answer is "same"
+    assert journals.compare_journals("Q. J. Speed Tst.", full, []).relation == "same"
+    assert journals.compare_journals("Annals of Slowness", full, []).relation == "different"
+
+
+@pytest.mark.parametrize("cited", ["J Bacteriol", "J. Bacteriol.", "Journal of Bacteriology",
+                                   "JOURNAL OF BACTERIOLOGY", "The Journal of Bacteriology"])
+def test_a_journals_subjects_are_found_from_its_abbreviation_or_its_title(cited):
+    assert journal_subjects(cited) == ("Bacteriology",)
+
+
+def test_journal_subjects_fold_usa_and_are_empty_for_names_the_catalogue_lacks():
+    assert journal_subjects("Proc Natl Acad Sci USA") == ("Science",)
+    assert journal_subjects("Proc. Natl. Acad. Sci. U.S.A.") == ("Science",)
+    assert journal_subjects("Journal of Nothing in Particular") == ()
+    assert journal_subjects("") == ()
+    assert journal_subjects(None) == ()
+
+
+def test_the_shipped_journal_subject_table_names_its_source():
+    import gzip
+    from importlib import resources
+
+    data = resources.files("citelint.data").joinpath("nlm_journal_subjects.tsv.gz")
+    lines = gzip.decompress(data.read_bytes()).decode("utf-8").splitlines()
+    header = " ".join(line for line in lines if line.startswith("#"))
+    assert "NLM Catalog" in header and "OpenScienceTracker" in header
+    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
+    assert len(rows) > 10000 and all(len(row) == 3 and row[0] and row[2] for row in rows)

@@ -2,11 +2,12 @@
 
 What it checks
     How related each reference is to the manuscript: its record's title, abstract, keywords and
-    OpenAlex topics (or the cited title, when the reference was not resolved) and its journal are
-    compared with the manuscript's title, abstract and keywords and with the rest of the
-    reference list, which is mostly on topic. The references whose relatedness is unusually low
-    *for this list* (median and MAD of the list's own scores, not a global cut-off) are
-    reported.
+    OpenAlex topics (or the cited title, when the reference was not resolved) and its journal
+    (with "tfidf", also the journal's field: its broad subject terms in the NLM Catalog, such as
+    "Bacteriology" for J Bacteriol) are compared with the manuscript's title, abstract and
+    keywords and with the rest of the reference list, which is mostly on topic. The references
+    whose relatedness is unusually low *for this list* (median and MAD of the list's own
+    scores, not a global cut-off) are reported.
 
 Why it matters
     An unrelated citation can be padding, citation manipulation (citation rings, coerced or
@@ -40,7 +41,7 @@ Options (``[options.off-topic]``)
                     method used is given in each reference's ``relatedness``.
     threshold       flag below this many robust standard deviations (modified z-score)
                     under the list's median (default: 1.5 for tfidf, 2.0 for embedding)
-    max_ratio       ...and below this share of the median score (default: 0.25 tfidf, 0.5
+    max_ratio       ...and below this share of the median score (default: 0.2 tfidf, 0.5
                     embedding)
     min_references  lists with fewer scored references are not judged (default 5)
     max_share       never flag more than this share of the list (default 0.25)
@@ -114,9 +115,49 @@ def _scored(matches: Sequence[Match],
         return cached[2], cached[3]
     kept: dict[str, Any] = {}
     scores = score_relatedness(context.manuscript, matches, method=method, keep=kept)
+    _add_coupling(scores, matches)
     # keep the matches alive with the scores so that their ids cannot be reused by other objects
     context.memo[ID] = (key, list(matches), scores, kept)
     return scores, kept
+
+
+def _add_coupling(scores: list[dict[str, Any]], matches: Sequence[Match]) -> None:
+    """The record-based evidence (:mod:`citelint.coupling`): each matched reference's citation
+    ties to the rest of the list and its OpenAlex topic, put into its relatedness as
+    ``coupling`` when some record of the list says what it cites or carries topics."""
+    from citelint.coupling import couple, numbered
+
+    couplings = couple(matches)
+    if not any(c.get("known") or c.get("coupled") or c.get("topic") for c in couplings):
+        return  # records without citations or topics (e.g. a bare snapshot): nothing to add
+    index_of = [m.reference.index for m in matches]
+    for score, coupling in zip(scores, couplings, strict=True):
+        if len(coupling) > 1:  # a matched reference
+            score["coupling"] = numbered(coupling, index_of)
+
+
+def _tied_to_the_list(flagged: list[int], scores: list[dict[str, Any]],
+                      matches: Sequence[Match]) -> set[int]:
+    """The outliers whose records tie them by citations to references that are not outliers
+    themselves (:func:`citelint.coupling.ties_outside`): they are not reported. Each outlier's
+    ``coupling`` becomes those ties, with ``protected`` set when it has some, and
+    ``tied_only_to`` naming the other outliers it is tied to when they are all it has."""
+    if not any("coupling" in scores[i] for i in flagged):
+        return set()
+    from citelint.coupling import numbered, ties_outside
+
+    index_of = [m.reference.index for m in matches]
+    tied = set()
+    for i, ties in ties_outside(matches, flagged).items():
+        before = scores[i].get("coupling") or {}
+        scores[i]["coupling"] = {**numbered(ties, index_of), "protected": ties["coupled"]}
+        if ties["coupled"]:
+            tied.add(i)
+        elif before.get("coupled"):
+            outliers_named = {index_of[j] for j in flagged}
+            scores[i]["coupling"]["tied_only_to"] = [
+                index for index in before.get("partners") or [] if index in outliers_named]
+    return tied
 
 
 # Words of a title that name a method, a tool or a statistic rather than a subject.
@@ -159,8 +200,13 @@ def _message(score: dict[str, Any], rank: int, scored: int, median: float, thres
                     if terms else f"it shares no terms with {against}")
     parts.append(compared)
     field, majority = score.get("field"), score.get("majority_field")
-    if field and majority and field != majority:
+    field_said = bool(field and majority and field != majority)
+    if field_said:
         parts.append(f"its field is {field} while most references are {majority}")
+    if score.get("coupling"):  # what its record's citations and topic say (citelint.coupling)
+        from citelint.coupling import describe
+
+        parts += describe(score["coupling"], with_topic=not field_said)
     if nearest:
         parts.append("the references most like it are " + " and ".join(
             f"[{index}] ({similarity:.2f})" for index, similarity in nearest))
@@ -208,6 +254,8 @@ def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tupl
     flagged = outliers(scores, z_threshold=z_threshold, max_ratio=max_ratio,
                        min_references=int(options["min_references"]),
                        max_share=float(options["max_share"]))
+    tied = _tied_to_the_list(flagged, scores, matches)
+    flagged = [i for i in flagged if i not in tied]
     if not flagged:
         return
     median, scale, _ = robust_z(scores)
@@ -247,6 +295,7 @@ def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tupl
                 "to_list": score.get("to_list"),
                 "method": score.get("method"),
                 "cited_in": score.get("cited_in", []),
+                "coupling": score.get("coupling"),
             },
         )
 
