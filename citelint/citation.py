@@ -94,16 +94,39 @@ _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della"
 def parse_references(texts: list[str], locations: list[Location] | None = None,
                      first_index: int = 1, input_format: str = "text") -> list[Reference]:
     """Parse a whole reference list (plain strings, one per reference): its style family is
-    detected once for the list (:func:`detect_style`), then each string is parsed with it."""
-    style = detect_style(texts)
+    detected once for the list (:func:`detect_style`), then each string is parsed with it.
+    Each string's identifiers are taken off once, for both."""
+    prepared = [_prepared(text) for text in texts]
+    taken = [_identifiers_taken(text) for text in prepared]
+    labelled = [_strip_label(text) for text in prepared]
+    # where the label took nothing off, the text without identifiers is the one just taken
+    style = _detect_style(labelled, [t[1] if t is not None and text == label_off else None
+                                     for t, text, label_off in zip(taken, prepared, labelled,
+                                                                   strict=True)])
     locations = locations or [Location() for _ in texts]
     return [parse_citation(text, first_index + n, location, style=style,
-                           input_format=input_format)
+                           input_format=input_format, taken=taken[n])
             for n, (text, location) in enumerate(zip(texts, locations, strict=True))]
 
 
+#: the fields :func:`_take_identifiers` fills
+_IDENTIFIER_FIELDS = ("doi", "pmid", "pmcid", "arxiv", "isbn", "url")
+
+
+def _identifiers_taken(prepared: str) -> tuple[Reference, str] | None:
+    """A citation's identifiers (on a scratch reference) and its text without them, as
+    :func:`_parse_into` takes them from its :func:`_prepared` text; None when that fails (the
+    parse then meets it again and reports it)."""
+    scratch = Reference(index=0, raw=prepared)
+    try:
+        return scratch, _take_identifiers(scratch, prepared)
+    except Exception:
+        return None
+
+
 def parse_citation(raw: str, index: int, location: Location,
-                   style: str | None = None, input_format: str = "text") -> Reference:
+                   style: str | None = None, input_format: str = "text",
+                   taken: tuple[Reference, str] | None = None) -> Reference:
     """Split one cited reference into a :class:`Reference`; never raises.
 
     Understands Vancouver/AMA (``Authors. Title. Journal Year; Vol(Issue):Pages.``) and
@@ -121,11 +144,14 @@ def parse_citation(raw: str, index: int, location: Location,
     identifiers found by their own pattern are near-certain, fields of a citation whose whole
     tail matched a known style are likely, and fields read by a looser fallback, or of a
     citation that could not be fully parsed, are doubtful.
+
+    ``taken``: what :func:`_identifiers_taken` gave for ``raw``, when the list's parse already
+    took its identifiers off.
     """
     ref = Reference(index=index, raw=raw, location=location,
                     provenance=Provenance("text", input_format))
     try:
-        _parse_into(ref, raw, style)
+        _parse_into(ref, raw, style, taken)
     except Exception as exc:  # the parser must never take the run down with it
         ref.parse_error = f"The citation could not be parsed ({type(exc).__name__}: {exc})."
     _settle_confidence(ref)
@@ -171,8 +197,14 @@ def _prepared(raw: str) -> str:
     return _SUFFIX_COMMA.sub(r" \1", " ".join(raw.split()))
 
 
-def _parse_into(ref: Reference, raw: str, style: str | None) -> None:
-    body = _take_identifiers(ref, _prepared(raw))
+def _parse_into(ref: Reference, raw: str, style: str | None,
+                taken: tuple[Reference, str] | None = None) -> None:
+    if taken is None:
+        body = _take_identifiers(ref, _prepared(raw))
+    else:
+        scratch, body = taken
+        for name in _IDENTIFIER_FIELDS:
+            setattr(ref, name, getattr(scratch, name))
     if not body:
         ref.parse_error = ("The citation has no text besides its identifiers: no authors, title "
                            "or journal could be found.")
@@ -677,12 +709,30 @@ def detect_style(texts: list[str]) -> str | None:
     A list is written in one style, so the family is chosen once for the whole list: the
     grammar whose pattern reads the most references (at least half of them, and at least two).
     """
-    bodies = [_strip_label(_prepared(t)) for t in texts]
-    bodies = [_body_without_identifiers(b) for b in bodies if b]
-    counts = {name: sum(1 for body in bodies if _styled_split(body, name) is not None)
-              for name in GRAMMARS}
+    return _detect_style([_strip_label(_prepared(t)) for t in texts])
+
+
+def _detect_style(labelled: list[str], taken: list[str | None] | None = None) -> str | None:
+    """:func:`detect_style` of the citations' texts without their labels (``labelled``);
+    ``taken``, when given, holds each one's text without its identifiers where that is known
+    already (None where not). A grammar is tried on the citations only until it can no longer
+    read enough of them to be chosen."""
+    known = taken or [None] * len(labelled)
+    bodies: list[str] = []
+    for text, body in zip(labelled, known, strict=True):
+        if text:
+            bodies.append(_body_without_identifiers(text) if body is None else body)
+    needed = max(2, -(-len(bodies) // 2))  # at least two, and at least half of the list
+    counts: dict[str, int] = {}
+    for name in GRAMMARS:
+        count = 0
+        for n, body in enumerate(bodies):
+            if count + len(bodies) - n < needed:
+                break  # too few left to reach the bar: this grammar cannot be chosen
+            count += _styled_split(body, name) is not None
+        counts[name] = count
     best = max(counts, key=lambda name: counts[name], default=None)
-    if best is None or counts[best] < 2 or counts[best] * 2 < len(bodies):
+    if best is None or counts[best] < needed:
         return None
     return best
 

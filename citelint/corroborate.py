@@ -34,8 +34,12 @@ _RULE_FIELDS = {"title-mismatch": "title", "author-mismatch": "authors",
 _NOT_NAMES = {"et", "al", "and", "eds", "ed", "editors", "others"}
 
 
+_THREE_LETTERS = re.compile(r"[a-z]{3}")
+_A_DASH = re.compile(f"[{_DASH}]")
+
+
 def _hyphenated_word(chunk: str) -> bool:
-    return bool(re.search(r"[a-z]{3}", chunk) and re.search(f"[{_DASH}]", chunk))
+    return bool(_THREE_LETTERS.search(chunk) and _A_DASH.search(chunk))
 
 
 class RawCitation:
@@ -84,6 +88,8 @@ def _record_title_forms(record: Record) -> list[str]:
 def _pages_in(raw: RawCitation, first: str, last: str | None) -> bool:
     """The record's pages are in the citation: the first page, then its last page in full or
     abbreviated ("1234-45" for 1234-1245), after a dash."""
+    if fold_text(first) not in raw.text:
+        return False  # (and no pattern to build: each record's pages make a new one)
     first_re = re.escape(fold_text(first))
     if not last or fold_text(last) == fold_text(first):
         return re.search(rf"(?<![\w]){first_re}(?![\w])", raw.text) is not None
@@ -166,6 +172,8 @@ def corroborate(findings: list[Finding], match: Match) -> list[Finding]:
     ref = match.reference
     if not ref.from_text or not ref.raw:
         return findings
+    if not any(_RULE_FIELDS.get(f.rule) and f.severity != "info" for f in findings):
+        return findings  # nothing to corroborate: the raw citation need not be read
     raw = RawCitation(ref.raw)
     kept = []
     for finding in findings:

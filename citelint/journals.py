@@ -163,11 +163,19 @@ def iso4(title: str) -> str | None:
 @dataclass(frozen=True)
 class JournalComparison:
     """``relation`` is ``same`` (a standard form), ``variant`` (same journal, non-standard form)
-    or ``different``. ``forms`` lists the standard forms it was compared with."""
+    or ``different``. ``forms`` lists the standard forms it was compared with: the record's
+    titles ``full`` and ``short`` and the ISO 4 abbreviation, worked out when first asked for
+    (most comparisons are decided by the record's own titles, and a report needs the forms only
+    to show them)."""
 
     relation: str
-    forms: tuple[str, ...]
+    full: str | None = None
+    short: tuple[str, ...] = ()
     reason: str = ""
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return standard_forms(self.full, self.short)
 
 
 def standard_forms(full: str | None, short: Sequence[str] = ()) -> tuple[str, ...]:
@@ -205,24 +213,51 @@ def compare_journals(cited: str, full: str | None, short: Sequence[str] = (),
 @lru_cache(maxsize=4096)
 def _compare(cited: str, full: str | None, short: tuple[str, ...],
              issn: tuple[str, ...]) -> JournalComparison:
-    forms = standard_forms(full, short)
+    """"same" when the cited name is an ISSN of the record or one of its standard forms word for
+    word; else, when it abbreviates one of them word by word, "variant" if it has a defect of
+    style and "same" if not; else "different". The record's own titles are tried before its
+    ISO 4 abbreviation, which is worked out only when they leave the answer open."""
     compact = cited.strip().upper().replace(" ", "")
     if _ISSN.fullmatch(compact) and compact in {i.upper() for i in issn}:
-        return JournalComparison("same", forms)
+        return JournalComparison("same", full, short)
     cited_words = _words(cited)
-    if any(cited_words == _words(f) for f in forms):
-        return JournalComparison("same", forms)
     cited_sig = _significant(cited)
-    for form in forms:
-        if _aligns(cited_sig, _significant(form)) or _aligns(cited_words, _words(form)):
-            defect = _style_defect(cited, set(_words(full or "")))
-            return JournalComparison("variant" if defect else "same", forms, defect)
-    return JournalComparison("different", forms)
+
+    def exact(form: str) -> bool:
+        return cited_words == _words(form)
+
+    def aligned(form: str) -> bool:
+        return _aligns(cited_sig, _significant(form)) or _aligns(cited_words, _words(form))
+
+    titles = [f for f in [full, *short] if f]
+    if any(exact(f) for f in titles):
+        return JournalComparison("same", full, short)
+    decided = any(aligned(f) for f in titles)
+    defect = _style_defect(cited, set(_words(full or ""))) if decided else ""
+    if decided and not defect:
+        return JournalComparison("same", full, short)
+    abbreviation = [f for f in standard_forms(full, short) if f not in titles]
+    if any(exact(f) for f in abbreviation):
+        return JournalComparison("same", full, short)
+    if not decided:
+        if not any(aligned(f) for f in abbreviation):
+            return JournalComparison("different", full, short)
+        defect = _style_defect(cited, set(_words(full or "")))
+        if not defect:
+            return JournalComparison("same", full, short)
+    return JournalComparison("variant", full, short, defect)
 
 
+@lru_cache(maxsize=4096)
 def is_article_type(name: str) -> bool:
-    """True when a 'journal' is really a publication type such as "Randomized Controlled Trial"."""
-    return " ".join(_words(name)) in {" ".join(_words(t)) for t in ARTICLE_TYPES}
+    """True when a 'journal' is really a publication type such as "Randomized Controlled Trial".
+    Remembered: the matcher asks it of the same cited journal for every candidate."""
+    return " ".join(_words(name)) in _article_types()
+
+
+@lru_cache(maxsize=1)
+def _article_types() -> frozenset[str]:
+    return frozenset(" ".join(_words(t)) for t in ARTICLE_TYPES)
 
 
 _USA = re.compile(r"\busa\b")

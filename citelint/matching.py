@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from citelint.journals import compare_journals, is_article_type
 from citelint.models import Record, Reference
-from citelint.names import compare_authors
+from citelint.names import AuthorComparison, CitedAuthors, compare_authors
 from citelint.normalize import DASHES, american_spelling, comparable, strip_markup
 
 WEIGHTS = {"title": 0.45, "authors": 0.2, "year": 0.1, "journal": 0.1, "volume": 0.075,
@@ -49,7 +50,14 @@ _SUBTITLE = re.compile(r"\s*(?::|\?|!|\.\s|\s[-\u2013\u2014]\s)\s*")
 def title_words(text: str | None) -> list[str]:
     """A title's words for comparison: folded, without markup or punctuation, Greek letters
     spelled out, British spellings in their American form."""
-    return [american_spelling(w) for w in comparable(text).split()]
+    return list(_title_words(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _title_words(text: str | None) -> tuple[str, ...]:
+    """:func:`title_words`, remembered for the last 65,536 texts: the matcher, the title and
+    duplicate rules and the corroboration each take the same titles' words."""
+    return tuple(american_spelling(w) for w in comparable(text).split())
 
 
 @dataclass
@@ -190,12 +198,17 @@ def _size(difference: TitleDifference) -> tuple[int, int]:
             len(difference.slipped) + len(difference.slipped_from))
 
 
+_DASH_RUN = re.compile(rf"[{DASHES}]+")
+_SPACES = re.compile(r"\s+")
+_LEADING_ZEROS = re.compile(r"^0+(?=\w)")
+
+
 def same_number(cited: str | None, recorded: str | None) -> bool:
     """Volumes, issues and pages compare without case, spaces, leading zeros or the kind of
     dash ("III–318" is "III-318")."""
     def norm(v: str) -> str:
-        v = re.sub(rf"[{DASHES}]+", "-", re.sub(r"\s+", "", v.casefold()))
-        return re.sub(r"^0+(?=\w)", "", v)
+        v = _DASH_RUN.sub("-", _SPACES.sub("", v.casefold()))
+        return _LEADING_ZEROS.sub("", v)
 
     return cited is not None and recorded is not None and norm(cited) == norm(recorded)
 
@@ -228,10 +241,13 @@ def same_pages(ref: Reference, record: Record) -> bool:
 
 @dataclass
 class Score:
-    """A candidate's validation: overall ``total`` in 0..1 and the per-field parts."""
+    """A candidate's validation: overall ``total`` in 0..1 and the per-field parts; ``authors``
+    how the cited authors line up with the record's (None when either list is empty), kept for
+    the author rule."""
 
     total: float
     fields: dict[str, float]
+    authors: AuthorComparison | None = None
 
     @property
     def acceptable(self) -> bool:
@@ -243,13 +259,16 @@ class Score:
         return self.total >= ACCEPT
 
 
-def score_candidate(ref: Reference, record: Record) -> Score:
-    """Score how well ``record`` fits the citation ``ref``, field by field."""
+def score_candidate(ref: Reference, record: Record,
+                    cited: CitedAuthors | None = None) -> Score:
+    """Score how well ``record`` fits the citation ``ref``, field by field (``cited``: the
+    reference's authors already split, when several records are scored)."""
     parts: dict[str, float] = {}
+    comparison = None
     if ref.title and record.title:
         parts["title"] = title_similarity(ref.title, record.title, record.subtitle)
     if ref.authors and record.authors:
-        comparison = compare_authors(ref.authors, ref.et_al, record.authors)
+        comparison = compare_authors(ref.authors, ref.et_al, record.authors, cited)
         parts["authors"] = 0.5 * comparison.fraction + 0.5 * comparison.first_author_matches
     if ref.year and record.years():
         gap = min(abs(ref.year - y) for y in record.years())
@@ -267,7 +286,7 @@ def score_candidate(ref: Reference, record: Record) -> Score:
         parts["page"] = 1.0 if any(same_page(cited_page, p) for p in record_pages) else 0.0
     weight = sum(WEIGHTS[k] for k in parts)
     total = sum(WEIGHTS[k] * v for k, v in parts.items()) / weight if weight else 0.0
-    return Score(round(total, 4), {k: round(v, 4) for k, v in parts.items()})
+    return Score(round(total, 4), {k: round(v, 4) for k, v in parts.items()}, comparison)
 
 
 def confidence_without(field_scores: dict[str, float], field: str) -> float | None:
@@ -286,9 +305,10 @@ def rank_candidates(ref: Reference, candidates: list[Record]) -> list[tuple[Reco
     ranked once, by its best-scoring record: a sparse record from one source never hides a fuller
     one from another."""
     best: dict[str, tuple[Record, Score]] = {}
+    cited = CitedAuthors.of(ref.authors) if ref.authors and len(candidates) > 1 else None
     for record in candidates:
         key = record.doi or record.id or f"{id(record)}"
-        scored = (record, score_candidate(ref, record))
+        scored = (record, score_candidate(ref, record, cited))
         if key not in best or scored[1].total > best[key][1].total:
             best[key] = scored
     return sorted(best.values(), key=lambda pair: pair[1].total, reverse=True)

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from citelint.normalize import cited_initials
+
+if TYPE_CHECKING:
+    from citelint.names import AuthorComparison
 
 Severity = Literal["error", "warning", "info"]
 FixSafety = Literal["safe", "unsafe"]
@@ -353,6 +356,9 @@ class Match:
     record: Record | None = None
     score: float = 0.0
     field_scores: dict[str, float] = dataclasses.field(default_factory=dict)
+    # the cited authors aligned with ``record``'s, as scoring the match found them, so that the
+    # author rule need not align them again
+    author_comparison: AuthorComparison | None = None
     runner_up: Record | None = None
     runner_up_score: float | None = None
     doi_record: Record | None = None

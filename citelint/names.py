@@ -183,6 +183,14 @@ class AuthorComparison:
     et_al_superfluous: bool
     # (cited name, record name) pairs whose family names are one letter apart
     misspelled: list[tuple[str, str]] = field(default_factory=list)
+    # the lists compared, so that a comparison carried along (on a match) is used only for them
+    lists: tuple[list[Author], bool, list[Author]] | None = field(default=None, repr=False,
+                                                                  compare=False)
+
+    def compares(self, cited: list[Author], et_al: bool, record: list[Author]) -> bool:
+        """Whether this is the comparison of these very lists (the same objects)."""
+        return (self.lists is not None and self.lists[0] is cited and self.lists[1] == et_al
+                and self.lists[2] is record)
 
     @property
     def fraction(self) -> float:
@@ -191,14 +199,33 @@ class AuthorComparison:
         return len(self.pairs) / cited if cited else 1.0
 
 
-def compare_authors(cited: list[Author], et_al: bool, record: list[Author]) -> AuthorComparison:
+@dataclass
+class CitedAuthors:
+    """A cited author list split into names and family-name forms once, for comparing it with
+    several records' lists (:func:`compare_authors`)."""
+
+    authors: list[Author]
+    names: list[CitedName]
+    forms: list[set[str]]
+
+    @classmethod
+    def of(cls, cited: list[Author]) -> CitedAuthors:
+        names = [split_cited_name(n) for n in cited]
+        return cls(cited, names, [_cited_forms(name) for name in names])
+
+
+def compare_authors(cited: list[Author], et_al: bool, record: list[Author],
+                    prepared: CitedAuthors | None = None) -> AuthorComparison:
     """Align cited names with a record's authors, in order, tolerating compound surnames.
 
     Each record author's forms are computed once and indexed, so a name spelled alike is found
     without comparing it with every record author: a list of thousands of authors costs about
     as many steps, not their square. Only a name with no alike record author is compared with
-    all of them (for one letter off, or close)."""
-    names = [split_cited_name(n) for n in cited]
+    all of them (for one letter off, or close). ``prepared``: the cited list already split
+    (:class:`CitedAuthors` of ``cited``), when it is compared with several records."""
+    if prepared is None or prepared.authors is not cited:
+        prepared = CitedAuthors.of(cited)
+    names = prepared.names
     forms = [_record_forms(author) for author in record]
     by_form: dict[str, list[int]] = {}
     tokens: list[str] = []  # every family-name form of the record, by its author in ``owner``
@@ -217,7 +244,7 @@ def compare_authors(cited: list[Author], et_al: bool, record: list[Author]) -> A
     for i, name in enumerate(names):
         if name.family and set(name.family) <= _SUFFIX_ONLY:
             continue
-        cited_forms = _cited_forms(name)
+        cited_forms = prepared.forms[i]
         known: dict[int, str | None] = {}
 
         def agreement(j: int, cited_forms: set[str] = cited_forms,
@@ -258,4 +285,5 @@ def compare_authors(cited: list[Author], et_al: bool, record: list[Author]) -> A
         et_al_superfluous=et_al and bool(record) and len(matched) >= len(record)
         and not extra,
         misspelled=misspelled,
+        lists=(cited, et_al, record),
     )

@@ -209,6 +209,9 @@ class Resolver:
         if doi is None:
             return
         records = [found[s.name][doi] for s in self.sources if doi in found.get(s.name, {})]
+        for source in self.sources:
+            if doi in found.get(source.name, {}):
+                self._opinions.gave(source.name, [found[source.name][doi]])
         failed_here = False
         for source in self.sources:
             failure, dois = failed.get(source.name, (None, set()))
@@ -224,6 +227,7 @@ class Resolver:
             if score.acceptable:
                 match.record = best
                 match.score, match.field_scores = score.total, score.fields
+                match.author_comparison = score.authors
         elif not failed_here and self.sources and all(s.authoritative for s in self.sources):
             match.doi_registered = self._registered_elsewhere(match, doi)
 
@@ -262,6 +266,7 @@ class Resolver:
                 continue
             if source.name not in match.searched:
                 match.searched.append(source.name)
+            self._opinions.gave(source.name, results)
             candidates.extend(results)
             ranked = rank_candidates(ref, candidates)
             if ranked and ranked[0][1].acceptable:
@@ -269,6 +274,7 @@ class Resolver:
         if ranked and ranked[0][1].acceptable:
             match.record, score = ranked[0]
             match.score, match.field_scores = score.total, score.fields
+            match.author_comparison = score.authors
             if len(ranked) > 1:
                 match.runner_up, runner = ranked[1]
                 match.runner_up_score = runner.total
@@ -320,6 +326,9 @@ class _Opinions:
         self._early: Future[tuple[dict[str, dict[str, Record]], Failures]] | None = None
         self._covered: set[str] = set()  # DOIs the early batch asked about
         self._pool = ThreadPoolExecutor(1)
+        # which source gave each record: a source's name can differ from its records' origin
+        # ("index:crossref" gives "crossref" records), and it is not asked again for them
+        self._given_by: dict[int, str] = {}
 
     def __enter__(self) -> _Opinions:
         return self
@@ -341,12 +350,17 @@ class _Opinions:
             if self._before_last == 0 and self._early is None and last > 0:
                 self._early = self._pool.submit(self._ask_early, self.sources[last])
 
+    def gave(self, source: str, records: Sequence[Record]) -> None:
+        """``records`` came from the source named ``source`` (by search or DOI)."""
+        self._given_by.update((id(record), source) for record in records)
+
     def _mark_answered(self) -> None:
         """A record found by a source (by search or DOI) is that source's full answer."""
         for match in self.matches:
             for record in (match.record, *match.others):
                 if record is not None and record.doi:
-                    self.asked.setdefault(record.source, set()).add(record.doi)
+                    given_by = self._given_by.get(id(record), record.source)
+                    self.asked.setdefault(given_by, set()).add(record.doi)
 
     def _ask_early(self, source: Source) -> tuple[dict[str, dict[str, Record]], Failures]:
         with self._lock:

@@ -346,3 +346,20 @@ def test_names_with_unicode_hyphens_and_comma_suffixes_are_read_as_authors():
                          "2002;24(4):105-110.", 1, Location())
     assert ama.et_al and ama.title == "Design of a multichannel potentiometer"
     assert [a.family for a in ama.authors][:2] == ["Rohwedder", "Pasquini"]
+
+
+@pytest.mark.parametrize("labels", ["", "[{n}] ", "{n}. "])
+def test_a_list_parses_as_its_citations_do_one_by_one_with_the_lists_style(labels):
+    # parse_references takes each citation's identifiers off once, for the style detection and
+    # the parse, and stops trying a grammar once it cannot be chosen: the same as doing each
+    from citelint.citation import detect_style
+
+    styles = Path(__file__).parent / "fixtures" / "styles"
+    for name in ("ieee", "apa", "vancouver", "nature", "mla"):
+        lines = [line for line in (styles / f"{name}.txt").read_text().splitlines()
+                 if line.strip()]
+        texts = [labels.format(n=n) + line for n, line in enumerate(lines, start=1)]
+        style = detect_style(texts)
+        one_by_one = [parse_citation(text, n, Location(), style=style)
+                      for n, text in enumerate(texts, start=1)]
+        assert parse_references(texts) == one_by_one

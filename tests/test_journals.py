@@ -95,6 +95,21 @@ def test_the_ltwa_built_branch_by_branch_abbreviates_exactly_as_the_whole_tree()
     assert journals.iso4("Journal of Molecular Biology") == "J. Mol. Biol."
 
 
+def test_the_iso4_form_is_worked_out_only_when_the_records_titles_leave_it_open(monkeypatch):
+    import citelint.journals as journals
+
+    asked = []
+    monkeypatch.setattr(journals, "iso4", lambda title: asked.append(title) or "Q. J. Speed Tst.")
+    full = "Quarterly Journal of Speed Testing"
+    same = journals.compare_journals("Quarterly Journal of Speed Testing", full, ["Q J Speed Test"])
+    assert same.relation == "same" and asked == []
+    # the forms a report shows still hold the ISO 4 form
+    assert same.forms == (full, "Q J Speed Test", "Q. J. Speed Tst.") and asked == [full]
+    # only the ISO 4 form names it word for word: it is worked out, and the answer is "same"
+    assert journals.compare_journals("Q. J. Speed Tst.", full, []).relation == "same"
+    assert journals.compare_journals("Annals of Slowness", full, []).relation == "different"
+
+
 @pytest.mark.parametrize("cited", ["J Bacteriol", "J. Bacteriol.", "Journal of Bacteriology",
                                    "JOURNAL OF BACTERIOLOGY", "The Journal of Bacteriology"])
 def test_a_journals_subjects_are_found_from_its_abbreviation_or_its_title(cited):

@@ -201,6 +201,27 @@ def test_an_arxiv_id_is_looked_up_by_the_doi_arxiv_registers():
     assert openalex.doi_calls == [[ARXIV]] and match.record is not None
 
 
+def test_the_accepted_record_carries_the_author_comparison_scoring_made():
+    from factories import authors, cited
+
+    rec = _rec(authors=authors("Keller P", "Ortiz L"))
+    reference = ref(title=TITLE, year=2022, authors=cited("Keller P", "Ortiz L"))
+    [match] = resolve_references([reference], [FakeSource("crossref", [rec])])
+    comparison = match.author_comparison
+    assert comparison is not None and comparison.compares(reference.authors, False, rec.authors)
+    assert comparison.pairs == {0: 0, 1: 1}
+
+
+def test_a_source_is_not_asked_again_for_the_records_it_gave():
+    # an index's sources are named "index:crossref" while their records say "crossref"
+    index_crossref = FakeSource("index:crossref", [_rec()])
+    index_openalex = FakeSource("index:openalex", [_rec(source="openalex")])
+    [match] = resolve_references([ref(title=TITLE, year=2022)], [index_crossref, index_openalex])
+    assert match.record is not None and match.record.source == "crossref"
+    assert index_crossref.doi_calls == [] and index_openalex.doi_calls == [["10.1000/x"]]
+    assert [r.source for r in match.others] == ["openalex"]
+
+
 def test_the_last_sources_second_opinions_go_out_while_its_own_searches_still_run():
     # issue 16 item 1: OpenAlex is asked for the records Crossref found as soon as every
     # Crossref search has answered, not after OpenAlex's fallback searches

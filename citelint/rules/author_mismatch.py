@@ -35,7 +35,9 @@ def check(match: Match, context: CheckContext) -> Iterator[Finding]:
     record, ref = match.record, match.reference
     if record is None or not record.authors or not ref.authors:
         return
-    comparison = compare_authors(ref.authors, ref.et_al, record.authors)
+    comparison = match.author_comparison  # as scoring the match aligned them
+    if comparison is None or not comparison.compares(ref.authors, ref.et_al, record.authors):
+        comparison = compare_authors(ref.authors, ref.et_al, record.authors)
     recorded = [a.display() for a in record.authors]
     evidence = record_evidence(match, record_authors=recorded)
     cited = ", ".join(ref.author_names) + (", et al." if ref.et_al else "")

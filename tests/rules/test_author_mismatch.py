@@ -87,3 +87,20 @@ def test_a_real_title_with_another_works_authors_is_an_error():
                                           authors=cited("Keller P", "Brandt S")), rec))
     assert findings and all(f.severity == "error" for f in findings)
     assert '"Keller P"' in findings[0].message
+
+
+def test_the_comparison_scoring_carried_is_used_only_for_the_lists_it_compared():
+    from citelint.names import compare_authors
+
+    cited_ref = ref(authors=cited("Keller P", "Ortiz L"))
+    rec = record(authors=authors("Keller P", "Ortiz L", "Brandt S"))
+    other = record(authors=authors("Keller P", "Ortiz L"))
+    # carried from another record's list (e.g. the match's record was replaced): recomputed
+    stale = compare_authors(cited_ref.authors, False, other.authors)
+    [finding] = run_rule(rule, matched(cited_ref, rec, author_comparison=stale))
+    assert "Brandt S" in finding.message
+    # carried for these very lists: used as it is
+    carried = compare_authors(cited_ref.authors, False, rec.authors)
+    carried.missing = ["Someone Else"]
+    [finding] = run_rule(rule, matched(cited_ref, rec, author_comparison=carried))
+    assert "Someone Else" in finding.message
