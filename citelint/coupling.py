@@ -165,7 +165,7 @@ def couple(matches: Sequence[Match], exclude: Iterable[int] = ()) -> list[dict[s
         if not records[i]:
             results.append({"known": False})
             continue
-        shared, sharing = 0, Counter[int]()
+        by_space, sharing = Counter[str](), Counter[int]()
         for key in cites[i]:
             others = citing.get(key, ())
             if not others:
@@ -174,8 +174,10 @@ def couple(matches: Sequence[Match], exclude: Iterable[int] = ()) -> list[dict[s
             # that a work every reference cites costs no more than any other
             partners = [j for j in others[:PARTNERS + len(same_work[i])] if j not in same_work[i]]
             if partners:
-                shared += 1
+                by_space[_space(key)] += 1
                 sharing.update(partners)
+        # a cited work shared by OpenAlex id and by DOI (two records of each work) counts once
+        shared = max(by_space.values(), default=0)
         linked = direct[i] | cited_by[i] | related_to[i]
         coupled = bool(linked) or shared >= MIN_SHARED
         ranked = sorted(linked)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from citelint import check, coupling
-from citelint.models import Manuscript, Match, Reference
+from citelint.models import Manuscript, Match, Record, Reference
 from citelint.records import openalex_key, record_from_json, record_from_openalex
 from citelint.relatedness import outliers
 from citelint.rules import CheckContext, off_topic
@@ -278,3 +278,18 @@ def test_two_unrelated_references_that_cite_each_other_are_both_reported():
     assert f"its record's only citation ties are to [{index[b]}]" in found[a].message
     assert found[a].evidence["coupling"]["tied_only_to"] == [index[b]]
     assert found[b].evidence["coupling"]["protected"] is False
+
+
+def test_a_work_cited_by_both_records_of_two_references_counts_once():
+    """Online, a reference often has a Crossref record (citing by DOI) and an OpenAlex one
+    (citing by OpenAlex id) of the same work: one shared cited work must not count twice."""
+    def reference(n: int) -> Match:
+        doi = f"10.5555/coupling.{n}"
+        crossref = Record(source="crossref", doi=doi, title=f"Work {n}",
+                          referenced_works=["10.5555/shared", f"10.5555/own.{n}"])
+        alex = Record(source="openalex", doi=doi, id=f"https://openalex.org/W10{n}",
+                      title=f"Work {n}", referenced_works=["W999", f"W50{n}"])
+        return Match(Reference(n, f"Work {n}"), record=crossref, others=[alex])
+
+    results = coupling.couple([reference(n) for n in range(1, 6)])
+    assert all(r["shared_cited"] == 1 and not r["coupled"] for r in results)

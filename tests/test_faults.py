@@ -376,10 +376,11 @@ def test_with_no_network_every_reference_is_unverified_at_once(
     assert code == EXIT_UNVERIFIED and "Traceback" not in stderr
     assert [r["status"] for r in report["references"]] == ["unverified"] * 60
     # refused connections are not retried: the first answer took each service down for the run
-    # (Crossref's first look-ups go out side by side, one per worker)
+    # (the first look-ups go out side by side, up to the places in flight each lane starts
+    # with: one per Crossref lane in the public pool, four for OpenAlex)
     stats = report["stats"]
     assert stats["retries"] == 0 and "retrying" not in stderr
-    assert stats["requests"]["openalex"] == 1 and 1 <= stats["requests"]["crossref"] <= 3
+    assert 1 <= stats["requests"]["openalex"] <= 4 and 1 <= stats["requests"]["crossref"] <= 3
     # one reason, told once on the terminal for all sixty references
     assert stderr.count("A lookup failed: crossref: Crossref could not be reached") == 1
     assert "sixty.json: no reference could be verified: A lookup failed: crossref:" in stderr

@@ -47,7 +47,10 @@ MAX_WINDOW = 1000
 
 
 class Pacer(Protocol):
-    """Pacing for one ``(service, lane)``; must be safe to call from several threads."""
+    """Pacing for one ``(service, lane)``; must be safe to call from several threads.
+
+    A pacer may also have ``sent()`` (see :meth:`LanePacer.sent`): the transport calls it, from
+    the thread that acquired, the moment the request has been written to the wire."""
 
     def acquire(self) -> None:
         """Wait until one more request may start now, and count it as started and in flight."""
@@ -88,7 +91,9 @@ class LanePacer:
         self.margin = margin
         self._set_rate(limit, interval)
         self._in_flight = 0
-        self._starts: deque[float] = deque(maxlen=MAX_WINDOW)
+        self._starts: deque[float] = deque(maxlen=MAX_WINDOW)  # oldest first
+        self._serials: deque[int] = deque(maxlen=MAX_WINDOW)  # which request each start is
+        self._mine = threading.local()  # the serial of this thread's last request
         self._started = 0  # requests let through since the pacer was made
         self._paused_until = 0.0
         self._tickets = 0  # handed out, in the order acquire() was called
@@ -150,8 +155,31 @@ class LanePacer:
             self._in_flight += 1
             opening = self._started < self.concurrency  # likely on a new connection
             self._starts.append(time.monotonic() + (CONNECTING_MARGIN if opening else 0.0))
+            self._serials.append(self._started)
+            self._mine.serial = self._started
             self._started += 1
             self._cond.notify_all()
+
+    def sent(self) -> None:
+        """This thread's request has just been written to the wire: if that is later than its
+        start was counted (the thread lost the CPU in between, e.g. while another thread
+        imported a large library), its token comes back that much later."""
+        now = time.monotonic()
+        with self._cond:
+            serial = getattr(self._mine, "serial", None)
+            self._mine.serial = None
+            if serial is None:
+                return
+            at = len(self._serials) - 1
+            while at >= 0 and self._serials[at] != serial:  # among the last few, normally
+                at -= 1
+            if at < 0 or self._starts[at] >= now:
+                return
+            self._starts[at] = now
+            while at + 1 < len(self._starts) and self._starts[at + 1] < now:  # keep them in order
+                self._starts[at], self._starts[at + 1] = self._starts[at + 1], now
+                self._serials[at], self._serials[at + 1] = self._serials[at + 1], serial
+                at += 1
 
     def release(self, headers: Mapping[str, str] | None = None, status: int | None = None,
                 retry_after: float | None = None) -> None:

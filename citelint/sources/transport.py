@@ -37,6 +37,8 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
+import urllib3.connection
+import urllib3.connectionpool
 import urllib3.exceptions
 from tenacity import (
     RetryCallState,
@@ -66,6 +68,49 @@ DEFAULT_CACHE_TTL = 30 * 24 * 3600.0
 MAX_REDIRECTS = 3
 _REDIRECTS = {301, 302, 303, 307, 308}
 DEFAULT_MAX_BODY = 32 * 1024 * 1024  # bytes read from one answer
+
+
+#: The pacer of the request this thread is sending (told when its bytes are on the wire).
+_SENDING = threading.local()
+
+
+def _on_the_wire() -> None:
+    """Tell the pacer of this thread's request that it has been written (see Pacer.sent)."""
+    pacer = getattr(_SENDING, "pacer", None)
+    _SENDING.pacer = None
+    sent = getattr(pacer, "sent", None)
+    if sent is not None:
+        sent()
+
+
+class _NotingConnection(urllib3.connection.HTTPConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        super().request(*args, **kwargs)
+        _on_the_wire()
+
+
+class _NotingTLSConnection(urllib3.connection.HTTPSConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        super().request(*args, **kwargs)
+        _on_the_wire()
+
+
+class _NotingPool(urllib3.connectionpool.HTTPConnectionPool):
+    ConnectionCls = _NotingConnection
+
+
+class _NotingTLSPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _NotingTLSConnection
+
+
+class _NotingAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter whose connections tell the pacer the moment a request is written: the
+    pacer counts the request from then if it left later than it was let through."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _NotingPool,
+                                                   "https": _NotingTLSPool}
 
 
 def user_agent(mailto: str | None = None) -> str:
@@ -354,7 +399,7 @@ class Transport:
         # redirects are followed here, by hand (see _redirect_target): requests must not even
         # work out where one leads, as it raises on an address it cannot parse
         self.session.get_redirect_target = lambda _response: None  # type: ignore[method-assign, assignment]
-        adapter = requests.adapters.HTTPAdapter(pool_connections=8, pool_maxsize=16)
+        adapter = _NotingAdapter(pool_connections=8, pool_maxsize=16)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
         self.session.headers["User-Agent"] = user_agent(mailto)
@@ -596,7 +641,8 @@ class Transport:
         try:
             prepared = self.session.prepare_request(
                 requests.Request("GET", url, headers=dict(headers or {})))
-            settings = self.session.merge_environment_settings(prepared.url, {}, True, None, None)
+            settings = self.session.merge_environment_settings(prepared.url or url, {}, True, None,
+                                                              None)
         except requests.RequestException as exc:  # an address requests cannot use
             raise _GiveUp(f"could not be asked ({type(exc).__name__})") from None
         pacer = self.pacer(service, lane)
@@ -617,6 +663,7 @@ class Transport:
                               f"{_duration(self.request_budget)}")
             timeout = (min(self.timeout[0], remaining), min(self.timeout[1], remaining))
             try:
+                _SENDING.pacer = pacer
                 answer = self.session.send(prepared, timeout=timeout, allow_redirects=False,
                                            **settings)
                 body = self._read_body(answer, deadline)
@@ -646,6 +693,7 @@ class Transport:
             except requests.RequestException as exc:  # an address requests cannot use
                 raise _GiveUp(f"could not be asked ({type(exc).__name__})") from None
         finally:
+            _SENDING.pacer = None  # (not written at all: a refused connection)
             if answer is not None:
                 answer.close()
                 wait = _retry_after(answer.headers.get("Retry-After"))

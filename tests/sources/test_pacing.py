@@ -137,3 +137,40 @@ def test_a_429_under_presumed_limits_pauses_and_relearns() -> None:
     before = time.monotonic()
     pacer.release({"x-rate-limit-limit": "1", "x-rate-limit-interval": "1s"}, 429, 1.5)
     assert pacer.limit == 1 and pacer.next_start() >= before + 1.5
+
+
+def test_a_request_written_late_counts_from_when_it_was_written() -> None:
+    # a thread let through that loses the CPU before its request is on the wire (another thread
+    # importing a large library) must not let the next request go an interval after its turn
+    pacer = LanePacer(concurrency=2, limit=1, interval=1.0, margin=0.0)
+    pacer._started = 2  # past the requests that open connections
+    pacer.acquire()
+    let_through = pacer.starts()[0]
+    time.sleep(0.2)
+    pacer.sent()
+    written = pacer.starts()[0]
+    assert written >= let_through + 0.2
+    assert pacer.next_start() == pytest.approx(written + 1.0)
+    pacer.sent()  # told twice: nothing changes
+    assert pacer.starts() == [written]
+
+
+def test_sent_keeps_the_starts_in_order() -> None:
+    pacer = LanePacer(concurrency=3, limit=3, interval=1.0, margin=0.0)
+    pacer._started = 3
+    first: list[float] = []
+
+    def late() -> None:
+        pacer.acquire()
+        first.append(pacer.starts()[-1])
+        time.sleep(0.2)
+        pacer.sent()
+
+    thread = threading.Thread(target=late)
+    thread.start()
+    wait_for(lambda: bool(first))
+    pacer.acquire()  # a later request, written at once
+    pacer.sent()
+    thread.join(10)
+    starts = pacer.starts()
+    assert starts == sorted(starts) and starts[-1] >= first[0] + 0.2

@@ -335,6 +335,9 @@ def test_each_request_is_paced_by_the_pacer_of_its_service_and_lane(fake_api, tm
         def acquire(self) -> None:
             events.append(("acquire", *self.key, None))
 
+        def sent(self) -> None:  # optional: told when the request is on the wire
+            events.append(("sent", *self.key, None))
+
         def release(self, headers=None, status=None, retry_after=None) -> None:
             events.append(("release", *self.key, status))
 
@@ -343,10 +346,13 @@ def test_each_request_is_paced_by_the_pacer_of_its_service_and_lane(fake_api, tm
     transport.get(f"{fake_api.url}{KNOWN}", service="Crossref", lane="single")
     transport.get(f"{fake_api.url}/openalex/works/W2162348455", service="OpenAlex")
     assert events == [("acquire", "Crossref", "single", None),
+                      ("sent", "Crossref", "single", None),
                       ("release", "Crossref", "single", 429),
                       ("acquire", "Crossref", "single", None),
+                      ("sent", "Crossref", "single", None),
                       ("release", "Crossref", "single", 200),
-                      ("acquire", "OpenAlex", "", None), ("release", "OpenAlex", "", 200)]
+                      ("acquire", "OpenAlex", "", None), ("sent", "OpenAlex", "", None),
+                      ("release", "OpenAlex", "", 200)]
 
 
 def test_a_request_waiting_its_turn_is_not_sent_once_the_service_went_down(fake_api, tmp_path):
