@@ -57,6 +57,15 @@ references most like it (``nearest``). The message says which score decided and 
 threshold, which terms were compared, and the references most like it; when the one most like it
 is reported too, it says so, and it suggests that the two are a method the paper uses only when
 they look like one (a methods section cites them, or a title names a method, tool or statistic).
+
+Citation ties (online)
+    When the references' records say what each work cites (OpenAlex ``referenced_works`` and
+    ``related_works``, fetched in the same request; Crossref's ``reference`` list), a reference
+    tied to references that are not outliers themselves (two shared cited works, a citation
+    either way, or OpenAlex's related works) is never reported, and a reported one's message
+    says when its record shares nothing with the list (``coupling`` in its relatedness: the
+    ties, its OpenAlex topic and the list's). Being tied to nothing never reports a reference by
+    itself: many genuine references cite nothing else the list cites (docs/offtopic.md).
 """
 
 from __future__ import annotations

@@ -209,7 +209,7 @@ class CandidateRanker:
         limit = max(rows * 10, 50)
         best: dict[int, float] = {}
         title = comparable(reference.title)
-        titles, texts = self._choices(title, comparable(reference.raw))
+        titles, texts = self._choices(title, reference.raw)
         if title:
             for choice, set_score, index in process.extract(
                     title, titles, scorer=fuzz.token_set_ratio, processor=None,
@@ -219,8 +219,8 @@ class CandidateRanker:
                 similarity = 0.7 * set_score + 0.3 * fuzz.ratio(title, choice)
                 if similarity >= TITLE_FLOOR:
                     best[index] = similarity
-        raw = comparable(reference.raw)
-        if raw and max(best.values(), default=0.0) < CONFIDENT_TITLE:
+        if max(best.values(), default=0.0) < CONFIDENT_TITLE and (raw := comparable(
+                reference.raw)):
             for _, similarity, index in process.extract(
                     raw, texts, scorer=fuzz.token_set_ratio, processor=None,
                     limit=limit, score_cutoff=RAW_FLOOR):
@@ -232,14 +232,15 @@ class CandidateRanker:
         return [self.records[index] for _, index in scored[:rows]]
 
     def _choices(self, title: str, raw: str) -> tuple[Choices, Choices]:
-        """The titles and texts a search compares the citation with: all of them, or, among
-        more than :data:`FULL_SCAN_LIMIT` records, those sharing a word with it."""
+        """The titles and texts a search compares the citation (``raw`` as written) with: all
+        of them, or, among more than :data:`FULL_SCAN_LIMIT` records, those sharing a word with
+        it."""
         if len(self._titles) <= FULL_SCAN_LIMIT:
             return self._titles, self._texts
         if self._word_index is None:  # built once, on the first search
             self._word_index = (_WordIndex(self._titles), _WordIndex(self._texts))
         by_title, by_text = self._word_index
-        return by_title.sharing(title), by_text.sharing(raw)
+        return by_title.sharing(title), by_text.sharing(comparable(raw))
 
     def _boost(self, index: int, family: frozenset[str], year: int | None) -> float:
         boost = 0.0
