@@ -176,8 +176,8 @@ def _read_merges(path: Path, stream: BinaryIO, problems: list[str]) -> Iterator[
                 problems.append(f"{where}: a merged_ids row needs 3 columns (merge_date, id, "
                                 f"merge_into_id), this one has {len(row)}; it was skipped.")
                 continue
-            date, merged, kept = (cell.strip() for cell in row)
-            merged, kept = _entity_id(merged), _entity_id(kept)
+            date, merged_cell, kept_cell = (cell.strip() for cell in row)
+            merged, kept = _entity_id(merged_cell), _entity_id(kept_cell)
             if not (_DATE.fullmatch(date) and merged and kept):
                 problems.append(f"{where}: not a merged_ids row (a date, then two OpenAlex ids): "
                                 f"{','.join(row)[:120]!r}; it was skipped.")
