@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import sys
 import time
@@ -497,6 +498,64 @@ def run_method_citations(corpora: list[Corpus], method: str, fields: str, trials
     return counts
 
 
+# The (z, ratio) settings that --separation tries.
+SEPARATION_GRID = tuple((z, r) for z in (0.5, 0.75, 1.0, 1.25, 1.4, 1.5, 1.75, 2.0, 2.5, 3.0)
+                        for r in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0))
+
+
+def run_separation(corpora: list[Corpus], method: str, fields: str, seed: int = 7,
+                   budget: float = 1.0) -> list[str]:
+    """How well the scores separate the distant intruders, whatever the gates: one trial per
+    list × source pair, scored once, then every (z, ratio) of ``SEPARATION_GRID``. Reports the
+    best recall whose false flags stay within ``budget`` per 60 original references pooled,
+    and on every list; and the ranking ceiling: per trial, the intruders scored below the
+    ``budget``/60 quantile of that trial's genuine judged references (an oracle threshold)."""
+    from citelint.relatedness import judged
+
+    rng = random.Random(seed)
+    trials = []
+    for base in (c for c in corpora if c.role == "list"):
+        for pool in pools_for(base, corpora):
+            manuscript, matches, inserted = intruder_trial(base, pool, rng, fields)
+            near = {i for i in inserted if is_near(base, pool, matches[i].record.title)}
+            trials.append((base.name, matches, score_relatedness(manuscript, matches,
+                                                                 method=method),
+                           inserted - near, near, known_off_topic(base, matches)))
+    results = []
+    for z, ratio in SEPARATION_GRID:
+        by_list: dict[str, Tally] = {}
+        for name, matches, scores, distant, near, known in trials:
+            flagged = set(outliers(scores, z_threshold=z, max_ratio=ratio))
+            by_list.setdefault(name, Tally()).count(matches, flagged, distant, near, known)
+        total = Tally()
+        for tally in by_list.values():
+            total.add(tally)
+        worst = max(2 * t.false_per_30 for t in by_list.values())
+        results.append((total.recall, 2 * total.false_per_30, worst, z, ratio))
+    lines = [f"{method}, {fields}, seed {seed}, {len(trials)} trials:"]
+    for label, column in (("pooled", 1), ("on every list", 2)):
+        within = [r for r in results if r[column] <= budget]
+        if within:
+            best = max(within)
+            lines.append(f"  best recall at <= {budget} false flags per 60 {label}: {best[0]:.1%} "
+                         f"({best[1]:.2f} per 60 pooled, worst list {best[2]:.2f}; z {best[3]}, "
+                         f"ratio {best[4]})")
+        else:
+            lines.append(f"  no setting keeps <= {budget} false flags per 60 {label}")
+    caught = inserted_total = 0
+    for _, _, scores, distant, near, known in trials:
+        genuine = sorted(s["score"] if not s.get("key_terms") else math.inf
+                         for i, s in enumerate(scores)
+                         if judged(s) and i not in distant | near | known)
+        cut = genuine[int(budget / 60 * len(genuine))] if genuine else -math.inf
+        inserted_total += len(distant)
+        caught += sum(1 for i in distant if judged(scores[i]) and not scores[i].get("key_terms")
+                      and scores[i]["score"] < cut)
+    lines.append(f"  ranking ceiling at the {budget}/60 quantile: "
+                 f"{caught / max(inserted_total, 1):.1%}")
+    return lines
+
+
 def describe_seed(method: str, **outlier_options: Any) -> list[str]:
     manuscript, matches, labels = seed_matches()
     scores = score_relatedness(manuscript, matches, method=method)
@@ -567,6 +626,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="also measure how often genuine method citations are flagged")
     parser.add_argument("--cost", action="store_true",
                         help="only measure the CPU time per list size (docs/offtopic.md)")
+    parser.add_argument("--separation", action="store_true",
+                        help="only measure how well the scores separate the intruders, over "
+                             "every gate setting (one trial per list and source, docs/offtopic.md)")
+    parser.add_argument("--seed", type=int, default=7, help="trial seed of --separation")
     parser.add_argument("--no-jats", action="store_true",
                         help="leave out the JATS lists of fixtures/offtopic (the first six only)")
     args = parser.parse_args(argv)
@@ -576,6 +639,11 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(measure_cost(method)))
         return 0
     corpora = all_corpora(jats=not args.no_jats)
+    if args.separation:
+        for method in args.methods.split(","):
+            for fields in args.fields.split(","):
+                print("\n".join(run_separation(corpora, method, fields, args.seed)))
+        return 0
     for corpus in corpora:
         print(f"corpus {corpus.name}: {len(corpus.items)} works ({corpus.role})")
     for method in args.methods.split(","):

@@ -3,12 +3,14 @@
 Writes a deterministic synthetic data file (bench/synthetic.py) of as many works as the list
 cites, a numbered plain-text list of that many references (about 2 % citing works the data does
 not hold, 0.5 % citing a work a second time), checks it offline against the data file as a
-snapshot, and prints the CPU seconds of each stage, the duplicate-reference rule's share, and
-how many references came out (none may be lost). Figures: docs/benchmarks.md.
+snapshot with the default rules (off-topic by TF-IDF, the method that needs no model), and
+prints the CPU seconds of each stage, the shares of duplicate-reference and off-topic, and how
+many references came out (none may be lost). Figures: docs/benchmarks.md.
 
-    python bench/scale.py                  # 20,000 references (the input limit)
+    python bench/scale.py                          # 20,000 references (the input limit)
     python bench/scale.py --references 7000
-    python bench/scale.py --with-off-topic # off-topic included (its own scaling: docs/offtopic.md)
+    python bench/scale.py --off-topic none         # without off-topic
+    python bench/scale.py --off-topic embedding    # off-topic by the embedding model
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ def _timed(what: str, step, figures: dict[str, float]):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--references", type=int, default=20_000)
-    parser.add_argument("--with-off-topic", action="store_true")
+    parser.add_argument("--off-topic", choices=("tfidf", "embedding", "none"), default="tfidf",
+                        help="how off-topic scores relatedness, or none to leave it out")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data, listing = Path(tmp) / "works.jsonl", Path(tmp) / "list.txt"
@@ -57,8 +60,12 @@ def main() -> None:
             works, args.references, 2, missing)), encoding="utf-8")
         config = Config()
         config.offline = True
-        if not args.with_off_topic:
+        if args.off_topic == "none":
             config.disable = set(config.disable) | {"off-topic"}
+        else:
+            config.options = {**config.options,
+                              "off-topic": {**config.options.get("off-topic", {}),
+                                            "method": args.off_topic}}
         figures: dict[str, float] = {}
         manuscript = _timed("read", lambda: read_file(listing), figures)
         source = _timed("load snapshot", lambda: SnapshotSource(data), figures)
@@ -70,6 +77,11 @@ def main() -> None:
         context = CheckContext(manuscript, config.options)
         copies = _timed("of which duplicate-reference", lambda: list(duplicates.check_list(
             matches, context)), figures)
+        if args.off_topic != "none":
+            from citelint.rules import off_topic
+
+            _timed("of which off-topic", lambda: list(off_topic.check_list(
+                matches, CheckContext(manuscript, config.options))), figures)
         # its worst case: no reference resolved, so every title is compared as unresolved
         unresolved = [Match(reference=m.reference, record=None) for m in matches]
         _timed("duplicate-reference, none resolved", lambda: list(duplicates.check_list(

@@ -143,7 +143,11 @@ def title_difference(cited: str, recorded: str, subtitle: str | None = None) -> 
     """How the cited title's content words differ from the record's, against the record's
     closest form: a citation may leave out the record's subtitle, give the one a source keeps
     apart, or, when the record has no subtitle at all, give one of its own."""
-    pairs = [(cited, recorded)]
+    whole = _content_difference(title_words(cited), title_words(recorded))
+    whole.against, whole.cited = recorded, cited
+    if _size(whole) == (0, 0):
+        return whole  # the same words: no other form can come closer
+    pairs = []
     if subtitle:
         pairs.append((cited, f"{recorded}: {subtitle}"))
     main = _SUBTITLE.split(strip_markup(recorded), maxsplit=1)[0]
@@ -153,13 +157,12 @@ def title_difference(cited: str, recorded: str, subtitle: str | None = None) -> 
         cited_main = _SUBTITLE.split(strip_markup(cited).strip(" \"'“”‘’,."), maxsplit=1)[0]
         if len(title_words(cited_main)) >= 3:
             pairs.append((cited_main, recorded))
-    best: TitleDifference | None = None
+    best = whole
     for cited_form, form in pairs:
         difference = _content_difference(title_words(cited_form), title_words(form))
         difference.against, difference.cited = form, cited_form
-        if best is None or _size(difference) < _size(best):
+        if _size(difference) < _size(best):
             best = difference
-    assert best is not None
     return best
 
 

@@ -116,6 +116,8 @@ _TAG_RE = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
 def strip_diacritics(text: str) -> str:
     """Remove combining marks and spell letters without a base as ASCII does: "Sánchez" ->
     "Sanchez", "Horňáková Ľ" -> "Hornakova L", "Ørsted" -> "Orsted", "Weiß" -> "Weiss"."""
+    if text.isascii():
+        return text  # nothing to decompose, strip or spell out
     decomposed = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
     return unicodedata.normalize("NFC", "".join(c for c in decomposed
                                                  if not unicodedata.combining(c)))
@@ -258,19 +260,20 @@ def split_name(name: str) -> tuple[str, str]:
 
 # British spellings and their American forms, applied to both sides of a comparison (so a rule
 # that also rewrites some unrelated word does so on both sides alike)
+# (each with the letters a word must hold for it to apply at all, so most words skip the pattern)
 _SPELLING = [
-    (re.compile(r"(?<=\w{3})is(e|ed|es|ing|ation|ations)$"), r"iz\1"),
-    (re.compile(r"(?<=\w{2})ys(e|ed|es|ing)$"), r"yz\1"),
-    (re.compile(r"(?<=\w{2})our(s|ed|ing|al|ite|ites)?$"), r"or\1"),
-    (re.compile(r"(?<=\w{2})(t|b)re(s|d)?$"), r"\1er\2"),
-    (re.compile(r"(?<=\w{2})ll(ed|ing|er|ers)$"), r"l\1"),
-    (re.compile(r"(?<=\w{3})ogue(s)?$"), r"og\1"),
-    (re.compile(r"(?<=\w{3})mme(s)?$"), r"m\1"),
-    (re.compile(r"ae|oe"), "e"),
-    (re.compile(r"^sulph"), "sulf"),
-    (re.compile(r"^aluminium"), "aluminum"),
-    (re.compile(r"^grey"), "gray"),
-    (re.compile(r"eing$"), "ing"),
+    (re.compile(r"(?<=\w{3})is(e|ed|es|ing|ation|ations)$"), r"iz\1", ("is",)),
+    (re.compile(r"(?<=\w{2})ys(e|ed|es|ing)$"), r"yz\1", ("ys",)),
+    (re.compile(r"(?<=\w{2})our(s|ed|ing|al|ite|ites)?$"), r"or\1", ("our",)),
+    (re.compile(r"(?<=\w{2})(t|b)re(s|d)?$"), r"\1er\2", ("tre", "bre")),
+    (re.compile(r"(?<=\w{2})ll(ed|ing|er|ers)$"), r"l\1", ("ll",)),
+    (re.compile(r"(?<=\w{3})ogue(s)?$"), r"og\1", ("ogue",)),
+    (re.compile(r"(?<=\w{3})mme(s)?$"), r"m\1", ("mme",)),
+    (re.compile(r"ae|oe"), "e", ("ae", "oe")),
+    (re.compile(r"^sulph"), "sulf", ("sulph",)),
+    (re.compile(r"^aluminium"), "aluminum", ("aluminium",)),
+    (re.compile(r"^grey"), "gray", ("grey",)),
+    (re.compile(r"eing$"), "ing", ("eing",)),
 ]
 
 
@@ -278,6 +281,7 @@ _SPELLING = [
 def american_spelling(word: str) -> str:
     """One folded word in American spelling: "tumour" -> "tumor", "haemorrhage" -> "hemorrhage",
     "modelling" -> "modeling", "analyse" -> "analyze", "centre" -> "center"."""
-    for pattern, replacement in _SPELLING:
-        word = pattern.sub(replacement, word)
+    for pattern, replacement, letters in _SPELLING:
+        if any(held in word for held in letters):
+            word = pattern.sub(replacement, word)
     return word

@@ -71,6 +71,18 @@ OUTLIER_DEFAULTS: dict[str, tuple[float, float]] = {"tfidf": (1.5, 0.2), "embedd
 # A reference that uses one of the subject's first KEY_TERMS key terms is never called unrelated.
 KEY_TERMS = 4
 _TOKENS = re.compile(r"\b[^\W\d_][\w-]*[^\W_]\b")  # words of two or more characters
+# Function words of the other languages that English-language papers cite most often (German,
+# French, Spanish, Portuguese, Italian), less those that are English words too ("die", "in").
+_FOREIGN_WORDS = frozenset(
+    "der das und über ueber von zur zum den dem ein eine einer eines mit bei aus für im ist auf "
+    "nach sich le la les des du et sur dans une un pour par avec aux au est chez el los las del y "
+    "en por para con sobre una uma um em da dos das ao pela pelo com il della delle dei di nel "
+    "nella che gli de".split()
+)
+# Short words that are function words of English and of another language alike: they count
+# for neither.
+_AMBIGUOUS_WORDS = frozenset("a an as am do die e in is no o on".split())
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 def manuscript_subject(manuscript: Manuscript | None) -> str:
@@ -122,6 +134,25 @@ def journal_subject_text(match: Match) -> str:
         if journal_subjects(journal):
             return ""
     return ""
+
+
+def not_english(text: str | None) -> bool:
+    """Whether a title is in another language than English: at least two function words of
+    German, French, Spanish, Portuguese or Italian, and more of them than English stop words
+    ("Allgemeine Morphologie der Gewächse", "Essai sur la disposition des feuilles").
+
+    Words (and the English sentence-embedding model) cannot tell how close such a title is to
+    an English manuscript: it would score as unrelated whatever its subject.
+    """
+    words = [w.lower() for w in _WORDS.findall(text or "")]
+    foreign = sum(w in _FOREIGN_WORDS for w in words)
+    english = sum(w in _stop_words() and w not in _AMBIGUOUS_WORDS for w in words)
+    return foreign >= 2 and foreign > english
+
+
+def _title(match: Match) -> str | None:
+    record = match.record
+    return (record.title if record is not None else None) or match.reference.title
 
 
 def reference_field(match: Match) -> tuple[str | None, str | None]:
@@ -466,6 +497,9 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
     document_frequency = np.bincount(ref_words.indices, minlength=len(vocab))
     key_terms = _key_terms(document_frequency, anchor, vocab)
     protecting = set(key_terms[:KEY_TERMS])
+    # a list in another language is compared in its own words; only in an English one is a
+    # title in another language left unjudged
+    english_subject = not not_english(subject) if has_subject else True
     results: list[dict[str, Any]] = []
     for i in range(len(matches)):
         field, domain = fields[i]
@@ -481,6 +515,10 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
             result["methods_only"] = all(c.methods for c in cited_in)
         if not has_text[i]:
             result["reason"] = "no title, abstract or keywords to compare"
+            continue
+        if english_subject and not_english(_title(matches[i])):
+            result["reason"] = ("its title is not in English: words cannot compare it with the "
+                                "manuscript's subject")
             continue
         columns, values = ref_words.row(i)
         used = {vocab[j] for j in columns}

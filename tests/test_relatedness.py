@@ -238,6 +238,43 @@ def test_the_journals_field_brings_two_references_together_only_under_tfidf():
     assert scores[2]["to_list"] == 0
 
 
+@pytest.mark.parametrize("title, foreign", [
+    ("Allgemeine Morphologie der Gewächse, Handbuch der physiologischen Botanik", True),
+    ("Essai sur la disposition des feuilles curvisériées", True),
+    ("Nota prévia sobre a ocorrência de uma nova doença em Moçambique", True),
+    ("De novo assembly of the genome of the wild tomato", False),
+    ("La Crosse virus encephalitis in children", False),
+    ("Expression of FOXP2 in de la Chapelle syndrome", False),
+    ("Y chromosome and the sex of a cell in an embryo", False),
+])
+def test_titles_in_another_language_are_told_from_english_ones(title, foreign):
+    from citelint.relatedness import not_english
+
+    assert not_english(title) is foreign
+
+
+@pytest.mark.parametrize("method", ["tfidf", pytest.param("embedding", marks=needs_embeddings)])
+def test_a_title_in_another_language_is_not_judged_in_an_english_list(method):
+    manuscript, matches, _ = ev.seed_matches()
+    german = _match(99, "Allgemeine Morphologie der Gewächse, Handbuch der physiologischen Botanik")
+    scores = score_relatedness(manuscript, [*matches, german], method=method)
+    assert scores[-1]["score"] is None and "not in English" in scores[-1]["reason"]
+    assert len(matches) not in outliers(scores, z_threshold=0.0, max_ratio=1.0, max_share=1.0)
+
+
+def test_a_list_in_another_language_is_judged_in_its_own_words():
+    manuscript = Manuscript(path=None, format="test", references=[],
+                            title="Die Blattstellung der Koniferen und die Ordnung der Schuppen",
+                            abstract="Über die Ordnung der Schuppen an den Zapfen der Tannen.")
+    titles = ["Über die Schuppen der Tannenzapfen und ihre Ordnung",
+              "Die Ordnung der Blätter an den Zweigen der Koniferen",
+              "Zur Blattstellung der Tannen und der Fichten",
+              "Die Schuppen an den Zapfen der Kiefer",
+              "Über die Blattstellung an den Zweigen der Tannen"]
+    scores = score_relatedness(manuscript, [_match(i + 1, t) for i, t in enumerate(titles)])
+    assert all(s["score"] is not None for s in scores)
+
+
 def test_works_without_a_manuscript_subject():
     _, matches, labels = ev.seed_matches()
     empty = Manuscript(path=None, format="test", references=[])

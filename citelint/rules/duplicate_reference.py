@@ -87,15 +87,21 @@ class _TitleIndex:
     def __init__(self) -> None:
         self.filed: dict[str, set[int]] = {}
         self.everything: set[int] = set()
+        self.unfiled: list[tuple[int, str]] = []  # filed when first looked in
 
     def add(self, position: int, title: str) -> None:
         self.everything.add(position)
-        for key in title_index_keys(title):
-            self.filed.setdefault(key, set()).add(position)
+        self.unfiled.append((position, title))
 
     def candidates(self, title: str) -> set[int]:
         """The entries filed under every probe key of ``title`` (a title the same as it has
         them all), narrowed from the rarest key on."""
+        if not self.everything:
+            return set()
+        for position, filed_title in self.unfiled:
+            for key in title_index_keys(filed_title):
+                self.filed.setdefault(key, set()).add(position)
+        self.unfiled.clear()
         keys = title_probe_keys(title)
         if keys is None:
             return self.everything

@@ -23,7 +23,9 @@ five references are not judged. When the input has the manuscript's text (JATS, 
 plain text citing numbered references as [12]), a reference cited only in its methods sections
 ("Materials and methods", "Statistical analysis", "Software"...) is not judged either: it is cited
 for how the work was done, and, measured on real reference lists, well-known methods papers (R,
-ImageJ, DESeq2, BLAST...) score as low as intruders from a distant field.
+ImageJ, DESeq2, BLAST...) score as low as intruders from a distant field. Nor is a reference
+whose title is in another language than an English manuscript's ("Allgemeine Morphologie der
+Gewächse"): words cannot say how close it is, so its score would accuse it whatever its subject.
 
 Example, in a review of soil microbiology under drought
     passes: "Drought reshapes the bacterial communities of grassland soils."

@@ -209,20 +209,19 @@ class CandidateRanker:
         limit = max(rows * 10, 50)
         best: dict[int, float] = {}
         title = comparable(reference.title)
-        titles, texts = self._choices(title, comparable(reference.raw))
         if title:
             for choice, set_score, index in process.extract(
-                    title, titles, scorer=fuzz.token_set_ratio, processor=None,
+                    title, self._choices(title, 0), scorer=fuzz.token_set_ratio, processor=None,
                     limit=limit, score_cutoff=TITLE_FLOOR):
                 # token_set_ratio forgives extra words; plain ratio keeps a short title from
                 # matching every longer title that happens to contain it.
                 similarity = 0.7 * set_score + 0.3 * fuzz.ratio(title, choice)
                 if similarity >= TITLE_FLOOR:
                     best[index] = similarity
-        raw = comparable(reference.raw)
-        if raw and max(best.values(), default=0.0) < CONFIDENT_TITLE:
+        if max(best.values(), default=0.0) < CONFIDENT_TITLE and (raw := comparable(
+                reference.raw)):
             for _, similarity, index in process.extract(
-                    raw, texts, scorer=fuzz.token_set_ratio, processor=None,
+                    raw, self._choices(raw, 1), scorer=fuzz.token_set_ratio, processor=None,
                     limit=limit, score_cutoff=RAW_FLOOR):
                 best[index] = max(best.get(index, 0.0), similarity)
         family = (frozenset(split_cited_name(reference.authors[0]).family)
@@ -231,15 +230,16 @@ class CandidateRanker:
                          for i, sim in best.items()))
         return [self.records[index] for _, index in scored[:rows]]
 
-    def _choices(self, title: str, raw: str) -> tuple[Choices, Choices]:
-        """The titles and texts a search compares the citation with: all of them, or, among
-        more than :data:`FULL_SCAN_LIMIT` records, those sharing a word with it."""
+    def _choices(self, query: str, which: int) -> Choices:
+        """The titles (``which`` 0) or texts (1) a search compares the folded cited title or
+        citation ``query`` with: all of them, or, among more than :data:`FULL_SCAN_LIMIT`
+        records, those sharing a word with it (the texts only when the titles found nothing
+        close)."""
         if len(self._titles) <= FULL_SCAN_LIMIT:
-            return self._titles, self._texts
+            return (self._titles, self._texts)[which]
         if self._word_index is None:  # built once, on the first search
             self._word_index = (_WordIndex(self._titles), _WordIndex(self._texts))
-        by_title, by_text = self._word_index
-        return by_title.sharing(title), by_text.sharing(raw)
+        return self._word_index[which].sharing(query)
 
     def _boost(self, index: int, family: frozenset[str], year: int | None) -> float:
         boost = 0.0
