@@ -107,21 +107,16 @@ def main() -> None:
             engine = local_engine
             client = None
         else:
-            from distributed import Client, LocalCluster
+            from citelint.distributed import dask_engine, local_client
 
-            from citelint.distributed import dask_engine
-
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
-            client = Client(cluster)
+            client = local_client(n_workers=workers, threads_per_worker=1)
             engine = dask_engine(client=client)
         started = time.monotonic()
         progress = Progress(name, workers, args.references, args.every, started)
         result = run_batch(inputs, out, Checker(config), engine, progress=progress)
         seconds = time.monotonic() - started
         if client is not None:
-            client.close()
-            cluster.close()
+            client.close()  # and its cluster
         rate = total / seconds
         print(f"  {name:<6} {workers} worker(s): {seconds:8.1f} s, {rate:8.0f} refs/s, "
               f"{rate / workers:8.0f} refs/s per worker; {result.rows:,} rows, "

@@ -256,6 +256,34 @@ def _check(checker: Checker, job: Job, online: bool) -> Part:
     return checker.check(job)
 
 
+#: The dask setting citelint turns off for the workers it starts: dask's statistical profiler.
+#: On Python 3.11 its ``sys._current_frames()`` (every 10 ms) and dask's garbage-collection
+#: callback can deadlock a worker for good when a thread starts meanwhile (CPython issue 116969,
+#: dask distributed issue 8616); citelint's resolver starts threads for every manuscript, and a
+#: 10,000-manuscript run met it twice. The profile only feeds dask's dashboard.
+PROFILER = "distributed.worker.profile.enabled"
+
+
+def local_client(**cluster: Any) -> Any:
+    """A client of a new ``LocalCluster`` of worker processes (``cluster``: its options, e.g.
+    ``n_workers``) whose workers run without dask's profiler (:data:`PROFILER`), including
+    those started in place of workers that died; closing the client stops the cluster."""
+    import copy
+
+    import dask
+    from distributed import Client
+
+    # each worker's nanny starts every worker process with ``config`` (its own copy: a nanny
+    # merges it over dask's settings key by key at the top level only)
+    config = copy.deepcopy(dask.config.config)
+    *path, last = PROFILER.split(".")
+    node = config
+    for key in path:
+        node = node.setdefault(key, {})
+    node[last] = False
+    return Client(processes=True, dashboard_address=None, config=config, **cluster)
+
+
 def _install_pacers(client: Any) -> None:
     try:
         client.register_plugin(PacersPlugin())
@@ -283,7 +311,7 @@ def dask_engine(scheduler: str | None = None, retries: int = 2, client: Any = No
 
     def engine(checker: Checker, jobs: list[Job]) -> Iterator[Part | tuple[Job, str]]:
         own = client is None
-        connected = client or (Client(scheduler) if scheduler else Client(processes=True))
+        connected = client or (Client(scheduler) if scheduler else local_client())
         online = not checker.config.offline and any(
             s in ("crossref", "openalex") for s in checker.config.sources)
         try:

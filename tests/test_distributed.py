@@ -19,15 +19,21 @@ from citelint.config import Config, resolve_config
 
 distributed = pytest.importorskip("distributed")
 
-from citelint.distributed import dask_engine  # noqa: E402
+from citelint.distributed import dask_engine, local_client  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as connected:
+    with local_client(n_workers=2, threads_per_worker=1) as connected:
         yield connected
+
+
+def profiling(client) -> list:
+    """Whether dask's profiler is on, on each worker."""
+    import dask
+
+    return list(client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
+                .values())
 
 
 def offline_checker() -> Checker:
@@ -162,6 +168,9 @@ def test_a_worker_that_dies_online_holding_a_token_loses_nothing_and_keeps_the_r
     # the pacers live on the scheduler, and the dead worker's token came back
     assert shared_lanes(client)[("Crossref", "list")] == 0
     assert all(n == 0 for n in shared_lanes(client).values())
+    # the worker started in place of the dead one runs without dask's profiler too (it can
+    # deadlock a worker on Python 3.11: citelint.distributed.WORKER_CONFIG)
+    assert profiling(client) == [False, False]
     # the same findings as the local engine's (which finds the services' answers cached)
     assert run_batch(inputs, tmp_path / "local", Checker(config), local_engine).failed == {}
     assert per_manuscript(tmp_path / "out") == per_manuscript(tmp_path / "local")
