@@ -242,6 +242,7 @@ class Index:
             "SELECT 1 FROM sqlite_master WHERE name = 'merged'").fetchone())
         self._lock = threading.Lock()
         self._searched = BoundedMemory(64)  # the citations searched last, by (raw, title)
+        self._counts = BoundedMemory(1 << 16)  # how many works hold a word (None: none)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"path": str(self.path)}
@@ -353,9 +354,7 @@ class Index:
         if not words:
             return []
         with self._lock:
-            marks = ",".join("?" * len(words))
-            frequency = dict(self._db.execute(
-                f"SELECT term, docs FROM terms WHERE term IN ({marks})", words))
+            frequency = self._frequencies(words)
             rarest = sorted((w for w in words if w in frequency), key=frequency.__getitem__)
             rare_title = [w for w in rarest if w in title][:ALL_OF]
             rows = []
@@ -365,6 +364,26 @@ class Index:
             if not rows and rarest:
                 rows = self._match(" OR ".join(f'"{w}"' for w in rarest[:SEARCH_WORDS]))
         return [(origin, blob, (title, text)) for origin, blob, title, text in rows]
+
+    def _frequencies(self, words: list[str]) -> dict[str, int]:
+        """How many works hold each of ``words`` (those no work holds are left out), from the
+        ``terms`` table, remembered for the last 65,536 words asked about."""
+        frequency: dict[str, int] = {}
+        unknown = []
+        for word in words:
+            known, docs = self._counts.get(word)
+            if not known:
+                unknown.append(word)
+            elif docs is not None:
+                frequency[word] = docs
+        if unknown:
+            marks = ",".join("?" * len(unknown))
+            found = dict(self._db.execute(
+                f"SELECT term, docs FROM terms WHERE term IN ({marks})", unknown))
+            for word in unknown:
+                self._counts.put(word, found.get(word))
+            frequency.update(found)
+        return frequency
 
     def _match(self, query: str) -> list[tuple[str, bytes, str, str]]:
         return self._db.execute(

@@ -31,11 +31,12 @@ from typing import Protocol
 
 #: Seconds added to each token's return: the time a request may take from its start here to its
 #: arrival at the service, so that the service never sees a window with one start too many.
-#: The transport builds a request before its turn, so this covers only sending it: measured
-#: against the loopback fake on the shared 2-core machine (load average 12-14), 1 ms in the
-#: median, 5 ms at the 90th percentile, 27-60 ms at worst (a thread that lost the CPU).
+#: The transport builds a request before its turn and tells the pacer when it is written (see
+#: :meth:`LanePacer.sent`), so this covers the way from the wire to the service's clock. Against
+#: the loopback fake on the shared 2-core machine, 30 ms gave no 429 in 12 runs at load 6-14,
+#: then 5 in 2 of 6 runs at load 3-7 (the fake's own process late to see requests); 50 ms.
 #: A 429 within the limit doubles it for the lane, up to :data:`MAX_ARRIVAL_MARGIN`.
-ARRIVAL_MARGIN = 0.03
+ARRIVAL_MARGIN = 0.05
 MAX_ARRIVAL_MARGIN = 0.4
 #: Seconds more for the first ``concurrency`` requests of a lane, which open its connections (a
 #: new connection takes longer to reach the service than one kept alive) and leave while the
