@@ -146,6 +146,25 @@ def test_search_finds_a_citation_by_its_rarest_words(tmp_path: Path) -> None:
     assert index.search(raw, "openalex") == []
 
 
+
+def test_search_returns_every_work_holding_the_rarest_words_one_or_several(tmp_path: Path) -> None:
+    # a search finding one work skips BM25's ranking; one finding several ranks them all
+    works = [_synthetic(f"10.5555/m.{n}", title, "2024-01-01T00:00:00Z", "Okafor")
+             for n, title in enumerate([
+                 "Conditioned medium of stem cell cultures",
+                 "Stem cell conditioned medium heals wounds",
+                 "Copper and the onset of Alzheimer disease"])]
+    write_crossref_file(tmp_path / "c.json.gz", works)
+    citelint_index.build([tmp_path / "c.json.gz"], tmp_path / "i.db")
+    index = citelint_index.open(tmp_path / "i.db")
+    both = Reference(index=1, raw="Okafor N. Stem cell conditioned medium. 2021.",
+                     title="Stem cell conditioned medium", authors=cited("Okafor N"), year=2021)
+    assert {r.doi for r in index.search(both, "crossref")} == {"10.5555/m.0", "10.5555/m.1"}
+    one = Reference(index=2, raw="Okafor N. Copper and the onset of Alzheimer disease. 2021.",
+                    title="Copper and the onset of Alzheimer disease", authors=cited("Okafor N"),
+                    year=2021)
+    assert [r.doi for r in index.search(one, "crossref")] == ["10.5555/m.2"]
+
 def test_pmid_and_arxiv_ids_are_looked_up_exactly(tmp_path: Path) -> None:
     work = copy.deepcopy(_openalex_works()[0])
     work["locations"] = [{"landing_page_url": "https://arxiv.org/abs/1709.01234v2"}]
