@@ -29,10 +29,14 @@ print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.
 """
 
 
+def _python(code: str, *args: str) -> str:
+    """What a fresh interpreter running ``code`` in the repository prints."""
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=True).stdout
+
+
 def _modules_after(*args: str) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", _PROBE, *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, check=True)
-    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    answer = json.loads(_python(_PROBE, *args).strip().splitlines()[-1])
     assert answer["code"] == 0
     return set(answer["modules"])
 
@@ -46,24 +50,19 @@ def test_the_quick_commands_import_no_heavy_library(args):
 
 def test_the_probe_would_see_a_heavy_library_that_is_imported():
     loaded = _modules_after("rules")
-    done = subprocess.run([sys.executable, "-c", "import numpy\n" + _PROBE, "rules"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, check=True)
-    with_numpy = set(json.loads(done.stdout.strip().splitlines()[-1])["modules"])
+    with_numpy = set(json.loads(_python("import numpy\n" + _PROBE, "rules")
+                                .strip().splitlines()[-1])["modules"])
     assert "numpy" in with_numpy - loaded
 
 
 def test_importing_the_package_loads_the_pipeline_only_when_check_is_used():
     probe = ("import sys, citelint; before = 'citelint.api' in sys.modules; citelint.check; "
              "print(before, 'citelint.api' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, check=True)
-    assert done.stdout.split() == ["False", "True"]
+    assert _python(probe).split() == ["False", "True"]
 
 
 def test_the_online_sources_load_the_answer_models_only_when_an_answer_is_read():
     # issue 16: pydantic's models are not on the way to a cold run's first request
     probe = ("import sys, citelint.api, citelint.sources.crossref, citelint.sources.openalex; "
              "print('pydantic' in sys.modules, 'citelint.service_schema' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, check=True)
-    assert done.stdout.split() == ["False", "False"]
+    assert _python(probe).split() == ["False", "False"]
