@@ -165,7 +165,9 @@ def couple(matches: Sequence[Match], exclude: Iterable[int] = ()) -> list[dict[s
         if not records[i]:
             results.append({"known": False})
             continue
-        by_space, sharing = Counter[str](), Counter[int]()
+        # plain dicts: most references cite nothing known, and a Counter costs more to make
+        by_space: dict[str, int] = {}
+        sharing: dict[int, int] = {}
         for key in cites[i]:
             others = citing.get(key, ())
             if not others:
@@ -174,15 +176,17 @@ def couple(matches: Sequence[Match], exclude: Iterable[int] = ()) -> list[dict[s
             # that a work every reference cites costs no more than any other
             partners = [j for j in others[:PARTNERS + len(same_work[i])] if j not in same_work[i]]
             if partners:
-                by_space[_space(key)] += 1
-                sharing.update(partners)
+                space = _space(key)
+                by_space[space] = by_space.get(space, 0) + 1
+                for j in partners:
+                    sharing[j] = sharing.get(j, 0) + 1
         # a cited work shared by OpenAlex id and by DOI (two records of each work) counts once
         shared = max(by_space.values(), default=0)
         linked = direct[i] | cited_by[i] | related_to[i]
         coupled = bool(linked) or shared >= MIN_SHARED
         ranked = sorted(linked)
         if shared >= MIN_SHARED:  # one shared cited work is no tie (see MIN_SHARED)
-            ranked += [j for j, _ in sharing.most_common() if j not in linked]
+            ranked += [j for j, _ in Counter(sharing).most_common() if j not in linked]
         result: dict[str, Any] = {
             "known": any(space_counts[space] > MIN_COMPARABLE for space in spaces[i]),
             "cites_count": max(len(r.referenced_works) for r in records[i]),
