@@ -389,15 +389,13 @@ class Index:
         """The best :data:`SEARCH_LIMIT` works for an FTS5 query by BM25. BM25 reads each
         word's whole list to count the works holding it, so the works are first only listed
         (cheap): none or one needs no ranking, and most searches find one."""
-        found = self._db.execute("SELECT rowid FROM search WHERE search MATCH ? LIMIT 2",
-                                 (query,)).fetchall()
+        select = ("SELECT works.origin, works.json, works.title, works.others FROM search JOIN "
+                  "works ON works.id = search.rowid WHERE search MATCH ? ")
+        found = self._db.execute(select + "LIMIT 2", (query,)).fetchall()
         if len(found) < 2:
-            return [row for (rowid,) in found for row in self._db.execute(
-                "SELECT origin, json, title, others FROM works WHERE id = ?", (rowid,))]
-        return self._db.execute(
-            "SELECT works.origin, works.json, works.title, works.others FROM search JOIN "
-            "works ON works.id = search.rowid WHERE search MATCH ? "
-            "ORDER BY bm25(search, 2.0, 1.0) LIMIT ?", (query, SEARCH_LIMIT)).fetchall()
+            return found
+        return self._db.execute(select + "ORDER BY bm25(search, 2.0, 1.0) LIMIT ?",
+                                (query, SEARCH_LIMIT)).fetchall()
 
 
 def _words(text: str | None) -> list[str]:
