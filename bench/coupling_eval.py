@@ -77,6 +77,12 @@ def as_matches(records: Sequence[Record]) -> list[Match]:
             for i, r in enumerate(records)]
 
 
+def _count_levels(counts: dict[int, int], result: dict, levels) -> None:
+    """Add one reference to ``counts``: at each level, whether it is coupled at that level."""
+    for level in levels:
+        counts[level] = counts.get(level, 0) + coupled_at(result, level)
+
+
 @dataclass
 class Tally:
     genuine: int = 0
@@ -121,18 +127,14 @@ def trial(base: RecordSet, pool: list[Record], rng: random.Random, tally: Tally,
         known = bool(result.get("known"))
         if intruder:
             tally.intruders += 1
-            for level in shared_levels:
-                tally.intruders_coupled[level] = (tally.intruders_coupled.get(level, 0)
-                                                  + coupled_at(result, level))
+            _count_levels(tally.intruders_coupled, result, shared_levels)
             tally.own_rule_recall += known and not result.get("coupled")
             tally.text_flags_intruders += i in plain
             tally.protected_flags_intruders += i in protected
         else:
             tally.genuine += 1
             tally.genuine_known += known
-            for level in shared_levels:
-                tally.genuine_coupled[level] = (tally.genuine_coupled.get(level, 0)
-                                                + coupled_at(result, level))
+            _count_levels(tally.genuine_coupled, result, shared_levels)
             tally.own_rule_false += known and not result.get("coupled")
             tally.text_flags_genuine += i in plain
             tally.protected_flags_genuine += i in protected
