@@ -229,23 +229,24 @@ def _compare(cited: str, full: str | None, short: tuple[str, ...],
     def aligned(form: str) -> bool:
         return _aligns(cited_sig, _significant(form)) or _aligns(cited_words, _words(form))
 
+    def style(defect: str) -> JournalComparison:
+        return JournalComparison("variant" if defect else "same", full, short, defect)
+
     titles = [f for f in [full, *short] if f]
     if any(exact(f) for f in titles):
-        return JournalComparison("same", full, short)
-    decided = any(aligned(f) for f in titles)
-    defect = _style_defect(cited, set(_words(full or ""))) if decided else ""
-    if decided and not defect:
-        return JournalComparison("same", full, short)
+        return style("")
+    # the style defect depends on the cited name and the full title only: worked out once
+    defect = _style_defect(cited, set(_words(full or ""))) if any(map(aligned, titles)) else None
+    if defect == "":  # it abbreviates a title in good style: the ISO 4 form cannot change that
+        return style("")
     abbreviation = [f for f in standard_forms(full, short) if f not in titles]
     if any(exact(f) for f in abbreviation):
-        return JournalComparison("same", full, short)
-    if not decided:
-        if not any(aligned(f) for f in abbreviation):
+        return style("")
+    if defect is None:
+        if not any(map(aligned, abbreviation)):
             return JournalComparison("different", full, short)
         defect = _style_defect(cited, set(_words(full or "")))
-        if not defect:
-            return JournalComparison("same", full, short)
-    return JournalComparison("variant", full, short, defect)
+    return style(defect)
 
 
 @lru_cache(maxsize=4096)
