@@ -725,9 +725,12 @@ def _detect_style(labelled: list[str], taken: list[str | None] | None = None) ->
     needed = max(2, -(-len(bodies) // 2))  # at least two, and at least half of the list
     counts: dict[str, int] = {}
     for name in GRAMMARS:
+        # to be chosen, a grammar must reach the bar and read more citations than every
+        # grammar before it (the first of equals is chosen)
+        bar = max(needed, max(counts.values(), default=0) + 1)
         count = 0
         for n, body in enumerate(bodies):
-            if count + len(bodies) - n < needed:
+            if count + len(bodies) - n < bar:
                 break  # too few left to reach the bar: this grammar cannot be chosen
             count += _styled_split(body, name) is not None
         counts[name] = count
