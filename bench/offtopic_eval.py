@@ -582,8 +582,9 @@ def measure_cost(method: str, sizes: tuple[int, ...] = (60, 100, 1000, 7000, 200
                  fields: str = "titles+journals") -> list[str]:
     """CPU seconds of scoring a list and explaining its outliers, per list size.
 
-    A list of ``n`` references is made of the corpora's titles and journals, repeated with a
-    counter word so that no two texts are the same; the manuscript is the seed's. The time is
+    A list of ``n`` references is made of the corpora's titles and journals (and the sections
+    and sentences that cite them, where a list has text), repeated with a counter word so that
+    no two texts are the same; the manuscript is the seed's. The time is
     the process's CPU time (``time.process_time``) for :func:`score_relatedness`, the outliers
     and the nearest references of each reported one, after one warm-up run (which, for the
     embedding method, loads the model: its load time is given apart).
@@ -604,7 +605,7 @@ def measure_cost(method: str, sizes: tuple[int, ...] = (60, 100, 1000, 7000, 200
         for k in range(n):
             item = items[k % len(items)]
             copy = Item(f"{item.title} {k // len(items)}" if k >= len(items) else item.title,
-                        journal=item.journal)
+                        journal=item.journal, cited_in=item.cited_in)
             matches.append(to_match(copy, k + 1, fields))
         manuscript = Manuscript(None, "eval", [m.reference for m in matches], title=title,
                                 abstract=abstract)

@@ -240,11 +240,11 @@ def _message(score: dict[str, Any], rank: int, scored: int, median: float, thres
         more = (f" (and {len(cited_in) - 1} other section{'s' if len(cited_in) > 2 else ''})"
                 if len(cited_in) > 1 else "")
         parts.append(f"it is cited {where}{more}{claim}")
-    compared = score.get("sentences_compared")
-    if compared:  # reported: its title shares no word with them (else it is protected)
+    sentences = score.get("sentences_compared")
+    if sentences:  # reported: its title shares no word with them (else it is protected)
         parts.append("its title shares no subject word with " + (
-            "that sentence" if compared == 1 else
-            f"any of the {compared} sentences that cite it outside the methods"))
+            "that sentence" if sentences == 1 else
+            f"any of the {sentences} sentences that cite it outside the methods"))
     grouped = [index for index, _ in nearest[:1] if index in reported]
     if grouped and group_is_method:
         parts.append(f"[{grouped[0]}], the reference most like it, is reported too, and the "
