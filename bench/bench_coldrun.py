@@ -19,9 +19,12 @@ time, and whether every reference came out ``unverified`` with one reason.
     .venv/bin/python bench/bench_coldrun.py [--pool polite|public|both] [--runs 3]
                                             [--references 60] [--citelint DIR]
                                             [--off-topic auto|tfidf|embedding]
+                                            [--reports DIR]
 
 ``--citelint DIR`` runs another checkout's citelint against the same fake (to compare with an
-earlier commit). No traffic leaves 127.0.0.1 and the whole script is bounded by ``--timeout``.
+earlier commit); ``--reports DIR`` keeps each run's JSON report there (``POOL-SEED.json``), to
+compare the findings of two checkouts. No traffic leaves 127.0.0.1 and the whole script is
+bounded by ``--timeout``.
 """
 
 from __future__ import annotations
@@ -110,7 +113,7 @@ def write_list(folder: Path, citations: list[str], method: str) -> Path:
 
 
 def cold_run(pool_name: str, refs: int, seed: int, citelint: Path,
-             method: str) -> dict[str, Any]:
+             method: str, reports: Path | None = None) -> dict[str, Any]:
     pool = POOLS[pool_name]
     records, citations, planted = synthetic(refs, seed=seed, cite_doi=1 / 3)
     need = needed(refs, planted)
@@ -126,6 +129,10 @@ def cold_run(pool_name: str, refs: int, seed: int, citelint: Path,
             env = environment(api.url, folder / "cache", pool["mailto"], citelint)
             started, ended, report = run_cli(path, env, folder)
             log = list(api.requests)
+    if reports is not None:
+        reports.mkdir(parents=True, exist_ok=True)
+        (reports / f"{pool_name}-{seed}.json").write_text(json.dumps(report, indent=1),
+                                                          encoding="utf-8")
     last = max((r.answered for r in log), default=started)
     first = min((r.at for r in log), default=started)
     lanes = {lane: sum(r.service == "crossref" and _lane(r.path) == lane for r in log)
@@ -183,6 +190,7 @@ def main() -> None:
     parser.add_argument("--off-topic", choices=("auto", "tfidf", "embedding"), default="auto",
                         help="the off-topic rule's method (auto: embedding when installed)")
     parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument("--reports", type=Path, help="keep each run's JSON report here")
     args = parser.parse_args()
     signal.signal(signal.SIGALRM, lambda *_: sys.exit(f"bench: gave up after {args.timeout} s"))
     signal.alarm(int(args.timeout))
@@ -193,7 +201,8 @@ def main() -> None:
     print("|" + "---|" * 13)
     for pool in pools:
         for seed in range(20261130, 20261130 + args.runs):
-            r = cold_run(pool, args.references, seed, args.citelint.resolve(), args.off_topic)
+            r = cold_run(pool, args.references, seed, args.citelint.resolve(), args.off_topic,
+                         args.reports)
             print(f"| {r['pool']} | {r['seed']} | {r['refs']} ({r['cited']}) | {r['requests']} "
                   f"({r['crossref_list']} / {r['crossref_single']}, {r['openalex']}, "
                   f"{r['doi']}) | {r['needed']} | {r['requests'] / r['needed']:.2f} | "

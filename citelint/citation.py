@@ -227,14 +227,18 @@ def _parse_into(ref: Reference, raw: str, style: str | None,
         ref.parse_error = f"Could not find {' or '.join(missing)} in this citation."
 
 
+_DOI_LABEL_AT_END = re.compile(r"(?:\bdoi\s*:?|\bavailable\s+(?:from|at)\s*:?)\s*$",
+                               re.IGNORECASE)
+_SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:])")
+
+
 def _take_identifiers(ref: Reference, text: str) -> str:
     """Fill doi, pmid and url from ``text`` and return the text without them."""
     doi, written = find_doi(text)
     if doi and written:
         ref.doi = doi
         start = text.find(written)
-        before = re.sub(r"(?:\bdoi\s*:?|\bavailable\s+(?:from|at)\s*:?)\s*$", "",
-                        text[:start], flags=re.IGNORECASE)
+        before = _DOI_LABEL_AT_END.sub("", text[:start])
         text = before + " " + text[start + len(written):]
     pmid = _PMID.search(text)
     if pmid:
@@ -254,7 +258,7 @@ def _take_identifiers(ref: Reference, text: str) -> str:
         ref.url = url.group(0).rstrip(".,;)")
         text = _URL.sub(" ", text)
     text = _NOISE.sub(" ", text)
-    text = re.sub(r"\s+([.,;:])", r"\1", " ".join(text.split()))
+    text = _SPACE_BEFORE_STOP.sub(r"\1", " ".join(text.split()))
     return _collapse_closing_stops(text).strip(" ,;")
 
 
@@ -403,6 +407,10 @@ def _split_authors(head: str) -> tuple[list[str], bool, str]:
     return names, et_al, head[consumed:].strip()
 
 
+_NAME_PARTS = re.compile(r"[^,;]+")
+_LEADING_AND = re.compile(r"^(?:and|&)\s+")
+
+
 def _names_in_segment(segment: str) -> tuple[list[str], bool, int | None]:
     """Names in one comma-separated segment, whether it ends in et al., and where a title starts.
 
@@ -411,8 +419,8 @@ def _names_in_segment(segment: str) -> tuple[list[str], bool, int | None]:
     """
     names: list[str] = []
     et_al = False
-    for part in re.finditer(r"[^,;]+", segment):
-        text = re.sub(r"^(?:and|&)\s+", "", part.group(0).strip())
+    for part in _NAME_PARTS.finditer(segment):
+        text = _LEADING_AND.sub("", part.group(0).strip())
         if not text:
             continue
         if _ET_AL.search(text):
@@ -437,7 +445,7 @@ def _is_loose_name(text: str) -> bool:
     words = text.split()
     if not words or len(words) > 5 or len(text) > 60 or ":" in text:
         return False
-    if any(c.isdigit() for c in text):
+    if any(map(str.isdigit, text)):
         return False
     return all(w[0].isupper() or w.casefold() in _PARTICLES for w in words)
 
@@ -725,9 +733,12 @@ def _detect_style(labelled: list[str], taken: list[str | None] | None = None) ->
     needed = max(2, -(-len(bodies) // 2))  # at least two, and at least half of the list
     counts: dict[str, int] = {}
     for name in GRAMMARS:
+        # to be chosen, a grammar must reach the bar and read more citations than every
+        # grammar before it (the first of equals is chosen)
+        bar = max(needed, max(counts.values(), default=0) + 1)
         count = 0
         for n, body in enumerate(bodies):
-            if count + len(bodies) - n < needed:
+            if count + len(bodies) - n < bar:
                 break  # too few left to reach the bar: this grammar cannot be chosen
             count += _styled_split(body, name) is not None
         counts[name] = count

@@ -51,15 +51,22 @@ def is_short_doi(doi: str | None) -> bool:
     return bool(doi) and bool(_SHORT_RE.match(doi or ""))
 
 
+# a DOI with the resolver or label written before it
+_FIND_WRITTEN = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi\s*:?\s*)?" + _FIND_RE.pattern,
+                           re.IGNORECASE)
+_FIND_LABEL = re.compile(r"\bdoi\s*:\s*(\S+)", re.IGNORECASE)
+
+
 def find_doi(text: str) -> tuple[str | None, str | None]:
     """Find a DOI in free text. Returns ``(doi, as_written)``; both None when there is none."""
-    match = re.search(r"(?:https?://(?:dx\.)?doi\.org/|doi\s*:?\s*)?" + _FIND_RE.pattern, text,
-                      re.IGNORECASE)
-    if not match and (short := _FIND_SHORT.search(text)):
+    # both patterns hold a literal "10." or "10/": most citations have neither, and are not
+    # scanned for them
+    match = _FIND_WRITTEN.search(text) if "10." in text else None
+    if not match and "10/" in text and (short := _FIND_SHORT.search(text)):
         return clean_doi(short.group(1)), short.group(0)
     if not match:
         # a DOI label followed by something that is not a DOI at all: keep it so it can be judged
-        label = re.search(r"\bdoi\s*:\s*(\S+)", text, re.IGNORECASE)
+        label = _FIND_LABEL.search(text)
         if label:
             return clean_doi(label.group(1)), label.group(0)
         return None, None

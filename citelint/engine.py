@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from types import ModuleType
+from typing import Any
 
 from citelint.config import Config
 from citelint.corroborate import corroborate
@@ -110,14 +111,20 @@ def enabled_rules(config: Config) -> list[ModuleType]:
     return [rule for rule in all_rules() if config.rule_enabled(rule.ID)]
 
 
+def _always(options: dict[str, Any]) -> bool:
+    return True
+
+
 def prepare_rules(config: Config,
                   resolved: Iterable[Sequence[Match | None]] = ()) -> None:
     """Work the enabled rules can do before the list is resolved, for a background thread
     while it is (mostly waiting on the network), so that little is left after the last answer:
     each rule's optional ``prepare(options)`` (load a model, a table), then, for each state of
     the list in ``resolved`` (the matches settled so far, None for the others), its optional
-    ``ahead(matches, options)``. A failure here is not reported: the rule meets it again when
-    it runs, and reports it there."""
+    ``ahead(matches, options)``, unless its optional ``works_ahead(options)`` says that it has
+    nothing to do under these options; when no rule has, the states are not waited for (each
+    would wake this thread for nothing). A failure here is not reported: the rule meets it
+    again when it runs, and reports it there."""
     from citelint.journals import prepare as prepare_journals
 
     prepare_journals()
@@ -128,10 +135,12 @@ def prepare_rules(config: Config,
         try:
             if hasattr(rule, "prepare"):
                 rule.prepare(options)
+            if hasattr(rule, "ahead") and getattr(rule, "works_ahead", _always)(options):
+                hooks.append((rule, options))
         except Exception:  # the rule meets it again, and reports it, when it runs
             continue
-        if hasattr(rule, "ahead"):
-            hooks.append((rule, options))
+    if not hooks:
+        return
     for matches in resolved:
         for rule, options in hooks:
             try:

@@ -267,6 +267,7 @@ class Record:
     journal: str | None = None
     journal_short: list[str] = dataclasses.field(default_factory=list)
     issn: list[str] = dataclasses.field(default_factory=list)
+    journal_id: str | None = None  # the source's own id of the journal (OpenAlex's S-id)
     year: int | None = None  # the year the source treats as the publication year ("issued")
     year_print: int | None = None
     year_online: int | None = None

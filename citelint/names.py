@@ -59,8 +59,11 @@ def split_cited_name(author: Author) -> CitedName:
     return CitedName(text, family_tokens, initials, garbled)
 
 
+_TOKEN_BREAK = re.compile(r"[\s.,\-]+")
+
+
 def _tokens(text: str | None) -> list[str]:
-    return [t for t in re.split(r"[\s.,\-]+", fold_text(text, diacritics=False)) if t]
+    return [t for t in _TOKEN_BREAK.split(fold_text(text, diacritics=False)) if t]
 
 
 # generational suffixes, which records sometimes keep in the family name ("Raimundo, Jr.")

@@ -37,6 +37,10 @@ _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"}
 
 
 _MAX_PAGES_CHARS = 100
+_NO_END_PAGE = re.compile(
+    rf"\s*[{_DASH_CLASS}]+\s*(?:{'|'.join(map(re.escape, sorted(_NO_PAGE - {'', '-'})))})\s*$",
+    re.IGNORECASE)
+_PAGES_ON = re.compile(rf"\s*[{_DASH_CLASS}]*\s*(?:\+|ff\.?)\s*$")
 
 
 def split_pages(text: str | None) -> tuple[str | None, str | None]:
@@ -50,9 +54,8 @@ def split_pages(text: str | None) -> tuple[str | None, str | None]:
     """
     if not text or len(text) > _MAX_PAGES_CHARS:  # no range is that long; the patterns below
         return None, None  # would take time quadratic in a long run of dashes
-    text = re.sub(rf"\s*[{_DASH_CLASS}]+\s*(?:{'|'.join(map(re.escape, _NO_PAGE - {'', '-'}))})"
-                  r"\s*$", "", text, flags=re.IGNORECASE)  # "100364-nan": no end page given
-    text = re.sub(rf"\s*[{_DASH_CLASS}]*\s*(?:\+|ff\.?)\s*$", "", text)  # "678-+": 678 on
+    text = _NO_END_PAGE.sub("", text)  # "100364-nan": no end page given
+    text = _PAGES_ON.sub("", text)  # "678-+": 678 on
     match = _RANGE_RE.match(text)
     if not match:
         return None, None
@@ -175,8 +178,11 @@ def comparable(text: str | None) -> str:
     return " ".join(re.findall(r"[^\W_]+", fold_text(text, diacritics=False)))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_initials(token: str) -> bool:
-    """True for a token that is a run of initials as cited: "X", "DKW", "Y-J", "J.-P.", "Á"."""
+    """True for a token that is a run of initials as cited: "X", "DKW", "Y-J", "J.-P.", "Á".
+    Remembered for the last 65,536 tokens: the parser and the name comparison ask about the same
+    tokens many times."""
     letters = [c for c in token if c not in DASHES and c != "."]
     return (0 < len(letters) <= 4 and len(token) <= 8 and all(c.isupper() for c in letters)
             and token[0] not in DASHES)
@@ -215,13 +221,15 @@ def initials_of(given: str) -> str:
     return "".join(letters)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def split_name(name: str) -> tuple[str, str]:
     """Split a cited personal name into ``(family, initials)``.
 
     Understands Vancouver order ("Keller P", "Garcia Lopez MA", "Li Y-J" -> ``("Li", "YJ")``), APA
     order with a comma ("Guo, X.", "Guo, Xiaoli"), given-first order ("Xiaoli Guo", "J. A. Smith")
     and single names ("Suharto" -> ``("Suharto", "")``). Initials come back as bare letters.
-    Generational suffixes (Jr, III) are dropped.
+    Generational suffixes (Jr, III) are dropped. Remembered for the last 65,536 names (a name
+    cited by many references of a corpus is split once).
     """
     text = " ".join(name.replace("\u00a0", " ").split()).strip(" ,;")
     if not text:

@@ -211,6 +211,7 @@ def record_from_openalex(obj: Any, source: str = "openalex") -> Record:
         authors=None if authorships is None else [_openalex_author(a) for a in authorships],
         journal=loc_source.get("display_name"),
         issn=[str(i) for i in loc_source.get("issn") or []],
+        journal_id=str(loc_source["id"]).rsplit("/", 1)[-1] if loc_source.get("id") else None,
         year=obj.get("publication_year"),
         volume=biblio.get("volume") or None,
         issue=biblio.get("issue") or None,

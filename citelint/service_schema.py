@@ -137,6 +137,7 @@ class OpenAlexAuthorship(_Model):
 
 
 class OpenAlexSource(_Named):
+    id: str | None = None  # the journal's OpenAlex id, which works can be filtered by
     issn: list[str] | None = None
 
 

@@ -214,3 +214,35 @@ def test_a_nickname_in_brackets_stays_with_its_name():
                 "Frank, H. S. (1970). The Structure of Ordinary Water. Science, 169(3946), "
                 "635–641.")
     assert [a.family for a in refs[0].authors] == ["Li", "Guo", "Yu"]
+
+
+def test_detect_style_chooses_as_counting_every_grammar_on_every_citation():
+    # detect_style stops trying a grammar once it can neither reach the bar nor beat an earlier
+    # one; its choice must be that of the full count: the first grammar reading the most
+    # citations, when they are at least half of the list and at least two
+    import random
+    from pathlib import Path
+
+    from citelint.citation import GRAMMARS, _body_without_identifiers, _strip_label, _styled_split
+
+    def counted(texts):
+        bodies = [_body_without_identifiers(t) for t in (_strip_label(x) for x in texts) if t]
+        counts = {name: sum(_styled_split(b, name) is not None for b in bodies)
+                  for name in GRAMMARS}
+        best = max(counts, key=counts.__getitem__)
+        return best if counts[best] >= max(2, -(-len(bodies) // 2)) else None
+
+    styles = Path(__file__).parent / "fixtures" / "styles"
+    lines = {p.stem: [line for line in p.read_text().splitlines() if line.strip()]
+             for p in sorted(styles.glob("*.txt"))}
+    r = random.Random(5)
+    lists = list(lines.values())
+    for _ in range(60):  # two or three styles mixed in varying shares, ties included
+        chosen = r.sample(sorted(lines), r.randint(2, 3))
+        lists.append([line for name in chosen for line in r.sample(lines[name], r.randint(
+            1, min(6, len(lines[name]))))])
+    chosen_styles = set()
+    for texts in lists:
+        chosen_styles.add(detect_style(texts))
+        assert detect_style(texts) == counted(texts)
+    assert len(chosen_styles) > 3  # the lists do test the choice

@@ -302,3 +302,17 @@ def test_a_check_tells_the_rules_of_each_reference_as_it_settles(monkeypatch, tm
                     "2. Jones K. Another study of rats. Cell 2021.\n", encoding="utf-8")
     check(path, sources=[], offline=True)
     assert states and states[-1] == [True, True]
+
+
+def test_the_states_of_the_list_are_not_waited_for_when_no_rule_works_ahead():
+    # TF-IDF has nothing to do ahead: the background thread must not wake for each reference
+    read = []
+
+    def states():
+        read.append("state")
+        yield [None]
+
+    prepare_rules(Config(options={"off-topic": {"method": "tfidf"}}), states())
+    assert read == []
+    prepare_rules(Config(options={"off-topic": {"method": "embedding"}}), states())
+    assert read == ["state"]

@@ -96,3 +96,47 @@ def test_the_journal_is_asked_of_the_next_source_only_while_no_source_shows_it_i
     [match] = Resolver(sources).resolve([unindexed])
     assert [(v.source, v.works) for v in match.venue] == [("crossref", 0), ("openalex", 0)]
     assert [r for r in fake_api.requests if r.service == "openalex" and r.path == "/sources"]
+
+
+def test_a_journal_openalex_named_in_the_cited_dois_answers_is_asked_of_openalex_first(
+        fake_api, fast_transport):
+    # issue 16, third pass: OpenAlex's answer to the cited DOIs gave the journal's id, so one
+    # OpenAlex request settles the evidence, and Crossref's list lane (the slowest) is spared
+    sources = _sources(fake_api, fast_transport)
+    real = Reference(index=1, raw=SREP_REAL, doi="10.1038/srep16696", journal="Sci Rep",
+                     year=2015, volume="5", title="Single-molecule FRET studies on "
+                     "alpha-synuclein oligomerization of Parkinson's disease genetically related "
+                     "mutants", authors=cited("Tosatto L", "Horrocks MH"))
+    invented = Reference(index=2, raw=INVENTED, title="Quantum tunnelling of soil microbes "
+                         "under drought", journal="Sci Rep", year=2015, volume="5",
+                         authors=cited("Keller P", "Brandt S"))
+    _, match = Resolver(sources).resolve([real, invented])
+    assert [(v.source, v.works, v.volume, v.sample) for v in match.venue] == [
+        ("openalex", 1, "5", ["10.1038/srep16696"])]
+    assert not fake_api.count("openalex", "/sources")
+    journal_lists = [r for r in fake_api.requests if r.service == "openalex"
+                     and r.query.get("filter", "").startswith("primary_location.source.id:")]
+    assert len(journal_lists) == 1
+    assert not [r for r in fake_api.requests if "query.container-title" in r.query]
+
+
+def test_a_known_journal_with_no_works_that_year_is_still_asked_of_crossref(
+        fake_api, fast_transport):
+    # OpenAlex holds nothing of the journal that year: not evidence enough to stop, so Crossref
+    # is asked next (and OpenAlex's journal is not looked up again by name)
+    sources = _sources(fake_api, fast_transport)
+    real = Reference(index=1, raw=SREP_REAL, doi="10.1038/srep16696", journal="Sci Rep",
+                     year=2015, title="Single-molecule FRET studies on alpha-synuclein "
+                     "oligomerization of Parkinson's disease genetically related mutants",
+                     authors=cited("Tosatto L", "Horrocks MH"))
+    invented = Reference(index=2, raw=INVENTED.replace("2015", "1990"), title="Quantum "
+                         "tunnelling of soil microbes under drought", journal="Sci Rep",
+                         year=1990, authors=cited("Keller P", "Brandt S"))
+    _, match = Resolver(sources).resolve([real, invented])
+    # (shown in the order of the sources, whichever was asked first)
+    assert [(v.source, v.works) for v in match.venue] == [("crossref", 0), ("openalex", 0)]
+    assert not fake_api.count("openalex", "/sources")
+    journal_lists = [r for r in fake_api.requests if r.service == "openalex"
+                     and r.query.get("filter", "").startswith("primary_location.source.id:")]
+    assert len(journal_lists) == 1 and journal_lists[0].at < next(
+        r.at for r in fake_api.requests if "query.container-title" in r.query)

@@ -249,3 +249,33 @@ def test_the_last_sources_second_opinions_go_out_while_its_own_searches_still_ru
     assert openalex.doi_calls == [["10.1000/x"]]  # one batch, as before
     assert [r.source for r in found.others] == ["openalex"]
     assert fallback.record is not None and fallback.record.source == "openalex"
+
+
+def test_with_one_worker_the_references_are_resolved_in_the_calling_thread():
+    # no hand-off to a pool's thread (it would run the same tasks in the same order); a task's
+    # error is still raised by the resolver
+    import threading
+
+    import pytest
+
+    threads = set()
+
+    class Recording(FakeSource):
+        def works_by_doi(self, dois):
+            threads.add(threading.current_thread())
+            return super().works_by_doi(dois)
+
+        def search(self, reference, rows=5):
+            threads.add(threading.current_thread())
+            if reference.title == "broken":
+                raise RuntimeError("a bug in a source")
+            return super().search(reference, rows)
+
+    source = Recording("crossref", [_rec()])
+    found, searched = resolve_references([ref(title=TITLE, year=2022, doi="10.1000/x"),
+                                          ref(title=TITLE, year=2022)],
+                                         [source], workers=1)
+    assert found.record is not None and searched.record is not None
+    assert threads == {threading.current_thread()}
+    with pytest.raises(RuntimeError, match="a bug in a source"):
+        resolve_references([ref(title="broken")], [source], workers=1)

@@ -97,6 +97,13 @@ def prepare(options: dict[str, Any]) -> None:
     prepare_method(options["method"])
 
 
+def works_ahead(options: dict[str, Any]) -> bool:
+    """Whether :func:`ahead` has work to do: only the embedding method embeds ahead."""
+    from citelint.relatedness import resolve_method
+
+    return resolve_method(options["method"]) == "embedding"
+
+
 def ahead(resolved: Sequence[Match | None], options: dict[str, Any]) -> None:
     """Work done while the list resolves: embed the references resolved so far (None: not
     yet), so that scoring after the last answer finds their vectors ready."""

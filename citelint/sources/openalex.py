@@ -214,28 +214,36 @@ class OpenAlexSource:
         PartialAnswer.check("OpenAlex", len(asked), found, failures)
         return found
 
-    def journal_works(self, journal: str, year: int, rows: int = 20) -> list[Record]:
-        """Works OpenAlex holds from ``year`` in the cited journal: the journal is looked up
-        among OpenAlex's sources by name (``/sources?search=``), the sources whose name,
-        abbreviation or ISSN is the cited journal's are kept, and their works of that year are
-        listed (``/works?filter=primary_location.source.id:S1|S2,publication_year:YEAR``). No
-        such source: no works (the journal is not indexed under that name)."""
-        from citelint.journals import compare_journals
-
-        found = self._ask(self._sources().search(" ".join(journal.split())[:200])
-                          .select(SOURCE_FIELDS), 5)
-        ids = [str(s["id"]).rsplit("/", 1)[-1] for s in found if s.get("id")
-               and s.get("type") in (None, "journal")
-               and compare_journals(journal, s.get("display_name") or "",
-                                    [t for t in (s.get("abbreviated_title"),
-                                                 *(s.get("alternate_titles") or [])) if t],
-                                    [str(i) for i in s.get("issn") or []]).relation
-               != "different"]
+    def journal_works(self, journal: str, year: int, rows: int = 20,
+                      journal_ids: Sequence[str] = ()) -> list[Record]:
+        """Works OpenAlex holds from ``year`` in the cited journal, listed by
+        ``/works?filter=primary_location.source.id:S1|S2,publication_year:YEAR`` (OpenAlex
+        filters works by a journal's id, not its name). ``journal_ids`` are the journal's
+        OpenAlex ids when the caller knows them (from records OpenAlex already gave): then that
+        one request is all. Otherwise the journal is first looked up among OpenAlex's sources by
+        name (``/sources?search=``), and the sources whose name, abbreviation or ISSN is the
+        cited journal's are kept; no such source: no works (the journal is not indexed under
+        that name)."""
+        ids = list(journal_ids) or self._journal_ids(journal)
         if not ids:
             return []
         works = self._works().filter_or(primary_location={"source": {"id": ids}})
         results = self._ask(works.filter(publication_year=year).select(FIELDS), rows)
         return [record_from_openalex(work, self.name) for work in results[:rows]]
+
+    def _journal_ids(self, journal: str) -> list[str]:
+        """The ids of OpenAlex's sources that are the cited journal (one ``/sources?search=``)."""
+        from citelint.journals import compare_journals
+
+        found = self._ask(self._sources().search(" ".join(journal.split())[:200])
+                          .select(SOURCE_FIELDS), 5)
+        return [str(s["id"]).rsplit("/", 1)[-1] for s in found if s.get("id")
+                and s.get("type") in (None, "journal")
+                and compare_journals(journal, s.get("display_name") or "",
+                                     [t for t in (s.get("abbreviated_title"),
+                                                  *(s.get("alternate_titles") or [])) if t],
+                                     [str(i) for i in s.get("issn") or []]).relation
+                != "different"]
 
     def _sources(self) -> Sources:
         sources = Sources()

@@ -90,9 +90,11 @@ class SnapshotSource:
     def __len__(self) -> int:
         return len(self.records)
 
-    def journal_works(self, journal: str, year: int, rows: int = 20) -> list[Record]:
+    def journal_works(self, journal: str, year: int, rows: int = 20,
+                      journal_ids: Sequence[str] = ()) -> list[Record]:
         """Records of ``year`` whose journal (full or short name) shares a word with
-        ``journal``; the caller decides which are really in the cited journal."""
+        ``journal``; the caller decides which are really in the cited journal. (A snapshot
+        finds its journals by name at no cost: ``journal_ids`` are not needed.)"""
         if self._by_year is None:  # built once, on the first question, and shown only whole
             by_year: dict[int, list[Record]] = {}  # (searches run in several threads)
             for record in self.records:
