@@ -85,6 +85,9 @@ def test_two_workers_online_keep_to_the_announced_rate(client, fake_api: FakeAPI
     fake_api.load_jsonl(SEED / "snapshot.jsonl")
     fake_api.rate_limit("crossref", limit=4, interval=1.0, lane="list", retry_after=1)
     fake_api.rate_limit("crossref", limit=4, interval=1.0, lane="single", retry_after=1)
+    # answers slower than the shared lanes' margin: tokens come back a second after their
+    # requests were written, before their answers
+    fake_api.latency(0.4, "crossref")
     inputs = split_seed(tmp_path)
     config = resolve_config(inputs[0])
     result = run_batch(inputs, tmp_path / "out", Checker(config), dask_engine(client=client))
@@ -233,7 +236,7 @@ def test_a_token_comes_back_after_its_request_was_written_not_after_a_slow_answe
     clock.now = 0.1
     lane.sent(slow)  # written at 0.1 at the latest; its answer takes seconds
     assert lane.try_start()[0] > 0
-    clock.now = 1.1 + lane.learner.margin + 0.001  # its arrival's second is over
+    clock.now = 1.1 + lane.margin + 0.001  # its arrival's second is over
     wait, second = lane.try_start()
     assert wait == 0 and lane.in_flight == 2  # the slow one still in flight
     lane.release(second, None, 200, None)  # over before it was said to be written
@@ -272,7 +275,7 @@ def test_shared_lane_tokens_keep_every_window_within_the_limit_whatever_the_dela
     monkeypatch.setattr(pacing, "time", fake_time)
     lane = engine._Lane(concurrency=1)
     lane.presume(4, 1.0, 3)
-    margin = lane.learner.margin
+    margin = lane.margin
     rng = random.Random(7)
     announced = {"x-rate-limit-limit": "4", "x-rate-limit-interval": "1s",
                  "x-concurrency-limit": "3"}
@@ -302,8 +305,9 @@ def test_shared_lane_tokens_keep_every_window_within_the_limit_whatever_the_dela
     busiest = max(sum(1 for a in arrivals if start <= a < start + 1.0) for start in arrivals)
     assert busiest <= 4
     took = arrivals[-1] - arrivals[0]
-    # and not paced far below it (seed 7: 72 s told nothing, 69 s told late, 59 s promptly)
-    assert took < 200 / 4 * (1.25 if heard == 0.01 else 1.7)
+    # and not paced far below it (seed 7: 77 s told nothing, 75 s told late, 68 s promptly;
+    # every request reaching the service as late as the margin allows)
+    assert took < 200 / 4 * (1.4 if heard == 0.01 else 1.7)
 
 
 GRACE = 20.0
