@@ -107,7 +107,7 @@ def _content_difference(cited: list[str], recorded: list[str]) -> TitleDifferenc
     slipped: list[str] = []
     slipped_from: list[str] = []
     for word in (w for w in cited if w not in _TITLE_STOP):
-        found = next((i for i, other in enumerate(pool) if other == word), None)
+        found = pool.index(word) if word in pool else None
         if found is None:
             found = next((i for i, other in enumerate(pool) if _same_word(word, other)), None)
             if found is not None:
