@@ -47,7 +47,7 @@ from typing import Any
 from citelint.models import CitingSection, Manuscript, Match, Record, Reference
 from citelint.readers import read_file
 from citelint.records import record_from_openalex, strip_markup
-from citelint.relatedness import outliers, score_relatedness
+from citelint.relatedness import outliers, protected, score_relatedness
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEED = FIXTURES / "seed"
@@ -64,8 +64,9 @@ class Item:
     topics: list[dict[str, str]] = field(default_factory=list)
     label: str = ""  # e.g. the reference number in its list
     journal: str | None = None  # as the list cites it, or the record's container
-    # the sections of the list's article that cite it (the JATS lists only): (heading, methods)
-    cited_in: list[tuple[str, bool]] = field(default_factory=list)
+    # the sections of the list's article that cite it (the JATS lists only): (heading, methods,
+    # the sentence of the section's first citation of it, None where the list keeps no text)
+    cited_in: list[tuple[str, bool, str | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -161,29 +162,32 @@ _AREAS = {
 }
 
 
-def jats_corpora() -> list[Corpus]:
+def jats_corpora(sentences: bool = True) -> list[Corpus]:
     """The 23 reference lists of fixtures/offtopic/lists.jsonl (published JATS articles from
     several fields; see its SOURCES.md), labelled by reference number, with the journal as the
-    list cites it."""
+    list cites it. ``sentences``: keep the citing sentences (False: the sections alone, to
+    measure without them)."""
     corpora = []
     path = FIXTURES / "offtopic" / "lists.jsonl"
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         items = [Item(title=r["title"], label=str(r["n"]), journal=r["journal"],
-                      cited_in=[(c["heading"], c["methods"]) for c in r["cited_in"]])
+                      cited_in=[(c["heading"], c["methods"],
+                                 c.get("excerpt") if sentences else None)
+                                for c in r["cited_in"]])
                  for r in row["references"] if r["title"]]
         corpora.append(Corpus(f"{row['name']} ({row['doi']})", row["title"], row["abstract"],
                               items, areas=tuple(row["areas"])))
     return corpora
 
 
-def all_corpora(jats: bool = True) -> list[Corpus]:
+def all_corpora(jats: bool = True, sentences: bool = True) -> list[Corpus]:
     """Every corpus the evaluation uses; ``role="pool"`` ones only supply intruders. ``jats``:
-    include the lists of fixtures/offtopic."""
+    include the lists of fixtures/offtopic (``sentences``: with their citing sentences)."""
     corpora = _first_corpora()
     for corpus in corpora:
         corpus.areas = _AREAS.get(corpus.name, ())
-    return corpora + (jats_corpora() if jats else [])
+    return corpora + (jats_corpora(sentences) if jats else [])
 
 
 def _first_corpora() -> list[Corpus]:
@@ -347,7 +351,7 @@ FIELDS = ("titles", "titles+journals", "full")
 
 
 def to_match(item: Item, index: int, fields: str = "titles",
-             cited_in: list[tuple[str, bool]] | None = None) -> Match:
+             cited_in: list[tuple[str, bool, str | None]] | None = None) -> Match:
     """A resolved reference whose record holds the item's title (and, as ``fields`` allow, the
     rest), cited in the sections ``cited_in`` (default: the item's own)."""
     if fields not in FIELDS:
@@ -361,7 +365,7 @@ def to_match(item: Item, index: int, fields: str = "titles",
         record.topics = list(item.topics)
     sections = item.cited_in if cited_in is None else cited_in
     return Match(reference=Reference(index=index, raw=item.title, title=item.title,
-                                     cited_in=[CitingSection(h, m) for h, m in sections]),
+                                     cited_in=[CitingSection(h, m, e) for h, m, e in sections]),
                  record=record, score=1.0)
 
 
@@ -382,13 +386,15 @@ def intruder_trial(base: Corpus, pool: Corpus, rng: random.Random, fields: str =
     """``base``'s list with 3-5 of ``pool``'s items inserted; returns the intruders' positions.
 
     When the list's article has text (the JATS lists), each intruder is cited in the sections
-    that cite a reference of the list drawn at random: an intruder is then as likely to be cited
-    only in the methods (and so not judged) as a genuine reference is.
+    that cite a reference of the list drawn at random, by the same sentences (where the list
+    keeps them): an intruder is then as likely to be cited only in the methods (and so not
+    judged) as a genuine reference is, and it sits, as a planted citation does, in a sentence
+    about something else.
     """
     k = n_intruders or rng.choice((3, 4, 5))
     intruders = rng.sample(pool.items, min(k, len(pool.items)))
     with_text = any(i.cited_in for i in base.items)
-    items: list[tuple[Item, bool, list[tuple[str, bool]]]] = [
+    items: list[tuple[Item, bool, list[tuple[str, bool, str | None]]]] = [
         (i, False, i.cited_in) for i in base.items]
     for intruder in intruders:
         sections = rng.choice(base.items).cited_in if with_text else []
@@ -544,12 +550,12 @@ def run_separation(corpora: list[Corpus], method: str, fields: str, seed: int = 
             lines.append(f"  no setting keeps <= {budget} false flags per 60 {label}")
     caught = inserted_total = 0
     for _, _, scores, distant, near, known in trials:
-        genuine = sorted(s["score"] if not s.get("key_terms") else math.inf
+        genuine = sorted(s["score"] if not protected(s) else math.inf
                          for i, s in enumerate(scores)
                          if judged(s) and i not in distant | near | known)
         cut = genuine[int(budget / 60 * len(genuine))] if genuine else -math.inf
         inserted_total += len(distant)
-        caught += sum(1 for i in distant if judged(scores[i]) and not scores[i].get("key_terms")
+        caught += sum(1 for i in distant if judged(scores[i]) and not protected(scores[i])
                       and scores[i]["score"] < cut)
     lines.append(f"  ranking ceiling at the {budget}/60 quantile: "
                  f"{caught / max(inserted_total, 1):.1%}")
@@ -576,8 +582,9 @@ def measure_cost(method: str, sizes: tuple[int, ...] = (60, 100, 1000, 7000, 200
                  fields: str = "titles+journals") -> list[str]:
     """CPU seconds of scoring a list and explaining its outliers, per list size.
 
-    A list of ``n`` references is made of the corpora's titles and journals, repeated with a
-    counter word so that no two texts are the same; the manuscript is the seed's. The time is
+    A list of ``n`` references is made of the corpora's titles and journals (and the sections
+    and sentences that cite them, where a list has text), repeated with a counter word so that
+    no two texts are the same; the manuscript is the seed's. The time is
     the process's CPU time (``time.process_time``) for :func:`score_relatedness`, the outliers
     and the nearest references of each reported one, after one warm-up run (which, for the
     embedding method, loads the model: its load time is given apart).
@@ -598,7 +605,7 @@ def measure_cost(method: str, sizes: tuple[int, ...] = (60, 100, 1000, 7000, 200
         for k in range(n):
             item = items[k % len(items)]
             copy = Item(f"{item.title} {k // len(items)}" if k >= len(items) else item.title,
-                        journal=item.journal)
+                        journal=item.journal, cited_in=item.cited_in)
             matches.append(to_match(copy, k + 1, fields))
         manuscript = Manuscript(None, "eval", [m.reference for m in matches], title=title,
                                 abstract=abstract)
@@ -629,16 +636,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--separation", action="store_true",
                         help="only measure how well the scores separate the intruders, over "
                              "every gate setting (one trial per list and source, docs/offtopic.md)")
-    parser.add_argument("--seed", type=int, default=7, help="trial seed of --separation")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the random trials")
     parser.add_argument("--no-jats", action="store_true",
                         help="leave out the JATS lists of fixtures/offtopic (the first six only)")
+    parser.add_argument("--no-sentences", action="store_true",
+                        help="leave out the citing sentences of the JATS lists (docs/offtopic.md)")
     args = parser.parse_args(argv)
     options = {"z_threshold": args.z, "max_ratio": args.ratio}
     if args.cost:
         for method in args.methods.split(","):
             print("\n".join(measure_cost(method)))
         return 0
-    corpora = all_corpora(jats=not args.no_jats)
+    corpora = all_corpora(jats=not args.no_jats, sentences=not args.no_sentences)
     if args.separation:
         for method in args.methods.split(","):
             for fields in args.fields.split(","):
@@ -650,7 +659,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print("\n".join(describe_seed(method, **options)))
         for fields in args.fields.split(","):
-            tallies = run_synthetic(corpora, method, fields, args.trials, **options)
+            tallies = run_synthetic(corpora, method, fields, args.trials, args.seed, **options)
             total = Tally()
             for tally in tallies.values():
                 total.add(tally)

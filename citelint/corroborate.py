@@ -14,6 +14,7 @@ Structured references (BibTeX, RIS, CSL-JSON, JATS element-citation) are taken a
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 from citelint.matching import title_words
 from citelint.models import Finding, Match, Record, Reference
@@ -43,18 +44,31 @@ def _hyphenated_word(chunk: str) -> bool:
 
 
 class RawCitation:
-    """The raw citation without its identifiers, in the forms the searches need."""
+    """The raw citation without its identifiers, in the forms the searches need, each worked
+    out when a search first needs it (a year finding needs its numbers, not its words)."""
 
     def __init__(self, raw: str) -> None:
-        text = _IDENTIFIER.sub(" ", raw)
-        self.text = fold_text(text, diacritics=False)
-        self.words = f" {' '.join(title_words(text))} "
-        self.token_list = comparable(text).split()
-        self.tokens = set(self.token_list)
-        # numbers that can stand for a volume, issue or year: not those inside a hyphenated word
-        # ("5,7-Dimethyl-1H-indole-2,3-dione", "COVID-19" in a title)
-        self.number_tokens = [t for chunk in self.text.split() if not _hyphenated_word(chunk)
-                              for t in comparable(chunk).split()]
+        self._without_identifiers = _IDENTIFIER.sub(" ", raw)
+        self.text = fold_text(self._without_identifiers, diacritics=False)
+
+    @cached_property
+    def words(self) -> str:
+        return f" {' '.join(title_words(self._without_identifiers))} "
+
+    @cached_property
+    def token_list(self) -> list[str]:
+        return comparable(self._without_identifiers).split()
+
+    @cached_property
+    def tokens(self) -> set[str]:
+        return set(self.token_list)
+
+    @cached_property
+    def number_tokens(self) -> list[str]:
+        """Numbers that can stand for a volume, issue or year: not those inside a hyphenated
+        word ("5,7-Dimethyl-1H-indole-2,3-dione", "COVID-19" in a title)."""
+        return [t for chunk in self.text.split() if not _hyphenated_word(chunk)
+                for t in comparable(chunk).split()]
 
     def has_words(self, text: str | None) -> bool:
         """Every word of ``text`` appears, in order and adjacent, in the citation."""

@@ -127,12 +127,14 @@ def couple(matches: Sequence[Match], exclude: Iterable[int] = ()) -> list[dict[s
     """
     excluded = set(exclude)
     records = [graph_records(m) for m in matches]
+    # the ids each reference's work goes by (its records' OpenAlex ids and DOIs)
+    work_ids = [set().union(*(work_keys(r) for r in recs)) if recs else set()
+                for recs in records]
     owner: dict[str, list[int]] = {}
-    for i, recs in enumerate(records):
-        for key in set().union(*(work_keys(r) for r in recs)) if recs else ():
+    for i, held in enumerate(work_ids):
+        for key in held:
             owner.setdefault(key, []).append(i)
-    same_work = [{j for r in recs for key in work_keys(r) for j in owner[key]}
-                 for recs in records]
+    same_work = [{j for key in held for j in owner[key]} for held in work_ids]
     cites = [{key for r in recs for key in r.referenced_works} for recs in records]
     related = [{key for r in recs for key in r.related_works} for recs in records]
     citing: dict[str, list[int]] = {}

@@ -27,8 +27,10 @@ CONFIDENT = 0.85  # the other fields agree this well: a disagreeing field is a w
 MIN_TITLE = 0.6  # a cited title must resemble the record's at least this much
 
 
+@lru_cache(maxsize=1 << 12)
 def title_similarity(cited: str, recorded: str, subtitle: str | None = None) -> float:
-    """0..1 similarity of two titles; a citation that omits the record's subtitle still scores 1."""
+    """0..1 similarity of two titles; a citation that omits the record's subtitle still scores 1.
+    Remembered for the last 4,096 pairs: scoring and title-mismatch compare the same two."""
     a, b = comparable(cited), comparable(recorded)
     if not a or not b:
         return 0.0
@@ -107,7 +109,7 @@ def _content_difference(cited: list[str], recorded: list[str]) -> TitleDifferenc
     slipped: list[str] = []
     slipped_from: list[str] = []
     for word in (w for w in cited if w not in _TITLE_STOP):
-        found = next((i for i, other in enumerate(pool) if other == word), None)
+        found = pool.index(word) if word in pool else None
         if found is None:
             found = next((i for i, other in enumerate(pool) if _same_word(word, other)), None)
             if found is not None:

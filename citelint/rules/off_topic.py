@@ -26,6 +26,13 @@ for how the work was done, and, measured on real reference lists, well-known met
 ImageJ, DESeq2, BLAST...) score as low as intruders from a distant field. Nor is a reference
 whose title is in another language than an English manuscript's ("Allgemeine Morphologie der
 Gewächse"): words cannot say how close it is, so its score would accuse it whatever its subject.
+Nor is a reference whose title shares a subject word with a sentence that cites it outside the
+methods ("Multiplexed Illumina sequencing libraries from picogram quantities of DNA", cited
+where the results say the DNA "was prepared for paired-end sequencing, using a picogram-scale
+library protocol"): the text itself ties it to what it is cited for. Its citation
+marks ("[3-12]", "(Lewis, 1947)") and words such as "previously described" do not count; and a
+title that shares nothing with its sentence is not reported for that alone (a genuine reference
+cited "as previously reported" shares nothing either), only when its score is an outlier too.
 
 Example, in a review of soil microbiology under drought
     passes: "Drought reshapes the bacterial communities of grassland soils."
@@ -54,9 +61,13 @@ subject's key terms it uses: a reference that uses one is never reported, whatev
 ``missing_terms`` (the subject's key terms it lacks), ``field``, ``method``, and, when the input
 has the manuscript's text, ``cited_in`` (the sections that cite it, each with its heading path
 and the sentence of its first citation, which a finding's message quotes) and ``methods_only``
-(True when all of them are methods sections: not judged). A reported reference also names the
+(True when all of them are methods sections: not judged), ``sentences_compared`` (how many
+sentences citing it outside the methods were compared with its title), ``sentence_terms`` (the
+subject words its title shares with one of them: never reported) and ``sentence`` (that
+sentence). A reported reference also names the
 references most like it (``nearest``). The message says which score decided and against which
-threshold, which terms were compared, and the references most like it; when the one most like it
+threshold, which terms were compared, the sentence that cites it (with which its title shares
+no subject word), and the references most like it; when the one most like it
 is reported too, it says so, and it suggests that the two are a method the paper uses only when
 they look like one (a methods section cites them, or a title names a method, tool or statistic).
 
@@ -229,13 +240,18 @@ def _message(score: dict[str, Any], rank: int, scored: int, median: float, thres
         parts.append("the references most like it are " + " and ".join(
             f"[{index}] ({similarity:.2f})" for index, similarity in nearest))
     cited_in = score.get("cited_in") or []
-    if cited_in:
-        first = cited_in[0]
+    if cited_in:  # quote a sentence its title was compared with, when there is one
+        first = next((c for c in cited_in if c.get("excerpt") and not c["methods"]), cited_in[0])
         where = f"in {first['heading']!r}" if first["heading"] else "in the text"
         claim = f": \u201c{first['excerpt']}\u201d" if first.get("excerpt") else ""
         more = (f" (and {len(cited_in) - 1} other section{'s' if len(cited_in) > 2 else ''})"
                 if len(cited_in) > 1 else "")
         parts.append(f"it is cited {where}{more}{claim}")
+    sentences = score.get("sentences_compared")
+    if sentences:  # reported: its title shares no word with them (else it is protected)
+        parts.append("its title shares no subject word with " + (
+            "that sentence" if sentences == 1 else
+            f"any of the {sentences} sentences that cite it outside the methods"))
     grouped = [index for index, _ in nearest[:1] if index in reported]
     if grouped and group_is_method:
         parts.append(f"[{grouped[0]}], the reference most like it, is reported too, and the "
@@ -313,6 +329,8 @@ def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tupl
                 "to_list": score.get("to_list"),
                 "method": score.get("method"),
                 "cited_in": score.get("cited_in", []),
+                "sentences_compared": score.get("sentences_compared", 0),
+                "sentence_terms": score.get("sentence_terms", []),
                 "coupling": score.get("coupling"),
             },
         )

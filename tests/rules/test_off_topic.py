@@ -191,3 +191,25 @@ def test_a_reference_the_text_cites_only_in_its_methods_is_not_reported():
             [cited] = finding.evidence["cited_in"]
             assert (cited["heading"], cited["methods"]) == ("Introduction", False)
             assert str(odd) in cited["excerpt"].split()
+
+
+def test_a_reference_planted_in_a_sentence_about_something_else_is_reported_with_it():
+    # the seed's reference 53 (copper and Alzheimer's disease) cited in the H3K27 paper by the
+    # sentence of a genuine reference, as the evaluation plants intruders (docs/offtopic.md)
+    [corpus] = [c for c in ev.jats_corpora() if c.name.startswith("H3K27 in the bithorax")]
+    [host] = [i for i in corpus.items if i.title.startswith("A comprehensive map of insulator")]
+    [odd] = [i for i in ev.seed_corpus().items if i.label == "53"]
+    items = [*corpus.items[:10], odd, *corpus.items[10:]]
+    matches = [ev.to_match(item, n + 1, "titles+journals",
+                           host.cited_in if item is odd else None)
+               for n, item in enumerate(items)]
+    manuscript = ev.to_manuscript(corpus, matches)
+    context = CheckContext(manuscript, options={"off-topic": {"method": "tfidf"}})
+    found = dict(off_topic.check_list(matches, context))
+    assert 10 in found
+    finding = found[10]
+    [(heading, _, sentence)] = host.cited_in
+    assert f"it is cited in {heading!r}: \u201c{sentence}\u201d" in finding.message
+    assert "its title shares no subject word with that sentence" in finding.message
+    assert finding.evidence["sentences_compared"] == 1
+    assert finding.evidence["sentence_terms"] == []
