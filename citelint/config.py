@@ -81,6 +81,8 @@ class Config:
     source_budget: float = 120.0  # time one service may cost in failures before it is dropped
     run_budget: float | None = None  # no request is sent after this long (None: no limit)
     max_retry_after: float = 30.0  # longest Retry-After waited for; a longer one drops the service
+    # no look-up starts after this long on one manuscript (None: no limit; docs/batch.md)
+    manuscript_timeout: float | None = None
     config_file: Path | None = None
     origins: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -341,6 +343,7 @@ _FIELD_CHECKS: dict[str, Check] = {
     "source_budget": _seconds,
     "run_budget": _seconds,
     "max_retry_after": _seconds,
+    "manuscript_timeout": _seconds,
 }
 # Config-file keys (kebab-case; snake_case is accepted too) → field names.
 FILE_KEYS: dict[str, str] = {
@@ -368,6 +371,7 @@ ENV_VARS: dict[str, str] = {
     "CITELINT_SOURCE_BUDGET": "source_budget",
     "CITELINT_RUN_BUDGET": "run_budget",
     "CITELINT_MAX_RETRY_AFTER": "max_retry_after",
+    "CITELINT_MANUSCRIPT_TIMEOUT": "manuscript_timeout",
     "CITELINT_OPENALEX_API_KEY": "openalex_api_key",
     "OPENALEX_API_KEY": "openalex_api_key",
 }
