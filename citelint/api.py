@@ -20,8 +20,9 @@ from citelint.config import Config, resolve_config
 from citelint.engine import assign_verdicts, check_matches, prepare_rules
 from citelint.models import Manuscript, Match, Report
 from citelint.readers import read_file
-from citelint.resolve import DoiChecker, Progress, resolve_references
+from citelint.resolve import DoiChecker, DoiExpander, Progress, resolve_references
 from citelint.sources import Source
+from citelint.sources.limited import LimitedSource, TimeLimit
 from citelint.sources.snapshot import SnapshotSource
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
           snapshots: Sequence[str | Path] = (), offline: bool | None = None,
           sources: Sequence[Source] | None = None, input_format: str | None = None,
           doi_checker: DoiChecker | None = None, progress: Progress | None = None,
-          built: BuiltSources | None = None) -> Report:
+          built: BuiltSources | None = None, time_limit: TimeLimit | None = None) -> Report:
     """Check a manuscript's references and return the :class:`~citelint.models.Report`.
 
     ``manuscript`` is a path or an already read :class:`Manuscript`. Pass ``sources`` to use your
@@ -104,7 +105,9 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
     ``config`` (snapshots, then Crossref and OpenAlex unless offline), or taken from ``built``
     (what :func:`build_sources` returned, kept to check many manuscripts). Without ``config``,
     settings come from the config file found from the manuscript's folder and the ``CITELINT_*``
-    variables.
+    variables. ``time_limit`` (else one of ``config.manuscript_timeout`` seconds from now, when
+    set) is when look-ups stop: the references not resolved by then are unverified, and the
+    report says so (a problem of the manuscript, and ``stats["time_limit"]``).
     """
     started = time.monotonic()
     if config is None:  # as the CLI would: config file found from the input, then environment
@@ -119,12 +122,18 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
                                allow_outside=config.allow_outside_files)
     entries = load_baseline(config.baseline) if config.baseline else []  # before any request
     transport = None
-    doi_expander = None
+    doi_expander: DoiExpander | None = None
     if sources is None:
         sources, handles, transport = built or build_sources(config)
         if handles is not None:  # doi.org: DOIs no other source knows, and shortDOIs
             doi_checker = doi_checker or handles.is_registered
             doi_expander = handles.full_doi
+    if time_limit is None and config.manuscript_timeout:
+        time_limit = TimeLimit(config.manuscript_timeout, started + config.manuscript_timeout)
+    if time_limit is not None:
+        sources = [LimitedSource(s, time_limit) for s in sources]
+        doi_checker = doi_checker and time_limit.guard(doi_checker)
+        doi_expander = doi_expander and time_limit.guard(doi_expander)
     # Searches run side by side when a service is involved: the transport keeps each host
     # within its announced concurrency and rate limits.
     workers = SEARCH_WORKERS if transport is not None else 1
@@ -164,5 +173,18 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
         elif spread_off:
             report.stats["openalex"]["spread_off"] = spread_off
     problems = [p for s in sources for p in getattr(s, "problems", [])]
+    if time_limit is not None:
+        problems += _cut_short(report, time_limit)
     manuscript.problems.extend(p for p in problems if p not in manuscript.problems)
     return report
+
+
+def _cut_short(report: Report, limit: TimeLimit) -> list[str]:
+    """Mark a report whose references the time limit left unverified; the problem it states."""
+    cut = sum(1 for r in report.results if r.status == "unverified"
+              and limit.reason in (r.reason or ""))
+    if not cut:
+        return []
+    report.stats["time_limit"] = {"seconds": limit.seconds, "unverified": cut}
+    return [f"{limit.described} ran out before every reference was looked up: {cut} of "
+            f"{len(report.results)} were not, and are unverified; raise the limit to check them."]

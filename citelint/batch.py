@@ -8,7 +8,8 @@ with a per-manuscript summary. Layout of the output directory:
 - ``reports/<id>.<ext>``: the manuscript's reports, in the formats asked for;
 - ``parts/<id>.json``: its rows and summary; written last, atomically: a manuscript whose part
   exists is finished, and a rerun skips it (an input that could not be read gets
-  ``parts/<id>.unreadable.json`` instead, and a rerun tries it again);
+  ``parts/<id>.unreadable.json`` instead, and a manuscript whose check failed or overran the
+  time limit ``parts/<id>.failed.json``, its summary alone; a rerun tries both again);
 - ``corpus.parquet``, ``corpus.csv``, ``summary.parquet``, ``summary.csv``: assembled from the
   parts at the end of every run, so they never hold a manuscript twice or half of one.
 
@@ -46,7 +47,8 @@ ROW_COLUMNS = ("manuscript", "path", "reference", "line", "status", "rule", "sev
                "match_doi", "reason", "raw")
 #: Columns of the per-manuscript summary.
 SUMMARY_COLUMNS = ("manuscript", "path", "format", "references", "verified", "problem",
-                   "not_found", "unverified", "errors", "warnings", "infos", "unreadable")
+                   "not_found", "unverified", "errors", "warnings", "infos", "timed_out",
+                   "unreadable", "failed")
 #: Report file extension per format.
 REPORT_EXTENSIONS = {"json": ".json", "sarif": ".sarif", "junit": ".xml", "markdown": ".md",
                      "text": ".txt", "github": ".github.txt", "concise": ".concise.txt"}
@@ -130,9 +132,12 @@ def rows_of(job: Job, report: Report) -> list[dict[str, Any]]:
 
 
 def summary_of(job: Job, report: Report | None, unreadable: str | None = None,
-               input_format: str | None = None) -> dict[str, Any]:
+               input_format: str | None = None, failed: str | None = None) -> dict[str, Any]:
+    """The manuscript's summary row; ``timed_out`` counts the references the time limit left
+    unverified (see :mod:`citelint.sources.limited`)."""
     row: dict[str, Any] = dict.fromkeys(SUMMARY_COLUMNS, 0)
-    row.update(manuscript=job.id, path=job.path, format=input_format, unreadable=unreadable)
+    row.update(manuscript=job.id, path=job.path, format=input_format, unreadable=unreadable,
+               failed=failed)
     if report is None:
         return row
     statuses, counts = report.status_counts(), report.counts()
@@ -140,8 +145,19 @@ def summary_of(job: Job, report: Report | None, unreadable: str | None = None,
                verified=statuses["verified"], problem=statuses["problem"],
                not_found=statuses["not-found"], unverified=statuses["unverified"],
                errors=counts.get("error", 0), warnings=counts.get("warning", 0),
-               infos=counts.get("info", 0))
+               infos=counts.get("info", 0),
+               timed_out=report.stats.get("time_limit", {}).get("unverified", 0))
     return row
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A manuscript whose check did not finish: it failed with an internal error (``bug``, a
+    bug in citelint), or was stopped past its time limit. A rerun tries it again."""
+
+    job: Job
+    reason: str
+    bug: bool = True
 
 
 @dataclass
@@ -172,10 +188,14 @@ class Checker:
         return {**self.__dict__, "built": None}
 
     def check(self, job: Job) -> Part:
-        """The manuscript's part; an input that cannot be read gives a part that says why."""
+        """The manuscript's part; an input that cannot be read gives a part that says why.
+        The manuscript's time limit (``manuscript_timeout``) runs from here."""
         from citelint.api import check
         from citelint.report import render
+        from citelint.sources.limited import TimeLimit
 
+        seconds = self.config.manuscript_timeout
+        limit = TimeLimit.starting_now(seconds) if seconds else None
         try:
             manuscript = read_file(job.path, self.input_format,
                                    allow_outside=self.config.allow_outside_files)
@@ -186,7 +206,7 @@ class Checker:
                     "--input-format."))
         except InputError as exc:
             return Part(job, summary_of(job, None, unreadable=str(exc)))
-        report = check(manuscript, config=self.config, built=self.sources())
+        report = check(manuscript, config=self.config, built=self.sources(), time_limit=limit)
         reports = {fmt: render(fmt, report, fail_on=self.config.fail_on) for fmt in self.formats}
         return Part(job, summary_of(job, report), rows_of(job, report), reports)
 
@@ -210,20 +230,31 @@ class BatchOutput:
     def finished(self, job: Job) -> bool:
         return (self.parts / f"{job.id}.json").is_file()
 
+    def _part_files(self, job: Job) -> list[Path]:
+        """The files a manuscript's part may be in: finished, unreadable, failed."""
+        return [self.parts / f"{job.id}{kind}.json" for kind in ("", ".unreadable", ".failed")]
+
     def commit(self, part: Part) -> None:
-        """Write the manuscript's reports, then its part (which marks it finished)."""
+        """Write the manuscript's reports, then its part (which marks it finished, unless it
+        says the input could not be read or the check failed); the part of an earlier run's
+        attempt goes."""
         for fmt, text in part.reports.items():
             _write_atomically(self.reports / f"{part.job.id}{REPORT_EXTENSIONS[fmt]}", text)
-        unreadable = self.parts / f"{part.job.id}.unreadable.json"
-        if part.summary["unreadable"]:
-            _write_atomically(unreadable, part.to_json())
-            return
-        _write_atomically(self.parts / f"{part.job.id}.json", part.to_json())
-        unreadable.unlink(missing_ok=True)
+        finished, unreadable, failed = self._part_files(part.job)
+        mine = failed if part.summary["failed"] else (
+            unreadable if part.summary["unreadable"] else finished)
+        _write_atomically(mine, part.to_json())
+        for path in (unreadable, failed):
+            if path != mine:
+                path.unlink(missing_ok=True)
+
+    def commit_failure(self, failure: Failed) -> None:
+        """Record a manuscript whose check failed (its summary says why; no rows)."""
+        self.commit(Part(failure.job, summary_of(failure.job, None, failed=failure.reason)))
 
     def _stored(self, jobs: Iterable[Job]) -> Iterator[dict[str, Any]]:
         for job in jobs:
-            for path in (self.parts / f"{job.id}.json", self.parts / f"{job.id}.unreadable.json"):
+            for path in self._part_files(job):
                 if path.is_file():
                     yield json.loads(path.read_text(encoding="utf-8"))
                     break
@@ -237,7 +268,7 @@ class BatchOutput:
 
         row_schema = pa.schema([(c, pa.int64() if c in ("reference", "line") else pa.string())
                                 for c in ROW_COLUMNS])
-        numbers = set(SUMMARY_COLUMNS) - {"manuscript", "path", "format", "unreadable"}
+        numbers = set(SUMMARY_COLUMNS) - {"manuscript", "path", "format", "unreadable", "failed"}
         summary_schema = pa.schema([(c, pa.int64() if c in numbers else pa.string())
                                     for c in SUMMARY_COLUMNS])
         tmp = {name: self.directory / f".{name}.{os.getpid()}.tmp" for name in
@@ -272,27 +303,28 @@ class BatchOutput:
 @dataclass
 class BatchResult:
     """What a batch run did: manuscripts in the batch, finished before this run, checked now,
-    and those that failed with an internal error (not finished: a rerun tries them again)."""
+    and those that failed, by path (not finished: a rerun tries them again)."""
 
     total: int
     skipped: int
     checked: int
-    failed: dict[str, str]
+    failed: dict[str, Failed]
     rows: int
     summaries: list[dict[str, Any]]
 
 
-#: Runs the checker over jobs, yielding each finished part (or the job and its error).
-Engine = Callable[[Checker, list[Job]], Iterator["Part | tuple[Job, str]"]]
+#: Runs the checker over jobs, yielding each finished part (or why the job failed).
+Engine = Callable[[Checker, list[Job]], Iterator["Part | Failed"]]
 
 
-def local_engine(checker: Checker, jobs: list[Job]) -> Iterator[Part | tuple[Job, str]]:
-    """Check the jobs one after another in this process."""
+def local_engine(checker: Checker, jobs: list[Job]) -> Iterator[Part | Failed]:
+    """Check the jobs one after another in this process (a manuscript's time limit is kept
+    cooperatively: no look-up starts after it; see docs/batch.md)."""
     for job in jobs:
         try:
             yield checker.check(job)
         except Exception as exc:  # a bug on one manuscript must not sink the batch
-            yield job, f"{type(exc).__name__}: {exc}"
+            yield Failed(job, f"{type(exc).__name__}: {exc}")
 
 
 def run_batch(paths: Sequence[str | Path], output_dir: Path, checker: Checker,
@@ -305,15 +337,15 @@ def run_batch(paths: Sequence[str | Path], output_dir: Path, checker: Checker,
     output = BatchOutput(output_dir)
     todo = [job for job in jobs if not output.finished(job)]
     done = len(jobs) - len(todo)
-    failed: dict[str, str] = {}
+    failed: dict[str, Failed] = {}
     if progress:
         progress(done, len(jobs))
     for outcome in engine(checker, todo):
         if isinstance(outcome, Part):
             output.commit(outcome)
         else:
-            job, error = outcome
-            failed[job.path] = error
+            output.commit_failure(outcome)
+            failed[outcome.job.path] = outcome
         done += 1
         if progress:
             progress(done, len(jobs))

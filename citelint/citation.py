@@ -43,6 +43,9 @@ _AUTHOR_DATE_YEAR = re.compile(
 )
 _HARVARD_YEAR = re.compile(
     rf"^(?P<authors>.+?),?\s+(?P<year>{_YEAR})[a-z]?(?P<sep>[.,])\s+(?P<rest>.+)$")
+# what every Harvard year holds, found by a quick scan: most citations lack it, and are then not
+# tried with the slower whole pattern
+_HARVARD_HINT = re.compile(rf"\s{_YEAR}[a-z]?[.,]\s")
 # "Journal, 12(3), 45–67" / "Journal 12:45–67" / "Journal, 12, Article e123"
 _SOURCE = re.compile(
     rf"^(?P<journal>.+?)[,.]?\s+(?:[Vv]ol(?:ume)?\.?\s*)?(?P<volume>{_VOLUME})"
@@ -311,7 +314,7 @@ def _parse_vancouver(ref: Reference, body: str) -> None:
 
 def _parse_nlm_chapter(ref: Reference, body: str) -> bool:
     """``Authors. Chapter title. In: Editors, editors. Book. Place: Publisher; Year. p. 1-9.``"""
-    chapter = _NLM_CHAPTER.match(body)
+    chapter = _NLM_CHAPTER.match(body) if "In:" in body else None  # the pattern holds "In:"
     if chapter is None:
         return False
     authors, et_al, title = _split_authors(chapter.group("head").strip().rstrip("."))
@@ -501,7 +504,7 @@ def _parse_author_date(ref: Reference, body: str) -> bool:
             year = year_match.group("year")
             _fill_author_date(ref, names, int(year) if year else None, rest)
             return True
-    harvard = _HARVARD_YEAR.match(body)
+    harvard = _HARVARD_YEAR.match(body) if _HARVARD_HINT.search(body) else None
     if harvard:
         names = _author_date_names(harvard.group("authors"))
         if names is not None:

@@ -122,6 +122,11 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--retries", type=int, default=2,
                        help="with --engine dask: how often a manuscript whose worker died is "
                        "tried again elsewhere (default: 2)")
+    batch.add_argument("--manuscript-timeout", metavar="SECONDS",
+                       help="no look-up starts after this long on one manuscript: the rest of "
+                       "its references are unverified, and its report says so; with --engine "
+                       "dask, a manuscript still running well past it is stopped and failed, "
+                       "for a rerun (default: no limit)")
 
     commands.add_parser("rules", help="list the rules")
     explain = commands.add_parser("explain", help="show a rule's documentation")
@@ -199,7 +204,8 @@ def _config(args: argparse.Namespace, start: Path) -> Config:
              "snapshots": args.snapshot, "index": args.index, "sources": args.sources,
              "enable": args.enable, "disable": args.disable,
              "fail_on": getattr(args, "fail_on", None), "baseline": getattr(args, "baseline", None),
-             "openalex_budget": args.openalex_budget}
+             "openalex_budget": args.openalex_budget,
+             "manuscript_timeout": getattr(args, "manuscript_timeout", None)}
     flags.update({flag[2:].replace("-", "_"): getattr(args, flag[2:].replace("-", "_"))
                   for flag in _BUDGET_FLAGS})
     return resolve_config(start, args.config, {k: v for k, v in flags.items() if v is not None})
@@ -470,10 +476,13 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             bar.refresh()
 
         result = run_batch(paths, args.output_dir, checker, engine, progress)
-    for path, error in result.failed.items():
-        print(f"citelint: {printable(path)}: the check failed with an internal error ({error}); "
-              "it is not finished, and a rerun tries it again. This is a bug in citelint: "
-              "please report it.", file=sys.stderr)
+    for path, failure in result.failed.items():
+        if failure.bug:
+            print(f"citelint: {printable(path)}: the check failed with an internal error "
+                  f"({failure.reason}); it is not finished, and a rerun tries it again. This is "
+                  "a bug in citelint: please report it.", file=sys.stderr)
+        else:
+            print(f"citelint: {printable(path)}: {failure.reason}", file=sys.stderr)
     unreadable = [s for s in result.summaries if s["unreadable"]]
     for summary in unreadable:
         print(f"citelint: {printable(summary['unreadable'])}", file=sys.stderr)

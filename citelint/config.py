@@ -84,6 +84,8 @@ class Config:
     # US dollars the run may spend on OpenAlex's billed calls to take searches off Crossref's
     # list lane (docs/configuration.md, "Spreading searches over OpenAlex"); 0: off
     openalex_budget: float = 0.0
+    # no look-up starts after this long on one manuscript (None: no limit; docs/batch.md)
+    manuscript_timeout: float | None = None
     config_file: Path | None = None
     origins: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -356,6 +358,7 @@ _FIELD_CHECKS: dict[str, Check] = {
     "run_budget": _seconds,
     "max_retry_after": _seconds,
     "openalex_budget": _dollars,
+    "manuscript_timeout": _seconds,
 }
 # Config-file keys (kebab-case; snake_case is accepted too) → field names.
 FILE_KEYS: dict[str, str] = {
@@ -384,6 +387,7 @@ ENV_VARS: dict[str, str] = {
     "CITELINT_RUN_BUDGET": "run_budget",
     "CITELINT_MAX_RETRY_AFTER": "max_retry_after",
     "CITELINT_OPENALEX_BUDGET": "openalex_budget",
+    "CITELINT_MANUSCRIPT_TIMEOUT": "manuscript_timeout",
     "CITELINT_OPENALEX_API_KEY": "openalex_api_key",
     "OPENALEX_API_KEY": "openalex_api_key",
 }

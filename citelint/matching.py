@@ -27,8 +27,10 @@ CONFIDENT = 0.85  # the other fields agree this well: a disagreeing field is a w
 MIN_TITLE = 0.6  # a cited title must resemble the record's at least this much
 
 
+@lru_cache(maxsize=1 << 12)
 def title_similarity(cited: str, recorded: str, subtitle: str | None = None) -> float:
-    """0..1 similarity of two titles; a citation that omits the record's subtitle still scores 1."""
+    """0..1 similarity of two titles; a citation that omits the record's subtitle still scores 1.
+    Remembered for the last 4,096 pairs: scoring and title-mismatch compare the same two."""
     a, b = comparable(cited), comparable(recorded)
     if not a or not b:
         return 0.0

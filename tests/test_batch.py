@@ -188,3 +188,45 @@ def test_a_work_cited_by_many_manuscripts_is_looked_up_once(tmp_path):
     for p, got in zip((first, second), results, strict=True):
         assert outcome(check(p, config=config, sources=[plain]).results) == outcome(got)
     assert counting.searches < plain.searches
+
+
+def verdict(outcome: tuple[str, list[tuple[str, str, str]]]) -> tuple[str, list[tuple[str, str]]]:
+    """A reference's status and findings (rule, severity), without the messages."""
+    status, findings = outcome
+    return status, [(rule, severity) for rule, severity, _message in findings]
+
+
+def test_a_manuscript_past_its_time_limit_asks_nothing_more_and_says_so(fake_api: FakeAPI,
+                                                                         tmp_path):
+    """Against a slow service, the references not looked up when the limit runs out are
+    unverified with a reason naming it; the report is written and marked; every other reference
+    gets what check gives it alone (the limit never makes a verdict worse than unverified)."""
+    fake_api.load_jsonl(SEED / "snapshot.jsonl")
+    fake_api.latency(0.4)
+    inputs = split_seed(tmp_path)
+    out = tmp_path / "out"
+    code = main(["batch", *map(str, inputs), "--output-dir", str(out),
+                 "--manuscript-timeout", "1"])
+    assert code == 1  # the seed's references have errors
+    asked = len(fake_api.requests)
+    rows = corpus_rows(out)
+    with (out / "summary.csv").open(encoding="utf-8") as f:
+        summary = {Path(s["path"]).name: s for s in csv.DictReader(f)}
+    limited = [r for r in rows if "time limit of 1.0 s (--manuscript-timeout)" in r["reason"]]
+    assert limited and {r["status"] for r in limited} == {"unverified"}
+    for path in inputs:
+        job = job_for(path)
+        cut = {int(r["reference"]) for r in limited if r["manuscript"] == job.id}
+        assert int(summary[path.name]["timed_out"]) == len(cut) > 0
+        assert summary[path.name]["failed"] == ""
+        report = json.loads((out / "reports" / f"{job.id}.json").read_text("utf-8"))
+        assert report["stats"]["time_limit"] == {"seconds": 1.0, "unverified": len(cut)}
+        assert any("time limit" in p for p in report["manuscript"]["problems"])
+        fake_api.latency(0.0)
+        alone = outcome(check(path, config=resolve_config(path)).results)
+        mine = outcome_of_rows([r for r in rows if r["manuscript"] == job.id])
+        # (a message may say less: e.g. a not-found whose journal look-up the limit cut says
+        # that whether the journal is indexed could not be checked)
+        assert {i: verdict(v) for i, v in mine.items() if i not in cut} == {
+            i: verdict(v) for i, v in alone.items() if i not in cut}
+    assert len(fake_api.requests) > asked  # what the limit cut was asked for alone
