@@ -277,3 +277,14 @@ def test_bad_merged_ids_rows_are_problems_and_the_rest_is_read(tmp_path: Path) -
     assert summary.merged == 1
     assert [p.split(": ", 1)[0] for p in summary.problems] == [f"{bad}:2", f"{bad}:3"]
     assert "3 columns" in summary.problems[0] and "two OpenAlex ids" in summary.problems[1]
+
+
+def test_a_reader_maps_the_index_file_into_memory(tmp_path: Path) -> None:
+    # pages read through a bounded memory map: no system call and copy per page read
+    from citelint.index.store import MMAP_BYTES
+
+    write_crossref_file(tmp_path / "src" / "0.json.gz", _crossref_items())
+    citelint_index.build([tmp_path / "src"], tmp_path / "i.db")
+    index = citelint_index.open(tmp_path / "i.db")
+    assert index._db.execute("PRAGMA mmap_size").fetchone()[0] == MMAP_BYTES
+    assert index.by_doi(["10.1038/srep16696"], "crossref")
