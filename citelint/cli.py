@@ -486,6 +486,11 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     unreadable = [s for s in result.summaries if s["unreadable"]]
     for summary in unreadable:
         print(f"citelint: {printable(summary['unreadable'])}", file=sys.stderr)
+    cut = [s for s in result.summaries if s.get("timed_out")]
+    if cut:
+        print(f"citelint: {len(cut)} manuscripts ran out of their time limit (--manuscript-"
+              "timeout) before every reference was looked up; the summary's timed_out column "
+              "says how many references of each are unverified for it.", file=sys.stderr)
     print(f"citelint: {result.checked} manuscripts checked, {result.skipped} finished before, "
           f"{len(result.failed)} failed, {len(unreadable)} unreadable; {result.rows} rows in "
           f"{args.output_dir / 'corpus.parquet'} and corpus.csv, summary in summary.csv.",
