@@ -191,9 +191,12 @@ class SharedPacers:
             lane.forget(holder)
 
 
-#: The scheduler's handlers that :class:`ClusterPacer` calls.
-START, SENT, RELEASE, PRESUME = ("citelint_pace_start", "citelint_pace_sent",
-                                 "citelint_pace_release", "citelint_pace_presume")
+#: The scheduler's handlers that :class:`ClusterPacer` calls (version 2: requests named by
+#: tickets; a scheduler that still runs the first version's plugin keeps it for the runs of
+#: older workers, and takes this one beside it: runs of the two versions at the same time do not
+#: share their tokens).
+START, SENT, RELEASE, PRESUME = ("citelint_pace2_start", "citelint_pace2_sent",
+                                 "citelint_pace2_release", "citelint_pace2_presume")
 
 
 class PacersPlugin(SchedulerPlugin):
@@ -209,7 +212,7 @@ class PacersPlugin(SchedulerPlugin):
     cluster shares it, as they share the services' limits. The scheduler needs citelint
     installed to load it."""
 
-    name = "citelint-pacers"
+    name = "citelint-pacers-2"
     idempotent = True
 
     def __init__(self) -> None:
