@@ -178,6 +178,10 @@ def _add_input_options(command: argparse.ArgumentParser, subject: bool = True) -
     command.add_argument("--cache-dir", type=Path, help="where the HTTP response cache lives")
     for flag, what in _BUDGET_FLAGS.items():
         command.add_argument(flag, metavar="SECONDS", help=what)
+    command.add_argument("--openalex-budget", metavar="USD",
+                         help="US dollars this run may spend on OpenAlex's billed calls to take "
+                         "searches off Crossref's busy list lane (needs an OpenAlex API key; "
+                         "default: 0, off)")
     command.add_argument("--source", action="append", dest="sources",
                          choices=("crossref", "openalex", "doi"),
                          help="source to ask (repeatable; default: all)")
@@ -200,6 +204,7 @@ def _config(args: argparse.Namespace, start: Path) -> Config:
              "snapshots": args.snapshot, "index": args.index, "sources": args.sources,
              "enable": args.enable, "disable": args.disable,
              "fail_on": getattr(args, "fail_on", None), "baseline": getattr(args, "baseline", None),
+             "openalex_budget": args.openalex_budget,
              "manuscript_timeout": getattr(args, "manuscript_timeout", None)}
     flags.update({flag[2:].replace("-", "_"): getattr(args, flag[2:].replace("-", "_"))
                   for flag in _BUDGET_FLAGS})
