@@ -43,6 +43,18 @@ def test_a_full_bucket_says_when_the_next_start_may_be() -> None:
     assert pacer.in_flight == 3
 
 
+def test_the_requests_that_open_a_lanes_connections_count_from_their_start() -> None:
+    # issue 16, third pass: they are counted from when they are written, after the connection
+    # opened, so they need no margin beyond the arrival margin of every request
+    pacer = LanePacer(concurrency=3, limit=3, interval=1.0, margin=0.05)
+    before = time.monotonic()
+    for _ in range(3):
+        pacer.acquire()
+    after = time.monotonic()
+    assert all(before <= start <= after for start in pacer.starts())
+    assert pacer.next_start() <= after + 1.05
+
+
 def test_requests_start_in_the_order_they_asked() -> None:
     pacer = LanePacer(concurrency=1)
     pacer.acquire()  # holds the only place in flight
