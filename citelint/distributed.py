@@ -417,9 +417,14 @@ class _Overseer:
                     late.append((key, self.running.pop(key)[1]))
         stopped = []
         for key, worker in late:
-            where = self.client.run_on_scheduler(_where, key)
-            if key not in pending or where is None or where[0] != worker:
-                continue  # finished, or moved to another worker (it died) since it started
+            if key not in pending:
+                continue  # finished (its start was heard after its result)
+            try:
+                where = self.client.run_on_scheduler(_where, key)
+            except Exception:  # e.g. a scheduler without citelint (an offline run needs none)
+                where = (worker, "its nanny, if any")  # restart_workers checks for one
+            if where is None or where[0] != worker:
+                continue  # moved to another worker (it died) since it started
             pending[key].cancel()
             if where[1]:  # in the background: the others' results keep coming meanwhile
                 threading.Thread(target=self._restart, args=(worker,), daemon=True,
