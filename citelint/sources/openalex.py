@@ -74,7 +74,8 @@ class Spend:
     Every call OpenAlex answers (an answer from the cache costs nothing) is charged at the cost
     its answer announces in ``X-RateLimit-Cost-USD``, else at the documented price of its kind
     (:data:`PRICES_MICRO_USD`). :meth:`hold` lets one more call of a kind go only when what was
-    spent, what is held for calls still in flight and that call's price stay within ``budget``;
+    spent, what is held for calls still in flight and that call's price stay within ``budget``
+    (and within what the last answer said is left of today's allowance, when it said so);
     the price held is the documented one, or the highest cost an answer of that kind announced
     in this run when that is more. Amounts are kept in millionths of a dollar (no rounding
     drift). Safe to use from several threads.
@@ -97,6 +98,8 @@ class Spend:
             price = self._dearest.get(kind, 0)
             if self._spent + self._held + price > self.budget:
                 return None
+            if self._remaining is not None and self._held + price > self._remaining:
+                return None  # what is left of today's allowance is for the calls that must go
             self._held += price
             return price
 

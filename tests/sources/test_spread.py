@@ -237,3 +237,13 @@ def test_the_budget_comes_from_the_file_the_environment_or_the_flag(tmp_path: Pa
     assert resolve_config(tmp_path, flags={"openalex_budget": "0"},
                           environ={}).openalex_budget == 0.0
 
+
+
+def test_no_call_is_held_beyond_what_is_left_of_todays_allowance() -> None:
+    spend = Spend(0.5)
+    spend.charge("search", {"x-ratelimit-cost-usd": "0.001",
+                            "x-ratelimit-remaining-usd": "0.0015"})
+    held = spend.hold("search")
+    assert held == 1000
+    assert spend.hold("search") is None  # 0.002 held would pass the 0.0015 left today
+    spend.release(held)
