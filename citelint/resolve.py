@@ -371,6 +371,7 @@ class Resolver:
         if not own.acceptable:
             spread.fell_back()
             return {name: results}
+        spread.settled()
         self._opinions.gave(spread.crossref.name, [confirmed])
         match.record, match.score, match.field_scores = confirmed, own.total, own.fields
         match.author_comparison = own.authors

@@ -53,20 +53,20 @@ class SearchSpread:
             with self._lock:
                 self._budget_reached = True
             return None
+        self._count("moved")
         try:
-            results = self.openalex.search(reference, rows)
+            return self.openalex.search(reference, rows)
         finally:
             spend.release(held)
-        self._count("moved")
-        return results
 
     def confirm(self, doi: str) -> Record | None:
         """Crossref's record of ``doi``, asked on its lane of single records (None: Crossref
         does not know it)."""
-        record = self.crossref.work_by_doi(doi)
-        if record is not None:
-            self._count("confirmed")
-        return record
+        return self.crossref.work_by_doi(doi)
+
+    def settled(self) -> None:
+        """A moved search whose record Crossref confirmed: it settled its reference."""
+        self._count("confirmed")
 
     def fell_back(self) -> None:
         """A moved search that did not settle its reference: Crossref is searched as usual."""
