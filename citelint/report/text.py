@@ -182,6 +182,9 @@ def _openalex_spend(stats: object) -> str | None:
                  "searched on Crossref after all")
         if spread.get("budget_reached"):
             line += "; the budget stopped further moves"
+    if stats["spent_usd"] > stats["budget_usd"]:
+        line += ("; the calls a run makes on OpenAlex without spreading took the spend over the "
+                 "budget (no search is moved past it)")
     return line + "."
 
 
