@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 from fakeapi import OPENALEX_PRICES_USD, FakeAPI, openalex_kind
-from test_online import OPENALEX_ONLY, outcome, serve_plan, write_manuscript
+from test_online import (
+    OPENALEX_ONLY,
+    PLANTED,
+    indexes,
+    outcome,
+    serve_plan,
+    write_manuscript,
+)
 
 from citelint import check
 from citelint.cli import main
@@ -58,9 +65,12 @@ def _fresh(api: FakeAPI, monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
 def test_off_by_default_no_search_goes_to_openalex_in_crossrefs_place(
         manuscript: Path, fake_api: FakeAPI) -> None:
     report = check(manuscript)
-    # OpenAlex is searched only for the references Crossref's search could not settle
-    searched = {r.query["search"] for r in _searches(fake_api, "openalex") if r.path == "/works"}
-    assert len(searched) <= len(OPENALEX_ONLY) + 4
+    # OpenAlex is searched only for the references Crossref's search could not settle, even
+    # with a key and Crossref's list lane full
+    searched = [r.query["search"] for r in _searches(fake_api, "openalex") if r.path == "/works"]
+    crossref_less = OPENALEX_ONLY | PLANTED["reference-not-found"] | indexes("datacite")
+    assert sorted(searched) == sorted(" ".join((report.results[i - 1].reference.title or "")
+                                               .split()) for i in crossref_less)
     assert _singles(fake_api) == []  # nothing confirmed on Crossref's single lane
     assert "spread" not in report.stats["openalex"]
     assert report.stats["openalex"]["budget_usd"] == 0
@@ -248,3 +258,21 @@ def test_no_call_is_held_beyond_what_is_left_of_todays_allowance() -> None:
     assert held == 1000
     assert spend.hold("search") is None  # 0.002 held would pass the 0.0015 left today
     spend.release(held)
+
+
+def test_a_search_stays_with_crossref_while_its_list_lane_is_free(
+        manuscript: Path, fake_api: FakeAPI, tmp_path: Path) -> None:
+    from citelint.readers import read_file
+    from citelint.resolve import resolve_references
+    from citelint.sources.crossref import CrossrefSource
+    from citelint.sources.spread import SearchSpread
+    from citelint.sources.transport import Transport
+
+    transport = Transport(cache_dir=tmp_path / "lane-cache")
+    crossref = CrossrefSource(transport, f"{fake_api.url}/crossref")
+    openalex = OpenAlexSource(transport, f"{fake_api.url}/openalex", budget_usd=0.5)
+    spread = SearchSpread(crossref, openalex)
+    no_doi = [r for r in read_file(manuscript).references if not r.doi][:2]
+    resolve_references(no_doi, [crossref, openalex], spread=spread)  # one at a time
+    assert spread.report()["moved"] == 0
+    assert len(_searches(fake_api, "crossref")) == 2
