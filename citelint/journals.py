@@ -110,6 +110,7 @@ class _LtwaByPrefix:
                 tree = self._tree()
                 for _, pattern in sorted(patterns, key=lambda item: item[0]):
                     tree.insert(pattern.to_key(), pattern)
+                _settle(tree.root)
                 self._trees[prefix] = tree
         return tree
 
@@ -123,6 +124,21 @@ class _LtwaByPrefix:
             results += single if len(sentence) == 1 else self._branch(sentence[:2]).search(
                 sentence)
         return results
+
+
+def _settle(root: Any) -> None:
+    """Freeze the lists of a built branch of pyiso4's tree into tuples (its nodes' patterns, each
+    pattern's languages): nothing is inserted into a branch once it is built, and pyiso4 only
+    iterates them. The branches live as long as the process, and every full run of Python's
+    garbage collector walks each list they hold; a tuple of strings is not walked at all.
+    """
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        node.objs = tuple(node.objs)
+        for _, pattern in node.objs:
+            pattern.langs = tuple(pattern.langs)
+        stack.extend(node.children.values())
 
 
 def prepare() -> None:
