@@ -157,8 +157,11 @@ def not_english(text: str | None) -> bool:
     """
     words = [w.lower() for w in _WORDS.findall(text or "")]
     foreign = sum(w in _FOREIGN_WORDS for w in words)
-    english = sum(w in _stop_words() and w not in _AMBIGUOUS_WORDS for w in words)
-    return foreign >= 2 and foreign > english
+    if foreign < 2:  # most titles: no need to count the English words
+        return False
+    stop = _stop_words()
+    english = sum(w in stop and w not in _AMBIGUOUS_WORDS for w in words)
+    return foreign > english
 
 
 def _title(match: Match) -> str | None:
@@ -184,6 +187,7 @@ def _stop_words() -> frozenset[str]:
     return frozenset(english | _GENERIC_WORDS | _VENUE_WORDS)
 
 
+@lru_cache(maxsize=65536)  # a pure function of a word; a list repeats its words
 def _normalise_token(token: str) -> str:
     """A light plural folding so that "wounds" meets "wound" and "cells" meets "cell"."""
     if len(token) > 4 and token.endswith("ies"):
