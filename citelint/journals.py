@@ -72,14 +72,19 @@ class _LtwaByPrefix:
     branch of its first letter, then of its second; the patterns of one branch are the lines
     whose key starts with those letters, inserted in file order, so building that branch alone
     gives the same tree under it and the same search results. Lines whose first two characters
-    are not two ASCII letters (a diacritic, an annotation, a one-letter key) are parsed up front
-    and filed under their real key.
+    are not two ASCII letters (a diacritic, an annotation, a one-letter key) are filed up front
+    under their real key.
+
+    A built branch is kept as plain tuples and dicts of the LTWA's lines (:func:`_settle`), and
+    the lines a search finds are parsed into pyiso4's patterns as it returns them: a branch
+    lives as long as the process, and pyiso4's nodes and patterns (about 40,000 objects for the
+    branches of a hundred-odd journal titles) would be walked by every full run of Python's
+    garbage collector, and, built in the middle of a run, make it run more often.
     """
 
     def __init__(self, lines: list[str], pattern_type: Any, tree_type: Any) -> None:
         self._pattern, self._tree = pattern_type, tree_type
         self._lines: dict[str, list[tuple[int, str]]] = {}
-        self._parsed: dict[str, list[tuple[int, Any]]] = {}
         #: the suffix patterns (``-logy``), few enough to build whole, as pyiso4 does
         self.suffix = tree_type()
         for number, line in enumerate(lines):
@@ -91,54 +96,57 @@ class _LtwaByPrefix:
             if pattern.start_with_dash:
                 self.suffix.insert(pattern.to_key()[::-1], pattern)
             else:
-                self._parsed.setdefault(pattern.to_key()[:2], []).append((number, pattern))
+                self._lines.setdefault(pattern.to_key()[:2], []).append((number, line))
         self._trees: dict[str, Any] = {}
         self._building = threading.Lock()  # references are matched in several threads
 
     def _branch(self, prefix: str) -> Any:
-        """The tree of the patterns whose key starts with ``prefix`` (two letters) or is exactly
-        ``prefix`` (one letter, or none)."""
+        """The settled tree of the lines whose key starts with ``prefix`` (two letters) or is
+        exactly ``prefix`` (one letter, or none)."""
         tree = self._trees.get(prefix)
         if tree is not None:
             return tree
         with self._building:  # a branch is shown only once it is whole
             tree = self._trees.get(prefix)
             if tree is None:
-                patterns = list(self._parsed.get(prefix, []))
-                patterns += [(n, self._pattern.from_line(line)) for n, line in
-                             self._lines.pop(prefix, [])]
-                tree = self._tree()
-                for _, pattern in sorted(patterns, key=lambda item: item[0]):
-                    tree.insert(pattern.to_key(), pattern)
-                _settle(tree.root)
-                self._trees[prefix] = tree
+                built = self._tree()
+                for _, line in sorted(self._lines.pop(prefix, []), key=lambda item: item[0]):
+                    built.insert(self._pattern.from_line(line).to_key(), line)
+                tree = self._trees[prefix] = _settle(built.root)
         return tree
 
     def search(self, sentence: str) -> list[Any]:
         """What pyiso4's whole prefix tree returns for ``sentence``, wildcards first."""
-        results = self._branch("").search(sentence)
+        lines = _search(self._branch(""), sentence)
         if sentence:
-            first = sentence[0]
-            single = self._branch(first).search(sentence)
-            results += single
-            results += single if len(sentence) == 1 else self._branch(sentence[:2]).search(
-                sentence)
-        return results
+            single = _search(self._branch(sentence[0]), sentence)
+            lines += single
+            lines += single if len(sentence) == 1 else _search(self._branch(sentence[:2]),
+                                                               sentence)
+        return [self._pattern.from_line(line) for line in lines]
 
 
-def _settle(root: Any) -> None:
-    """Freeze the lists of a built branch of pyiso4's tree into tuples (its nodes' patterns, each
-    pattern's languages): nothing is inserted into a branch once it is built, and pyiso4 only
-    iterates them. The branches live as long as the process, and every full run of Python's
-    garbage collector walks each list they hold; a tuple of strings is not walked at all.
-    """
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        node.objs = tuple(node.objs)
-        for _, pattern in node.objs:
-            pattern.langs = tuple(pattern.langs)
-        stack.extend(node.children.values())
+def _settle(node: Any) -> tuple[str, ...] | dict[str, Any]:
+    """A built node of pyiso4's prefix tree as plain data: the lines it holds (a node that was
+    not split), else its children by character, settled alike."""
+    if not node.split:
+        return tuple(line for _, line in node.objs)
+    return {char: _settle(child) for char, child in node.children.items()}
+
+
+def _search(node: tuple[str, ...] | dict[str, Any], word: str, position: int = 0) -> list[str]:
+    """The lines pyiso4's ``Node.search`` finds under a settled node (:func:`_settle`): a node
+    that was not split gives all it holds; a split one, its wildcard child's and then the
+    child of the word's character at this depth ("" past the word's end)."""
+    if isinstance(node, tuple):
+        return list(node)
+    found: list[str] = []
+    if "" in node:
+        found += _search(node[""], word, position + 1)
+    char = word[position] if position < len(word) else ""
+    if char in node:
+        found += _search(node[char], word, position + 1)
+    return found
 
 
 def prepare() -> None:
