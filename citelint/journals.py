@@ -294,12 +294,6 @@ def _subject_table() -> dict[str, tuple[str, ...]]:
     return table
 
 
-def prepare_subjects() -> None:
-    """Read the subject table now rather than on the first journal looked up (e.g. in the
-    background while references are being resolved: it takes a few tenths of a second)."""
-    _subject_table()
-
-
 @lru_cache(maxsize=4096)
 def journal_subjects(name: str | None) -> tuple[str, ...]:
     """The NLM Catalog's broad subject terms of the journal ``name`` (its MEDLINE abbreviation

@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from citelint.journals import journal_subjects, prepare_subjects
+from citelint.journals import journal_subjects
 from citelint.models import Manuscript, Match
 
 METHODS = ("tfidf", "embedding")
@@ -312,10 +312,8 @@ _MODEL_LOCK = threading.Lock()  # loaded once, also when a background thread pre
 
 
 def prepare(method: str) -> None:
-    """Load what ``method`` needs (the journals' subject table; the embedding model), so that
-    scoring later waits for nothing; meant to run in the background while the references are
-    being resolved."""
-    prepare_subjects()
+    """Load what ``method`` needs (the embedding model), so that scoring later waits for
+    nothing; meant to run in the background while the references are being resolved."""
     if resolve_method(method) == "embedding":
         _embedding_vectors(["citelint"])  # the first encoding also sets the model up
 

@@ -495,15 +495,3 @@ def test_a_sentence_in_the_methods_is_not_compared():
         for c in cited_in]
     score = score_relatedness(manuscript, matches)[position]
     assert score["sentences_compared"] == 1 and score["sentence_terms"] == []
-
-
-def test_preparing_either_method_reads_the_journal_subject_table(monkeypatch):
-    # issue 16, third pass: read in the background while the list resolves, not after the
-    # last answer (0.4 s of a cold run's tail went on it)
-    from citelint import journals, relatedness
-
-    for method in ("tfidf", "auto"):
-        journals._subject_table.cache_clear()
-        monkeypatch.setattr(relatedness, "resolve_method", lambda _m: "tfidf")
-        relatedness.prepare(method)
-        assert journals._subject_table.cache_info().currsize == 1
