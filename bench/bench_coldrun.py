@@ -19,12 +19,15 @@ time, and whether every reference came out ``unverified`` with one reason.
     .venv/bin/python bench/bench_coldrun.py [--pool polite|public|both] [--runs 3]
                                             [--references 60] [--citelint DIR]
                                             [--off-topic auto|tfidf|embedding]
-                                            [--reports DIR]
+                                            [--reports DIR] [--openalex-budget USD]
 
 ``--citelint DIR`` runs another checkout's citelint against the same fake (to compare with an
 earlier commit); ``--reports DIR`` keeps each run's JSON report there (``POOL-SEED.json``), to
-compare the findings of two checkouts. No traffic leaves 127.0.0.1 and the whole script is
-bounded by ``--timeout``.
+compare the findings of two checkouts. ``--openalex-budget USD`` runs with searches spread over
+OpenAlex within that budget (and an API key for the fake): the table then also gives the
+searches moved and what the run spent on OpenAlex, and the bound stays that of the requests a
+perfect tool sends to Crossref alone (so spreading can take a run below 1.0). No traffic leaves
+127.0.0.1 and the whole script is bounded by ``--timeout``.
 """
 
 from __future__ import annotations
@@ -79,9 +82,13 @@ def bound(need: dict[str, int], pool: dict[str, Any]) -> float:
     return max(lane_time(need[lane], *pool[lane]) for lane in ("single", "list"))
 
 
-def environment(base: str, cache: Path, mailto: str | None, citelint: Path) -> dict[str, str]:
+def environment(base: str, cache: Path, mailto: str | None, citelint: Path,
+                budget: float = 0.0) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("CITELINT_") and k != "OPENALEX_API_KEY"}
+    if budget:  # spreading needs a key; the fake's answers to keyed calls announce their cost
+        env.update({"CITELINT_OPENALEX_BUDGET": str(budget),
+                    "CITELINT_OPENALEX_API_KEY": "bench-key"})
     host = base.rsplit(":", 1)[1]  # Crossref at 127.0.0.1, the others at localhost
     env.update({"CITELINT_CROSSREF_URL": f"http://127.0.0.1:{host}/crossref",
                 "CITELINT_OPENALEX_URL": f"http://localhost:{host}/openalex",
@@ -113,7 +120,7 @@ def write_list(folder: Path, citations: list[str], method: str) -> Path:
 
 
 def cold_run(pool_name: str, refs: int, seed: int, citelint: Path,
-             method: str, reports: Path | None = None) -> dict[str, Any]:
+             method: str, reports: Path | None = None, budget: float = 0.0) -> dict[str, Any]:
     pool = POOLS[pool_name]
     records, citations, planted = synthetic(refs, seed=seed, cite_doi=1 / 3)
     need = needed(refs, planted)
@@ -126,7 +133,7 @@ def cold_run(pool_name: str, refs: int, seed: int, citelint: Path,
                 rate, in_flight = pool[lane]
                 api.rate_limit("crossref", limit=rate, interval=1.0, concurrency=in_flight,
                                retry_after=1, lane=lane)
-            env = environment(api.url, folder / "cache", pool["mailto"], citelint)
+            env = environment(api.url, folder / "cache", pool["mailto"], citelint, budget)
             started, ended, report = run_cli(path, env, folder)
             log = list(api.requests)
     if reports is not None:
@@ -139,6 +146,7 @@ def cold_run(pool_name: str, refs: int, seed: int, citelint: Path,
              for lane in ("single", "list")}
     wall = ended - started
     least = bound(need, pool)
+    openalex = report.get("stats", {}).get("openalex", {})
     return {"pool": pool_name, "seed": seed, "refs": refs, "cited": len(planted["cites-doi"]),
             "requests": len(log), "needed": sum(need.values()),
             "crossref_list": lanes["list"], "crossref_single": lanes["single"],
@@ -148,6 +156,8 @@ def cold_run(pool_name: str, refs: int, seed: int, citelint: Path,
             "wall": wall, "bound": least, "ratio": wall / least,
             "to_first_request": first - started, "after_last_answer": ended - last,
             "statuses": _count(r["status"] for r in report["references"]),
+            "spent": openalex.get("spent_usd", 0.0),
+            "moved": openalex.get("spread", {}).get("moved", 0),
             "refused": [(r.service, _lane(r.path), round(r.at - started, 2)) for r in log
                         if r.status == 429]}
 
@@ -191,24 +201,28 @@ def main() -> None:
                         help="the off-topic rule's method (auto: embedding when installed)")
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--reports", type=Path, help="keep each run's JSON report here")
+    parser.add_argument("--openalex-budget", type=float, default=0.0, metavar="USD",
+                        help="spread searches over OpenAlex within this budget (default: 0, off)")
     args = parser.parse_args()
     signal.signal(signal.SIGALRM, lambda *_: sys.exit(f"bench: gave up after {args.timeout} s"))
     signal.alarm(int(args.timeout))
     pools = list(POOLS) if args.pool == "both" else [args.pool]
+    spread = " | searches moved | OpenAlex spend" if args.openalex_budget else ""
     print("| pool | seed | refs (DOIs cited) | requests (Crossref lists / singles, OpenAlex, "
           "doi.org) | needed | requests ÷ needed | 429s | wall | bound | wall ÷ bound "
-          "| first request after | exit after last answer | verdicts |")
-    print("|" + "---|" * 13)
+          f"| first request after | exit after last answer | verdicts{spread} |")
+    print("|" + "---|" * (15 if spread else 13))
     for pool in pools:
         for seed in range(20261130, 20261130 + args.runs):
             r = cold_run(pool, args.references, seed, args.citelint.resolve(), args.off_topic,
-                         args.reports)
+                         args.reports, args.openalex_budget)
+            moved = f" {r['moved']} | ${r['spent']:.4f} |" if spread else ""
             print(f"| {r['pool']} | {r['seed']} | {r['refs']} ({r['cited']}) | {r['requests']} "
                   f"({r['crossref_list']} / {r['crossref_single']}, {r['openalex']}, "
                   f"{r['doi']}) | {r['needed']} | {r['requests'] / r['needed']:.2f} | "
                   f"{r['http_429']} | {r['wall']:.1f} s | {r['bound']:.1f} s | "
                   f"{r['ratio']:.2f} | {r['to_first_request']:.2f} s | "
-                  f"{r['after_last_answer']:.2f} s | {r['statuses']} |", flush=True)
+                  f"{r['after_last_answer']:.2f} s | {r['statuses']} |{moved}", flush=True)
             if r["refused"]:
                 print(f"<!-- 429s (service, lane, seconds after start): {r['refused']} -->")
     down = unreachable_run(args.references, args.citelint.resolve(), args.off_topic)

@@ -69,7 +69,8 @@ def build_sources(config: Config, pacers: PacerFactory | None = None) -> BuiltSo
     built: dict[str, Callable[[], Source]] = {
         "crossref": lambda: CrossrefSource(transport, config.crossref_url, config.mailto),
         "openalex": lambda: OpenAlexSource(transport, config.openalex_url,
-                                           config.openalex_api_key, config.mailto)}
+                                           config.openalex_api_key, config.mailto,
+                                           budget_usd=config.openalex_budget)}
     sources += [built[name]() for name in online]
     handles = DoiHandleSource(transport, config.doi_url) if "doi" in config.sources else None
     return sources, handles, transport
@@ -136,6 +137,9 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
     # Searches run side by side when a service is involved: the transport keeps each host
     # within its announced concurrency and rate limits.
     workers = SEARCH_WORKERS if transport is not None else 1
+    from citelint.sources.spread import spread_searches
+
+    spread, spread_off = spread_searches(sources)  # off unless OpenAlex has a budget
     # the rules' models and tables load, and their work on each settled reference is done,
     # while the references are resolved (mostly waiting on the network), not after the last
     # answer
@@ -147,7 +151,7 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
     try:
         matches = resolve_references(manuscript.references, sources, doi_checker=doi_checker,
                                      progress=progress, workers=workers,
-                                     doi_expander=doi_expander,
+                                     doi_expander=doi_expander, spread=spread,
                                      settled=lambda position, match: settled.put(
                                          (position, match)))
     finally:
@@ -160,6 +164,14 @@ def check(manuscript: str | Path | Manuscript, *, config: Config | None = None,
     stats = getattr(transport, "stats", None)
     report.stats = dict(stats() if callable(stats) else stats or {})
     report.stats["seconds"] = round(time.monotonic() - started, 3)
+    spend = next((getattr(s, "spend", None) for s in sources if s.name == "openalex"
+                  and getattr(s, "spend", None) is not None), None)
+    if spend is not None:  # what OpenAlex's billed calls cost (for the whole run of sources)
+        report.stats["openalex"] = spend.report()
+        if spread is not None:
+            report.stats["openalex"]["spread"] = spread.report()
+        elif spread_off:
+            report.stats["openalex"]["spread_off"] = spread_off
     problems = [p for s in sources for p in getattr(s, "problems", [])]
     if time_limit is not None:
         problems += _cut_short(report, time_limit)

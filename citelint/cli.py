@@ -178,6 +178,10 @@ def _add_input_options(command: argparse.ArgumentParser, subject: bool = True) -
     command.add_argument("--cache-dir", type=Path, help="where the HTTP response cache lives")
     for flag, what in _BUDGET_FLAGS.items():
         command.add_argument(flag, metavar="SECONDS", help=what)
+    command.add_argument("--openalex-budget", metavar="USD",
+                         help="US dollars this run may spend on OpenAlex's billed calls to take "
+                         "searches off Crossref's busy list lane (needs an OpenAlex API key; "
+                         "default: 0, off)")
     command.add_argument("--source", action="append", dest="sources",
                          choices=("crossref", "openalex", "doi"),
                          help="source to ask (repeatable; default: all)")
@@ -200,6 +204,7 @@ def _config(args: argparse.Namespace, start: Path) -> Config:
              "snapshots": args.snapshot, "index": args.index, "sources": args.sources,
              "enable": args.enable, "disable": args.disable,
              "fail_on": getattr(args, "fail_on", None), "baseline": getattr(args, "baseline", None),
+             "openalex_budget": args.openalex_budget,
              "manuscript_timeout": getattr(args, "manuscript_timeout", None)}
     flags.update({flag[2:].replace("-", "_"): getattr(args, flag[2:].replace("-", "_"))
                   for flag in _BUDGET_FLAGS})
@@ -481,6 +486,11 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     unreadable = [s for s in result.summaries if s["unreadable"]]
     for summary in unreadable:
         print(f"citelint: {printable(summary['unreadable'])}", file=sys.stderr)
+    cut = [s for s in result.summaries if s.get("timed_out")]
+    if cut:
+        print(f"citelint: {len(cut)} manuscripts ran out of their time limit (--manuscript-"
+              "timeout) before every reference was looked up; the summary's timed_out column "
+              "says how many references of each are unverified for it.", file=sys.stderr)
     print(f"citelint: {result.checked} manuscripts checked, {result.skipped} finished before, "
           f"{len(result.failed)} failed, {len(unreadable)} unreadable; {result.rows} rows in "
           f"{args.output_dir / 'corpus.parquet'} and corpus.csv, summary in summary.csv.",

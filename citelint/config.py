@@ -81,6 +81,9 @@ class Config:
     source_budget: float = 120.0  # time one service may cost in failures before it is dropped
     run_budget: float | None = None  # no request is sent after this long (None: no limit)
     max_retry_after: float = 30.0  # longest Retry-After waited for; a longer one drops the service
+    # US dollars the run may spend on OpenAlex's billed calls to take searches off Crossref's
+    # list lane (docs/configuration.md, "Spreading searches over OpenAlex"); 0: off
+    openalex_budget: float = 0.0
     # no look-up starts after this long on one manuscript (None: no limit; docs/batch.md)
     manuscript_timeout: float | None = None
     config_file: Path | None = None
@@ -267,6 +270,17 @@ def _seconds(value: Any, where: str, _base: Path | None) -> float:
     return seconds
 
 
+def _dollars(value: Any, where: str, _base: Path | None) -> float:
+    try:
+        dollars = float(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        dollars = -1.0
+    if isinstance(value, bool) or not 0 <= dollars < float("inf"):
+        raise ConfigError(f"{where}: expected an amount of US dollars, 0 or more (0 turns it "
+                          f"off), not {value!r}")
+    return dollars
+
+
 def _text(value: Any, where: str, _base: Path | None) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{where}: expected a non-empty string, not {value!r}")
@@ -343,6 +357,7 @@ _FIELD_CHECKS: dict[str, Check] = {
     "source_budget": _seconds,
     "run_budget": _seconds,
     "max_retry_after": _seconds,
+    "openalex_budget": _dollars,
     "manuscript_timeout": _seconds,
 }
 # Config-file keys (kebab-case; snake_case is accepted too) → field names.
@@ -371,6 +386,7 @@ ENV_VARS: dict[str, str] = {
     "CITELINT_SOURCE_BUDGET": "source_budget",
     "CITELINT_RUN_BUDGET": "run_budget",
     "CITELINT_MAX_RETRY_AFTER": "max_retry_after",
+    "CITELINT_OPENALEX_BUDGET": "openalex_budget",
     "CITELINT_MANUSCRIPT_TIMEOUT": "manuscript_timeout",
     "CITELINT_OPENALEX_API_KEY": "openalex_api_key",
     "OPENALEX_API_KEY": "openalex_api_key",

@@ -191,9 +191,12 @@ class SharedPacers:
             lane.forget(holder)
 
 
-#: The scheduler's handlers that :class:`ClusterPacer` calls.
-START, SENT, RELEASE, PRESUME = ("citelint_pace_start", "citelint_pace_sent",
-                                 "citelint_pace_release", "citelint_pace_presume")
+#: The scheduler's handlers that :class:`ClusterPacer` calls (version 2: requests named by
+#: tickets; a scheduler that still runs the first version's plugin keeps it for the runs of
+#: older workers, and takes this one beside it: runs of the two versions at the same time do not
+#: share their tokens).
+START, SENT, RELEASE, PRESUME = ("citelint_pace2_start", "citelint_pace2_sent",
+                                 "citelint_pace2_release", "citelint_pace2_presume")
 
 
 class PacersPlugin(SchedulerPlugin):
@@ -209,7 +212,7 @@ class PacersPlugin(SchedulerPlugin):
     cluster shares it, as they share the services' limits. The scheduler needs citelint
     installed to load it."""
 
-    name = "citelint-pacers"
+    name = "citelint-pacers-2"
     idempotent = True
 
     def __init__(self) -> None:
@@ -414,9 +417,14 @@ class _Overseer:
                     late.append((key, self.running.pop(key)[1]))
         stopped = []
         for key, worker in late:
-            where = self.client.run_on_scheduler(_where, key)
-            if key not in pending or where is None or where[0] != worker:
-                continue  # finished, or moved to another worker (it died) since it started
+            if key not in pending:
+                continue  # finished (its start was heard after its result)
+            try:
+                where = self.client.run_on_scheduler(_where, key)
+            except Exception:  # e.g. a scheduler without citelint (an offline run needs none)
+                where = (worker, "its nanny, if any")  # restart_workers checks for one
+            if where is None or where[0] != worker:
+                continue  # moved to another worker (it died) since it started
             pending[key].cancel()
             if where[1]:  # in the background: the others' results keep coming meanwhile
                 threading.Thread(target=self._restart, args=(worker,), daemon=True,

@@ -36,10 +36,14 @@ ARTICLE_TYPES = {
 }
 
 
+_QUALIFIER = re.compile(r"\([^)]*\)")
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
 def _words(name: str) -> list[str]:
     # parenthesised qualifiers ("(Basel)", "(Yakhteh)") are optional
-    name = re.sub(r"\([^)]*\)", " ", fold_text(name, diacritics=False))
-    return [w for w in re.split(r"[^0-9a-z]+", name) if w]
+    name = _QUALIFIER.sub(" ", fold_text(name, diacritics=False))
+    return [w for w in _NOT_WORD.split(name) if w]
 
 
 def _significant(name: str) -> list[str]:
@@ -270,8 +274,8 @@ def _journal_key(name: str, folded: bool = False) -> str:
     immunology"). ``folded``: ``name`` is already folded as :func:`_words` folds it."""
     if not folded:
         name = fold_text(name, diacritics=False)
-    name = _USA.sub("u s a", re.sub(r"\([^)]*\)", " ", name))
-    return " ".join(w for w in re.split(r"[^0-9a-z]+", name) if w and w not in _STOP)
+    name = _USA.sub("u s a", _QUALIFIER.sub(" ", name))
+    return " ".join(w for w in _NOT_WORD.split(name) if w and w not in _STOP)
 
 
 @lru_cache(maxsize=1)

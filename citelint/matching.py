@@ -218,6 +218,9 @@ def same_number(cited: str | None, recorded: str | None) -> bool:
     return cited is not None and recorded is not None and norm(cited) == norm(recorded)
 
 
+_E_PREFIX = re.compile(r"^[eE](?=\d+$)")
+
+
 def same_page(cited: str | None, recorded: str | None) -> bool:
     """Pages and article numbers compare as :func:`same_number`, and an e-prefixed article
     number equals the bare number ("e12345" is 12345)."""
@@ -225,7 +228,7 @@ def same_page(cited: str | None, recorded: str | None) -> bool:
         return True
     if cited is None or recorded is None:
         return False
-    bare = [re.sub(r"^[eE](?=\d+$)", "", v.strip()) for v in (cited, recorded)]
+    bare = [_E_PREFIX.sub("", v.strip()) for v in (cited, recorded)]
     return same_number(*bare)
 
 

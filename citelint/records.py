@@ -40,12 +40,16 @@ def _pmcid(value: object) -> str | None:
     return tail if tail.startswith("PMC") else f"PMC{tail}"
 
 
+_SPACES = re.compile(r"\s+")
+_PAGE_DASH = re.compile(r"\s*[-\u2010-\u2015]+\s*")
+
+
 def strip_markup(text: str | None) -> str | None:
     """Remove JATS/HTML tags and entities (Crossref titles and abstracts carry both); inline
     tags leave no space ("Cu<sub>2</sub>O" is "Cu2O")."""
     if not text:
         return None
-    return re.sub(r"\s+", " ", normalize.strip_markup(text)).strip() or None
+    return _SPACES.sub(" ", normalize.strip_markup(text)).strip() or None
 
 
 def is_crossref_work(obj: dict[str, Any]) -> bool:
@@ -65,7 +69,7 @@ def record_from_json(obj: dict[str, Any], source: str | None = None) -> Record:
 def _split_pages(page: str | None) -> tuple[str | None, str | None]:
     if not page:
         return None, None
-    parts = re.split(r"\s*[-\u2010-\u2015]+\s*", page.strip(), maxsplit=1)
+    parts = _PAGE_DASH.split(page.strip(), maxsplit=1)
     first = parts[0] or None
     last = parts[1] if len(parts) > 1 and parts[1] else None
     return first, last

@@ -13,12 +13,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from citelint.doi import arxiv_doi, clean_doi, is_short_doi, is_valid_doi, registered_arxiv_doi
 from citelint.journals import compare_journals
 from citelint.matching import rank_candidates, same_number
 from citelint.models import LookupFailure, Match, Record, Reference, VenueHoldings
 from citelint.sources import NotInCache, PartialAnswer, Source, SourceUnavailable
+
+if TYPE_CHECKING:
+    from citelint.sources.spread import SearchSpread
 
 #: Told each time one more reference has been resolved (e.g. to move a progress bar).
 Progress = Callable[[], None]
@@ -134,8 +138,10 @@ class Resolver:
 
     def __init__(self, sources: Sequence[Source], doi_checker: DoiChecker | None = None,
                  rows: int = 5, workers: int = 1, progress: Progress | None = None,
-                 doi_expander: DoiExpander | None = None, settled: Settled | None = None):
+                 doi_expander: DoiExpander | None = None, settled: Settled | None = None,
+                 spread: SearchSpread | None = None):
         self.sources = list(sources)
+        self.spread = spread  # searches that may go to OpenAlex in Crossref's place
         self.progress = progress
         self.settled = settled
         self.doi_checker = doi_checker
@@ -292,13 +298,23 @@ class Resolver:
         ref = match.reference
         candidates: list[Record] = [match.doi_record] if match.doi_record else []
         ranked: list = []
+        moved: dict[str, list[Record] | None] = {}  # searches done in Crossref's place
         for position, source in enumerate(self.sources):
             self._opinions.searching(match, position)
-            try:
-                results = source.search(ref, self.rows)
-            except SourceUnavailable as exc:
-                match.failures.append(_failure(source, exc))
-                continue
+            if self.spread is not None and source.name == self.spread.crossref.name:
+                moved = self._spread_search(match, candidates)
+                if match.record is not None:
+                    return
+            if source.name in moved:  # asked already: its answer (None: it failed)
+                results = moved[source.name]
+                if results is None:
+                    continue
+            else:
+                try:
+                    results = source.search(ref, self.rows)
+                except SourceUnavailable as exc:
+                    match.failures.append(_failure(source, exc))
+                    continue
             if source.name not in match.searched:
                 match.searched.append(source.name)
             self._opinions.gave(source.name, results)
@@ -316,6 +332,57 @@ class Resolver:
         elif ranked:  # nothing acceptable: keep the closest as evidence for the report
             match.runner_up, runner = ranked[0]
             match.runner_up_score = runner.total
+        match.searched += [name for name, results in moved.items()
+                           if results is not None and name not in match.searched]
+
+    def _spread_search(self, match: Match,
+                       candidates: list[Record]) -> dict[str, list[Record] | None]:
+        """The search moved to OpenAlex when the spread sends it there (see
+        :mod:`citelint.sources.spread`). Its best candidate is validated as any search's; when
+        it is acceptable and has a DOI whose Crossref record (asked on Crossref's lane of single
+        records) is acceptable too, that record settles the reference as Crossref's search would
+        have, OpenAlex's is its second opinion, and nothing is returned. Otherwise OpenAlex's
+        answer (None when it failed) is returned to stand for OpenAlex's own search, and the
+        reference is searched as usual, from Crossref on."""
+        spread = self.spread
+        assert spread is not None
+        name = spread.openalex.name
+        try:
+            results = spread.search(match.reference, self.rows)
+        except SourceUnavailable as exc:
+            match.failures.append(_failure(spread.openalex, exc))
+            spread.fell_back()
+            return {name: None}
+        if results is None:
+            return {}
+        self._opinions.gave(name, results)
+        ranked = rank_candidates(match.reference, candidates + results)
+        best = ranked[0][0] if ranked and ranked[0][1].acceptable else None
+        confirmed = None
+        if best is not None and best.doi and any(best is r for r in results):
+            try:
+                confirmed = spread.confirm(best.doi)
+            except SourceUnavailable:
+                confirmed = None  # Crossref's own search says what it says
+        if confirmed is None or best is None:
+            spread.fell_back()
+            return {name: results}
+        [(_, own)] = rank_candidates(match.reference, [confirmed])
+        if not own.acceptable:
+            spread.fell_back()
+            return {name: results}
+        spread.settled()
+        self._opinions.gave(spread.crossref.name, [confirmed])
+        match.record, match.score, match.field_scores = confirmed, own.total, own.fields
+        match.author_comparison = own.authors
+        match.others.append(best)
+        if len(ranked) > 1:
+            match.runner_up, runner = ranked[1]
+            match.runner_up_score = runner.total
+        order = [s.name for s in self.sources]
+        match.searched = sorted({*match.searched, name, spread.crossref.name},
+                                key=lambda n: order.index(n) if n in order else len(order))
+        return {}
 
     def _venue_evidence(self, match: Match) -> None:
         """For a journal article that no source holds (every source answered), ask the sources
@@ -467,7 +534,9 @@ def resolve_references(references: Sequence[Reference], sources: Sequence[Source
                        doi_checker: DoiChecker | None = None, workers: int = 1,
                        progress: Progress | None = None,
                        doi_expander: DoiExpander | None = None,
-                       settled: Settled | None = None) -> list[Match]:
+                       settled: Settled | None = None,
+                       spread: SearchSpread | None = None) -> list[Match]:
     """Resolve ``references`` against ``sources``; see :class:`Resolver`."""
     return Resolver(sources, doi_checker=doi_checker, workers=workers, progress=progress,
-                    doi_expander=doi_expander, settled=settled).resolve(references)
+                    doi_expander=doi_expander, settled=settled,
+                    spread=spread).resolve(references)

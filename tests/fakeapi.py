@@ -68,6 +68,17 @@ SERVICES = ("crossref", "openalex", "doi")
 REDACTED = "<redacted>"
 _SECRET_PARAMS = {"api_key", "api-key", "apikey"}
 _SECRET_HEADERS = {"authorization", "api_key", "api-key", "crossref-plus-api-token"}
+#: OpenAlex's documented prices in 2026 (developers.openalex.org/api-reference/authentication),
+#: US dollars per call, and the daily allowance of a free key.
+OPENALEX_PRICES_USD = {"singleton": 0.0, "list": 0.0001, "search": 0.001}
+OPENALEX_DAILY_USD = 1.0
+
+
+def openalex_kind(path: str, query: dict[str, str]) -> str:
+    """How OpenAlex bills a call: a singleton (``/works/W…``), a list/filter call, a search."""
+    if path.rstrip("/").count("/") > 1:
+        return "singleton"
+    return "search" if any(k == "search" or k.startswith("search.") for k in query) else "list"
 
 
 def _example(name: str) -> bytes:
@@ -213,6 +224,9 @@ class FakeAPI:
         self.derive_openalex = derive_openalex
         self.requests: list[Recorded] = []
         self.rejected_by_rate_limit = 0
+        #: US dollars OpenAlex billed to the key (answers to keyed calls announce cost and rest,
+        #: in the X-RateLimit-*-USD headers recorded in 2026)
+        self.openalex_billed = 0.0
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._rates: dict[str, tuple[float, random.Random, int]] = {}
         self._down: set[str] = set()
@@ -430,6 +444,14 @@ class FakeAPI:
         return None
 
     def _service_headers(self, service: str, rec: Recorded) -> dict[str, str]:
+        if service == "openalex" and "api_key" in rec.query:
+            cost = OPENALEX_PRICES_USD[openalex_kind(rec.path, rec.query)]
+            with self._lock:
+                self.openalex_billed += cost
+                rest = max(0.0, OPENALEX_DAILY_USD - self.openalex_billed)
+            return {"x-ratelimit-limit-usd": f"{OPENALEX_DAILY_USD:g}",
+                    "x-ratelimit-remaining-usd": f"{rest:.4f}",
+                    "x-ratelimit-cost-usd": f"{cost:g}"}
         if service != "crossref":
             return {}
         lane = _lane(service, rec.path)

@@ -197,7 +197,7 @@ def verdict(outcome: tuple[str, list[tuple[str, str, str]]]) -> tuple[str, list[
 
 
 def test_a_manuscript_past_its_time_limit_asks_nothing_more_and_says_so(fake_api: FakeAPI,
-                                                                         tmp_path):
+                                                                         tmp_path, capsys):
     """Against a slow service, the references not looked up when the limit runs out are
     unverified with a reason naming it; the report is written and marked; every other reference
     gets what check gives it alone (the limit never makes a verdict worse than unverified)."""
@@ -208,6 +208,7 @@ def test_a_manuscript_past_its_time_limit_asks_nothing_more_and_says_so(fake_api
     code = main(["batch", *map(str, inputs), "--output-dir", str(out),
                  "--manuscript-timeout", "1"])
     assert code == 1  # the seed's references have errors
+    assert "2 manuscripts ran out of their time limit" in capsys.readouterr().err
     asked = len(fake_api.requests)
     rows = corpus_rows(out)
     with (out / "summary.csv").open(encoding="utf-8") as f:

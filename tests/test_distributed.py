@@ -19,7 +19,7 @@ from citelint.config import Config, resolve_config
 
 distributed = pytest.importorskip("distributed")
 
-from citelint.distributed import dask_engine, local_client  # noqa: E402
+from citelint.distributed import PacersPlugin, dask_engine, local_client  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +150,7 @@ def shared_lanes(client) -> dict:
     """The scheduler's shared pacers: requests in flight per (service, lane)."""
 
     def lanes(dask_scheduler):
-        plugin = dask_scheduler.plugins["citelint-pacers"]
+        plugin = dask_scheduler.plugins[PacersPlugin.name]
         return {key: lane.in_flight for key, lane in plugin.pacers.lanes.items()}
 
     return client.run_on_scheduler(lanes)

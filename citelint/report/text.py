@@ -154,11 +154,38 @@ def _report_lines(report: Report, color: bool, verbose: bool, quiet: bool) -> li
         fixable = _fixable(report)
         if fixable:
             lines.append(fixable)
+        spend = _openalex_spend(report.stats.get("openalex"))
+        if spend:
+            lines.append(spend)
     if report.manuscript.encoding not in (None, "utf-8"):
         lines.append(f"Read as {report.manuscript.encoding} (the file is not UTF-8).")
     for problem in report.manuscript.problems:
         lines.append(f"Input problem: {printable(problem)}")
     return lines
+
+
+def _openalex_spend(stats: object) -> str | None:
+    """What OpenAlex's billed calls cost against the budget the run was given to spread
+    searches over it (nothing when no budget was set)."""
+    if not isinstance(stats, dict) or not stats.get("budget_usd"):
+        return None
+    if stats.get("spread_off"):
+        return printable(stats["spread_off"])
+    calls = ", ".join(f"{n} {kind}" for kind, n in stats.get("calls", {}).items()) or "none"
+    line = (f"OpenAlex: ${stats['spent_usd']:.4f} spent of the ${stats['budget_usd']:.4f} "
+            f"budget (calls: {calls})")
+    spread = stats.get("spread") or {}
+    if spread:
+        moved = spread["moved"]
+        line += (f"; {moved} search{'' if moved == 1 else 'es'} moved from Crossref's list lane, "
+                 f"{spread['confirmed']} confirmed by DOI on Crossref, {spread['fell_back']} "
+                 "searched on Crossref after all")
+        if spread.get("budget_reached"):
+            line += "; the budget stopped further moves"
+    if stats["spent_usd"] > stats["budget_usd"]:
+        line += ("; the calls a run makes on OpenAlex without spreading took the spend over the "
+                 "budget (no search is moved past it)")
+    return line + "."
 
 
 def _accepted(report: Report) -> int:

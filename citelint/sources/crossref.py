@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -220,6 +221,24 @@ class CrossrefSource:
         [doi] = dois
         message = self._works.doi(path_segment(doi))
         return [message] if message else []
+
+    def work_by_doi(self, doi: str) -> Record | None:
+        """Crossref's record of one DOI from ``/works/{doi}``, on the lane of single records
+        (not the list lane that searches and DOI filters share); None when Crossref does not
+        know it."""
+        found = self._by_path((clean_doi(doi) or doi,))
+        return self._record(found[0]) if found else None
+
+    def search_would_wait(self) -> bool:
+        """True when a search sent now would have to wait for its turn on the list lane: others
+        queue for it, it is at its cap of requests in flight, or its rate allows no start yet.
+        False when its pacer cannot tell (e.g. one shared by a cluster)."""
+        pacer: Any = self.transport.pacer("Crossref", "list")
+        try:
+            return bool(pacer.waiting or pacer.in_flight >= pacer.concurrency
+                        or pacer.next_start() > time.monotonic())
+        except AttributeError:
+            return False
 
     def journal_works(self, journal: str, year: int, rows: int = 20) -> list[Record]:
         """Works Crossref holds from ``year`` whose container title is like ``journal``

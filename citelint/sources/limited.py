@@ -62,6 +62,11 @@ class TimeLimit:
         return guarded
 
 
+#: The look-ups some sources offer beyond the protocol's two (the venue evidence's journal
+#: works; Crossref's single record, which the search spread asks).
+LOOKUPS = ("journal_works", "work_by_doi")
+
+
 class LimitedSource:
     """``source``, not asked once ``limit`` has passed."""
 
@@ -76,13 +81,14 @@ class LimitedSource:
 
     def __getattr__(self, name: str) -> Any:
         found = getattr(self.source, name)
-        if name == "journal_works":  # a look-up too (the venue evidence)
-            def journal_works(*args: Any, **kwargs: Any) -> Any:
-                self.limit.check()
-                return found(*args, **kwargs)
+        if name not in LOOKUPS:
+            return found
 
-            return journal_works
-        return found
+        def look_up(*args: Any, **kwargs: Any) -> Any:
+            self.limit.check()
+            return found(*args, **kwargs)
+
+        return look_up
 
     def works_by_doi(self, dois: Sequence[str]) -> dict[str, Record]:
         self.limit.check()

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -45,6 +46,100 @@ DOCUMENTED_LIMITS = (100, 1.0, 4)
 FIELDS = ["id", "doi", "title", "display_name", "publication_year", "type", "authorships",
           "primary_location", "biblio", "ids", "is_retracted", "abstract_inverted_index",
           "keywords", "topics", "primary_topic", "referenced_works", "related_works"]
+
+
+#: What OpenAlex documents (2026, developers.openalex.org/api-reference/authentication) that a
+#: call of each kind costs, in millionths of a US dollar: singletons (``/works/W…``,
+#: ``/works/doi:…``) free, list and filter calls $0.10 per 1,000, search $1 per 1,000, semantic
+#: search $10 per 1,000. A free API key comes with $1 of calls a day.
+PRICES_MICRO_USD = {"singleton": 0, "list": 100, "search": 1000, "semantic": 10000}
+#: The headers OpenAlex documents on every answer to a keyed call (recorded in 2026: see
+#: fixtures/api-examples/SOURCES.md): the cost of this call, and what is left of today's allowance.
+COST_HEADER = "x-ratelimit-cost-usd"
+REMAINING_HEADER = "x-ratelimit-remaining-usd"
+
+
+def _micro_usd(value: str | None) -> int | None:
+    """A header's amount of US dollars in millionths (None when absent or not a number)."""
+    try:
+        amount = float(value) if value is not None else float("nan")
+    except ValueError:
+        return None
+    return round(amount * 1_000_000) if 0 <= amount < float("inf") else None
+
+
+class Spend:
+    """What a run spends on OpenAlex's billed calls, and the budget for moving searches to it.
+
+    Every call OpenAlex answers (an answer from the cache costs nothing) is charged at the cost
+    its answer announces in ``X-RateLimit-Cost-USD``, else at the documented price of its kind
+    (:data:`PRICES_MICRO_USD`). :meth:`hold` lets one more call of a kind go only when what was
+    spent, what is held for calls still in flight and that call's price stay within ``budget``
+    (and within what the last answer said is left of today's allowance, when it said so);
+    the price held is the documented one, or the highest cost an answer of that kind announced
+    in this run when that is more. Amounts are kept in millionths of a dollar (no rounding
+    drift). Safe to use from several threads.
+    """
+
+    def __init__(self, budget_usd: float = 0.0) -> None:
+        self.budget = round(budget_usd * 1_000_000)
+        self._lock = threading.Lock()
+        self._spent = 0
+        self._held = 0
+        self._calls: dict[str, int] = {}
+        self._announced: int | None = None  # the sum of the costs the answers announced
+        self._dearest = dict(PRICES_MICRO_USD)  # per kind, the highest cost seen or documented
+        self._remaining: int | None = None  # today's allowance left, as last announced
+
+    def hold(self, kind: str) -> int | None:
+        """Reserve the price of one call of ``kind``; None when the budget does not allow it.
+        Give back what it returns to :meth:`release` once the call is over."""
+        with self._lock:
+            price = self._dearest.get(kind, 0)
+            if self._spent + self._held + price > self.budget:
+                return None
+            if self._remaining is not None and self._held + price > self._remaining:
+                return None  # what is left of today's allowance is for the calls that must go
+            self._held += price
+            return price
+
+    def release(self, held: int) -> None:
+        with self._lock:
+            self._held -= held
+
+    def charge(self, kind: str, headers: Mapping[str, str]) -> None:
+        """One call of ``kind`` answered by OpenAlex, with its answer's ``headers``."""
+        announced = _micro_usd(headers.get(COST_HEADER))
+        remaining = _micro_usd(headers.get(REMAINING_HEADER))
+        with self._lock:
+            self._calls[kind] = self._calls.get(kind, 0) + 1
+            if announced is None:
+                self._spent += PRICES_MICRO_USD.get(kind, 0)
+            else:
+                self._spent += announced
+                self._announced = (self._announced or 0) + announced
+                self._dearest[kind] = max(self._dearest.get(kind, 0), announced)
+            if remaining is not None:
+                self._remaining = remaining
+
+    @property
+    def spent(self) -> float:
+        """US dollars charged so far."""
+        with self._lock:
+            return self._spent / 1_000_000
+
+    def report(self) -> dict[str, object]:
+        """For the report's ``stats.openalex``: calls answered by kind, dollars spent (and, when
+        OpenAlex announced costs, their sum and what is left of today's allowance), the budget."""
+        with self._lock:
+            out: dict[str, object] = {"calls": dict(sorted(self._calls.items())),
+                                      "spent_usd": self._spent / 1_000_000,
+                                      "budget_usd": self.budget / 1_000_000}
+            if self._announced is not None:
+                out["announced_usd"] = self._announced / 1_000_000
+            if self._remaining is not None:
+                out["remaining_today_usd"] = self._remaining / 1_000_000
+            return out
 
 
 def accept_answer(response: Response) -> None:
@@ -99,11 +194,12 @@ class OpenAlexHTTP:
     """
 
     def __init__(self, transport: Transport, base_url: str, api_key: Secret,
-                 mailto: str | None) -> None:
+                 mailto: str | None, spend: Spend | None = None) -> None:
         self.transport = transport
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key
         self.mailto = mailto
+        self.spend = spend or Spend()
 
     def __repr__(self) -> str:
         return f"OpenAlexHTTP(base_url={self.base_url!r})"
@@ -111,7 +207,9 @@ class OpenAlexHTTP:
     def get(self, url: str, auth: Any = None, **_options: Any) -> requests.Response:
         path_and_query = url.removeprefix(_LIBRARY_ROOT)
         path, _, query = path_and_query.partition("?")
-        if re.search(r"(^|&)search(\.[a-z]+)?=", query):
+        if re.search(r"(^|&)search\.semantic=", query):
+            kind = "semantic"
+        elif re.search(r"(^|&)search(\.[a-z]+)?=", query):
             kind = "search"
         elif path.rstrip("/").count("/") <= 1:
             kind = "list"
@@ -123,9 +221,12 @@ class OpenAlexHTTP:
         if self.mailto:
             params["mailto"] = self.mailto
         headers = {"User-Agent": user_agent(self.mailto)} if self.mailto else None
-        return self.transport.get(self.base_url + path_and_query, params, service="OpenAlex",
-                                  kind=kind, headers=headers,
-                                  accept=accept_answer).to_requests()
+        response = self.transport.get(self.base_url + path_and_query, params,
+                                      service="OpenAlex", kind=kind, headers=headers,
+                                      accept=accept_answer)
+        if not response.from_cache:
+            self.spend.charge(kind, response.headers)
+        return response.to_requests()
 
 
 class Works(pyalex.Works):
@@ -161,14 +262,18 @@ class OpenAlexSource:
     authoritative = True
 
     def __init__(self, transport: Transport, base_url: str | None = None,
-                 api_key: str | None = None, mailto: str | None = None) -> None:
+                 api_key: str | None = None, mailto: str | None = None,
+                 budget_usd: float = 0.0) -> None:
         self.transport = transport
         self.base_url = base_url or os.environ.get("CITELINT_OPENALEX_URL") or DEFAULT_URL
         key = api_key or api_key_from_environment()
         transport.add_secret(key)
         self.has_api_key = bool(key)
         self.mailto = mailto or os.environ.get("CITELINT_MAILTO") or None
-        self.http = OpenAlexHTTP(transport, self.base_url, Secret(key or ""), self.mailto)
+        #: what this source's calls cost, and the budget for moving searches here
+        self.spend = Spend(budget_usd)
+        self.http = OpenAlexHTTP(transport, self.base_url, Secret(key or ""), self.mailto,
+                                 self.spend)
         transport.allow(self.base_url)
         transport.presume("OpenAlex", "", *DOCUMENTED_LIMITS)
 

@@ -31,7 +31,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
@@ -150,6 +150,8 @@ class Response:
     url: str  # the request URL with secrets removed
     from_cache: bool = False
     text: str | None = None  # the start of a 404 body that is not JSON ("Resource not found.")
+    #: the answer's headers, names in lower case (none for an answer from the cache)
+    headers: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def to_requests(self) -> requests.Response:
         """The same answer as a :class:`requests.Response`, for client libraries (pyalex,
@@ -735,12 +737,13 @@ class Transport:
     def _judge(self, answer: requests.Response, body: bytes, clean: str,
                service: str) -> Response:
         status = answer.status_code
+        headers = {name.lower(): value for name, value in answer.headers.items()}
         if status == 404:
             try:
-                return Response(404, json.loads(body), clean)
+                return Response(404, json.loads(body), clean, headers=headers)
             except ValueError:
                 text = body[:200].decode("utf-8", "replace").strip()
-                return Response(404, None, clean, text=text)
+                return Response(404, None, clean, text=text, headers=headers)
         if status == 429 or status >= 500:
             wait = _retry_after(answer.headers.get("Retry-After"))
             if wait is not None and wait > self.max_retry_after:
@@ -755,7 +758,7 @@ class Transport:
             data = json.loads(body)
         except ValueError:
             raise _Retry("sent a body that is not valid JSON") from None
-        return Response(200, data, clean)
+        return Response(200, data, clean, headers=headers)
 
     def _rejected(self, status: int, body: bytes) -> str:
         detail = ""
