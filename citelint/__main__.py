@@ -1,7 +1,5 @@
 """``python -m citelint`` runs the command line."""
 
-import sys
+from citelint.cli import run
 
-from citelint.cli import main
-
-sys.exit(main())
+run()

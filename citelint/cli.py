@@ -578,5 +578,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
+def run() -> None:
+    """The ``citelint`` command: :func:`main`, then the exit. Once the outputs are written and
+    flushed and the exit handlers have run, the process ends without the interpreter freeing
+    its objects one by one (the journal tables, the matcher's caches: 0.4 s after the last
+    answer of a cold check), as mypy ends. When anything else still runs (a thread that is not
+    a daemon, a child process), it exits the ordinary way."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if _alone():
+        import atexit
+
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+def _alone() -> bool:
+    """No thread but daemons and this one, and no child process, is left running."""
+    import threading
+
+    if any(t is not threading.main_thread() and not t.daemon and t.is_alive()
+           for t in threading.enumerate()):
+        return False
+    processes = sys.modules.get("multiprocessing")
+    return not (processes is not None and processes.active_children())
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

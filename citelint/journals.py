@@ -307,8 +307,9 @@ def _subject_table() -> dict[str, tuple[str, ...]]:
     """NLM title abbreviation and title of each journal (as keys) -> its broad subject terms."""
     data = resources.files("citelint.data").joinpath("nlm_journal_subjects.tsv.gz")
     text = gzip.decompress(data.read_bytes()).decode("utf-8")
-    # fold the whole file at once (as fold_text would each name), then key each name
-    folded = strip_diacritics(text.casefold()).splitlines()
+    # fold each line as fold_text would each name; most lines are ASCII, which
+    # strip_diacritics returns at once (folding the whole text at once decomposed every line)
+    folded = [strip_diacritics(line) for line in text.casefold().splitlines()]
     table: dict[str, tuple[str, ...]] = {}
     for line, folded_line in zip(text.splitlines(), folded, strict=True):
         if not line or line.startswith("#"):

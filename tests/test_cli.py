@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from citelint.cli import main
+from citelint.cli import _alone, main
 
-SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seed"
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "fixtures" / "seed"
 OFFLINE = ["--snapshot", str(SEED / "snapshot.jsonl"), "--offline"]
 
 
@@ -434,3 +439,42 @@ def test_no_format_carries_a_character_a_terminal_acts_on(tmp_path, capsys):
         assert not active & set(captured.out + captured.err), fmt
         if fmt == "json":
             assert hostile in json.loads(captured.out)["references"][0]["raw"]
+
+
+# -- the process's exit (issue 16, third pass) ----------------------------------------------
+
+
+def _command(*args: str, code: str = "from citelint.cli import run; run()") -> Any:
+    return subprocess.run([sys.executable, "-c", f"import sys; sys.argv[0] = 'citelint'; {code}",
+                           *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          check=False, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_the_command_ends_with_its_outputs_whole_and_its_exit_code(tmp_path, capsys):
+    out = tmp_path / "report.json"
+    done = _command("check", str(SEED / "manuscript.txt"), *OFFLINE, "--format", "json",
+                    "--output", str(out), "--format", "text")
+    assert done.returncode == 1  # the seed has errors
+    here = main(["check", str(SEED / "manuscript.txt"), *OFFLINE, "--format", "text"])
+    assert here == 1
+    assert done.stdout == capsys.readouterr().out  # the whole text report, flushed
+    assert json.loads(out.read_text("utf-8"))["summary"]["references"] == 70
+
+
+def test_the_command_runs_the_exit_handlers():
+    done = _command("rules", code="import atexit; atexit.register(print, 'handler ran'); "
+                    "from citelint.cli import run; run()")
+    assert done.returncode == 0
+    assert done.stdout.rstrip().endswith("handler ran") and "reference-not-found" in done.stdout
+
+
+def test_a_thread_still_running_means_the_ordinary_exit():
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    try:
+        assert not _alone()
+    finally:
+        release.set()
+        worker.join()
+    assert _alone()

@@ -32,7 +32,7 @@ def _pyproject() -> dict:
 def test_the_distribution_is_named_citelint_integrity_and_keeps_the_citelint_command():
     project = _pyproject()["project"]
     assert project["name"] == citelint.DISTRIBUTION == "citelint-integrity"
-    assert project["scripts"] == {"citelint": "citelint.cli:main"}
+    assert project["scripts"] == {"citelint": "citelint.cli:run"}
     assert citelint.PROJECT_URL.endswith("/citelint-integrity/")
 
 
@@ -114,4 +114,4 @@ def test_the_wheel_ships_py_typed_the_license_the_schema_and_the_command(tmp_pat
     assert "citelint/report/schema.json" in names
     assert f"{info}/licenses/LICENSE" in names
     assert "Name: citelint-integrity" in metadata and "License-Expression: MIT" in metadata
-    assert "citelint = citelint.cli:main" in entry_points
+    assert "citelint = citelint.cli:run" in entry_points

@@ -53,7 +53,9 @@ class Pacer(Protocol):
     """Pacing for one ``(service, lane)``; must be safe to call from several threads.
 
     A pacer may also have ``sent()`` (see :meth:`LanePacer.sent`): the transport calls it, from
-    the thread that acquired, the moment the request has been written to the wire."""
+    the thread that acquired, the moment the request has been written to the wire; and
+    ``unsent()`` (see :meth:`LanePacer.unsent`), before :meth:`release`, when it was never
+    written."""
 
     def acquire(self) -> None:
         """Wait until one more request may start now, and count it as started and in flight."""
@@ -181,6 +183,23 @@ class LanePacer:
                 self._starts[at], self._starts[at + 1] = self._starts[at + 1], now
                 self._serials[at], self._serials[at + 1] = self._serials[at + 1], serial
                 at += 1
+
+    def unsent(self) -> None:
+        """This thread's request was let through but never written (its connection was
+        refused, or its service went down while it waited its turn): it reached no one, so its
+        start no longer counts, and the requests waiting behind it need not wait for its
+        token (when a service is down, each of them then gives up at once)."""
+        with self._cond:
+            serial = getattr(self._mine, "serial", None)
+            self._mine.serial = None
+            if serial is None:
+                return
+            for at in range(len(self._serials) - 1, -1, -1):  # among the last few, normally
+                if self._serials[at] == serial:
+                    del self._starts[at]
+                    del self._serials[at]
+                    break
+            self._cond.notify_all()
 
     def release(self, headers: Mapping[str, str] | None = None, status: int | None = None,
                 retry_after: float | None = None) -> None:

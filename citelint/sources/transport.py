@@ -83,6 +83,13 @@ def _on_the_wire() -> None:
         sent()
 
 
+def _not_written(pacer: object) -> None:
+    """Tell ``pacer`` that the request it let through was never written (see Pacer.unsent)."""
+    unsent = getattr(pacer, "unsent", None)
+    if unsent is not None:
+        unsent()
+
+
 class _NotingConnection(urllib3.connection.HTTPConnection):
     def request(self, *args: Any, **kwargs: Any) -> None:
         super().request(*args, **kwargs)
@@ -652,6 +659,7 @@ class Transport:
         with self._lock:
             why_down = self._down.get(service)
         if why_down:  # it went down while this request waited for its turn: not sent
+            _not_written(pacer)
             pacer.release()
             raise _GiveUp(why_down, down=True)
         answer: requests.Response | None = None
@@ -695,7 +703,9 @@ class Transport:
             except requests.RequestException as exc:  # an address requests cannot use
                 raise _GiveUp(f"could not be asked ({type(exc).__name__})") from None
         finally:
-            _SENDING.pacer = None  # (not written at all: a refused connection)
+            if getattr(_SENDING, "pacer", None) is not None:  # not written (a refused connection)
+                _not_written(pacer)
+            _SENDING.pacer = None
             if answer is not None:
                 answer.close()
                 wait = _retry_after(answer.headers.get("Retry-After"))

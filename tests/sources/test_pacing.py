@@ -55,6 +55,21 @@ def test_the_requests_that_open_a_lanes_connections_count_from_their_start() -> 
     assert pacer.next_start() <= after + 1.05
 
 
+def test_a_request_never_written_gives_its_token_back() -> None:
+    # issue 16, third pass: a refused connection, or a service gone down while the request
+    # waited, reached no one; the requests queued behind it must not wait for its token
+    pacer = LanePacer(concurrency=1, limit=1, interval=3600.0)
+    pacer.acquire()
+    pacer.unsent()
+    pacer.release()
+    assert pacer.starts() == []
+    pacer.acquire()  # at once: an hour's wait if the first had counted
+    pacer.sent()
+    pacer.unsent()  # written after all: it counts
+    pacer.release()
+    assert len(pacer.starts()) == 1
+
+
 def test_requests_start_in_the_order_they_asked() -> None:
     pacer = LanePacer(concurrency=1)
     pacer.acquire()  # holds the only place in flight

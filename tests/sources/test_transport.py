@@ -288,6 +288,24 @@ def test_a_refused_connection_is_not_retried(tmp_path):
     assert time.monotonic() - started < 5 and transport.stats()["retries"] == 0
 
 
+def test_requests_queued_behind_a_refused_one_give_up_without_waiting_for_its_turn(tmp_path):
+    # issue 16, third pass: one request a second, and the first is refused: the requests
+    # waiting in the lane find the service down, and none of them counts as started
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    transport = Transport(cache_dir=tmp_path, attempts=3, backoff=5)
+    transport.presume("Crossref", "list", 1, 2.0, 1)  # (a regression waits 2 s a request)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(lambda n: pytest.raises(
+            SourceUnavailable, transport.get, f"http://127.0.0.1:{port}/works?n={n}",
+            service="Crossref", lane="list"), range(4)))
+    assert all("could not be reached" in str(o.value) for o in outcomes)
+    assert transport.pacer("Crossref", "list").starts() == []
+
+
 def test_a_redirect_on_the_same_host_is_followed_and_others_are_not(fake_api, fast_transport):
     fake_api.redirect("openalex", fake_api.url + KNOWN)  # to Crossref's path on the same host
     answer = fast_transport.get(fake_api.url + "/openalex/works/W1", service="OpenAlex")
