@@ -119,6 +119,18 @@ def write_list(folder: Path, citations: list[str], method: str) -> Path:
     return path
 
 
+def pool_fake(records: Any, pool: dict[str, Any], seed: int) -> FakeAPI:
+    """The fake services holding ``records``, answering after the bench's latency and enforcing
+    ``pool``'s limits on Crossref's two lanes (with 429 and ``Retry-After: 1`` beyond them)."""
+    api = FakeAPI(records)
+    api.latency(LATENCY[0], spread=LATENCY[1], seed=seed)
+    for lane in ("single", "list"):
+        rate, in_flight = pool[lane]
+        api.rate_limit("crossref", limit=rate, interval=1.0, concurrency=in_flight,
+                       retry_after=1, lane=lane)
+    return api
+
+
 def cold_run(pool_name: str, refs: int, seed: int, citelint: Path,
              method: str, reports: Path | None = None, budget: float = 0.0) -> dict[str, Any]:
     pool = POOLS[pool_name]
@@ -127,12 +139,7 @@ def cold_run(pool_name: str, refs: int, seed: int, citelint: Path,
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         path = write_list(folder, citations, method)
-        with FakeAPI(records) as api:
-            api.latency(LATENCY[0], spread=LATENCY[1], seed=seed)
-            for lane in ("single", "list"):
-                rate, in_flight = pool[lane]
-                api.rate_limit("crossref", limit=rate, interval=1.0, concurrency=in_flight,
-                               retry_after=1, lane=lane)
+        with pool_fake(records, pool, seed) as api:
             env = environment(api.url, folder / "cache", pool["mailto"], citelint, budget)
             started, ended, report = run_cli(path, env, folder)
             log = list(api.requests)

@@ -73,9 +73,9 @@ def _hog(stop: Any) -> None:
 
 def trace(pool_name: str, seed: int, refs: int, hogs: int) -> dict[str, Any]:
     sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
-    from bench_coldrun import LATENCY, POOLS, environment, write_list
+    from bench_coldrun import POOLS, environment, pool_fake, write_list
     from bench_online import synthetic
-    from fakeapi import FakeAPI, _lane
+    from fakeapi import _lane
 
     pool = POOLS[pool_name]
     records, citations, _ = synthetic(refs, seed=seed, cite_doi=1 / 3)
@@ -88,12 +88,7 @@ def trace(pool_name: str, seed: int, refs: int, hogs: int) -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as scratch:
             folder = Path(scratch)
             path = write_list(folder, citations, "tfidf")
-            with FakeAPI(records) as api:
-                api.latency(LATENCY[0], spread=LATENCY[1], seed=seed)
-                for lane in ("single", "list"):
-                    rate, in_flight = pool[lane]
-                    api.rate_limit("crossref", limit=rate, interval=1.0, concurrency=in_flight,
-                                   retry_after=1, lane=lane)
+            with pool_fake(records, pool, seed) as api:
                 env = environment(api.url, folder / "cache", pool["mailto"], ROOT)
                 subprocess.run([sys.executable, __file__, "--wrap", str(folder / "trace.json"),
                                 "check", str(path), "--format", "json", "--output",
