@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from citelint.doi import arxiv_doi, clean_doi, is_short_doi, is_valid_doi, registered_arxiv_doi
 from citelint.journals import compare_journals
-from citelint.matching import rank_candidates, same_number
+from citelint.matching import Score, rank_candidates, same_number
 from citelint.models import LookupFailure, Match, Record, Reference, VenueHoldings
 from citelint.sources import NotInCache, PartialAnswer, Source, SourceUnavailable
 
@@ -131,6 +131,17 @@ class _InLine(Executor):
         except Exception as exc:  # raised by result(), as from a pool's task
             future.set_exception(exc)
         return future
+
+
+def _accept(match: Match, record: Record, score: Score,
+            runner_up: Sequence[tuple[Record, Score]]) -> None:
+    """Settle ``match`` on ``record`` with its ``score`` (a ranked candidate's), and keep the
+    next-ranked candidate (``runner_up``: none or one) and its score for the report."""
+    match.record = record
+    match.score, match.field_scores = score.total, score.fields
+    match.author_comparison = score.authors
+    for other, other_score in runner_up:
+        match.runner_up, match.runner_up_score = other, other_score.total
 
 
 class Resolver:
@@ -323,12 +334,8 @@ class Resolver:
             if ranked and ranked[0][1].acceptable:
                 break
         if ranked and ranked[0][1].acceptable:
-            match.record, score = ranked[0]
-            match.score, match.field_scores = score.total, score.fields
-            match.author_comparison = score.authors
-            if len(ranked) > 1:
-                match.runner_up, runner = ranked[1]
-                match.runner_up_score = runner.total
+            best, score = ranked[0]
+            _accept(match, best, score, ranked[1:2])
         elif ranked:  # nothing acceptable: keep the closest as evidence for the report
             match.runner_up, runner = ranked[0]
             match.runner_up_score = runner.total
@@ -373,12 +380,8 @@ class Resolver:
             return {name: results}
         spread.settled()
         self._opinions.gave(spread.crossref.name, [confirmed])
-        match.record, match.score, match.field_scores = confirmed, own.total, own.fields
-        match.author_comparison = own.authors
+        _accept(match, confirmed, own, ranked[1:2])
         match.others.append(best)
-        if len(ranked) > 1:
-            match.runner_up, runner = ranked[1]
-            match.runner_up_score = runner.total
         order = [s.name for s in self.sources]
         match.searched = sorted({*match.searched, name, spread.crossref.name},
                                 key=lambda n: order.index(n) if n in order else len(order))
