@@ -24,7 +24,14 @@ from citelint.distributed import PacersPlugin, dask_engine, local_client  # noqa
 
 @pytest.fixture(scope="module")
 def client():
-    with local_client(n_workers=2, threads_per_worker=1) as connected:
+    import dask
+
+    # a LocalCluster closes the nanny of a worker that died when no worker of its name has
+    # joined within distributed.deploy.lost-worker-timeout (15 s): on a busy machine the one
+    # started in place of a worker a test kills can take longer, and the module's later tests
+    # would then run on one worker
+    with (dask.config.set({"distributed.deploy.lost-worker-timeout": "120s"}),
+          local_client(n_workers=2, threads_per_worker=1) as connected):
         yield connected
 
 
@@ -173,6 +180,7 @@ def test_a_worker_that_dies_online_holding_a_token_loses_nothing_and_keeps_the_r
     assert all(n == 0 for n in shared_lanes(client).values())
     # the worker started in place of the dead one runs without dask's profiler too (it can
     # deadlock a worker on Python 3.11: citelint.distributed.WORKER_CONFIG)
+    client.wait_for_workers(2, timeout=60)
     assert profiling(client) == [False, False]
     # the same findings as the local engine's (which finds the services' answers cached)
     assert run_batch(inputs, tmp_path / "local", Checker(config), local_engine).failed == {}
