@@ -6,6 +6,7 @@ tests/test_online.py."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -124,23 +125,28 @@ def test_no_search_is_moved_beyond_the_budget(manuscript: Path, fake_api: FakeAP
     its own price fit in the budget; then the moves stop."""
     budget = 0.004
     monkeypatch.setenv("CITELINT_OPENALEX_BUDGET", str(budget))
-    at_send: list[float] = []
-    search = OpenAlexSource.search
+    committed: list[int] = []  # at each move: charged + held for moves in flight, its own too
+    hold, init = Spend.hold, Spend.__init__
 
-    def watched(self: OpenAlexSource, reference, rows=5):  # noqa: ANN001, ANN202
-        at_send.append(fake_api.openalex_billed)
-        return search(self, reference, rows)
+    def reentrant(self: Spend, *args: float) -> None:
+        init(self, *args)
+        self._lock = threading.RLock()  # so that the totals are read as hold() decides
 
-    monkeypatch.setattr(OpenAlexSource, "search", watched)
+    def watched(self: Spend, kind: str) -> int | None:
+        with self._lock:
+            price = hold(self, kind)
+            if price is not None:
+                committed.append(self._spent + self._held)
+        return price
+
+    monkeypatch.setattr(Spend, "__init__", reentrant)
+    monkeypatch.setattr(Spend, "hold", watched)
     report = check(manuscript)
     moved = report.stats["openalex"]["spread"]
     assert moved["budget_reached"] and moved["moved"] > 0
     assert moved["moved"] <= budget / OPENALEX_PRICES_USD["search"]
-    # the n-th search cannot have left with more than the budget less its price already billed
-    # when it was one of the moves (the moves are the first searches sent: they start while
-    # Crossref's lane is full, before any Crossref search has answered)
-    for billed in at_send[:moved["moved"]]:
-        assert billed + OPENALEX_PRICES_USD["search"] <= budget + 1e-9
+    assert len(committed) == moved["moved"]  # every move held its price first
+    assert all(total <= round(budget * 1_000_000) for total in committed)
     assert len(outcome(report)) == len(report.results)
     stats = report.stats["openalex"]
     if stats["spent_usd"] > budget:  # the calls made without spreading passed it: said so
