@@ -45,19 +45,21 @@ class TimeLimit:
     @property
     def reason(self) -> str:
         """Why a look-up was not made (a failure's reason: the same for every reference)."""
-        return f"{self.described[0].lower()}{self.described[1:]} had run out, so it was not asked"
+        return (f"{self.described[0].lower()}{self.described[1:]} had run out, so it was not "
+                "asked; rerun with a longer limit (or none) to verify it")
 
     def check(self) -> None:
         """Raise :class:`SourceUnavailable` when the limit has passed."""
         if self.passed():
             raise SourceUnavailable(self.reason)
 
-    def guard(self, ask: Callable[[str], Answer]) -> Callable[[str], Answer]:
-        """``ask`` (a DOI checker or expander), not asked once the limit has passed."""
+    def guard(self, ask: Callable[..., Answer]) -> Callable[..., Answer]:
+        """``ask`` (a DOI checker or expander, a source's look-up), not asked once the limit has
+        passed."""
 
-        def guarded(doi: str) -> Answer:
+        def guarded(*args: Any, **kwargs: Any) -> Answer:
             self.check()
-            return ask(doi)
+            return ask(*args, **kwargs)
 
         return guarded
 
@@ -81,14 +83,7 @@ class LimitedSource:
 
     def __getattr__(self, name: str) -> Any:
         found = getattr(self.source, name)
-        if name not in LOOKUPS:
-            return found
-
-        def look_up(*args: Any, **kwargs: Any) -> Any:
-            self.limit.check()
-            return found(*args, **kwargs)
-
-        return look_up
+        return self.limit.guard(found) if name in LOOKUPS else found
 
     def works_by_doi(self, dois: Sequence[str]) -> dict[str, Record]:
         self.limit.check()
