@@ -95,6 +95,36 @@ def record_family_tokens(author: Author) -> list[str]:
     return _tokens(" ".join(kept))
 
 
+def person_key(author: Author) -> tuple[str, str] | None:
+    """The key under which one person's names agree across citations and records: the folded
+    family name (accents, particles and suffixes left out, hyphens and spaces joined) and the
+    first initial ("" when none is given). "Baldwin IT", "Baldwin, Ian T." and OpenAlex's
+    "Ian T. Baldwin" all give ``("baldwin", "i")``. None for a name without a family name of at
+    least two letters, and for an organisation given as a literal name ("World Health
+    Organization", "R Core Team", any name of more than four words)."""
+    if author.family:
+        family, initials = author.full_family or "", initials_of(author.given or "")
+    elif author.name and len(author.name.split()) <= 4 and not (
+            _ORGANISATION_WORDS & set(_tokens(author.name))):
+        family, initials = split_name(author.name)
+    else:
+        return None
+    tokens = [t for t in _tokens(family) if t not in PARTICLES and t not in _SUFFIXES]
+    joined = "".join(tokens)
+    if len(joined) < 2 or joined in _NOT_PERSONS:
+        return None
+    return joined, initials[:1].casefold()
+
+
+# "Names" that stand for no person.
+_NOT_PERSONS = frozenset({"anon", "anonymous", "etal", "others", "unknown"})
+# Words of the names of organisations, which records and citations give as literal names.
+_ORGANISATION_WORDS = frozenset(
+    "organization organisation group team consortium committee society association institute "
+    "council agency network collaboration collaborative foundation ministry department centre "
+    "center university board commission office program programme project initiative".split())
+
+
 def _one_edit(a: str, b: str) -> bool:
     """``a`` and ``b`` differ by one inserted, deleted, replaced or swapped letter."""
     from rapidfuzz.distance import DamerauLevenshtein

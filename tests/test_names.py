@@ -1,9 +1,10 @@
+import pytest
 from factories import authors
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citelint.models import Author
-from citelint.names import cited_author, compare_authors, split_cited_name
+from citelint.names import cited_author, compare_authors, person_key, split_cited_name
 
 
 def cited(names: list[str]) -> list[Author]:
@@ -117,3 +118,20 @@ def test_a_cited_suffix_read_as_a_name_of_its_own_is_not_an_extra_author():
     comparison = compare_authors([cited_author("Raimundo I"), cited_author("Jr.")], False,
                                  record)
     assert not comparison.extra and not comparison.misspelled
+
+
+@pytest.mark.parametrize("author, key", [
+    (Author(family="Baldwin", given="IT"), ("baldwin", "i")),  # Vancouver, as JATS gives it
+    (cited_author("Baldwin, I. T."), ("baldwin", "i")),  # APA
+    (Author(name="Ian T. Baldwin"), ("baldwin", "i")),  # OpenAlex's display_name
+    (Author(family="Berg", given="Anna", particle="van der"), ("berg", "a")),
+    (cited_author("van der Berg A"), ("berg", "a")),
+    (Author(family="García-López", given="M. A."), ("garcialopez", "m")),
+    (Author(family="Bonke"), ("bonke", "")),  # no initials: agrees with any
+    (Author(name="World Health Organization"), None),  # organisations tie nobody
+    (Author(name="R Core Team"), None),
+    (Author(name="Anonymous"), None),
+    (Author(given="Suharto"), None),
+])
+def test_person_key_folds_the_forms_of_one_name(author, key):
+    assert person_key(author) == key
