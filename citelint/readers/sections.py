@@ -17,7 +17,8 @@ from citelint.models import CitingSection, Reference
 # Headings of sections that describe how the work was done.
 METHODS_HEADING = re.compile(
     r"\b(methods?|methodology|materials?|experimental\s+(procedures?|section|design|setup)|"
-    r"statistical\s+analys[ie]s|statistics|data\s+analys[ie]s|software|implementation|"
+    r"statistical\s+(analys[ie]s|models?|tests?|procedures?)|statistics|"
+    r"data\s+analys[ie]s|software|implementation|"
     r"(data|code)(\s+and\s+(data|code))?\s+availability|protocols?)\b",
     re.IGNORECASE)
 

@@ -17,6 +17,8 @@ from citelint.readers.sections import (
 
 @pytest.mark.parametrize("heading, methods", [
     ("Materials and methods", True), ("2. Methods", True), ("Statistical analysis", True),
+    ("appendix > Statistical models > Statistical models used for data in Figure 2", True),
+    ("Statistical tests", True), ("Statistical mechanics of lysis", False),
     ("Software and data availability", True), ("Experimental procedures", True),
     ("Methodology", True), ("Introduction", False), ("Results", False),
     ("Discussion", False), ("Methylphenidate and dopamine", False)])
