@@ -44,7 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from citelint.models import CitingSection, Manuscript, Match, Record, Reference
+from citelint.models import Author, CitingSection, Manuscript, Match, Record, Reference
+from citelint.names import cited_author
 from citelint.readers import read_file
 from citelint.records import record_from_openalex, strip_markup
 from citelint.relatedness import outliers, protected, score_relatedness
@@ -67,6 +68,15 @@ class Item:
     # the sections of the list's article that cite it (the JATS lists only): (heading, methods,
     # the sentence of the section's first citation of it, None where the list keeps no text)
     cited_in: list[tuple[str, bool, str | None]] = field(default_factory=list)
+    # the authors as the list cites them (the Crossref reference lists: the first author only)
+    authors: list[Author] = field(default_factory=list)
+    kind: str | None = None  # the kind of work as the list says ("article", "book"...)
+
+
+def _author(row: dict[str, str]) -> Author:
+    """An author as lists.jsonl keeps it (``Author.to_dict``)."""
+    return Author(family=row.get("family"), given=row.get("given"), name=row.get("literal"),
+                  particle=row.get("particle"), suffix=row.get("suffix"))
 
 
 @dataclass
@@ -97,20 +107,24 @@ def seed_corpus() -> Corpus:
     """The seed's references that truth.jsonl gives a title for, labelled by their number, with
     the journal as manuscript.txt cites it."""
     title, abstract = seed_manuscript()
-    cited = {ref.index: ref.journal for ref in read_file(SEED / "manuscript.txt").references}
+    cited = {ref.index: ref for ref in read_file(SEED / "manuscript.txt").references}
     items = []
     for line in (SEED / "truth.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         if row.get("title"):
+            ref = cited.get(row["n"])
             items.append(Item(title=row["title"], label=str(row["n"]),
-                              journal=cited.get(row["n"])))
+                              journal=ref.journal if ref else None,
+                              authors=ref.authors if ref else [],
+                              kind=ref.type if ref else None))
     return Corpus("seed (MSC wound healing)", title, abstract, items)
 
 
 def _crossref_reference_list(filename: str, name: str) -> Corpus:
     work = json.loads((EXAMPLES / "crossref" / filename).read_text(encoding="utf-8"))["message"]
     items = [Item(title=strip_markup(ref["article-title"]) or "", label=ref.get("key", ""),
-                  journal=ref.get("journal-title"))
+                  journal=ref.get("journal-title"),
+                  authors=[cited_author(ref["author"])] if ref.get("author") else [])
              for ref in work.get("reference", []) if ref.get("article-title")]
     return Corpus(name, strip_markup(work["title"][0]) or "", strip_markup(work.get("abstract")),
                   items)
@@ -128,7 +142,10 @@ def _crossref_items(filename: str) -> list[Item]:
             abstract = abstract[len("abstract "):]
         items.append(Item(title=title, abstract=abstract, keywords=work.get("subject") or [],
                           label=work.get("DOI", ""),
-                          journal=strip_markup((work.get("container-title") or [None])[0])))
+                          journal=strip_markup((work.get("container-title") or [None])[0]),
+                          authors=[Author(family=a.get("family"), given=a.get("given"),
+                                          name=a.get("name"))
+                                   for a in work.get("author") or []]))
     return items
 
 
@@ -147,7 +164,8 @@ def openalex_items() -> list[Item]:
         record = record_from_openalex(work)
         if record.title:
             items.append(Item(record.title, record.abstract, record.keywords, record.topics,
-                              label=record.id or "", journal=record.journal))
+                              label=record.id or "", journal=record.journal,
+                              authors=record.authors or []))
     return items
 
 
@@ -174,7 +192,8 @@ def jats_corpora(sentences: bool = True) -> list[Corpus]:
         items = [Item(title=r["title"], label=str(r["n"]), journal=r["journal"],
                       cited_in=[(c["heading"], c["methods"],
                                  c.get("excerpt") if sentences else None)
-                                for c in r["cited_in"]])
+                                for c in r["cited_in"]],
+                      authors=[_author(a) for a in r.get("authors", [])], kind=r.get("type"))
                  for r in row["references"] if r["title"]]
         corpora.append(Corpus(f"{row['name']} ({row['doi']})", row["title"], row["abstract"],
                               items, areas=tuple(row["areas"])))
@@ -356,7 +375,7 @@ def to_match(item: Item, index: int, fields: str = "titles",
     rest), cited in the sections ``cited_in`` (default: the item's own)."""
     if fields not in FIELDS:
         raise ValueError(f"fields must be one of {FIELDS}, not {fields!r}")
-    record = Record(source="eval", title=item.title)
+    record = Record(source="eval", title=item.title, authors=list(item.authors) or None)
     if fields != "titles":
         record.journal = item.journal
     if fields == "full":
@@ -365,6 +384,7 @@ def to_match(item: Item, index: int, fields: str = "titles",
         record.topics = list(item.topics)
     sections = item.cited_in if cited_in is None else cited_in
     return Match(reference=Reference(index=index, raw=item.title, title=item.title,
+                                     type=item.kind,
                                      cited_in=[CitingSection(h, m, e) for h, m, e in sections]),
                  record=record, score=1.0)
 
@@ -582,8 +602,8 @@ def measure_cost(method: str, sizes: tuple[int, ...] = (60, 100, 1000, 7000, 200
                  fields: str = "titles+journals") -> list[str]:
     """CPU seconds of scoring a list and explaining its outliers, per list size.
 
-    A list of ``n`` references is made of the corpora's titles and journals (and the sections
-    and sentences that cite them, where a list has text), repeated with a counter word so that
+    A list of ``n`` references is made of the corpora's titles, journals, authors and kinds of
+    work (and the sections and sentences that cite them, where a list has text), repeated with a counter word so that
     no two texts are the same; the manuscript is the seed's. The time is
     the process's CPU time (``time.process_time``) for :func:`score_relatedness`, the outliers
     and the nearest references of each reported one, after one warm-up run (which, for the
@@ -605,7 +625,8 @@ def measure_cost(method: str, sizes: tuple[int, ...] = (60, 100, 1000, 7000, 200
         for k in range(n):
             item = items[k % len(items)]
             copy = Item(f"{item.title} {k // len(items)}" if k >= len(items) else item.title,
-                        journal=item.journal, cited_in=item.cited_in)
+                        journal=item.journal, cited_in=item.cited_in, authors=item.authors,
+                        kind=item.kind)
             matches.append(to_match(copy, k + 1, fields))
         manuscript = Manuscript(None, "eval", [m.reference for m in matches], title=title,
                                 abstract=abstract)
