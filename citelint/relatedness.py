@@ -19,7 +19,9 @@ evidence, no accusation. A reference that the manuscript's text cites only in it
 is cited for how the work was done, and a method may come from any field. When the text says
 where it cites a reference (``CitingSection.excerpt``), a reference whose title shares a subject
 word with a sentence citing it (outside the methods) is not reported either, whatever its score
-(:func:`sentence_terms`). This module does no I/O and knows nothing about any particular
+(:func:`sentence_terms`). Nor is a reference that shares an author with a reference clearly
+on the subject (:mod:`citelint.authorship`), and a book, chapter, report or thesis is scored but
+not judged (:func:`is_article`). This module does no I/O and knows nothing about any particular
 manuscript.
 """
 
@@ -167,6 +169,27 @@ def not_english(text: str | None) -> bool:
 def _title(match: Match) -> str | None:
     record = match.record
     return (record.title if record is not None else None) or match.reference.title
+
+
+# Kinds of work that are not articles of a journal or of proceedings, as records (Crossref,
+# OpenAlex) and citations (``Reference.type``) name them.
+_NOT_ARTICLE_TYPES = frozenset(
+    "book chapter book-chapter book-part book-section book-set book-series book-track monograph "
+    "edited-book reference-book reference-entry report report-component report-series thesis "
+    "dissertation standard dataset web software".split())
+
+
+def is_article(match: Match) -> bool:
+    """Whether a reference is an article (of a journal or of proceedings), the kind of work whose
+    relatedness words can judge, as its record's type says, else the citation's (a JATS
+    ``publication-type``, a book recognised in a plain-text citation); True when neither says.
+    Books, chapters, reports and theses are not: their titles name a broad subject ("Biometry",
+    "Veterinary Virology", "A manual of the infusoria") and no journal places them in a field."""
+    record = match.record
+    for kind in ((record.type if record is not None else None), match.reference.type):
+        if kind:
+            return kind.casefold() not in _NOT_ARTICLE_TYPES
+    return True
 
 
 def reference_field(match: Match) -> tuple[str | None, str | None]:
@@ -488,7 +511,12 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
     when known), ``majority_field`` and ``method``; and, when the text cites it outside the
     methods with a sentence the reader kept, ``sentences_compared`` (how many such sentences),
     ``sentence_terms`` (the words its title shares with one of them, :func:`sentence_terms`:
-    a reference that shares one is never called unrelated either) and ``sentence`` (that one).
+    a reference that shares one is never called unrelated either) and ``sentence`` (that one);
+    ``not_article`` when the reference is a book, chapter, report or thesis (scored, not judged:
+    :func:`is_article`); and ``author_ties`` (the names it shares with references clearly on the
+    subject, and those references' numbers: never called unrelated) or ``authors_compared``
+    (how many of its names were compared and shared none), for the references scoring below the
+    list's median.
 
     The cost is linear in the list's length (one pass over its words, or one embedding per
     reference); no reference is compared with every other. When ``keep`` is given, the unit
@@ -559,6 +587,8 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
         if cited_in:
             result["cited_in"] = [dataclasses.asdict(c) for c in cited_in]
             result["methods_only"] = all(c.methods for c in cited_in)
+        if not is_article(matches[i]):
+            result["not_article"] = True
         if not has_text[i]:
             result["reason"] = "no title, abstract or keywords to compare"
             continue
@@ -599,19 +629,48 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
         if not has_subject:  # the other references: the total without this one
             weights = values * (against[columns] - values)
         result["shared_terms"] = _top_terms(columns, weights, vocab)
+    _add_author_ties(matches, results)
     return results
+
+
+def _add_author_ties(matches: Sequence[Match], results: list[dict[str, Any]]) -> None:
+    """Give each scored reference that shares an author with a reference clearly on the subject
+    (judged and scoring at or above the list's median, or using a key term) its
+    ``author_ties``: the shared names and those references' numbers (:mod:`citelint.authorship`);
+    such a reference is never reported (:func:`protected`). ``authors_compared`` says how many
+    of its names were compared, so that a reported reference can say none was shared."""
+    from citelint.authorship import authors_of, shared_authors
+
+    median, _, _ = robust_z(results)
+    if median is None:
+        return
+    anchors = [j for j, r in enumerate(results)
+               if judged(r) and (r["score"] >= median or r.get("key_terms"))]
+    anchor_set = set(anchors)
+    others = [i for i, r in enumerate(results) if r["score"] is not None and i not in anchor_set]
+    ties = shared_authors(matches, anchors, others)
+    for i in others:
+        if i in ties:
+            results[i]["author_ties"] = {
+                "authors": ties[i]["authors"],
+                "references": [matches[j].reference.index for j in ties[i]["partners"]]}
+        else:
+            results[i]["authors_compared"] = len(authors_of(matches[i]))
 
 
 def protected(score: dict[str, Any]) -> bool:
     """Whether a reference is never reported whatever its score: it uses one of the subject's key
-    terms, or its title shares a subject word with a sentence that cites it."""
-    return bool(score.get("key_terms") or score.get("sentence_terms"))
+    terms, its title shares a subject word with a sentence that cites it, or it shares an author
+    with a reference that is clearly on the subject (``author_ties``)."""
+    return bool(score.get("key_terms") or score.get("sentence_terms")
+                or score.get("author_ties"))
 
 
 def judged(score: dict[str, Any]) -> bool:
-    """Whether a reference's relatedness is judged: it has a score and is not cited only in the
-    manuscript's methods sections."""
-    return score.get("score") is not None and not score.get("methods_only")
+    """Whether a reference's relatedness is judged: it has a score, it is not cited only in the
+    manuscript's methods sections, and it is an article (:func:`is_article`)."""
+    return (score.get("score") is not None and not score.get("methods_only")
+            and not score.get("not_article"))
 
 
 def robust_z(scores: Sequence[dict[str, Any]],

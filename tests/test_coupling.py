@@ -192,8 +192,10 @@ def test_the_list_topic_needs_a_majority():
 
 
 def retitled(work: dict[str, Any], title: str) -> dict[str, Any]:
-    """The work with another title and no source or topics: text that scores as unrelated."""
-    return {**work, "display_name": title, "primary_location": None, "topics": []}
+    """The work with another title and no source or topics: text that scores as unrelated; an
+    article, so that it is judged (a book's relatedness is not: ``relatedness.is_article``)."""
+    return {**work, "display_name": title, "primary_location": None, "topics": [],
+            "type": "article"}
 
 
 UNRELATED = "Tax incentives and the uptake of electric vehicles in rural households"

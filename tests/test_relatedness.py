@@ -15,7 +15,7 @@ import pytest
 from factories import load_offtopic_eval
 
 from citelint.models import CitingSection, Manuscript, Match, Record, Reference
-from citelint.relatedness import outliers, score_relatedness
+from citelint.relatedness import judged, outliers, score_relatedness
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -449,12 +449,19 @@ def test_a_title_that_shares_a_word_with_its_citing_sentence_is_not_reported():
     assert "prepared for paired-end sequencing" in score[position]["sentence"]
     assert score[position]["sentences_compared"] == 1  # its methods sentence is not compared
     assert position not in outliers(score)
-    # the same list without the sentences: its score alone reports it
+    # the same list without the sentences: its author ties alone keep it (one of its authors
+    # wrote a reference on the subject), and without them, its score alone reports it
     for match in matches:
         match.reference.cited_in = [dataclasses.replace(c, excerpt=None)
                                     for c in match.reference.cited_in]
+    no_sentences = score_relatedness(manuscript, matches)
+    assert "sentence_terms" not in no_sentences[position]
+    assert no_sentences[position]["author_ties"]["authors"] == ["Kingston RE"]
+    assert position not in outliers(no_sentences)
+    for match in matches:
+        match.record.authors = None
     bare = score_relatedness(manuscript, matches)
-    assert "sentence_terms" not in bare[position] and position in outliers(bare)
+    assert "author_ties" not in bare[position] and position in outliers(bare)
 
 
 def test_citation_marks_and_citing_words_are_not_shared_with_the_title():
@@ -495,3 +502,33 @@ def test_a_sentence_in_the_methods_is_not_compared():
         for c in cited_in]
     score = score_relatedness(manuscript, matches)[position]
     assert score["sentences_compared"] == 1 and score["sentence_terms"] == []
+
+
+# Kinds of work and shared authors (issue #15), on the evaluation's own JATS lists.
+def test_a_book_is_scored_but_not_judged():
+    """"Biometry" (Sokal and Rohlf), cited in the phage λ lysis-time paper's results: the JATS
+    says it is a book, whose title names a broad subject; untyped, its score would report it."""
+    manuscript, matches = _jats_list("phage lambda lysis time")
+    position = _position(matches, "Biometry")
+    assert matches[position].reference.type == "book"
+    score = score_relatedness(manuscript, matches)
+    assert score[position]["not_article"] and score[position]["score"] is not None
+    assert not judged(score[position]) and position not in outliers(score)
+    matches[position].reference.type = None
+    untyped = score_relatedness(manuscript, matches)
+    assert "not_article" not in untyped[position] and position in outliers(untyped)
+
+
+def test_references_by_the_same_authors_do_not_vouch_for_one_another():
+    """Three plant-volatile papers of one lab inserted into the oral-health list: they share
+    Baldwin IT with one another, not with a reference on the subject, so none is protected, and
+    the one that is an outlier is reported."""
+    [base] = [c for c in ev.jats_corpora() if c.name.startswith("oral health impact profile")]
+    [pool] = [c for c in ev.jats_corpora() if c.name.startswith("herbivory-induced plant")]
+    lab = [i for i in pool.items if any(a.family == "Baldwin" for a in i.authors)][:3]
+    items = [*base.items, *lab]
+    matches = [ev.to_match(item, n + 1, "titles+journals") for n, item in enumerate(items)]
+    score = score_relatedness(ev.to_manuscript(base, matches), matches)
+    inserted = range(len(base.items), len(items))
+    assert all("author_ties" not in score[i] and score[i]["authors_compared"] for i in inserted)
+    assert set(outliers(score)) & set(inserted)

@@ -23,7 +23,9 @@ five references are not judged. When the input has the manuscript's text (JATS, 
 plain text citing numbered references as [12]), a reference cited only in its methods sections
 ("Materials and methods", "Statistical analysis", "Software"...) is not judged either: it is cited
 for how the work was done, and, measured on real reference lists, well-known methods papers (R,
-ImageJ, DESeq2, BLAST...) score as low as intruders from a distant field. Nor is a reference
+ImageJ, DESeq2, BLAST...) score as low as intruders from a distant field. Nor is a book, a chapter, a report or a thesis (as its record's type or the citation says,
+``not_article`` in its relatedness): a title such as "Biometry" or "Veterinary Virology" names a
+broad subject, and no journal places it in a field. Nor is a reference
 whose title is in another language than an English manuscript's ("Allgemeine Morphologie der
 Gewächse"): words cannot say how close it is, so its score would accuse it whatever its subject.
 Nor is a reference whose title shares a subject word with a sentence that cites it outside the
@@ -33,6 +35,12 @@ library protocol"): the text itself ties it to what it is cited for. Its citatio
 marks ("[3-12]", "(Lewis, 1947)") and words such as "previously described" do not count; and a
 title that shares nothing with its sentence is not reported for that alone (a genuine reference
 cited "as previously reported" shares nothing either), only when its score is an outlier too.
+Nor is a reference that shares an author with a reference clearly on the subject (judged and
+scoring at or above the list's median, or using a key term): a reference list is full of the
+field's and the authors' own people, and a planted reference from another field rarely shares
+one ("Baldwin IT", "Baldwin, I. T." and "Ian T. Baldwin" are one person; organisations tie
+nobody). References that share authors only with one another do not vouch for one another; a
+reported one's message says that it shares no author with the references on the subject.
 
 Example, in a review of soil microbiology under drought
     passes: "Drought reshapes the bacterial communities of grassland soils."
@@ -58,7 +66,9 @@ Options (``[options.off-topic]``)
 Each reference's score (``relatedness`` in the JSON report) is given whether or not it is
 flagged: ``score``, ``to_manuscript``, ``to_list``, ``shared_terms``, ``key_terms`` (the
 subject's key terms it uses: a reference that uses one is never reported, whatever its score),
-``missing_terms`` (the subject's key terms it lacks), ``field``, ``method``, and, when the input
+``missing_terms`` (the subject's key terms it lacks), ``field``, ``method``, ``not_article``,
+``author_ties`` (the authors it shares with references on the subject, and their numbers: never
+reported) or ``authors_compared`` (how many of its authors shared none), and, when the input
 has the manuscript's text, ``cited_in`` (the sections that cite it, each with its heading path
 and the sentence of its first citation, which a finding's message quotes) and ``methods_only``
 (True when all of them are methods sections: not judged), ``sentences_compared`` (how many
@@ -236,6 +246,9 @@ def _message(score: dict[str, Any], rank: int, scored: int, median: float, thres
         from citelint.coupling import describe
 
         parts += describe(score["coupling"], with_topic=not field_said)
+    if score.get("authors_compared"):  # none shared (else it is protected)
+        parts.append("it shares no author with the references on the subject (those at or "
+                     "above the median)")
     if nearest:
         parts.append("the references most like it are " + " and ".join(
             f"[{index}] ({similarity:.2f})" for index, similarity in nearest))
@@ -332,6 +345,7 @@ def check_list(matches: Sequence[Match], context: CheckContext) -> Iterator[tupl
                 "sentences_compared": score.get("sentences_compared", 0),
                 "sentence_terms": score.get("sentence_terms", []),
                 "coupling": score.get("coupling"),
+                "authors_compared": score.get("authors_compared", 0),
             },
         )
 

@@ -31,6 +31,9 @@ def test_seed_reference_53_is_reported_with_checkable_evidence():
     assert finding.rule == "off-topic" and finding.severity == "warning"
     assert "the lowest in the list" in finding.message
     assert "shares no terms" in finding.message
+    # its cited authors were compared with those of the references on the subject: none shared
+    assert finding.evidence["authors_compared"] > 0
+    assert "it shares no author with the references on the subject" in finding.message
     assert f"under this list's threshold {finding.evidence['threshold']:.2f}" in finding.message
     assert "Check that it supports the claim it is cited for." in finding.message
     assert {"score", "median", "threshold", "shared_terms", "field"} <= set(finding.evidence)
