@@ -116,7 +116,7 @@ def main() -> None:
         result = run_batch(inputs, out, Checker(config), engine, progress=progress)
         seconds = time.monotonic() - started
         if client is not None:
-            client.close()  # and its cluster
+            client.shutdown()  # and its cluster
         rate = total / seconds
         print(f"  {name:<6} {workers} worker(s): {seconds:8.1f} s, {rate:8.0f} refs/s, "
               f"{rate / workers:8.0f} refs/s per worker; {result.rows:,} rows, "

@@ -40,9 +40,10 @@ from citelint.batch import Checker, Failed, Job, Part
 from citelint.sources.pacing import LanePacer
 
 try:
+    from distributed import LocalCluster
     from distributed.diagnostics.plugin import SchedulerPlugin, WorkerPlugin
 except ImportError:  # the optional extra is missing: dask_engine says how to install it
-    SchedulerPlugin = WorkerPlugin = object  # type: ignore[misc,assignment]
+    SchedulerPlugin = WorkerPlugin = LocalCluster = object  # type: ignore[misc,assignment]
 
 log = logging.getLogger("citelint.distributed")
 
@@ -511,10 +512,38 @@ class QuietProfiler(WorkerPlugin):
                 callback.stop()
 
 
+#: The dask setting that says how long a ``LocalCluster`` waits, after a worker left, for one
+#: of the same name to join (a nanny restarting the worker it lost) before it closes that
+#: worker's nanny for good (distributed.yaml: "Interval after which to hard-close a lost
+#: worker job"; dask's default is 15 s).
+LOST_WORKER = "distributed.deploy.lost-worker-timeout"
+#: Seconds the cluster citelint starts waits so (at least: a longer dask setting is kept). A
+#: worker that died (out of memory, or restarted by :class:`_Overseer`) is started again by its
+#: nanny, which on a busy machine can take more than dask's 15 s: the batch would then go on
+#: with one worker fewer to its end.
+LOST_WORKER_WAIT = 120.0
+
+
+class PatientCluster(LocalCluster):
+    """A ``LocalCluster`` that waits :data:`LOST_WORKER_WAIT` seconds (or dask's
+    :data:`LOST_WORKER`, if longer) for a lost worker's replacement. dask reads that setting
+    from its process-wide configuration as the cluster hears that a worker left: the cluster
+    sets it only while it does so, so other clusters of the process keep theirs."""
+
+    def _update_worker_status(self, op: str, msg: Any) -> None:
+        import dask
+        from dask.utils import parse_timedelta
+
+        wait = max(LOST_WORKER_WAIT, parse_timedelta(dask.config.get(LOST_WORKER)))
+        with dask.config.set({LOST_WORKER: wait}):
+            super()._update_worker_status(op, msg)
+
+
 def local_client(**cluster: Any) -> Any:
-    """A client of a new ``LocalCluster`` of worker processes (``cluster``: its options, e.g.
-    ``n_workers``) whose workers run without dask's profiler (:data:`PROFILER`), including
-    those started in place of workers that died; closing the client stops the cluster."""
+    """A client of a new :class:`PatientCluster` of worker processes (``cluster``: its options,
+    e.g. ``n_workers``) whose workers run without dask's profiler (:data:`PROFILER`), including
+    those started in place of workers that died. ``client.shutdown()`` stops the cluster
+    (``client.close()`` only disconnects)."""
     import copy
 
     import dask
@@ -528,7 +557,8 @@ def local_client(**cluster: Any) -> Any:
     for key in path:
         node = node.setdefault(key, {})
     node[last] = False
-    return Client(processes=True, dashboard_address=None, config=config, **cluster)
+    return Client(PatientCluster(processes=True, dashboard_address=None, config=config,
+                                 **cluster))
 
 
 def _install_pacers(client: Any) -> None:
@@ -564,6 +594,8 @@ def dask_engine(scheduler: str | None = None, retries: int = 2, client: Any = No
     def engine(checker: Checker, jobs: list[Job]) -> Iterator[Part | Failed]:
         own = client is None
         connected = client or (Client(scheduler) if scheduler else local_client())
+        # a cluster of our own stops with the run; a running one only loses this client
+        leave = connected.close if scheduler or not own else connected.shutdown
         config = checker.config
         online = not config.offline and any(s in ("crossref", "openalex") for s in config.sources)
         overseer = None
@@ -589,6 +621,6 @@ def dask_engine(scheduler: str | None = None, retries: int = 2, client: Any = No
             if overseer is not None:
                 connected.unsubscribe_topic(overseer.topic)
             if own:
-                connected.close()
+                leave()
 
     return engine

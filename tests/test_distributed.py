@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -19,20 +20,25 @@ from citelint.config import Config, resolve_config
 
 distributed = pytest.importorskip("distributed")
 
-from citelint.distributed import PacersPlugin, dask_engine, local_client  # noqa: E402
+from citelint.distributed import (  # noqa: E402
+    LOST_WORKER,
+    LOST_WORKER_WAIT,
+    PacersPlugin,
+    dask_engine,
+    local_client,
+)
 
 
 @pytest.fixture(scope="module")
 def client():
-    import dask
-
-    # a LocalCluster closes the nanny of a worker that died when no worker of its name has
-    # joined within distributed.deploy.lost-worker-timeout (15 s): on a busy machine the one
-    # started in place of a worker a test kills can take longer, and the module's later tests
-    # would then run on one worker
-    with (dask.config.set({"distributed.deploy.lost-worker-timeout": "120s"}),
-          local_client(n_workers=2, threads_per_worker=1) as connected):
+    # citelint's own cluster waits 120 s, not dask's 15, for the worker a nanny starts in place
+    # of one a test kills before it closes that nanny (the module's later tests would then run
+    # on one worker): test_the_own_cluster_waits_for_a_lost_workers_replacement
+    connected = local_client(n_workers=2, threads_per_worker=1)
+    try:
         yield connected
+    finally:
+        connected.shutdown()
 
 
 def profiling(client) -> list:
@@ -63,6 +69,40 @@ def test_dask_batch_gives_the_findings_of_the_local_batch(client, tmp_path):
     assert (result.checked, result.failed) == (len(inputs), {})
     assert per_manuscript(tmp_path / "dask") == per_manuscript(tmp_path / "local")
     assert len(per_manuscript(tmp_path / "dask")) == len(inputs)
+
+
+def test_the_own_cluster_waits_for_a_lost_workers_replacement(monkeypatch):
+    """dask's LocalCluster reads LOST_WORKER from the process's settings when a worker leaves;
+    the cluster citelint starts reads LOST_WORKER_WAIT there, and no other reader does."""
+    import sys
+
+    import dask
+
+    default = dask.config.get(LOST_WORKER)
+    read = dask.config.get
+    seen = []
+
+    def spy(key, *args, **kwargs):
+        value = read(key, *args, **kwargs)
+        if key == LOST_WORKER:
+            seen.append((sys._getframe(1).f_globals["__name__"], value))
+        return value
+
+    monkeypatch.setattr(dask.config, "get", spy)
+    connected = local_client(n_workers=1, threads_per_worker=1)
+    try:
+        [worker] = connected.scheduler_info()["workers"]
+        # the worker leaves the scheduler (its process stays): the cluster hears it left
+        connected.retire_workers([worker], close_workers=False, remove=True)
+        deadline = time.monotonic() + 30
+        while not any(reader == "distributed.deploy.spec" for reader, _ in seen):
+            assert time.monotonic() < deadline, seen
+            time.sleep(0.05)
+        assert dask.config.get(LOST_WORKER) == default  # the process's setting is unchanged
+    finally:
+        connected.shutdown()
+    assert [value for reader, value in seen if reader == "distributed.deploy.spec"] == [
+        LOST_WORKER_WAIT]
 
 
 class DiesOnce(Checker):
