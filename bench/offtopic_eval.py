@@ -603,8 +603,8 @@ def measure_cost(method: str, sizes: tuple[int, ...] = (60, 100, 1000, 7000, 200
     """CPU seconds of scoring a list and explaining its outliers, per list size.
 
     A list of ``n`` references is made of the corpora's titles, journals, authors and kinds of
-    work (and the sections and sentences that cite them, where a list has text), repeated with a counter word so that
-    no two texts are the same; the manuscript is the seed's. The time is
+    work (and the sections and sentences that cite them, where a list has text), repeated with
+    a counter word so that no two texts are the same; the manuscript is the seed's. The time is
     the process's CPU time (``time.process_time``) for :func:`score_relatedness`, the outliers
     and the nearest references of each reported one, after one warm-up run (which, for the
     embedding method, loads the model: its load time is given apart).

@@ -23,11 +23,12 @@ five references are not judged. When the input has the manuscript's text (JATS, 
 plain text citing numbered references as [12]), a reference cited only in its methods sections
 ("Materials and methods", "Statistical analysis", "Software"...) is not judged either: it is cited
 for how the work was done, and, measured on real reference lists, well-known methods papers (R,
-ImageJ, DESeq2, BLAST...) score as low as intruders from a distant field. Nor is a book, a chapter, a report or a thesis (as its record's type or the citation says,
-``not_article`` in its relatedness): a title such as "Biometry" or "Veterinary Virology" names a
-broad subject, and no journal places it in a field. Nor is a reference
-whose title is in another language than an English manuscript's ("Allgemeine Morphologie der
-Gewächse"): words cannot say how close it is, so its score would accuse it whatever its subject.
+ImageJ, DESeq2, BLAST...) score as low as intruders from a distant field. Nor is a book, a
+chapter, a report or a thesis (as its record's type or the citation says, ``not_article`` in its
+relatedness): a title such as "Biometry" or "Veterinary Virology" names a broad subject, and no
+journal places it in a field. Nor is a reference whose title is in another language than an
+English manuscript's ("Allgemeine Morphologie der Gewächse"): words cannot say how close it is,
+so its score would accuse it whatever its subject.
 Nor is a reference whose title shares a subject word with a sentence that cites it outside the
 methods ("Multiplexed Illumina sequencing libraries from picogram quantities of DNA", cited
 where the results say the DNA "was prepared for paired-end sequencing, using a picogram-scale
