@@ -250,9 +250,10 @@ def test_an_advisory_finding_alone_keeps_a_verified_reference_verified():
               "Stem cells and scar formation in skin wounds",
               "Copper chelation in Alzheimer's disease amyloid plaques"]
     journals = ["Wound Repair Regen"] * 6 + ["J Alzheimers Dis"]
-    matches = [matched(ref(i + 1, title=t, year=2020, authors=names("Guo X"), journal=j),
-                       record(title=t, year=2020, authors=authors("Guo X"), journal=j))
-               for i, (t, j) in enumerate(zip(titles, journals, strict=True))]
+    people = ["Guo X"] * 6 + ["Lee K"]  # sharing an author would protect it (authorship)
+    matches = [matched(ref(i + 1, title=t, year=2020, authors=names(p), journal=j),
+                       record(title=t, year=2020, authors=authors(p), journal=j))
+               for i, (t, j, p) in enumerate(zip(titles, journals, people, strict=True))]
     manuscript = Manuscript(path="m.txt", format="text", references=[m.reference for m in matches],
                             title="Mesenchymal stem cells for wound healing")
     results = check_matches(manuscript, matches, Config(options={
