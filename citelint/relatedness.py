@@ -640,6 +640,7 @@ def _add_author_ties(matches: Sequence[Match], results: list[dict[str, Any]]) ->
     such a reference is never reported (:func:`protected`). ``authors_compared`` says how many
     of its names were compared, so that a reported reference can say none was shared."""
     from citelint.authorship import authors_of, shared_authors
+    from citelint.names import person_key
 
     median, _, _ = robust_z(results)
     if median is None:
@@ -655,7 +656,8 @@ def _add_author_ties(matches: Sequence[Match], results: list[dict[str, Any]]) ->
                 "authors": ties[i]["authors"],
                 "references": [matches[j].reference.index for j in ties[i]["partners"]]}
         else:
-            results[i]["authors_compared"] = len(authors_of(matches[i]))
+            results[i]["authors_compared"] = sum(
+                1 for author in authors_of(matches[i]) if person_key(author) is not None)
 
 
 def protected(score: dict[str, Any]) -> bool:
