@@ -332,7 +332,7 @@ def freeze_heap() -> None:
     once their first manuscript is checked and before the next: collect the garbage, then keep
     every object alive now (the modules, the sources, the tables the first manuscript loaded)
     out of the garbage collector's later passes (``gc.freeze``), which would otherwise walk them
-    again at every full collection: about 4 % of a batch's CPU time (docs/benchmarks.md). A
+    again at every full collection: about 5 % of a local batch's CPU time (docs/benchmarks.md). A
     library must not do this to the heap of the program that imports it: a frozen object is
     still freed when nothing refers to it, but never by the collector."""
     import gc

@@ -612,10 +612,11 @@ def main(argv: Sequence[str] | None = None, program: bool = False) -> int:
 
 
 def run() -> None:
-    """The ``citelint`` command: :func:`main`, then the exit. Once the outputs are written and
-    flushed and the exit handlers have run, the process ends without the interpreter freeing
-    its objects one by one (the journal tables, the matcher's caches: 0.4 s after the last
-    answer of a cold check), as mypy ends. When anything else still runs (a thread that is not
+    """The ``citelint`` command: :func:`main` as a program (its heap frozen once the first of
+    several manuscripts is checked: :func:`citelint.batch.freeze_heap`), then the exit. Once
+    the outputs are written and flushed and the exit handlers have run, the process ends
+    without the interpreter freeing its objects one by one (the journal tables, the matcher's
+    caches: 0.4 s after the last answer of a cold check), as mypy ends. When anything else still runs (a thread that is not
     a daemon, a child process), it exits the ordinary way."""
     code = main(program=True)
     sys.stdout.flush()
