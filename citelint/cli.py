@@ -616,8 +616,8 @@ def run() -> None:
     several manuscripts is checked: :func:`citelint.batch.freeze_heap`), then the exit. Once
     the outputs are written and flushed and the exit handlers have run, the process ends
     without the interpreter freeing its objects one by one (the journal tables, the matcher's
-    caches: 0.4 s after the last answer of a cold check), as mypy ends. When anything else still runs (a thread that is not
-    a daemon, a child process), it exits the ordinary way."""
+    caches: 0.4 s after the last answer of a cold check), as mypy ends. When anything else
+    still runs (a thread that is not a daemon, a child process), it exits the ordinary way."""
     code = main(program=True)
     sys.stdout.flush()
     sys.stderr.flush()
