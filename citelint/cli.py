@@ -26,8 +26,9 @@ import inspect
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from citelint import __version__
 from citelint.baseline import BaselineError, write_baseline
@@ -46,6 +47,9 @@ from citelint.report import EXTENSIONS, FORMATS, format_for, render
 from citelint.report.text import printable
 from citelint.rules import all_rules, get_rule
 from citelint.sources import SourceUnavailable
+
+if TYPE_CHECKING:
+    from citelint.batch import Checker, Engine, Failed, Job, Part
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNVERIFIED, EXIT_NOT_ASKED = 0, 1, 2, 3, 4
 
@@ -357,13 +361,38 @@ def _check_outputs(outputs: Sequence[Path]) -> None:
                              "or is not writable; give --output a file in a writable directory.")
 
 
+def _one_by_one(paths: Sequence[Path], args: argparse.Namespace) -> Iterator[Path]:
+    """``paths`` in turn; in the program (:func:`run`), the heap frozen once the first is
+    checked, when more follow (see :func:`citelint.batch.freeze_heap`)."""
+    for n, path in enumerate(paths):
+        if n == 1 and args.program:
+            from citelint.batch import freeze_heap
+
+            freeze_heap()
+        yield path
+
+
+def _frozen_after_the_first(engine: Engine) -> Engine:
+    """``engine``, with the heap frozen once the first manuscript is checked, when more follow
+    (for engines that check in this process; see :func:`citelint.batch.freeze_heap`)."""
+    from citelint.batch import freeze_heap
+
+    def run(checker: Checker, jobs: list[Job]) -> Iterator[Part | Failed]:
+        for n, outcome in enumerate(engine(checker, jobs)):
+            yield outcome
+            if n == 0 and len(jobs) > 1:
+                freeze_heap()
+
+    return run
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     _check_outputs(args.output or [])
     config = _config(args, args.inputs[0] if args.inputs else Path.cwd())
     paths = _inputs(args, config)
     destinations = _destinations(args)  # usage errors before any work
     inputs: list[Report | UnreadableInput] = []
-    for path in paths:
+    for path in _one_by_one(paths, args):
         try:
             inputs.append(_run_check(args, path, config))
         except InputError as exc:
@@ -393,7 +422,8 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
     _check_outputs([args.output])
     # regenerating a baseline keeps the reasons of the entries it already holds
     config.baseline = args.output if args.output.is_file() else None
-    reports = [_run_check(args, path, config) for path in _inputs(args, config)]
+    reports = [_run_check(args, path, config)
+               for path in _one_by_one(_inputs(args, config), args)]
     total = write_baseline(reports, args.output, args.reason)
     print(f"Wrote {total} accepted findings to {printable(args.output)}; pass it with --baseline "
           "(or 'baseline' in the config) so that only new problems fail the run.")
@@ -407,7 +437,7 @@ def _cmd_fix(args: argparse.Namespace) -> int:
     config = _config(args, args.inputs[0] if args.inputs else Path.cwd())
     levels = failing_severities(config.fail_on)  # the conditions concern checking, not fixing
     code, read_any = EXIT_OK, False
-    for path in _inputs(args, config):
+    for path in _one_by_one(_inputs(args, config), args):
         try:  # one unreadable input is reported; the others are still fixed
             report = _run_check(args, path, config)
             outcomes = fix_report(report, unsafe=args.unsafe_fixes,
@@ -465,7 +495,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         from citelint.batch import local_engine
 
         checker.sources()  # a snapshot that cannot be read stops the run before it starts
-        engine = local_engine
+        engine = _frozen_after_the_first(local_engine) if args.program else local_engine
     from tqdm import tqdm
 
     with tqdm(total=len(paths), desc="Checking manuscripts", unit="ms", file=sys.stderr,
@@ -567,8 +597,11 @@ COMMANDS = {"check": _cmd_check, "baseline": _cmd_baseline, "fix": _cmd_fix, "ba
             "index": _cmd_index}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, program: bool = False) -> int:
+    """Run the command line ``argv``; ``program``: as the ``citelint`` program (:func:`run`),
+    which may freeze its heap between manuscripts (a caller's process is left alone)."""
     args = _parser().parse_args(argv)
+    args.program = program
     try:
         if getattr(args, "context", None):  # read once, before any work, as inputs are read
             args.context_text = read_named_file(args.context, "context")
@@ -579,12 +612,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The ``citelint`` command: :func:`main`, then the exit. Once the outputs are written and
-    flushed and the exit handlers have run, the process ends without the interpreter freeing
-    its objects one by one (the journal tables, the matcher's caches: 0.4 s after the last
-    answer of a cold check), as mypy ends. When anything else still runs (a thread that is not
-    a daemon, a child process), it exits the ordinary way."""
-    code = main()
+    """The ``citelint`` command: :func:`main` as a program (its heap frozen once the first of
+    several manuscripts is checked: :func:`citelint.batch.freeze_heap`), then the exit. Once
+    the outputs are written and flushed and the exit handlers have run, the process ends
+    without the interpreter freeing its objects one by one (the journal tables, the matcher's
+    caches: 0.4 s after the last answer of a cold check), as mypy ends. When anything else
+    still runs (a thread that is not a daemon, a child process), it exits the ordinary way."""
+    code = main(program=True)
     sys.stdout.flush()
     sys.stderr.flush()
     if _alone():

@@ -36,7 +36,7 @@ import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from citelint.batch import Checker, Failed, Job, Part
+from citelint.batch import Checker, Failed, Job, Part, freeze_heap
 from citelint.sources.pacing import LanePacer
 
 try:
@@ -348,7 +348,14 @@ def _key(job: Job) -> str:
     return f"citelint-{job.id}"
 
 
-def _check(checker: Checker, job: Job, online: bool, topic: str | None = None) -> Part:
+#: Set in a worker process of citelint's own cluster once it has frozen its heap.
+_FROZEN = threading.Event()
+
+
+def _check(checker: Checker, job: Job, online: bool, topic: str | None = None,
+           freeze: bool = False) -> Part:
+    """Check ``job`` on a worker; ``freeze``: the worker is one citelint started, whose heap
+    is frozen once its first manuscript is checked (see :func:`citelint.batch.freeze_heap`)."""
     if topic is not None:  # the driver times the manuscript from now (see _Overseer)
         from distributed import get_worker
 
@@ -358,7 +365,11 @@ def _check(checker: Checker, job: Job, online: bool, topic: str | None = None) -
         from distributed import get_worker
 
         checker.pacers = ClusterPacers(get_worker())
-    return checker.check(job)
+    part = checker.check(job)
+    if freeze and not _FROZEN.is_set():
+        _FROZEN.set()
+        freeze_heap()
+    return part
 
 
 #: Seconds, beyond the request budget, that the driver lets a manuscript run past its time
@@ -612,8 +623,10 @@ def dask_engine(scheduler: str | None = None, retries: int = 2, client: Any = No
             # died, the scheduler makes it again (scattered data would be lost for good)
             shared = connected.submit(_same, dataclasses.replace(checker, pacers=None,
                                                                  built=None), pure=False)
+            # the workers of a cluster citelint started are its own program's processes
+            ours = isinstance(getattr(connected, "cluster", None), PatientCluster)
             futures = {connected.submit(_check, shared, job, online,
-                                        overseer and overseer.topic, retries=retries,
+                                        overseer and overseer.topic, ours, retries=retries,
                                         key=_key(job), pure=False): job
                        for job in jobs}
             yield from _outcomes(futures, overseer)

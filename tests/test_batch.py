@@ -103,6 +103,21 @@ class Crash(Exception):
     pass
 
 
+def test_the_batch_program_freezes_its_heap_after_the_first_manuscript(monkeypatch, tmp_path):
+    import citelint.batch
+
+    events = []
+    check = Checker.check
+    monkeypatch.setattr(citelint.batch, "freeze_heap", lambda: events.append("freeze"))
+    monkeypatch.setattr(Checker, "check", lambda self, job: (
+        events.append(Path(job.path).name), check(self, job))[1])
+    inputs = [FORMATS / "refs.bib", FORMATS / "refs.ris", SEED / "manuscript.txt"]
+    code = main(["batch", *map(str, inputs), "--snapshot", str(SEED / "snapshot.jsonl"),
+                 "--offline", "--output-dir", str(tmp_path / "out")], program=True)
+    assert code == 1
+    assert events == ["refs.bib", "freeze", "refs.ris", "manuscript.txt"]
+
+
 def test_a_batch_killed_half_way_resumes_without_losing_or_repeating_a_manuscript(tmp_path):
     inputs = [FORMATS / "refs.bib", FORMATS / "refs.ris", FORMATS / "refs.json",
               FORMATS / "article.xml", *split_seed(tmp_path)]

@@ -461,6 +461,40 @@ def test_the_command_ends_with_its_outputs_whole_and_its_exit_code(tmp_path, cap
     assert json.loads(out.read_text("utf-8"))["summary"]["references"] == 70
 
 
+def test_the_command_freezes_its_heap_after_the_first_of_several_manuscripts(tmp_path):
+    frozen = ("import atexit, gc; atexit.register(lambda: print('frozen', gc.get_freeze_count()))"
+              "; from citelint.cli import run; run()")
+    second = tmp_path / "second.txt"
+    second.write_text((SEED / "manuscript.txt").read_text("utf-8"), encoding="utf-8")
+    several = _command("check", str(SEED / "manuscript.txt"), str(second), *OFFLINE,
+                       "--quiet", "--disable", "off-topic", code=frozen)
+    one = _command("check", str(SEED / "manuscript.txt"), *OFFLINE, "--quiet", "--disable",
+                   "off-topic", code=frozen)
+    assert several.returncode == one.returncode == 1  # the seed has errors
+    assert int(several.stdout.split()[-1]) > 0
+    assert one.stdout.split()[-2:] == ["frozen", "0"]  # nothing follows: nothing to gain
+
+
+def test_only_the_program_freezes_its_heap_between_manuscripts(monkeypatch, tmp_path):
+    import citelint.batch
+    import citelint.cli
+
+    events = []
+    check = citelint.cli._run_check
+    monkeypatch.setattr(citelint.batch, "freeze_heap", lambda: events.append("freeze"))
+    monkeypatch.setattr(citelint.cli, "_run_check", lambda args, path, config: (
+        events.append(path.name), check(args, path, config))[1])
+    second = tmp_path / "second.txt"
+    second.write_text((SEED / "manuscript.txt").read_text("utf-8"), encoding="utf-8")
+    inputs = [str(SEED / "manuscript.txt"), str(second), *OFFLINE, "--quiet", "--disable",
+              "off-topic"]
+    assert main(["check", *inputs], program=True) == 1
+    assert events == ["manuscript.txt", "freeze", "second.txt"]
+    events.clear()
+    assert main(["check", *inputs]) == 1  # a caller's process: its heap is left alone
+    assert events == ["manuscript.txt", "second.txt"]
+
+
 def test_the_command_runs_the_exit_handlers():
     done = _command("rules", code="import atexit; atexit.register(print, 'handler ran'); "
                     "from citelint.cli import run; run()")

@@ -105,6 +105,37 @@ def test_the_own_cluster_waits_for_a_lost_workers_replacement(monkeypatch):
         LOST_WORKER_WAIT]
 
 
+def test_only_the_workers_citelint_started_freeze_their_heap(client, monkeypatch, tmp_path):
+    """A worker of citelint's own cluster freezes its heap once it has checked a manuscript
+    (citelint.batch.freeze_heap); the workers of a cluster it did not start are left alone."""
+    import gc
+
+    from distributed import Client
+
+    inputs = split_seed(tmp_path)
+    asked = []
+
+    def spying(connected):
+        submit = connected.submit
+
+        def spy(function, *args, **kwargs):
+            if function.__name__ == "_check":
+                asked.append(args[-1])  # freeze
+            return submit(function, *args, **kwargs)
+
+        monkeypatch.setattr(connected, "submit", spy)
+        return connected
+
+    run_batch(inputs, tmp_path / "ours", offline_checker(), dask_engine(client=spying(client)))
+    assert asked == [True] * len(inputs)
+    assert any(client.run(gc.get_freeze_count).values())
+    asked.clear()
+    with Client(client.cluster.scheduler_address) as theirs:  # as with --scheduler
+        run_batch(inputs, tmp_path / "theirs", offline_checker(),
+                  dask_engine(client=spying(theirs)))
+    assert asked == [False] * len(inputs)
+
+
 class DiesOnce(Checker):
     """Kills its worker process the first time it meets the marked manuscript."""
 
