@@ -16,7 +16,8 @@ A person is compared by family name (folded, without particles or accents) and f
 from the matched record when it lists authors, else from the citation. Organisations and names
 without a family name do not tie. The cost is linear in the number of names: one inverted index
 from family name to the references that are on the subject, and at most :data:`PARTNERS`
-partners collected per reference. This module does no I/O.
+shared names and partners collected per reference (a consortium paper lists thousands of
+names). This module does no I/O.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 from citelint.models import Author, Match
 from citelint.names import person_key
 
-#: Other references named as the evidence of a tie, at most.
+#: Shared names and other references given as the evidence of a tie, at most.
 PARTNERS = 3
 
 
@@ -48,7 +49,7 @@ def shared_authors(matches: Sequence[Match], anchors: Collection[int],
     """For each of ``positions`` that shares an author with a reference of ``anchors`` (positions
     in ``matches``; a copy of the same work listed twice does not count): the names it shares,
     as the reference cites or its record gives them (``authors``), and the anchors' positions
-    (``partners``, at most :data:`PARTNERS`)."""
+    (``partners``), at most :data:`PARTNERS` of each."""
     by_family: dict[str, list[tuple[str, int]]] = {}
     for j in anchors:
         for author in authors_of(matches[j]):
@@ -77,6 +78,8 @@ def shared_authors(matches: Sequence[Match], anchors: Collection[int],
                     break
             if found:
                 names.append(author.as_cited())
+                if len(names) >= PARTNERS:
+                    break  # enough evidence: a consortium paper lists thousands of names
         if names:
             ties[i] = {"authors": names, "partners": partners}
     return ties

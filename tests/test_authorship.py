@@ -52,3 +52,10 @@ def test_partners_are_capped_whatever_the_number_of_anchors():
     matches = [ref(n, "Baldwin IT") for n in range(1, 41)]
     ties = shared_authors(matches, anchors=range(1, 40), positions=[0])
     assert ties[0]["partners"] == list(range(1, PARTNERS + 1))
+
+
+def test_a_consortium_paper_is_tied_without_listing_thousands_of_names():
+    consortium = [f"Author{n} A" for n in range(3000)]
+    matches = [ref(1, *consortium), ref(2, *consortium, title="Another consortium paper")]
+    ties = shared_authors(matches, anchors=[0], positions=[1])
+    assert ties[1] == {"authors": consortium[:PARTNERS], "partners": [0]}
