@@ -515,8 +515,8 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
     ``not_article`` when the reference is a book, chapter, report or thesis (scored, not judged:
     :func:`is_article`); and ``author_ties`` (the names it shares with references clearly on the
     subject, and those references' numbers: never called unrelated) or ``authors_compared``
-    (how many of its names were compared and shared none), for the references scoring below the
-    list's median.
+    (how many of its names were compared and shared none), for the judged references that score
+    below the list's median.
 
     The cost is linear in the list's length (one pass over its words, or one embedding per
     reference); no reference is compared with every other. When ``keep`` is given, the unit
@@ -634,7 +634,7 @@ def score_relatedness(manuscript: Manuscript | None, matches: Sequence[Match],
 
 
 def _add_author_ties(matches: Sequence[Match], results: list[dict[str, Any]]) -> None:
-    """Give each scored reference that shares an author with a reference clearly on the subject
+    """Give each judged reference that shares an author with a reference clearly on the subject
     (judged and scoring at or above the list's median, or using a key term) its
     ``author_ties``: the shared names and those references' numbers (:mod:`citelint.authorship`);
     such a reference is never reported (:func:`protected`). ``authors_compared`` says how many
@@ -648,7 +648,7 @@ def _add_author_ties(matches: Sequence[Match], results: list[dict[str, Any]]) ->
     anchors = [j for j, r in enumerate(results)
                if judged(r) and (r["score"] >= median or r.get("key_terms"))]
     anchor_set = set(anchors)
-    others = [i for i, r in enumerate(results) if r["score"] is not None and i not in anchor_set]
+    others = [i for i, r in enumerate(results) if judged(r) and i not in anchor_set]
     ties = shared_authors(matches, anchors, others)
     for i in others:
         if i in ties:
