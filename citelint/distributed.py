@@ -605,8 +605,6 @@ def dask_engine(scheduler: str | None = None, retries: int = 2, client: Any = No
     def engine(checker: Checker, jobs: list[Job]) -> Iterator[Part | Failed]:
         own = client is None
         connected = client or (Client(scheduler) if scheduler else local_client())
-        # a cluster of our own stops with the run; a running one only loses this client
-        leave = connected.close if scheduler or not own else connected.shutdown
         config = checker.config
         online = not config.offline and any(s in ("crossref", "openalex") for s in config.sources)
         overseer = None
@@ -633,7 +631,9 @@ def dask_engine(scheduler: str | None = None, retries: int = 2, client: Any = No
         finally:
             if overseer is not None:
                 connected.unsubscribe_topic(overseer.topic)
-            if own:
-                leave()
+            if own and not scheduler:  # the cluster citelint started stops with the run
+                connected.shutdown()
+            elif own:  # a running scheduler only loses this client
+                connected.close()
 
     return engine
